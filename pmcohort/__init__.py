@@ -1,0 +1,92 @@
+"""PM Cohort: mentor matching and cohort programs for engineers moving into product management."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. Does no I/O beyond making the instance folder."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PMCOHORT_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from pmcohort.config import Config
+
+    app.config.from_object(Config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from pmcohort.request_id import init_request_id
+
+    init_request_id(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from pmcohort import models, notifications, sqlite  # noqa: F401 - models, outbox handlers, SQLite tuning
+    from pmcohort.celery import celery_init_app
+    from pmcohort.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(models.User, int(user_id))
+        if user is None or user.auth_token != token:
+            return None
+        return user
+
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from pmcohort import admin, auth, main, ops
+
+    for module in (main, auth, admin, ops):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from pmcohort.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from pmcohort.cli import init_commands
+
+    init_commands(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from pmcohort.templating import init_templating
+
+    init_templating(app)

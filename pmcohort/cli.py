@@ -1,0 +1,41 @@
+import click
+from flask import Flask
+
+from pmcohort.extensions import db
+from pmcohort.services import accounts
+
+
+def init_commands(app: Flask) -> None:
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True, default="Admin")
+    @click.option("--time-zone", default="UTC", show_default=True)
+    @click.password_option()
+    def create_admin(email: str, name: str, time_zone: str, password: str) -> None:
+        """Create an admin account (or make an existing account admin)."""
+        from pmcohort.models import find_user_by_email, record_audit
+
+        existing = find_user_by_email(email)
+        if existing is not None:
+            existing.add_role("admin")
+            record_audit("user.role_granted", "user", existing.id, role="admin", via="cli")
+            db.session.commit()
+            click.echo(f"{existing.email} is now an admin.")
+            return
+        try:
+            user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, "admin"), roles=("admin",))
+        except accounts.AccountError as error:
+            raise click.BadParameter(error.message, param_hint=error.field) from error
+        record_audit("user.created", "user", user.id, role="admin", via="cli")
+        db.session.commit()
+        click.echo(f"Admin {user.email} created.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load the demo cohort (idempotent) and print the logins."""
+        from pmcohort.demo import DEMO_PASSWORD, seed_demo
+
+        logins = seed_demo()
+        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for role, email in logins:
+            click.echo(f"  {role:<9} {email}")

@@ -1,0 +1,67 @@
+"""Settings, read from the environment in one place.
+
+Every setting is documented in `.env.example`.
+"""
+
+import os
+from pathlib import Path
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Defaults for a laptop: SQLite and a SQLite-backed broker, no server needed."""
+
+    def __init__(self, instance_path: str):
+        instance = Path(instance_path)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'pmcohort.sqlite'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        redis_url = os.environ.get("REDIS_URL")
+        self.REDIS_URL = redis_url
+        self.CELERY = {
+            "broker_url": os.environ.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}",
+            "task_ignore_result": True,
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "broker_connection_retry_on_startup": True,
+            # A web request must not hang when the broker is down: the outbox
+            # sweep publishes whatever could not be sent now.
+            "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+            "broker_connection_timeout": 2,
+            "beat_schedule_filename": str(instance / "celerybeat-schedule"),
+            "include": ["worker.tasks"],
+        }
+        self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
+        self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SMTP_HOST = os.environ.get("SMTP_HOST")
+        self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+        self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = _flag("SMTP_STARTTLS")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "PM Cohort <no-reply@pmcohort.local>")
+        self.MAIL_DIR = str(instance / "mail")
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        self.PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
+        self.OUTBOX_PUBLISH_ON_COMMIT = _flag("OUTBOX_PUBLISH_ON_COMMIT", True)
+        self.WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosted PostgreSQL hands out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,39 @@
+"""The product's fixed vocabulary, taken from the engineering-to-PM guide.
+
+Keys are stored in the database; labels are what people read.
+"""
+
+SKILLS = {
+    "discovery": "Customer discovery",
+    "prioritization": "Prioritization",
+    "influence": "Influence without authority",
+    "writing": "Writing for non-technical readers",
+    "interviewing": "PM interviewing",
+}
+
+PATHS = {
+    "internal_transfer": "Internal transfer",
+    "apm_program": "APM program",
+    "external_hire": "External hire",
+}
+
+DOMAINS = {
+    "infrastructure": "Infrastructure",
+    "developer_tools": "Developer tools",
+    "ml_platforms": "ML platforms",
+    "fintech": "Fintech",
+    "other": "Other",
+}
+
+PITFALLS = {
+    "solutioning_early": "Solutioning too early",
+    "still_the_engineer": "Still being the engineer",
+    "undervaluing_soft_deliverables": "Undervaluing soft deliverables",
+    "skipping_soft_skills": "Skipping the soft-skill work",
+}
+
+INTERVIEW_KINDS = {
+    "product_sense": "Product sense",
+    "estimation": "Estimation",
+    "behavioral": "Behavioral",
+}

@@ -1,0 +1,47 @@
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pmcohort.extensions import db
+from pmcohort.main import bp
+from pmcohort.models import Notification
+from pmcohort.models.types import utcnow
+
+INBOX_SIZE = 50
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html")
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    notifications = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(INBOX_SIZE)
+    ).all()
+    return render_template("main/inbox.html", notifications=notifications)
+
+
+@bp.post("/inbox/read")
+@login_required
+def mark_inbox_read():
+    db.session.execute(
+        db.update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for("main.inbox"), 303)

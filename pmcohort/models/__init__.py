@@ -1,0 +1,19 @@
+"""Every model, imported here so Alembic and the app see the whole schema."""
+
+from pmcohort.models.ops import AuditEvent, WorkerHeartbeat, record_audit
+from pmcohort.models.outbox import EmailDelivery, Notification, OutboxMessage
+from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
+
+__all__ = [
+    "ROLES",
+    "SELF_SERVICE_ROLES",
+    "AuditEvent",
+    "EmailDelivery",
+    "Notification",
+    "OutboxMessage",
+    "User",
+    "UserRole",
+    "WorkerHeartbeat",
+    "find_user_by_email",
+    "record_audit",
+]

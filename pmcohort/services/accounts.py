@@ -1,0 +1,139 @@
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from pmcohort.domain.timezones import is_valid_time_zone
+from pmcohort.extensions import db
+from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
+from pmcohort.outbox import enqueue
+from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+
+EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
+
+
+class AccountError(Exception):
+    """A rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    name: str
+    password: str
+    time_zone: str
+    role: str
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def create_user(account: NewAccount, *, roles: tuple[str, ...]) -> User:
+    email = account.email.strip().lower()
+    if not is_valid_time_zone(account.time_zone):
+        raise AccountError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
+    _check_password(account.password)
+    if find_user_by_email(email) is not None:
+        raise AccountError("email", EMAIL_TAKEN)
+    user = User(email=email, name=account.name.strip(), password_hash=hash_password(account.password), time_zone=account.time_zone)
+    for role in roles:
+        user.add_role(role)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # a concurrent sign-up took the email first
+        db.session.rollback()
+        raise AccountError("email", EMAIL_TAKEN) from error
+    return user
+
+
+def sign_up(account: NewAccount) -> User:
+    if account.role not in SELF_SERVICE_ROLES:
+        raise AccountError("role", "Sign up as an engineer or a mentor.")
+    user = create_user(account, roles=(account.role,))
+    record_audit("user.signed_up", "user", user.id, actor_id=user.id, role=account.role)
+    enqueue("account.welcome", user_id=user.id)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        # Spend the same time as a real check, so timing does not reveal which emails exist.
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def request_password_reset(email: str) -> None:
+    user = find_user_by_email(email)
+    if user is not None and user.active:
+        record_audit("user.password_reset_requested", "user", user.id)
+        enqueue("account.password_reset", user_id=user.id)
+        db.session.commit()
+
+
+def reset_password(user: User, new_password: str) -> None:
+    _check_password(new_password)
+    _set_password(user, new_password)
+    record_audit("user.password_reset", "user", user.id, actor_id=user.id)
+    db.session.commit()
+
+
+def change_password(user_id: int, current_password: str, new_password: str) -> User:
+    user = db.session.get(User, user_id)
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("current_password", "That is not your current password.")
+    _check_password(new_password, "new_password")
+    _set_password(user, new_password)
+    record_audit("user.password_changed", "user", user.id, actor_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.rotate_auth_token()  # signs every other session out
+
+
+def update_time_zone(user_id: int, time_zone: str) -> None:
+    if not is_valid_time_zone(time_zone):
+        raise AccountError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
+    user = db.session.get(User, user_id)
+    user.time_zone = time_zone
+    db.session.commit()
+
+
+def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
+    if role not in ROLES:
+        raise AccountError("role", f"Unknown role {role!r}.")
+    user = db.get_or_404(User, user_id)
+    if role not in user.roles:
+        user.add_role(role)
+        record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role)
+    db.session.commit()
+
+
+def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:
+    user = db.get_or_404(User, user_id)
+    if role == "admin" and "admin" in user.roles:
+        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+        if admins <= 1:
+            raise AccountError("role", "This is the last admin; grant the role to someone else first.")
+    if role in user.roles:
+        user.remove_role(role)
+        record_audit("user.role_revoked", "user", user.id, actor_id=actor_id, role=role)
+    db.session.commit()

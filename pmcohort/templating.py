@@ -1,0 +1,36 @@
+"""Filters and globals the templates share."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from pmcohort.domain import vocabulary
+
+
+def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """Show a UTC time in the viewer's own time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
+    local = value.astimezone(zone)
+    return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    from pmcohort.extensions import db
+    from pmcohort.models import Notification
+
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+    )
+
+
+def init_templating(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_global(unread_notifications, "unread_notifications")
+    app.add_template_global(vocabulary, "vocabulary")

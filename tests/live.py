@@ -1,0 +1,105 @@
+"""A live web server and a real Celery worker (with beat), for tests that cross processes."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from pmcohort.extensions import db
+from tests.database import truncate_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+class Worker:
+    """`celery worker -B` in a subprocess, with the test run's settings and the test SMTP server."""
+
+    def __init__(self, run_dir: Path, extra_env: dict[str, str]):
+        self.log_path = run_dir / "worker.log"
+        env = {**os.environ, **extra_env}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "-B", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "-s", str(run_dir / "celerybeat-schedule")],
+            cwd=ROOT, env=env, stdout=self.log_path.open("ab"), stderr=subprocess.STDOUT,
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+@pytest.fixture(scope="session")
+def live_server(base_app):
+    server = LiveServer(base_app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live(base_app, live_server, smtp_server, run_dir):
+    """Live server + real worker against committed data; tables truncated afterwards.
+
+    Yields an object with `url`, `inbox` (the SMTP server's) and `worker`.
+    """
+    controller, inbox = smtp_server
+    inbox.messages.clear()
+    settings = {"SMTP_HOST": controller.hostname, "SMTP_PORT": str(controller.port), "OUTBOX_PUBLISH_ON_COMMIT": "1"}
+    base_app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port, OUTBOX_PUBLISH_ON_COMMIT=True)
+    with base_app.app_context():
+        truncate_all()
+        base_app.extensions["celery"].control.purge()
+    worker = Worker(run_dir, settings)
+
+    class Live:
+        url = live_server.url
+
+    Live.inbox = inbox
+    Live.worker = worker
+    Live.app = base_app
+    try:
+        yield Live
+    finally:
+        worker.stop()
+        base_app.config.update(SMTP_HOST=None, OUTBOX_PUBLISH_ON_COMMIT=False)
+        with base_app.app_context():
+            db.session.remove()
+            truncate_all()

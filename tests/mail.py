@@ -1,0 +1,57 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+import email
+import socket
+import time
+from email.message import EmailMessage
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages if message["To"] == address]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 30.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} message(s) to {address}, got {len(self.to(address))}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, base_app):
+    """Point the app's email at the loopback SMTP server for one test; yields its inbox."""
+    controller, inbox = smtp_server
+    inbox.messages.clear()
+    previous = base_app.config.get("SMTP_HOST"), base_app.config.get("SMTP_PORT")
+    base_app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    yield inbox
+    base_app.config.update(SMTP_HOST=previous[0], SMTP_PORT=previous[1])

@@ -42,6 +42,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
         self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+        self.PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour")
         self.SMTP_HOST = os.environ.get("SMTP_HOST")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
         self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME")

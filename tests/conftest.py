@@ -16,7 +16,8 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="pmcohort-tests-"))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_RUN_DIR / 'test.sqlite'}")
 os.environ["PMCOHORT_INSTANCE_PATH"] = str(_RUN_DIR / "instance")
 os.environ["SECRET_KEY"] = "test-secret-key"
-os.environ["RATELIMIT_ENABLED"] = "0"
+# Generous limits for the suite; the rate-limit test sets the production ones.
+os.environ["LOGIN_RATE_LIMIT"] = os.environ["PASSWORD_RESET_RATE_LIMIT"] = "10000 per minute"
 os.environ["OUTBOX_PUBLISH_ON_COMMIT"] = "0"
 # Tests get their own Redis database number, so they never consume a running app's tasks.
 os.environ["CELERY_BROKER_URL"] = (

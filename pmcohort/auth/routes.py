@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pmcohort.auth import bp
@@ -54,7 +54,8 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], error_message="Too many sign-in attempts. Wait a minute and try again.")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               error_message="Too many sign-in attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -81,7 +82,8 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"], error_message="Too many reset requests. Wait a minute and try again.")
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"],
+               error_message="Too many reset requests. Wait a minute and try again.")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -93,7 +95,7 @@ def request_reset():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str):
     user = user_for_reset_token(token)
     if user is None:

@@ -1,0 +1,187 @@
+"""Every mentee × mentor score at once with NumPy, the same formula as
+``score_pair``, keeping each mentee's best feasible mentors for ``assign``.
+
+Scores are float32 (about 7 significant digits). Shared availability is a
+matrix product of 0/1 slot matrices (672 quarter-hours a week), exact because
+the counts are small integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+from pmcohort.matching.pair_score import (
+    AVAILABILITY_WEIGHT,
+    DOMAIN_KEYS,
+    DOMAIN_WEIGHT,
+    FORMER_ENGINEER_WEIGHT,
+    FULL_OVERLAP_MINUTES,
+    GAP_COVERAGE_WEIGHT,
+    MIN_OVERLAP_MINUTES,
+    PATH_KEYS,
+    PATH_WEIGHT,
+    SKILL_KEYS,
+    SLOT_MINUTES,
+    SLOTS_PER_WEEK,
+    UNASSESSED_SKILL_SCORE,
+    UNRATED_STRENGTH,
+    UNSPECIFIC_DOMAIN,
+    Mentee,
+    Mentor,
+    Week,
+    format_duration,
+)
+
+# Mentees scored per block: a block's matrices stay at a few MB instead of
+# one mentees × mentors matrix per step.
+BLOCK_ROWS = 1024
+MIN_OVERLAP_SLOTS = MIN_OVERLAP_MINUTES // SLOT_MINUTES
+FULL_OVERLAP_SLOTS = FULL_OVERLAP_MINUTES // SLOT_MINUTES
+
+
+def candidate_weights(
+    mentees: Sequence[Mentee], mentors: Sequence[Mentor], k: int = 50
+) -> dict[tuple[Hashable, Hashable], float]:
+    """``{(mentee id, mentor id): score}`` for each mentee's ``k`` best feasible
+    mentors, plus each mentor's ``k`` best feasible mentees; infeasible pairs
+    never appear, ties at the k-th place are broken arbitrarily.
+
+    The mentor side matters: with mentee-side lists alone, everyone lists the
+    same popular mentors and the rest go unused. On the benchmark's 10,000 x
+    2,000 cohort that left 1,255 of 5,916 places empty; with both sides, all
+    5,916 are filled and the total is within 0.03% of using every feasible pair.
+    """
+    if not mentees or not mentors or k <= 0:
+        return {}
+    mentee_features, mentee_slots = _mentee_arrays(mentees)
+    mentor_features, mentor_slots = _mentor_arrays(mentors)
+    reliability = np.array([m.reliability for m in mentors], np.float32)
+    is_open = np.array([m.capacity > 0 for m in mentors])
+    n_mentors = len(mentors)
+    per_mentee = min(k, n_mentors)
+    mentor_columns = np.arange(n_mentors)
+
+    rows, columns, kept_scores = [], [], []
+    # Each mentor's best mentees so far (rows: rank, not sorted); -1 marks "none yet".
+    mentor_best_scores = np.full((0, n_mentors), -1, np.float32)
+    mentor_best_rows = np.zeros((0, n_mentors), np.int64)
+    for start in range(0, len(mentees), BLOCK_ROWS):
+        block = slice(start, start + BLOCK_ROWS)
+        overlap = mentee_slots[block] @ mentor_slots.T
+        scores = mentee_features[block] @ mentor_features.T
+        scores += AVAILABILITY_WEIGHT * np.minimum(overlap, FULL_OVERLAP_SLOTS) / FULL_OVERLAP_SLOTS
+        scores *= reliability
+        np.minimum(scores, 1, out=scores)  # as score_pair: float rounding must not pass 1
+        scores[(overlap < MIN_OVERLAP_SLOTS) | ~is_open] = -1  # below every real score
+
+        best = _top_indices(scores, per_mentee, axis=1)
+        rows.append(np.repeat(np.arange(start, start + len(scores)), per_mentee))
+        columns.append(best.ravel())
+        kept_scores.append(np.take_along_axis(scores, best, axis=1).ravel())
+
+        pooled_scores = np.vstack([mentor_best_scores, scores])
+        pooled_rows = np.vstack([mentor_best_rows, np.broadcast_to(
+            np.arange(start, start + len(scores))[:, None], scores.shape)])
+        best = _top_indices(pooled_scores, k, axis=0)
+        mentor_best_scores = np.take_along_axis(pooled_scores, best, axis=0)
+        mentor_best_rows = np.take_along_axis(pooled_rows, best, axis=0)
+    rows.append(mentor_best_rows.ravel())
+    columns.append(np.broadcast_to(mentor_columns, mentor_best_rows.shape).ravel())
+    kept_scores.append(mentor_best_scores.ravel())
+
+    all_scores = np.concatenate(kept_scores)
+    feasible = all_scores >= 0
+    mentee_ids = [m.id for m in mentees]
+    mentor_ids = [m.id for m in mentors]
+    pairs = zip(
+        map(mentee_ids.__getitem__, np.concatenate(rows)[feasible].tolist()),
+        map(mentor_ids.__getitem__, np.concatenate(columns)[feasible].tolist()),
+    )
+    return dict(zip(pairs, all_scores[feasible].tolist()))
+
+
+def no_candidate_reasons(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> dict[Hashable, str]:
+    """Why each mentee without a single feasible mentor has none, for the
+    cohort lead; mentees with at least one candidate are left out."""
+    open_mentors = [m for m in mentors if m.capacity > 0]
+    if not open_mentors:
+        return {m.id: "no mentor is taking mentees right now" for m in mentees}
+    mentee_slots = _slot_matrix([m.week for m in mentees])
+    mentor_slots = _slot_matrix([m.week for m in open_mentors])
+    best_overlap = np.concatenate([
+        (mentee_slots[start:start + BLOCK_ROWS] @ mentor_slots.T).max(axis=1)
+        for start in range(0, len(mentees), BLOCK_ROWS)
+    ]) if mentees else np.zeros(0)
+
+    reasons = {}
+    for row in np.nonzero(best_overlap < MIN_OVERLAP_SLOTS)[0].tolist():
+        if not mentees[row].week:
+            reasons[mentees[row].id] = "no weekly availability set"
+        elif best_overlap[row] == 0:
+            reasons[mentees[row].id] = "no mentor with shared availability"
+        else:
+            most = format_duration(int(best_overlap[row]) * SLOT_MINUTES)
+            reasons[mentees[row].id] = f"no mentor with at least 1 h of shared weekly availability (the most is {most})"
+    return reasons
+
+
+def _mentee_arrays(mentees: Sequence[Mentee]) -> tuple[np.ndarray, np.ndarray]:
+    """Features laid out so ``mentee_features @ mentor_features.T`` is every
+    score component except availability: [gap shares | path | domain | 1]."""
+    gaps = 100 - np.array(
+        [[m.skills.get(s, UNASSESSED_SKILL_SCORE) for s in SKILL_KEYS] for m in mentees], np.float32
+    )
+    total_gap = gaps.sum(axis=1, keepdims=True)
+    gap_shares = np.divide(gaps, total_gap, out=np.full_like(gaps, 1 / len(SKILL_KEYS)), where=total_gap > 0)
+    domains = [d if d != UNSPECIFIC_DOMAIN else None for d in (m.domain for m in mentees)]
+    features = np.hstack([
+        GAP_COVERAGE_WEIGHT * gap_shares,
+        PATH_WEIGHT * _one_hot([m.path for m in mentees], PATH_KEYS),
+        DOMAIN_WEIGHT * _one_hot(domains, DOMAIN_KEYS),
+        np.ones((len(mentees), 1), np.float32),
+    ]).astype(np.float32)
+    return features, _slot_matrix([m.week for m in mentees])
+
+
+def _mentor_arrays(mentors: Sequence[Mentor]) -> tuple[np.ndarray, np.ndarray]:
+    """Features matching ``_mentee_arrays``: [strength 0-1 | paths | domains | former-engineer bonus]."""
+    strengths = np.array([[m.strengths.get(s, UNRATED_STRENGTH) for s in SKILL_KEYS] for m in mentors], np.float32)
+    features = np.hstack([
+        (strengths - 1) / 4,
+        np.array([[key in m.paths for key in PATH_KEYS] for m in mentors], np.float32),
+        np.array([[key in m.domains for key in DOMAIN_KEYS] for m in mentors], np.float32),
+        FORMER_ENGINEER_WEIGHT * np.array([[m.former_engineer] for m in mentors], np.float32),
+    ]).astype(np.float32)
+    return features, _slot_matrix([m.week for m in mentors])
+
+
+def _top_indices(scores: np.ndarray, count: int, axis: int) -> np.ndarray:
+    """Indices of the ``count`` highest scores along ``axis``, in no particular order."""
+    size = scores.shape[axis]
+    if count >= size:
+        return np.broadcast_to(np.arange(size).reshape((-1, 1) if axis == 0 else (1, -1)), scores.shape)
+    return np.argpartition(scores, size - count, axis=axis).take(range(size - count, size), axis=axis)
+
+
+def _one_hot(values: list[str | None], keys: tuple[str, ...]) -> np.ndarray:
+    position = {key: i for i, key in enumerate(keys)}
+    matrix = np.zeros((len(values), len(keys)), np.float32)
+    rows = [row for row, value in enumerate(values) if value is not None]
+    matrix[rows, [position[values[row]] for row in rows]] = 1
+    return matrix
+
+
+def _slot_matrix(weeks: Sequence[Week]) -> np.ndarray:
+    """0/1 matrix, one row per person, one column per whole free 15-minute slot."""
+    intervals = np.array([(row, start, end) for row, week in enumerate(weeks) for start, end in week], np.int64)
+    edges = np.zeros((len(weeks), SLOTS_PER_WEEK + 1), np.int8)
+    if len(intervals):
+        owners, starts, ends = intervals.T
+        first, stop = -(-starts // SLOT_MINUTES), ends // SLOT_MINUTES  # only whole slots count
+        whole = first < stop
+        # +1 where a free run starts, -1 where it stops; intervals never overlap, so the running sum is 0/1.
+        np.add.at(edges, (owners[whole], first[whole]), 1)
+        np.add.at(edges, (owners[whole], stop[whole]), -1)
+    return np.cumsum(edges[:, :-1], axis=1, dtype=np.int8).astype(np.float32)

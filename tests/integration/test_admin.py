@@ -1,0 +1,77 @@
+import pytest
+from sqlalchemy import select
+
+from pmcohort.extensions import db
+from pmcohort.models import AuditEvent, User
+
+
+@pytest.mark.parametrize("roles", [("engineer",), ("mentor",), ("lead",)])
+def test_only_admins_see_the_user_list(client, login, user_factory, roles):
+    login(user_factory(roles=roles))
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/admin/users")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_user_list_is_searchable_and_paginated(client, login, user_factory):
+    login(user_factory(roles=("admin",), name="Ada Admin"))
+    for number in range(30):
+        user_factory(name=f"Engineer {number:02d}", email=f"eng{number:02d}@example.com")
+    user_factory(name="Zara Quill", email="zara@example.com")
+
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "32 users" in first and "Page 1 of 2" in first
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert "Zara Quill" in second
+
+    found = client.get("/admin/users?q=QUILL").get_data(as_text=True)
+    assert "Zara Quill" in found and "Engineer 01" not in found and "1 user " in found
+
+
+def test_admin_grants_and_revokes_roles_with_an_audit_trail(client, login, user_factory, form_post):
+    admin = login(user_factory(roles=("admin",)))
+    member = user_factory(roles=("engineer",))
+
+    form_post(f"/admin/users/{member.id}/roles", {"role": "lead", "action": "grant"}, page_url="/admin/users")
+    db.session.expire_all()
+    assert db.session.get(User, member.id).roles == {"engineer", "lead"}
+
+    form_post(f"/admin/users/{member.id}/roles", {"role": "engineer", "action": "revoke"}, page_url="/admin/users")
+    db.session.expire_all()
+    assert db.session.get(User, member.id).roles == {"lead"}
+
+    trail = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details).order_by(AuditEvent.id)).all()
+    assert trail == [("user.role_granted", admin.id, {"role": "lead"}), ("user.role_revoked", admin.id, {"role": "engineer"})]
+
+
+def test_the_last_admin_cannot_be_revoked(client, login, user_factory, form_post):
+    admin = login(user_factory(roles=("admin",)))
+    response = form_post(f"/admin/users/{admin.id}/roles", {"role": "admin", "action": "revoke"}, page_url="/admin/users", follow_redirects=True)
+    assert "last admin" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert "admin" in db.session.get(User, admin.id).roles
+
+
+def test_non_admin_cannot_change_roles(client, login, user_factory, form_post):
+    login(user_factory(roles=("lead",)))
+    target = user_factory()
+    response = form_post(f"/admin/users/{target.id}/roles", {"role": "admin", "action": "grant"}, page_url="/dashboard")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, target.id).roles == {"engineer"}
+
+
+def test_create_admin_command(app, user_factory):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "Boss@Example.com", "--name", "Boss", "--password", "a long admin password"]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "boss@example.com"))
+    assert user.roles == {"admin"}
+
+    short = app.test_cli_runner().invoke(args=["create-admin", "--email", "x@example.com", "--name", "X", "--password", "short"])
+    assert short.exit_code != 0 and "at least 10 characters" in short.output

@@ -21,8 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+
+from pmcohort.domain.timezones import is_valid_time_zone
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -73,19 +74,6 @@ def _clock(minute: int) -> str:
 
 # Present on many systems' zone lists but not places a person lives:
 # "localtime" is whatever the server is set to, "Factory" a placeholder.
-_NOT_PLACES = frozenset({"localtime", "Factory"})
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones()) - _NOT_PLACES
-
-
-def is_valid_time_zone(name: object) -> bool:
-    # An exact lookup in the zone list, rather than trying ZoneInfo(name): ZoneInfo
-    # may accept a differently-cased name on a case-insensitive file system, and
-    # fails with several exception types on malformed input.
-    return isinstance(name, str) and name in _zone_names()
 
 
 def validate_windows(windows: Iterable[WeeklyWindow]) -> list[str]:

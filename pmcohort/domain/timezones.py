@@ -10,5 +10,12 @@ def time_zone_names() -> tuple[str, ...]:
     return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
 
 
-def is_valid_time_zone(name: str) -> bool:
-    return name in time_zone_names()
+def is_valid_time_zone(name: object) -> bool:
+    # An exact lookup rather than trying ZoneInfo(name): ZoneInfo accepts file paths
+    # and odd casing on some systems, and fails with several exception types.
+    return isinstance(name, str) and name in _zone_set()
+
+
+@cache
+def _zone_set() -> frozenset[str]:
+    return frozenset(time_zone_names())

@@ -1,0 +1,365 @@
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmcohort.domain.assessment import (
+    NEXT_STEPS,
+    PAGES,
+    QUESTIONS,
+    QUESTIONS_BY_KEY,
+    RULES_V1,
+    SCORING_VERSION,
+    coerce_answers,
+    score,
+    validate,
+)
+from pmcohort.domain.vocabulary import PITFALLS, SKILLS
+
+STRONG = {
+    "discovery_self_rating": 4,
+    "discovery_interviews_run": 8,
+    "discovery_furthest": "problem_statement",
+    "discovery_scenario_feature_request": "ask",
+    "prioritization_self_rating": 4,
+    "prioritization_rationale": "reviewed",
+    "prioritization_frameworks_applied": 3,
+    "prioritization_scenario_framework": "argue",
+    "influence_self_rating": 4,
+    "influence_pm_shadowed": 6,
+    "influence_decisions_aligned": 4,
+    "influence_scenario_engineering_approach": "trust",
+    "influence_scenario_week": "productive",
+    "writing_self_rating": 5,
+    "writing_docs_for_non_engineers": 5,
+    "writing_feedback": "non_engineer_regularly",
+    "writing_scenario_vp_sales": "one_pager",
+    "interviewing_self_rating": 3,
+    "interviewing_mock_interviews": 4,
+    "interviewing_portfolio": "one_piece",
+    "interviewing_scenario_prep": "mocks",
+}
+
+# An engineer who has not started: no discovery, technical arguments, and every pitfall.
+WEAK = {
+    "discovery_self_rating": 2,
+    "discovery_interviews_run": 0,
+    "discovery_furthest": "none",
+    "discovery_scenario_feature_request": "build",
+    "prioritization_self_rating": 3,
+    "prioritization_rationale": "technical",
+    "prioritization_frameworks_applied": 0,
+    "prioritization_scenario_framework": "follow",
+    "influence_self_rating": 2,
+    "influence_pm_shadowed": 1,
+    "influence_decisions_aligned": 0,
+    "influence_scenario_engineering_approach": "redesign",
+    "influence_scenario_week": "wasted",
+    "writing_self_rating": 2,
+    "writing_docs_for_non_engineers": 0,
+    "writing_scenario_vp_sales": "design_doc",
+    "interviewing_self_rating": 1,
+    "interviewing_mock_interviews": 0,
+    "interviewing_portfolio": "none",
+    "interviewing_scenario_prep": "system_design",
+}
+
+
+def _least_credited(question):
+    return min(question.choices, key=lambda c: RULES_V1.choice_credit[question.key][c.value]).value
+
+
+LOWEST = {question.key: 0 if question.is_numeric else _least_credited(question) for question in QUESTIONS}
+
+# Hand-computed with the v1 weights (self-rating 1, evidence 2, scenario 1.5).
+# STRONG discovery: 1*0.75 + 2*1 + 2*1 + 1.5*1 = 6.25 of 6.5 -> 96.
+# WEAK influence: 1*0.25 + 2*(1/4) + 0 + 0 + 0 + 1.5*0.2 (design doc to the VP) = 1.05 of 9.5 -> 11.
+CASES = {
+    "strong": (
+        STRONG,
+        94,
+        {"discovery": 96, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 80},
+        (),
+        (),
+    ),
+    "weak": (
+        WEAK,
+        9,
+        {"discovery": 4, "prioritization": 22, "influence": 11, "writing": 8, "interviewing": 0},
+        ("interviewing", "discovery", "writing"),
+        ("solutioning_early", "still_the_engineer", "undervaluing_soft_deliverables", "skipping_soft_skills"),
+    ),
+    "solutions_too_early": (
+        STRONG | {"discovery_scenario_feature_request": "build"},
+        89,
+        {"discovery": 73, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 80},
+        (),
+        ("solutioning_early",),
+    ),
+    "strong_but_unprepared_for_interviews": (
+        STRONG
+        | {
+            "interviewing_self_rating": 2,
+            "interviewing_mock_interviews": 1,
+            "interviewing_portfolio": "planned",
+            "interviewing_scenario_prep": "reading",
+        },
+        83,
+        {"discovery": 96, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 27},
+        ("interviewing",),
+        (),
+    ),
+    "still_the_engineer": (
+        STRONG | {"influence_scenario_engineering_approach": "review_closely"},
+        91,
+        {"discovery": 96, "prioritization": 96, "influence": 82, "writing": 100, "interviewing": 80},
+        (),
+        ("still_the_engineer",),
+    ),
+    # Equal scores are ordered as in the guide: discovery, prioritization, influence.
+    "ties_in_guide_order": (
+        LOWEST,
+        0,
+        dict.fromkeys(SKILLS, 0),
+        ("discovery", "prioritization", "influence"),
+        tuple(PITFALLS),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "readiness", "skill_scores", "top_gaps", "pitfalls"), CASES.values(), ids=CASES.keys()
+)
+def test_pinned_answer_sets(answers, readiness, skill_scores, top_gaps, pitfalls):
+    result = score(answers)
+
+    assert result.version == SCORING_VERSION
+    assert result.readiness == readiness
+    assert result.skill_scores == skill_scores
+    assert tuple(gap.skill for gap in result.top_gaps) == top_gaps
+    assert tuple(flag.key for flag in result.pitfalls) == pitfalls
+
+
+def test_every_gap_comes_with_two_to_four_next_steps():
+    for gap in score(WEAK).top_gaps:
+        assert 2 <= len(gap.next_steps) <= 4
+
+
+def test_next_steps_leave_out_what_the_person_already_did():
+    answers = STRONG | {
+        "interviewing_self_rating": 1,
+        "interviewing_mock_interviews": 10,
+        "interviewing_portfolio": "none",
+        "interviewing_scenario_prep": "system_design",
+    }
+
+    (gap,) = score(answers).top_gaps
+
+    assert gap.skill == "interviewing"
+    assert not any("mock PM interviews" in step for step in gap.next_steps)
+    assert any("portfolio" in step for step in gap.next_steps)
+
+
+def test_pitfall_flags_explain_themselves():
+    for flag in score(WEAK).pitfalls:
+        assert flag.explanation
+
+
+def test_old_answers_rescore_with_an_explicit_version():
+    assert score(STRONG, version=1) == score(STRONG)
+
+
+@pytest.mark.parametrize("version", [0, 2, 99])
+def test_unknown_scoring_version_is_refused(version):
+    with pytest.raises(ValueError, match="Unknown scoring version"):
+        score(STRONG, version=version)
+
+
+def test_missing_answers_earn_nothing_but_still_score():
+    assert score({}).readiness == 0
+
+
+def test_invalid_answers_are_not_scored():
+    with pytest.raises(ValueError, match="discovery_interviews_run"):
+        score(STRONG | {"discovery_interviews_run": 500})
+
+
+# --- validation
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("discovery_interviews_run", 51, "Enter a whole number between 0 and 50."),
+        ("discovery_interviews_run", -1, "Enter a whole number between 0 and 50."),
+        ("discovery_interviews_run", "five", "Enter a whole number between 0 and 50."),
+        ("discovery_interviews_run", 2.5, "Enter a whole number between 0 and 50."),
+        ("discovery_interviews_run", True, "Enter a whole number between 0 and 50."),
+        ("prioritization_frameworks_applied", 21, "Enter a whole number between 0 and 20."),
+        ("discovery_furthest", "everything", "Choose one of the options."),
+        ("discovery_self_rating", 6, "Choose one of the options."),
+        ("discovery_self_rating", "3", "Choose one of the options."),
+        ("discovery_self_rating", True, "Choose one of the options."),
+    ],
+)
+def test_validate_names_the_wrong_field(key, value, message):
+    assert validate(STRONG | {key: value}) == {key: message}
+
+
+def test_validate_accepts_complete_answers_and_skipped_optional_ones():
+    assert validate(STRONG) == {}
+    assert validate(WEAK) == {}  # WEAK skips the optional writing_feedback
+
+
+def test_validate_reports_every_missing_required_answer():
+    errors = validate({})
+
+    assert set(errors) == {q.key for q in QUESTIONS if q.required}
+    assert errors["discovery_furthest"] == "Choose one of the options."
+    assert errors["influence_decisions_aligned"] == "Enter a whole number between 0 and 20."
+
+
+def test_validate_one_page_at_a_time():
+    discovery_page = PAGES[0]
+    answers = {k: v for k, v in STRONG.items() if k not in {"discovery_furthest", "writing_self_rating"}}
+
+    assert validate(answers, discovery_page.questions) == {"discovery_furthest": "Choose one of the options."}
+
+
+def test_coerce_answers_types_form_strings():
+    form = {key: str(value) for key, value in STRONG.items()}
+    assert coerce_answers(form) == STRONG
+
+
+def test_coerce_answers_keeps_unreadable_input_for_validate_to_report():
+    form = {
+        "discovery_interviews_run": " 4 ",
+        "prioritization_frameworks_applied": "three",
+        "discovery_furthest": "nope",
+        "writing_feedback": "",
+        "csrf_token": "abc",
+    }
+
+    answers = coerce_answers(form)
+
+    assert answers == {
+        "discovery_interviews_run": 4,
+        "prioritization_frameworks_applied": "three",
+        "discovery_furthest": "nope",
+    }
+    errors = validate(answers)
+    assert errors["prioritization_frameworks_applied"] == "Enter a whole number between 0 and 20."
+    assert errors["discovery_furthest"] == "Choose one of the options."
+    assert "writing_feedback" not in errors
+
+
+# --- the bank itself
+
+
+def test_bank_covers_every_skill_with_every_kind_of_question():
+    assert 15 <= len(QUESTIONS) <= 25
+    assert len(QUESTIONS_BY_KEY) == len(QUESTIONS)
+    kinds_per_skill = {(skill, q.kind) for q in QUESTIONS for skill in q.skills}
+    assert kinds_per_skill >= {(s, k) for s in SKILLS for k in ("self_rating", "evidence", "scenario")}
+    assert all(set(q.skills) <= set(SKILLS) for q in QUESTIONS)
+
+
+def test_pages_hold_every_question_once_in_skill_order():
+    assert [page.key for page in PAGES] == list(SKILLS)
+    on_pages = Counter(q.key for page in PAGES for q in page.questions)
+    assert on_pages == Counter(q.key for q in QUESTIONS)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+def test_every_answer_has_a_v1_rule(question):
+    if question.is_numeric:
+        assert question.minimum == 0 and question.maximum > 0
+        assert question.key in RULES_V1.full_credit_count
+    else:
+        values = [c.value for c in question.choices]
+        assert len(set(values)) == len(values)
+        assert set(RULES_V1.choice_credit[question.key]) == set(values)
+
+
+def test_evidence_choices_are_listed_from_least_to_most():
+    for question in QUESTIONS:
+        if question.kind == "evidence" and not question.is_numeric:
+            credits = [RULES_V1.choice_credit[question.key][c.value] for c in question.choices]
+            assert credits == sorted(credits), question.key
+
+
+def test_every_pitfall_can_be_revealed_by_a_scenario():
+    revealed = {p for by_answer in RULES_V1.pitfall_answers.values() for p in by_answer.values()}
+    assert revealed == set(PITFALLS)
+    for key, by_answer in RULES_V1.pitfall_answers.items():
+        assert QUESTIONS_BY_KEY[key].kind == "scenario"
+        assert set(by_answer) <= {c.value for c in QUESTIONS_BY_KEY[key].choices}
+
+
+def test_every_skill_has_at_least_two_unconditional_next_steps():
+    for skill in SKILLS:
+        steps = NEXT_STEPS[skill]
+        assert len([s for s in steps if s.done_when_full_credit_on is None]) >= 2
+        assert all(s.done_when_full_credit_on in (None, *QUESTIONS_BY_KEY) for s in steps)
+
+
+# --- properties over random valid answer sets
+
+
+def _answer_strategy(question):
+    if question.is_numeric:
+        return st.integers(question.minimum, question.maximum)
+    return st.sampled_from([c.value for c in question.choices])
+
+
+valid_answers = st.fixed_dictionaries(
+    {q.key: _answer_strategy(q) for q in QUESTIONS if q.required},
+    optional={q.key: _answer_strategy(q) for q in QUESTIONS if not q.required},
+)
+
+
+@given(valid_answers)
+def test_scores_stay_in_range_and_are_deterministic(answers):
+    assert validate(answers) == {}
+    result = score(answers)
+
+    assert result == score(dict(answers))
+    assert 0 <= result.readiness <= 100
+    assert set(result.skill_scores) == set(SKILLS)
+    assert all(0 <= value <= 100 for value in result.skill_scores.values())
+    gap_scores = [gap.score for gap in result.top_gaps]
+    assert gap_scores == sorted(gap_scores)
+    assert len(gap_scores) <= RULES_V1.max_gaps
+    assert all(value < RULES_V1.gap_threshold for value in gap_scores)
+    assert all(2 <= len(gap.next_steps) <= 4 for gap in result.top_gaps)
+
+
+@given(valid_answers, st.data())
+def test_more_evidence_never_lowers_a_skill_score(answers, data):
+    question = data.draw(st.sampled_from([q for q in QUESTIONS if q.kind == "evidence"]))
+    if question.is_numeric:
+        at_least = answers.get(question.key, question.minimum)
+        more = data.draw(st.integers(at_least, question.maximum))
+    else:
+        values = [c.value for c in question.choices]
+        at_least = values.index(answers[question.key]) if question.key in answers else 0
+        more = data.draw(st.sampled_from(values[at_least:]))
+
+    before = score(answers)
+    after = score(answers | {question.key: more})
+
+    assert all(after.skill_scores[s] >= before.skill_scores[s] for s in SKILLS)
+    assert after.readiness >= before.readiness
+
+
+@given(valid_answers, st.data())
+def test_an_answer_moves_only_the_skills_its_question_informs(answers, data):
+    question = data.draw(st.sampled_from(QUESTIONS))
+    other_answer = data.draw(_answer_strategy(question))
+
+    before = score(answers)
+    after = score(answers | {question.key: other_answer})
+
+    for skill in set(SKILLS) - set(question.skills):
+        assert after.skill_scores[skill] == before.skill_scores[skill]

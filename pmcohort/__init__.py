@@ -40,11 +40,14 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from pmcohort import models, notifications, sqlite  # noqa: F401 - models, outbox handlers, SQLite tuning
+    from pmcohort import models, notifications  # noqa: F401 - register models and outbox handlers
     from pmcohort.celery import celery_init_app
     from pmcohort.extensions import csrf, db, limiter, login_manager, migrate
+    from pmcohort.sqlite import tune_sqlite
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

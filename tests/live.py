@@ -37,10 +37,11 @@ class Worker:
     def __init__(self, run_dir: Path, extra_env: dict[str, str]):
         self.log_path = run_dir / "worker.log"
         env = {**os.environ, **extra_env}
+        self.log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "-B", "--pool=solo", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "-s", str(run_dir / "celerybeat-schedule")],
-            cwd=ROOT, env=env, stdout=self.log_path.open("ab"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
         )
 
     def stop(self):
@@ -51,6 +52,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log_file.close()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -17,6 +17,12 @@ def index():
     return render_template("main/index.html")
 
 
+@bp.get("/robots.txt")
+def robots():
+    # Every page is behind a sign-in; keep crawlers to the start page.
+    return "User-agent: *\nAllow: /$\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():

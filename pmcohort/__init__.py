@@ -71,9 +71,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pmcohort import admin, auth, main, ops
+    from pmcohort import admin, assessment, auth, main, ops, profiles
 
-    for module in (main, auth, admin, ops):
+    for module in (main, auth, admin, ops, profiles, assessment):
         app.register_blueprint(module.bp)
 
 

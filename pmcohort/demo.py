@@ -1,29 +1,59 @@
-"""Demo data: a lead, an admin, 10 mentors and 40 engineers with varied profiles.
+"""Demo data: an admin, a lead, 10 mentors and 40 engineers with varied profiles.
 
 Deterministic (a fixed seed) and idempotent: running it twice changes nothing.
+Engineers get one to three assessment attempts a month apart, so progress shows.
 """
 
 import random
+from datetime import timedelta
 
+from pmcohort.domain import assessment, vocabulary
 from pmcohort.extensions import db
-from pmcohort.models import find_user_by_email
+from pmcohort.models import AssessmentAttempt, AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength, find_user_by_email
+from pmcohort.models.types import utcnow
 from pmcohort.services import accounts
+from pmcohort.services.assessments import attempt_from
 
 DEMO_PASSWORD = "pmcohort-demo"
 DEMO_SEED = 20261126
 MENTOR_COUNT = 10
 ENGINEER_COUNT = 40
+DOMAIN = "demo.example.com"
 
 TIME_ZONES = [
     "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "America/Chicago",
-    "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo",
+    "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "Europe/Madrid", "America/Sao_Paulo",
 ]
 FIRST_NAMES = [
     "Ada", "Ben", "Chioma", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Luca",
     "Maya", "Nikhil", "Olga", "Pedro", "Qin", "Rosa", "Sami", "Tara", "Uma", "Victor", "Wen", "Ximena",
     "Yusuf", "Zoe",
 ]
-LAST_NAMES = ["Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Gupta", "Haddad", "Ito", "Jensen", "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov"]
+LAST_NAMES = ["Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Gupta", "Haddad", "Ito", "Jensen",
+              "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov"]
+MENTOR_HEADLINES = [
+    "Group PM, developer tools; backend engineer for six years before that",
+    "Senior PM for ML platforms; ran discovery for three 0-to-1 products",
+    "Principal PM in payments; moved over from SRE via an internal transfer",
+    "PM lead for infrastructure products; interviews PM candidates every week",
+    "Product director; writes the strategy docs and coaches others to",
+]
+EVIDENCE = {
+    "discovery": "Ran 200+ customer interviews and taught synthesis workshops",
+    "prioritization": "Owns quarterly planning for a 40-person org with RICE and judgment",
+    "influence": "Shipped a cross-org migration with no team reporting to me",
+    "writing": "Writes the exec one-pagers and release notes for my product area",
+    "interviewing": "Sits on PM interview loops; has run 100+ mock interviews",
+}
+# Local weekly windows people pick: (weekday, start, end) in minutes.
+WINDOW_PATTERNS = [
+    [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)],
+    [(0, 12 * 60, 13 * 60), (2, 12 * 60, 13 * 60), (4, 12 * 60, 13 * 60)],
+    [(5, 9 * 60, 12 * 60)],
+    [(1, 7 * 60, 8 * 60 + 30), (3, 7 * 60, 8 * 60 + 30)],
+    [(0, 17 * 60, 19 * 60), (2, 17 * 60, 19 * 60), (5, 10 * 60, 12 * 60)],
+    [(1, 19 * 60, 21 * 60), (4, 16 * 60, 18 * 60)],
+]
 
 
 def _person(rng: random.Random) -> str:
@@ -32,23 +62,85 @@ def _person(rng: random.Random) -> str:
 
 def _ensure_user(email: str, name: str, time_zone: str, roles: tuple[str, ...]):
     user = find_user_by_email(email)
-    if user is None:
+    created = user is None
+    if created:
         user = accounts.create_user(accounts.NewAccount(email, name, DEMO_PASSWORD, time_zone, roles[0]), roles=roles)
-    return user
+    return user, created
+
+
+def _add_windows(rng: random.Random, user_id: int) -> None:
+    for weekday, start, end in rng.choice(WINDOW_PATTERNS):
+        db.session.add(AvailabilityWindow(user_id=user_id, weekday=weekday, start_minute=start, end_minute=end))
+
+
+def _answers_for(rng: random.Random, levels: dict[str, float]) -> dict[str, object]:
+    """Answers a person with these per-skill levels (0..1) would plausibly give."""
+    rules = assessment.RULES_V1
+    answers: dict[str, object] = {}
+    for question in assessment.QUESTIONS:
+        level = min(1.0, max(0.0, levels[question.skills[0]] + rng.uniform(-0.15, 0.15)))
+        if question.is_numeric:
+            target = rules.full_credit_count.get(question.key, question.maximum)
+            answers[question.key] = min(question.maximum, round(level * target * 1.3))
+        else:
+            credit = rules.choice_credit.get(question.key, {})
+            ranked = sorted(question.choices, key=lambda choice: credit.get(choice.value, 0.0))
+            answers[question.key] = ranked[min(len(ranked) - 1, int(level * len(ranked)))].value
+    return answers
+
+
+def _seed_mentor(rng: random.Random, user_id: int) -> None:
+    standout = rng.sample(list(vocabulary.SKILLS), k=2)
+    profile = MentorProfile(
+        user_id=user_id,
+        headline=rng.choice(MENTOR_HEADLINES),
+        former_engineer=rng.random() < 0.6,
+        paths=rng.sample(list(vocabulary.PATHS), k=rng.randint(1, 2)),
+        domains=rng.sample([d for d in vocabulary.DOMAINS if d != "other"], k=rng.randint(1, 3)),
+        interview_kinds=rng.sample(list(vocabulary.INTERVIEW_KINDS), k=rng.randint(1, 3)),
+        capacity=rng.randint(2, 5),
+    )
+    for skill in vocabulary.SKILLS:
+        level = rng.choice((4, 5)) if skill in standout else rng.randint(2, 3)
+        profile.strengths.append(MentorStrength(skill=skill, level=level, evidence=EVIDENCE[skill] if level >= 4 else ""))
+    db.session.add(profile)
+    _add_windows(rng, user_id)
+
+
+def _seed_engineer(rng: random.Random, user_id: int) -> None:
+    db.session.add(EngineerProfile(
+        user_id=user_id,
+        years_experience=rng.randint(2, 9),
+        path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
+        target_domain=rng.choice(list(vocabulary.DOMAINS)),
+    ))
+    _add_windows(rng, user_id)
+    levels = {skill: rng.uniform(0.05, 0.75) for skill in vocabulary.SKILLS}
+    attempts = rng.randint(1, 3)
+    for number in range(attempts):
+        answers = _answers_for(rng, levels)
+        attempt = attempt_from(user_id, answers, assessment.score(answers))
+        attempt.completed_at = utcnow() - timedelta(days=30 * (attempts - number) + rng.randint(0, 5))
+        db.session.add(attempt)
+        levels = {skill: min(1.0, level + rng.uniform(0.0, 0.2)) for skill, level in levels.items()}
 
 
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
-    _ensure_user("admin@demo.example.com", "Avery Admin", "UTC", ("admin",))
-    _ensure_user("lead@demo.example.com", "Lena Lead", "Europe/Berlin", ("lead",))
+    _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", ("admin",))
+    _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", ("lead",))
     for number in range(1, MENTOR_COUNT + 1):
-        _ensure_user(f"mentor{number}@demo.example.com", _person(rng), rng.choice(TIME_ZONES), ("mentor",))
+        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES), ("mentor",))
+        if created:
+            _seed_mentor(rng, user.id)
     for number in range(1, ENGINEER_COUNT + 1):
-        _ensure_user(f"engineer{number}@demo.example.com", _person(rng), rng.choice(TIME_ZONES), ("engineer",))
+        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES), ("engineer",))
+        if created:
+            _seed_engineer(rng, user.id)
     db.session.commit()
     return [
-        ("admin", "admin@demo.example.com"),
-        ("lead", "lead@demo.example.com"),
-        ("mentor", "mentor1@demo.example.com … mentor10@"),
-        ("engineer", "engineer1@demo.example.com … engineer40@"),
+        ("admin", f"admin@{DOMAIN}"),
+        ("lead", f"lead@{DOMAIN}"),
+        ("mentor", f"mentor1@{DOMAIN} … mentor{MENTOR_COUNT}@{DOMAIN}"),
+        ("engineer", f"engineer1@{DOMAIN} … engineer{ENGINEER_COUNT}@{DOMAIN}"),
     ]

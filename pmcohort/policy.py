@@ -24,3 +24,10 @@ def roles_required(*roles: str):
 
 def can_manage_users(user) -> bool:
     return user.is_authenticated and user.has_role("admin")
+
+
+def can_view_assessment(viewer, engineer_id: int) -> bool:
+    """An engineer's results: the engineer, their matched mentor, the leads of their cohort."""
+    if not viewer.is_authenticated:
+        return False
+    return viewer.id == engineer_id

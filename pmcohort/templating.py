@@ -16,7 +16,12 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
         return ""
     zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
     local = value.astimezone(zone)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return local.strftime(fmt) if "%H" not in fmt else f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def label(key: str, labels: dict[str, str]) -> str:
+    """The readable label of a vocabulary key."""
+    return labels.get(key, key)
 
 
 def unread_notifications() -> int:
@@ -32,5 +37,6 @@ def unread_notifications() -> int:
 
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(label, "label")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")

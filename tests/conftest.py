@@ -67,7 +67,9 @@ def base_app():
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         reset_database()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -72,10 +72,6 @@ def _clock(minute: int) -> str:
 # --- validation
 
 
-# Present on many systems' zone lists but not places a person lives:
-# "localtime" is whatever the server is set to, "Factory" a placeholder.
-
-
 def validate_windows(windows: Iterable[WeeklyWindow]) -> list[str]:
     """Messages a person can act on; empty when the windows are usable."""
     errors: list[str] = []

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from pmcohort.extensions import db
 from pmcohort.main import bp
-from pmcohort.models import Notification
+from pmcohort.models import EngineerProfile, MentorProfile, Notification
+from pmcohort.services import assessments, profiles
 from pmcohort.models.types import utcnow
 
 INBOX_SIZE = 50
@@ -26,7 +27,14 @@ def robots():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html")
+    user_id = current_user.id
+    return render_template(
+        "main/dashboard.html",
+        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role("engineer") else None,
+        engineer_profile=db.session.get(EngineerProfile, user_id),
+        mentor_profile=db.session.get(MentorProfile, user_id),
+        window_count=len(profiles.windows_of(user_id)),
+    )
 
 
 @bp.get("/inbox")

@@ -1,10 +1,11 @@
 """Cohort-wide mentor assignment as a min-cost max-flow.
 
-The graph is source → mentee (capacity 1) → mentor (one arc per allowed pair,
-unit cost from the pair's weight) → sink (capacity = the mentor's capacity left
-after pins). OR-Tools' ``solve_max_flow_with_min_cost`` first pushes the most
-flow (mentees matched) and, among those flows, finds the least cost (the
-greatest total weight): exactly the cardinality-first, then score objective.
+Each mentee supplies one unit of flow; arcs run mentee → mentor (one per
+allowed pair, capacity 1, cost falling as the pair's weight rises) and mentor
+→ sink (capacity = the mentor's capacity left after pins). OR-Tools'
+``solve_max_flow_with_min_cost`` routes the most flow (mentees matched) and,
+among those flows, the least cost (the greatest total weight): exactly the
+cardinality-first, then score objective.
 
 Resolution: the solver needs integer costs, so each weight is scaled to an
 integer out of ``COST_RESOLUTION`` relative to the largest weight. Each pair
@@ -144,13 +145,12 @@ def _max_flow_min_cost(
     """Which pairs the optimum uses, as a mask over the given pairs."""
     if not len(values):
         return np.zeros(0, dtype=bool)
-    # Nodes: mentees 0..n_mentees-1 each supply one unit, then mentors, then the sink.
-    # solve_max_flow_with_min_cost routes as many units as it can, so the
-    # supplies need not balance.
+    # Nodes: mentees 0..n_mentees-1, then mentors, then the sink. The supplies
+    # need not balance: solve_max_flow_with_min_cost routes what it can.
     n_mentors = len(mentor_slots)
     first_mentor, sink = n_mentees, n_mentees + n_mentors
     top = values.max()
-    scaled = np.rint(values * (COST_RESOLUTION / top)).astype(np.int64) if top > 0 else np.zeros(len(values), np.int64)
+    scaled = np.rint(values / top * COST_RESOLUTION).astype(np.int64) if top > 0 else np.zeros(len(values), np.int64)
 
     flow = min_cost_flow.SimpleMinCostFlow()
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(

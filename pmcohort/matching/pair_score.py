@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from numbers import Integral
 
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS
 
@@ -26,6 +27,7 @@ FORMER_ENGINEER_WEIGHT = 0.10  # has unlearned "still being the engineer" first-
 MIN_OVERLAP_MINUTES = 60  # under an hour a week leaves no room for a session
 FULL_OVERLAP_MINUTES = 3 * 60  # a weekly 1:1 plus shadowing; more adds no value
 STRONG_STRENGTH = 4  # the lowest strength (of 1-5) worth telling the engineer about
+GAP_BELOW = 75  # a skill scored 75 or more is not called a gap in reasons
 UNSPECIFIC_DOMAIN = "other"  # two people in "other" need not share anything
 
 SKILL_KEYS = tuple(SKILLS)
@@ -60,7 +62,7 @@ class Mentee:
         _require(
             self.domain is None or self.domain in DOMAINS, f"mentee {self.id!r}: unknown domain {self.domain!r}"
         )
-        _check_week(self.id, self.week)
+        _check_week(f"mentee {self.id!r}", self.week)
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,18 @@ class Mentor:
         _require(
             set(self.domains) <= DOMAINS.keys(), f"mentor {self.id!r}: unknown domain in {set(self.domains)!r}"
         )
-        _require(self.capacity >= 0, f"mentor {self.id!r}: capacity {self.capacity!r} is negative")
+        _require(
+            isinstance(self.capacity, Integral) and not isinstance(self.capacity, bool) and self.capacity >= 0,
+            f"mentor {self.id!r}: capacity {self.capacity!r} is not a non-negative integer",
+        )
         _require(0 <= self.reliability <= 1, f"mentor {self.id!r}: reliability {self.reliability!r} is not in 0-1")
-        _check_week(self.id, self.week)
+        _check_week(f"mentor {self.id!r}", self.week)
 
 
 @dataclass(frozen=True)
 class PairScore:
+    """One mentee-mentor pair as the cohort lead and the engineer see it."""
+
     score: float  # in [0, 1]; 0 when not feasible
     feasible: bool
     blocker: str | None  # why the pair is not a candidate, in plain words
@@ -114,7 +121,7 @@ def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     for skill, share, strength, gap in zip(SKILL_KEYS, gap_shares, strengths, gaps):
         contribution = GAP_COVERAGE_WEIGHT * share * (strength - 1) / 4
         reason = None
-        if strength >= STRONG_STRENGTH and gap > 0:
+        if strength >= STRONG_STRENGTH and gap > 1 - GAP_BELOW / 100:
             rank = sum(other > gap for other in gaps)
             adverb = "Very strong" if strength == 5 else "Strong"
             reason = f"{adverb} in {_inline(SKILLS[skill])}, {_gap_rank_phrase(rank)}"
@@ -170,12 +177,12 @@ def _shared_slots(week_a: Week, week_b: Week) -> int:
     return shared
 
 
-def _check_week(owner: Hashable, week: Week) -> None:
+def _check_week(owner: str, week: Week) -> None:
     previous_end = 0
     for start, end in week:
         _require(
             previous_end <= start < end <= MINUTES_PER_WEEK,
-            f"{owner!r}: weekly availability must be sorted, non-overlapping intervals "
+            f"{owner}: weekly availability must be sorted, non-overlapping intervals "
             f"within 0-{MINUTES_PER_WEEK}, got {week!r}",
         )
         previous_end = end

@@ -2,9 +2,27 @@
 
 from pmcohort.models.ops import AuditEvent, WorkerHeartbeat, record_audit
 from pmcohort.models.outbox import EmailDelivery, Notification, OutboxMessage
+from pmcohort.models.profile import (
+    AssessmentAttempt,
+    AssessmentDraft,
+    AvailabilityWindow,
+    AwayPeriod,
+    EngineerProfile,
+    MentorProfile,
+    MentorStrength,
+    load_availability,
+)
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
 
 __all__ = [
+    "AssessmentAttempt",
+    "AssessmentDraft",
+    "AvailabilityWindow",
+    "AwayPeriod",
+    "EngineerProfile",
+    "MentorProfile",
+    "MentorStrength",
+    "load_availability",
     "ROLES",
     "SELF_SERVICE_ROLES",
     "AuditEvent",

@@ -26,6 +26,8 @@ def test_unexpected_error_shows_the_request_id_and_logs_the_trace(caplog, run_di
 
     with caplog.at_level(logging.ERROR):
         response = app.test_client().get("/explode", headers={"X-Request-ID": "trace-me-12345"})
+    with app.app_context():
+        db.engine.dispose()
 
     html = response.get_data(as_text=True)
     assert response.status_code == 500

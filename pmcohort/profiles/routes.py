@@ -1,0 +1,143 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from pmcohort.domain import vocabulary
+from pmcohort.extensions import db
+from pmcohort.models import EngineerProfile, MentorProfile
+from pmcohort.policy import roles_required
+from pmcohort.profiles import bp
+from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
+from pmcohort.services import profiles
+from pmcohort.services.errors import FieldError
+
+
+def attach_error(form, error: FieldError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        form.form_errors.append(error.message)
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+@bp.route("/profile/engineer", methods=["GET", "POST"])
+@roles_required("engineer")
+def engineer_profile():
+    profile = db.session.get(EngineerProfile, current_user.id)
+    form = EngineerProfileForm(obj=profile)
+    if form.validate_on_submit():
+        try:
+            profiles.save_engineer_profile(current_user.id, form.years_experience.data, form.path.data, form.target_domain.data)
+        except FieldError as error:
+            attach_error(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/profile/mentor", methods=["GET", "POST"])
+@roles_required("mentor")
+def mentor_profile():
+    profile = db.session.get(MentorProfile, current_user.id)
+    form = MentorProfileForm(obj=profile)
+    if profile is not None and not form.is_submitted():
+        for strength in profile.strengths:
+            getattr(form, f"strength_{strength.skill}").data = str(strength.level)
+            getattr(form, f"evidence_{strength.skill}").data = strength.evidence
+    if form.validate_on_submit():
+        details = profiles.MentorDetails(
+            headline=form.headline.data or "",
+            former_engineer=form.former_engineer.data,
+            paths=tuple(form.paths.data),
+            domains=tuple(form.domains.data),
+            interview_kinds=tuple(form.interview_kinds.data),
+            capacity=form.capacity.data,
+            strengths=tuple(
+                profiles.Strength(skill, int(getattr(form, f"strength_{skill}").data), getattr(form, f"evidence_{skill}").data or "")
+                for skill in vocabulary.SKILLS
+            ),
+        )
+        try:
+            profiles.save_mentor_profile(current_user.id, details)
+        except FieldError as error:
+            attach_error(form, error)
+        else:
+            flash("Mentor profile saved.", "success")
+            return redirect(url_for("profiles.mentor_public", user_id=current_user.id))
+    return render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.get("/mentors/<int:user_id>")
+@login_required
+def mentor_public(user_id: int):
+    profile = db.session.get(MentorProfile, user_id)
+    if profile is None or not profile.user.active or not profile.user.has_role("mentor"):
+        abort(404)
+    return render_template(
+        "profiles/mentor_public.html", profile=profile, mentor=profile.user, windows=profiles.windows_of(user_id)
+    )
+
+
+def _availability_page(window_form=None, away_form=None, status: int = 200):
+    return render_template(
+        "profiles/availability.html",
+        windows=profiles.windows_of(current_user.id),
+        away=profiles.away_of(current_user.id),
+        window_form=window_form or WindowForm(),
+        away_form=away_form or AwayForm(),
+    ), status
+
+
+@bp.get("/availability")
+@roles_required("engineer", "mentor")
+def availability():
+    return _availability_page()
+
+
+@bp.post("/availability/windows")
+@roles_required("engineer", "mentor")
+def add_window():
+    form = WindowForm()
+    if form.validate():
+        try:
+            profiles.add_window(current_user.id, *form.minutes())
+        except FieldError as error:
+            attach_error(form, error)
+        else:
+            flash("Window added.", "success")
+            return redirect(url_for("profiles.availability"))
+    return _availability_page(window_form=form, status=400)
+
+
+@bp.post("/availability/windows/<int:window_id>/delete")
+@roles_required("engineer", "mentor")
+def remove_window(window_id: int):
+    if not profiles.remove_window(current_user.id, window_id):
+        abort(404)
+    flash("Window removed.", "success")
+    return redirect(url_for("profiles.availability"))
+
+
+@bp.post("/availability/away")
+@roles_required("engineer", "mentor")
+def add_away():
+    form = AwayForm()
+    if form.validate():
+        try:
+            profiles.add_away(current_user.id, form.first_day.data, form.last_day.data)
+        except FieldError as error:
+            attach_error(form, error)
+        else:
+            flash("Time away added.", "success")
+            return redirect(url_for("profiles.availability"))
+    return _availability_page(away_form=form, status=400)
+
+
+@bp.post("/availability/away/<int:away_id>/delete")
+@roles_required("engineer", "mentor")
+def remove_away(away_id: int):
+    if not profiles.remove_away(current_user.id, away_id):
+        abort(404)
+    flash("Time away removed.", "success")
+    return redirect(url_for("profiles.availability"))
+

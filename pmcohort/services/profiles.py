@@ -1,0 +1,145 @@
+"""Engineer and mentor profiles and weekly availability."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from pmcohort.domain import availability, vocabulary
+from pmcohort.extensions import db
+from pmcohort.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile, MentorStrength, record_audit
+from pmcohort.services.errors import FieldError
+
+MAX_CAPACITY = 10
+
+
+@dataclass(frozen=True)
+class Strength:
+    skill: str
+    level: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class MentorDetails:
+    headline: str
+    former_engineer: bool
+    paths: tuple[str, ...]
+    domains: tuple[str, ...]
+    interview_kinds: tuple[str, ...]
+    capacity: int
+    strengths: tuple[Strength, ...]
+
+
+def save_engineer_profile(user_id: int, years_experience: int, path: str, target_domain: str) -> EngineerProfile:
+    if not 0 <= years_experience <= 60:
+        raise FieldError("years_experience", "Enter a whole number of years between 0 and 60.")
+    if path not in vocabulary.PATHS:
+        raise FieldError("path", "Choose the path you are taking.")
+    if target_domain not in vocabulary.DOMAINS:
+        raise FieldError("target_domain", "Choose a target domain.")
+    profile = db.session.get(EngineerProfile, user_id) or EngineerProfile(user_id=user_id)
+    profile.years_experience, profile.path, profile.target_domain = years_experience, path, target_domain
+    db.session.add(profile)
+    record_audit("profile.engineer_saved", "user", user_id, actor_id=user_id)
+    db.session.commit()
+    return profile
+
+
+def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
+    if not 0 <= details.capacity <= MAX_CAPACITY:
+        raise FieldError("capacity", f"Enter a number of mentees between 0 and {MAX_CAPACITY} (0 pauses new matches).")
+    for field, chosen, allowed in (
+        ("paths", details.paths, vocabulary.PATHS),
+        ("domains", details.domains, vocabulary.DOMAINS),
+        ("interview_kinds", details.interview_kinds, vocabulary.INTERVIEW_KINDS),
+    ):
+        if not set(chosen) <= set(allowed):
+            raise FieldError(field, "Choose from the options shown.")
+    if {strength.skill for strength in details.strengths} != set(vocabulary.SKILLS):
+        raise FieldError(None, "Rate every skill from 1 to 5.")
+    for strength in details.strengths:
+        if not 1 <= strength.level <= 5:
+            raise FieldError(f"strength_{strength.skill}", "Choose a level from 1 to 5.")
+        if len(strength.evidence) > 200:
+            raise FieldError(f"evidence_{strength.skill}", "Keep the evidence to one line (200 characters).")
+
+    profile = db.session.get(MentorProfile, user_id)
+    if profile is None:
+        profile = MentorProfile(user_id=user_id)
+        db.session.add(profile)
+    profile.headline = details.headline.strip()
+    profile.former_engineer = details.former_engineer
+    profile.paths = list(details.paths)
+    profile.domains = list(details.domains)
+    profile.interview_kinds = list(details.interview_kinds)
+    profile.capacity = details.capacity
+    existing = {strength.skill: strength for strength in profile.strengths}
+    for strength in details.strengths:
+        row = existing.get(strength.skill) or MentorStrength(skill=strength.skill)
+        row.level, row.evidence = strength.level, strength.evidence.strip()
+        if strength.skill not in existing:
+            profile.strengths.append(row)
+    record_audit("profile.mentor_saved", "user", user_id, actor_id=user_id, capacity=details.capacity)
+    db.session.commit()
+    return profile
+
+
+def windows_of(user_id: int) -> list[AvailabilityWindow]:
+    return list(
+        db.session.scalars(
+            select(AvailabilityWindow).where(AvailabilityWindow.user_id == user_id).order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
+        )
+    )
+
+
+def away_of(user_id: int) -> list[AwayPeriod]:
+    return list(db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id == user_id).order_by(AwayPeriod.first_day)))
+
+
+def add_window(user_id: int, weekday: int, start_minute: int, end_minute: int) -> AvailabilityWindow:
+    new = availability.WeeklyWindow(weekday, start_minute, end_minute)
+    errors = availability.validate_windows([new])
+    if errors:
+        raise FieldError("end", errors[0])
+    errors = availability.validate_windows([*(window.as_domain() for window in windows_of(user_id)), new])
+    if errors:
+        raise FieldError("start", f"{new} overlaps a window you already have. Change or remove that one first.")
+    window = AvailabilityWindow(user_id=user_id, weekday=weekday, start_minute=start_minute, end_minute=end_minute)
+    db.session.add(window)
+    db.session.flush()
+    record_audit("availability.window_added", "availability_window", window.id, actor_id=user_id, window=str(new))
+    db.session.commit()
+    return window
+
+
+def remove_window(user_id: int, window_id: int) -> bool:
+    window = db.session.get(AvailabilityWindow, window_id)
+    if window is None or window.user_id != user_id:
+        return False
+    db.session.delete(window)
+    record_audit("availability.window_removed", "availability_window", window_id, actor_id=user_id, window=str(window.as_domain()))
+    db.session.commit()
+    return True
+
+
+def add_away(user_id: int, first_day: date, last_day: date) -> AwayPeriod:
+    errors = availability.validate_away([availability.Away(first_day, last_day)])
+    if errors:
+        raise FieldError("last_day", errors[0])
+    period = AwayPeriod(user_id=user_id, first_day=first_day, last_day=last_day)
+    db.session.add(period)
+    db.session.flush()
+    record_audit("availability.away_added", "away_period", period.id, actor_id=user_id, first_day=first_day.isoformat(), last_day=last_day.isoformat())
+    db.session.commit()
+    return period
+
+
+def remove_away(user_id: int, away_id: int) -> bool:
+    period = db.session.get(AwayPeriod, away_id)
+    if period is None or period.user_id != user_id:
+        return False
+    db.session.delete(period)
+    record_audit("availability.away_removed", "away_period", away_id, actor_id=user_id)
+    db.session.commit()
+    return True

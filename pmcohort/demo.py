@@ -7,9 +7,20 @@ Engineers get one to three assessment attempts a month apart, so progress shows.
 import random
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from pmcohort.domain import assessment, vocabulary
 from pmcohort.extensions import db
-from pmcohort.models import AssessmentAttempt, AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength, find_user_by_email
+from pmcohort.models import (
+    AvailabilityWindow,
+    Cohort,
+    CohortLead,
+    CohortMember,
+    EngineerProfile,
+    MentorProfile,
+    MentorStrength,
+    find_user_by_email,
+)
 from pmcohort.models.types import utcnow
 from pmcohort.services import accounts
 from pmcohort.services.assessments import attempt_from
@@ -19,6 +30,7 @@ DEMO_SEED = 20261126
 MENTOR_COUNT = 10
 ENGINEER_COUNT = 40
 DOMAIN = "demo.example.com"
+DEMO_COHORT = "Demo cohort: first three months"
 
 TIME_ZONES = [
     "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "America/Chicago",
@@ -68,8 +80,13 @@ def _ensure_user(email: str, name: str, time_zone: str, roles: tuple[str, ...]):
     return user, created
 
 
-def _add_windows(rng: random.Random, user_id: int) -> None:
-    for weekday, start, end in rng.choice(WINDOW_PATTERNS):
+def _add_windows(rng: random.Random, user_id: int, patterns: int = 1) -> None:
+    windows = sorted({window for pattern in rng.sample(WINDOW_PATTERNS, k=patterns) for window in pattern})
+    kept: list[tuple[int, int, int]] = []
+    for weekday, start, end in windows:  # two patterns may overlap on a day: keep the first window
+        if not any(day == weekday and start < other_end and other_start < end for day, other_start, other_end in kept):
+            kept.append((weekday, start, end))
+    for weekday, start, end in kept:
         db.session.add(AvailabilityWindow(user_id=user_id, weekday=weekday, start_minute=start, end_minute=end))
 
 
@@ -98,13 +115,13 @@ def _seed_mentor(rng: random.Random, user_id: int) -> None:
         paths=rng.sample(list(vocabulary.PATHS), k=rng.randint(1, 2)),
         domains=rng.sample([d for d in vocabulary.DOMAINS if d != "other"], k=rng.randint(1, 3)),
         interview_kinds=rng.sample(list(vocabulary.INTERVIEW_KINDS), k=rng.randint(1, 3)),
-        capacity=rng.randint(2, 5),
+        capacity=rng.randint(3, 5),
     )
     for skill in vocabulary.SKILLS:
         level = rng.choice((4, 5)) if skill in standout else rng.randint(2, 3)
         profile.strengths.append(MentorStrength(skill=skill, level=level, evidence=EVIDENCE[skill] if level >= 4 else ""))
     db.session.add(profile)
-    _add_windows(rng, user_id)
+    _add_windows(rng, user_id, patterns=3)  # mentors offer more hours than any one engineer
 
 
 def _seed_engineer(rng: random.Random, user_id: int) -> None:
@@ -114,7 +131,7 @@ def _seed_engineer(rng: random.Random, user_id: int) -> None:
         path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
         target_domain=rng.choice(list(vocabulary.DOMAINS)),
     ))
-    _add_windows(rng, user_id)
+    _add_windows(rng, user_id, patterns=2)
     levels = {skill: rng.uniform(0.05, 0.75) for skill in vocabulary.SKILLS}
     attempts = rng.randint(1, 3)
     for number in range(attempts):
@@ -125,18 +142,33 @@ def _seed_engineer(rng: random.Random, user_id: int) -> None:
         levels = {skill: min(1.0, level + rng.uniform(0.0, 0.2)) for skill, level in levels.items()}
 
 
+def _ensure_demo_cohort() -> None:
+    """A cohort with everyone enrolled, so the lead can run matching straight away."""
+    lead = find_user_by_email(f"lead@{DOMAIN}")
+    if db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT)):
+        return
+    cohort = Cohort(name=DEMO_COHORT, start_date=utcnow().date(), weeks=12, created_by=lead.id)
+    cohort.leads.append(CohortLead(user_id=lead.id))
+    for number in range(1, ENGINEER_COUNT + 1):
+        cohort.members.append(CohortMember(user_id=find_user_by_email(f"engineer{number}@{DOMAIN}").id, role="engineer"))
+    for number in range(1, MENTOR_COUNT + 1):
+        cohort.members.append(CohortMember(user_id=find_user_by_email(f"mentor{number}@{DOMAIN}").id, role="mentor"))
+    db.session.add(cohort)
+
+
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", ("admin",))
     _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", ("lead",))
     for number in range(1, MENTOR_COUNT + 1):
-        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES), ("mentor",))
+        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), ("mentor",))
         if created:
             _seed_mentor(rng, user.id)
     for number in range(1, ENGINEER_COUNT + 1):
-        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES), ("engineer",))
+        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), ("engineer",))
         if created:
             _seed_engineer(rng, user.id)
+    _ensure_demo_cohort()
     db.session.commit()
     return [
         ("admin", f"admin@{DOMAIN}"),

@@ -55,3 +55,98 @@ def password_reset(message: OutboxMessage) -> None:
         reset_url = absolute_url("auth.reset_password", token=password_reset_token(user))
         minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
         email_once(message, user, "Reset your PM Cohort password", "password_reset", reset_url=reset_url, minutes=minutes)
+
+
+MATCHING_RUN_TASK = "pmcohort.matching.run"
+
+
+@handles("matching.run")
+def dispatch_matching_run(message: OutboxMessage) -> None:
+    # The solve is long: it runs as its own task, so this outbox row is done at once.
+    current_app.extensions["celery"].send_task(MATCHING_RUN_TASK, args=[message.payload["run_id"]], retry=False)
+
+
+def _notify(message: OutboxMessage, user: User, title: str, body: str, endpoint: str, **values) -> None:
+    with current_app.test_request_context():
+        link = absolute_url(endpoint, **values)
+        path = url_for(endpoint, **values)
+        email_once(message, user, title, "notice", body=body, link=link)
+    notify_in_app(message, user, title, body, path)
+
+
+def _match(message: OutboxMessage):
+    from pmcohort.models import Match
+
+    return db.session.get(Match, message.payload["match_id"])
+
+
+def _leads_of(match) -> list[User]:
+    if match.cohort is None:
+        return []
+    return [db.session.get(User, lead.user_id) for lead in match.cohort.leads]
+
+
+@handles("match.proposed")
+def match_proposed(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None:
+        return
+    _notify(message, match.engineer, "A mentor match is proposed",
+            f"{match.mentor.name} is proposed as your mentor. See why, then accept or decline within 7 days.",
+            "matches.detail", match_id=match.id)
+    _notify(message, match.mentor, "A mentee match is proposed",
+            f"{match.engineer.name} is proposed as your mentee. See why, then accept or decline within 7 days.",
+            "matches.detail", match_id=match.id)
+
+
+@handles("match.requested")
+def match_requested(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is not None:
+        _notify(message, match.mentor, f"{match.engineer.name} asks you to mentor them",
+                "They chose you from their best-fitting mentors. Accept or decline within 7 days.",
+                "matches.detail", match_id=match.id)
+
+
+@handles("match.accepted")
+def match_accepted(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None:
+        return
+    for user, other in ((match.engineer, match.mentor), (match.mentor, match.engineer)):
+        _notify(message, user, "Your match is active", f"You and {other.name} both accepted. Time to book your first session.",
+                "matches.detail", match_id=match.id)
+
+
+@handles("match.declined")
+def match_declined(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None:
+        return
+    decliner = match.engineer if match.closed_by == match.engineer_id else match.mentor
+    other = match.mentor if decliner is match.engineer else match.engineer
+    _notify(message, other, "A proposed match was declined", f"{decliner.name} declined the match. We will find you another.",
+            "matches.index")
+    for lead in _leads_of(match):
+        _notify(message, lead, "A proposed match was declined",
+                f"{decliner.name} declined the match between {match.engineer.name} and {match.mentor.name}: {match.close_reason}",
+                "cohorts.board", cohort_id=match.cohort_id)
+
+
+@handles("match.withdrawn")
+def match_withdrawn(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is not None:
+        _notify(message, match.mentor, "A request was withdrawn",
+                f"{match.engineer.name} started a match with another mentor, so their request to you is withdrawn.", "matches.index")
+
+
+@handles("match.expired")
+def match_expired(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None:
+        return
+    body = f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within 7 days and has expired."
+    for user in (match.engineer, match.mentor, *_leads_of(match)):
+        endpoint, values = ("cohorts.board", {"cohort_id": match.cohort_id}) if match.cohort_id and user.id not in (match.engineer_id, match.mentor_id) else ("matches.index", {})
+        _notify(message, user, "A proposed match expired", body, endpoint, **values)

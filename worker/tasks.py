@@ -6,12 +6,15 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from pmcohort import outbox
+from pmcohort.notifications import MATCHING_RUN_TASK
+from pmcohort.services import matching
 from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
 
 SWEEP_TASK = outbox.SWEEP_TASK
 HEARTBEAT_TASK = "pmcohort.worker.heartbeat"
+EXPIRE_PROPOSALS_TASK = "pmcohort.matching.expire_proposals"
 
 
 @shared_task(name=outbox.DELIVER_TASK, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
@@ -22,6 +25,16 @@ def deliver_outbox_message(outbox_id: int) -> bool:
 @shared_task(name=SWEEP_TASK)
 def sweep_outbox() -> int:
     return outbox.sweep()
+
+
+@shared_task(name=MATCHING_RUN_TASK)
+def run_matching(run_id: int) -> bool:
+    return matching.execute_run(run_id)
+
+
+@shared_task(name=EXPIRE_PROPOSALS_TASK)
+def expire_proposals() -> int:
+    return matching.expire_stale_proposals()
 
 
 @shared_task(name=HEARTBEAT_TASK)

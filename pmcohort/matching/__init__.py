@@ -3,7 +3,7 @@
 Plain Python and NumPy/OR-Tools only, so it tests and benchmarks without the app.
 """
 
-from pmcohort.matching.assignment import COST_RESOLUTION, assign
+from pmcohort.matching.assignment import COST_RESOLUTION, assign, assign_indexed
 from pmcohort.matching.candidates import candidate_weights, no_candidate_reasons
 from pmcohort.matching.pair_score import Mentee, Mentor, PairScore, score_pair
 
@@ -13,6 +13,7 @@ __all__ = [
     "Mentor",
     "PairScore",
     "assign",
+    "assign_indexed",
     "candidate_weights",
     "no_candidate_reasons",
     "score_pair",

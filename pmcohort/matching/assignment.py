@@ -65,7 +65,7 @@ def assign(
         mentor_slots[mentors.index[mentor]] -= 1
 
     mentee_codes, mentor_codes = mentee_codes[usable], mentor_codes[usable]
-    chosen = _max_flow_min_cost(mentee_codes, mentor_codes, values[usable], len(mentees.ids), mentor_slots)
+    chosen = assign_indexed(mentee_codes, mentor_codes, values[usable], len(mentees.ids), mentor_slots)
     result = dict(pins)
     result.update(zip(
         map(mentees.ids.__getitem__, mentee_codes[chosen].tolist()),
@@ -135,14 +135,19 @@ class _Ids:
         return np.fromiter(map(self.index.__getitem__, column), np.int32, count)
 
 
-def _max_flow_min_cost(
+def assign_indexed(
     mentee_codes: np.ndarray,
     mentor_codes: np.ndarray,
     values: np.ndarray,
     n_mentees: int,
     mentor_slots: np.ndarray,
 ) -> np.ndarray:
-    """Which pairs the optimum uses, as a mask over the given pairs."""
+    """The same optimum as `assign`, on arrays: which pairs it uses, as a mask over the given pairs.
+
+    For callers that already hold integer codes (mentees 0..n_mentees-1, mentors
+    indexing `mentor_slots`) and finite, non-negative weights, such as a cohort's
+    candidate arrays: it skips turning hashable ids into codes and back.
+    """
     if not len(values):
         return np.zeros(0, dtype=bool)
     # Nodes: mentees 0..n_mentees-1, then mentors, then the sink. The supplies

@@ -1,5 +1,15 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
+from pmcohort.models.cohort import (
+    MATCH_OPEN,
+    RUN_IN_PROGRESS,
+    Cohort,
+    CohortLead,
+    CohortMember,
+    Match,
+    MatchingRun,
+    PairRule,
+)
 from pmcohort.models.ops import AuditEvent, WorkerHeartbeat, record_audit
 from pmcohort.models.outbox import EmailDelivery, Notification, OutboxMessage
 from pmcohort.models.profile import (
@@ -15,6 +25,14 @@ from pmcohort.models.profile import (
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
 
 __all__ = [
+    "MATCH_OPEN",
+    "RUN_IN_PROGRESS",
+    "Cohort",
+    "CohortLead",
+    "CohortMember",
+    "Match",
+    "MatchingRun",
+    "PairRule",
     "AssessmentAttempt",
     "AssessmentDraft",
     "AvailabilityWindow",

@@ -38,6 +38,9 @@ class MentorProfile(db.Model):
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     interview_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     capacity: Mapped[int] = mapped_column(default=2)
+    # Active matches, kept by the match operations with one conditional UPDATE each,
+    # so concurrent accepts can never push a mentor past capacity.
+    active_mentees: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()
@@ -45,7 +48,14 @@ class MentorProfile(db.Model):
         back_populates="mentor", cascade="all, delete-orphan", lazy="selectin", order_by="MentorStrength.skill"
     )
 
-    __table_args__ = (CheckConstraint("capacity BETWEEN 0 AND 10", name="capacity_in_range"),)
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 0 AND 10", name="capacity_in_range"),
+        CheckConstraint("active_mentees >= 0", name="active_mentees_not_negative"),
+    )
+
+    @property
+    def free_places(self) -> int:
+        return max(0, self.capacity - self.active_mentees)
 
     def strength_levels(self) -> dict[str, int]:
         return {strength.skill: strength.level for strength in self.strengths}

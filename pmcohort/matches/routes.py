@@ -1,0 +1,87 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from pmcohort.extensions import db
+from pmcohort.matches import bp
+from pmcohort.models import Match, MentorProfile
+from pmcohort.policy import can_view_match, roles_required
+from pmcohort.services import matching
+from pmcohort.services.assessments import latest_attempt
+
+
+@bp.get("")
+@roles_required("engineer", "mentor")
+def index():
+    mine = matching.matches_for(current_user.id)
+    is_engineer = current_user.has_role("engineer")
+    has_active = any(m.status == "active" and m.engineer_id == current_user.id for m in mine)
+    return render_template(
+        "matches/index.html",
+        matches=mine,
+        suggestions=matching.suggestions(current_user.id) if is_engineer and not has_active else [],
+        assessed=latest_attempt(current_user.id) is not None if is_engineer else True,
+        open_requests=matching.open_requests(current_user.id) if is_engineer else 0,
+        max_requests=matching.MAX_OPEN_REQUESTS,
+        has_active=has_active,
+    )
+
+
+def _visible_match_or_404(match_id: int) -> Match:
+    match = db.session.get(Match, match_id)
+    if match is None or not can_view_match(current_user, match):
+        abort(404)
+    return match
+
+
+@bp.get("/<int:match_id>")
+@roles_required("engineer", "mentor", "lead")
+def detail(match_id: int):
+    match = _visible_match_or_404(match_id)
+    return render_template(
+        "matches/detail.html", match=match, side=match.side_of(current_user.id),
+        mentor_profile=db.session.get(MentorProfile, match.mentor_id),
+    )
+
+
+@bp.post("/<int:match_id>/accept")
+@roles_required("engineer", "mentor")
+def accept(match_id: int):
+    _visible_match_or_404(match_id)
+    try:
+        match = matching.accept(match_id, user_id=current_user.id)
+    except LookupError:
+        abort(404)
+    except matching.MatchingError as error:
+        flash(str(error), "error")
+    else:
+        flash("Match active: you both accepted." if match.status == "active" else "Accepted. Waiting for the other side.", "success")
+    return redirect(url_for("matches.detail", match_id=match_id))
+
+
+@bp.post("/<int:match_id>/decline")
+@roles_required("engineer", "mentor")
+def decline(match_id: int):
+    _visible_match_or_404(match_id)
+    try:
+        matching.decline(match_id, user_id=current_user.id, reason=request.form.get("reason", ""))
+    except LookupError:
+        abort(404)
+    except matching.MatchingError as error:
+        flash(str(error), "error")
+        return redirect(url_for("matches.detail", match_id=match_id, _anchor="decline")), 303
+    flash("Declined. Thank you for saying why.", "success")
+    return redirect(url_for("matches.index"))
+
+
+@bp.post("/request")
+@roles_required("engineer")
+def request_mentor():
+    try:
+        match = matching.request_mentor(current_user.id, int(request.form.get("mentor_id", "0")))
+    except ValueError:
+        abort(400)
+    except matching.MatchingError as error:
+        flash(str(error), "error")
+        return redirect(url_for("matches.index"))
+    flash(f"Request sent to {match.mentor.name}.", "success")
+    return redirect(url_for("matches.detail", match_id=match.id))

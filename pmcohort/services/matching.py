@@ -1,0 +1,495 @@
+"""Matching operations: cohort runs, publishing, the match lifecycle, and requests outside a cohort.
+
+The rules themselves (pair scores, the optimal assignment) live in `pmcohort.matching`;
+this module loads profiles into them, saves what they decide, and asks for notifications.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from pmcohort.domain.availability import Availability, weekly_minutes
+from pmcohort.extensions import db
+from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
+from pmcohort.models import (
+    MATCH_OPEN,
+    RUN_IN_PROGRESS,
+    AssessmentAttempt,
+    AvailabilityWindow,
+    AwayPeriod,
+    Cohort,
+    CohortMember,
+    EngineerProfile,
+    Match,
+    MatchingRun,
+    MentorProfile,
+    PairRule,
+    User,
+    record_audit,
+)
+from pmcohort.models.types import utcnow
+from pmcohort.outbox import enqueue
+
+CANDIDATES_PER_ENGINEER = 50
+PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
+RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
+MAX_OPEN_REQUESTS = 3
+SUGGESTION_COUNT = 5
+MAX_REASON_LENGTH = 500
+
+
+class MatchingError(Exception):
+    """A rule of the workflow was broken; the message says what to do."""
+
+
+# --- turning profiles into the matching engine's inputs
+
+
+def reference_week_start(start_date: date | None = None, now: datetime | None = None) -> datetime:
+    """Monday 00:00 UTC of the week matching plans for: the cohort's first week, or this week if it has begun."""
+    today = (now or utcnow()).date()
+    day = max(start_date or today, today)
+    return datetime.combine(day - timedelta(days=day.weekday()), time(0), tzinfo=UTC)
+
+
+def _latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
+    ids = list(user_ids)
+    latest = (
+        select(AssessmentAttempt.user_id, func.max(AssessmentAttempt.completed_at).label("completed_at"))
+        .where(AssessmentAttempt.user_id.in_(ids))
+        .group_by(AssessmentAttempt.user_id)
+        .subquery()
+    )
+    attempts = db.session.scalars(
+        select(AssessmentAttempt).join(
+            latest, (AssessmentAttempt.user_id == latest.c.user_id) & (AssessmentAttempt.completed_at == latest.c.completed_at)
+        )
+    )
+    return {attempt.user_id: attempt for attempt in attempts}
+
+
+def _weeks(users: list[User], week_start: datetime) -> dict[int, tuple[tuple[int, int], ...]]:
+    ids = [user.id for user in users]
+    windows, away = defaultdict(list), defaultdict(list)
+    for window in db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id.in_(ids))):
+        windows[window.user_id].append(window.as_domain())
+    for period in db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id.in_(ids))):
+        away[period.user_id].append(period.as_domain())
+    return {
+        user.id: weekly_minutes(Availability(user.time_zone, tuple(windows[user.id]), tuple(away[user.id])), week_start)
+        for user in users
+    }
+
+
+def _pending_proposals(mentor_ids: Iterable[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Match.mentor_id, func.count()).where(Match.mentor_id.in_(list(mentor_ids)), Match.status == "proposed").group_by(Match.mentor_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass
+class Inputs:
+    mentees: list[Mentee]
+    mentors: list[Mentor]
+    skipped: dict[int, str]  # engineer id -> why they could not be considered
+
+
+def build_inputs(engineers: list[User], mentors: list[User], week_start: datetime) -> Inputs:
+    attempts = _latest_attempts(user.id for user in engineers)
+    engineer_profiles = {p.user_id: p for p in db.session.scalars(select(EngineerProfile).where(EngineerProfile.user_id.in_([u.id for u in engineers])))}
+    mentor_profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_([u.id for u in mentors])))}
+    pending = _pending_proposals(mentor_profiles)
+    weeks = _weeks(engineers + mentors, week_start)
+
+    skipped: dict[int, str] = {}
+    mentees = []
+    for user in engineers:
+        attempt = attempts.get(user.id)
+        if attempt is None:
+            skipped[user.id] = "has not taken the readiness assessment yet"
+            continue
+        profile = engineer_profiles.get(user.id)
+        mentees.append(Mentee(
+            id=user.id,
+            skills=attempt.skill_scores,
+            path=profile.path if profile else None,
+            domain=profile.target_domain if profile else None,
+            week=weeks[user.id],
+        ))
+    mentor_inputs = [
+        Mentor(
+            id=profile.user_id,
+            strengths=profile.strength_levels(),
+            former_engineer=profile.former_engineer,
+            paths=frozenset(profile.paths),
+            domains=frozenset(profile.domains),
+            capacity=max(0, profile.free_places - pending.get(profile.user_id, 0)),
+            week=weeks[profile.user_id],
+        )
+        for profile in mentor_profiles.values()
+    ]
+    return Inputs(mentees, mentor_inputs, skipped)
+
+
+# --- cohort runs
+
+
+def _members(cohort_id: int, role: str) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort_id, CohortMember.role == role, User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def latest_run(cohort_id: int) -> MatchingRun | None:
+    return db.session.scalar(select(MatchingRun).where(MatchingRun.cohort_id == cohort_id).order_by(MatchingRun.id.desc()).limit(1))
+
+
+def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
+    if not _members(cohort_id, "engineer"):
+        raise MatchingError("This cohort has no engineers yet. Enroll them first.")
+    if not _members(cohort_id, "mentor"):
+        raise MatchingError("This cohort has no mentors yet. Enroll them first.")
+    db.session.execute(
+        update(MatchingRun)
+        .where(MatchingRun.cohort_id == cohort_id, MatchingRun.status.in_(RUN_IN_PROGRESS), MatchingRun.created_at < utcnow() - RUN_STALE_AFTER)
+        .values(status="failed", error="No worker finished this run in time.", finished_at=utcnow())
+    )
+    run = MatchingRun(cohort_id=cohort_id, started_by=actor_id)
+    db.session.add(run)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise MatchingError("A matching run is already in progress for this cohort. Wait for it to finish.") from None
+    enqueue("matching.run", run_id=run.id)
+    record_audit("matching.run_started", "matching_run", run.id, actor_id=actor_id, cohort_id=cohort_id)
+    db.session.commit()
+    return run
+
+
+def _progress(run: MatchingRun, percent: int, stage: str) -> None:
+    run.progress, run.stage = percent, stage
+    db.session.commit()
+
+
+def execute_run(run_id: int) -> bool:
+    """Solve a queued run and store its preview. Returns False if it was not queued (already done elsewhere)."""
+    claimed = db.session.execute(
+        update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == "queued")
+        .values(status="running", progress=5, stage="Loading profiles")
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return False
+    run = db.session.get(MatchingRun, run_id)
+    try:
+        run.result = _solve(run)
+        run.status, run.progress, run.stage, run.finished_at = "done", 100, "Ready to review", utcnow()
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        run = db.session.get(MatchingRun, run_id)
+        run.status, run.stage, run.finished_at = "failed", "Failed", utcnow()
+        run.error = str(error) if isinstance(error, (ValueError, MatchingError)) else "The run failed unexpectedly; try again."
+        db.session.commit()
+        if not isinstance(error, (ValueError, MatchingError)):
+            raise
+    return True
+
+
+def _solve(run: MatchingRun) -> dict:
+    cohort = db.session.get(Cohort, run.cohort_id)
+    engineers, mentors = _members(cohort.id, "engineer"), _members(cohort.id, "mentor")
+    names = {user.id: user.name for user in engineers + mentors}
+    kept = {
+        match.engineer_id: match
+        for match in db.session.scalars(select(Match).where(Match.engineer_id.in_([u.id for u in engineers]), Match.status.in_(MATCH_OPEN)))
+        if match.status == "active" or match.cohort_id == cohort.id
+    }
+    to_match = [user for user in engineers if user.id not in kept]
+    week_start = reference_week_start(cohort.start_date)
+    inputs = build_inputs(to_match, mentors, week_start)
+    _progress(run, 25, f"Scoring {len(inputs.mentees)} engineers against {len(inputs.mentors)} mentors")
+
+    rules = db.session.scalars(select(PairRule).where(PairRule.cohort_id == cohort.id)).all()
+    considered = {mentee.id for mentee in inputs.mentees}
+    mentor_ids = {mentor.id for mentor in inputs.mentors}
+    pinned = [(r.engineer_id, r.mentor_id) for r in rules if r.kind == "pinned" and r.engineer_id in considered and r.mentor_id in mentor_ids]
+    declined = db.session.execute(
+        select(Match.engineer_id, Match.mentor_id).where(Match.cohort_id == cohort.id, Match.status == "declined")
+    ).all()
+    forbidden = {(r.engineer_id, r.mentor_id) for r in rules if r.kind == "forbidden"} | {tuple(pair) for pair in declined}
+    forbidden -= set(pinned)
+
+    weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
+    _progress(run, 60, f"Finding the best assignment over {len(weights)} candidate pairs")
+    capacity = {mentor.id: mentor.capacity for mentor in inputs.mentors}
+    assignment = assign(weights, capacity, pinned=pinned, forbidden=forbidden)
+    _progress(run, 85, "Explaining each pair")
+
+    mentee_by_id = {mentee.id: mentee for mentee in inputs.mentees}
+    mentor_by_id = {mentor.id: mentor for mentor in inputs.mentors}
+    pinned_set = set(pinned)
+    proposals = []
+    for engineer_id, mentor_id in assignment.items():
+        pair = score_pair(mentee_by_id[engineer_id], mentor_by_id[mentor_id])
+        reasons = list(pair.reasons)
+        if (engineer_id, mentor_id) in pinned_set:
+            reasons.insert(0, "Pinned by the cohort lead")
+            if pair.blocker:
+                reasons.append(f"Note: {pair.blocker}")
+        proposals.append({
+            "engineer_id": engineer_id, "engineer": names[engineer_id],
+            "mentor_id": mentor_id, "mentor": names[mentor_id],
+            "score": round(pair.score, 4), "reasons": reasons,
+        })
+    proposals.sort(key=lambda p: (-p["score"], p["engineer"]))
+
+    without_candidates = no_candidate_reasons([m for m in inputs.mentees if m.id not in assignment], inputs.mentors)
+    unmatched = []
+    for user in to_match:
+        if user.id in assignment:
+            continue
+        reason = (
+            inputs.skipped.get(user.id)
+            or without_candidates.get(user.id)
+            or "every mentor who shares enough time with them is full; add mentors or raise capacity"
+        )
+        unmatched.append({"engineer_id": user.id, "engineer": user.name, "reason": reason})
+    kept_rows = [
+        {"engineer_id": m.engineer_id, "engineer": m.engineer.name, "mentor_id": m.mentor_id, "mentor": m.mentor.name, "status": m.status}
+        for m in kept.values()
+    ]
+    return {
+        "week_start": week_start.isoformat(),
+        "proposals": proposals,
+        "unmatched": unmatched,
+        "kept": kept_rows,
+        "total_score": round(sum(p["score"] for p in proposals), 4),
+        "mentors_considered": len(inputs.mentors),
+        "mentors_without_profile": [names[u.id] for u in mentors if u.id not in mentor_ids],
+    }
+
+
+def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
+    run = db.session.get(MatchingRun, run_id)
+    if run is None or run.status != "done":
+        raise MatchingError("Only a finished run can be published.")
+    if latest_run(run.cohort_id).id != run.id:
+        raise MatchingError("A newer run exists for this cohort; publish that one instead.")
+    proposals = (run.result or {}).get("proposals", [])
+    if not proposals:
+        raise MatchingError("This run found no pairs to publish. Check the unmatched engineers' reasons, then run again.")
+    busy = set(db.session.scalars(
+        select(Match.engineer_id).where(Match.engineer_id.in_([p["engineer_id"] for p in proposals]), Match.status.in_(MATCH_OPEN))
+    ))
+    created = []
+    for proposal in proposals:
+        if proposal["engineer_id"] in busy:
+            continue  # matched some other way since the run; their current match stands
+        match = Match(
+            cohort_id=run.cohort_id, run_id=run.id, engineer_id=proposal["engineer_id"], mentor_id=proposal["mentor_id"],
+            source="cohort", score=proposal["score"], reasons=proposal["reasons"],
+        )
+        db.session.add(match)
+        created.append(match)
+    db.session.flush()
+    for match in created:
+        enqueue("match.proposed", match_id=match.id)
+    db.session.execute(
+        update(MatchingRun).where(MatchingRun.cohort_id == run.cohort_id, MatchingRun.status == "done", MatchingRun.id != run.id).values(status="superseded")
+    )
+    run.status, run.published_at = "published", utcnow()
+    record_audit("matching.run_published", "matching_run", run.id, actor_id=actor_id, proposals=len(created))
+    db.session.commit()
+    return created
+
+
+# --- the match lifecycle
+
+
+def _take_place(mentor_id: int) -> bool:
+    """Count one more active mentee for the mentor, unless that would pass capacity.
+
+    A single conditional UPDATE: concurrent accepts queue on the row lock and each
+    re-checks the condition on the committed value, so capacity holds under any race.
+    """
+    result = db.session.execute(
+        update(MentorProfile)
+        .where(MentorProfile.user_id == mentor_id, MentorProfile.active_mentees < MentorProfile.capacity)
+        .values(active_mentees=MentorProfile.active_mentees + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _free_place(mentor_id: int) -> None:
+    db.session.execute(
+        update(MentorProfile)
+        .where(MentorProfile.user_id == mentor_id, MentorProfile.active_mentees > 0)
+        .values(active_mentees=MentorProfile.active_mentees - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _open_match_for(match_id: int, user_id: int) -> tuple[Match, str]:
+    match = db.session.get(Match, match_id, with_for_update={"of": Match})
+    side = match.side_of(user_id) if match else None
+    if side is None:
+        raise LookupError(match_id)
+    return match, side
+
+
+def accept(match_id: int, *, user_id: int) -> Match:
+    match, side = _open_match_for(match_id, user_id)
+    if match.status != "proposed":
+        raise MatchingError(f"This match is {match.status}; it can no longer be accepted.")
+    now = utcnow()
+    if side == "engineer":
+        match.engineer_accepted_at = match.engineer_accepted_at or now
+    else:
+        match.mentor_accepted_at = match.mentor_accepted_at or now
+    record_audit("match.accepted_by", "match", match.id, actor_id=user_id, side=side)
+    if match.engineer_accepted_at and match.mentor_accepted_at:
+        _activate(match, now)
+    db.session.commit()
+    return match
+
+
+def _activate(match: Match, now: datetime) -> None:
+    if not _take_place(match.mentor_id):
+        db.session.rollback()
+        raise MatchingError(f"{match.mentor.name} has no free place left, so this match cannot start.")
+    match.status, match.activated_at = "active", now
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise MatchingError(f"{match.engineer.name} already has an active mentor.") from None
+    others = db.session.scalars(
+        select(Match).where(Match.engineer_id == match.engineer_id, Match.status == "proposed", Match.id != match.id)
+    ).all()
+    for other in others:
+        other.status, other.closed_at, other.close_reason = "withdrawn", now, "The engineer started another match."
+        enqueue("match.withdrawn", match_id=other.id)
+    record_audit("match.activated", "match", match.id, engineer_id=match.engineer_id, mentor_id=match.mentor_id)
+    enqueue("match.accepted", match_id=match.id)
+
+
+def decline(match_id: int, *, user_id: int, reason: str) -> Match:
+    reason = reason.strip()
+    if not reason:
+        raise MatchingError("Say briefly why, so the lead can find a better match.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise MatchingError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
+    match, side = _open_match_for(match_id, user_id)
+    if match.status != "proposed":
+        raise MatchingError(f"This match is {match.status}; it can no longer be declined.")
+    match.status, match.closed_at, match.closed_by, match.close_reason = "declined", utcnow(), user_id, reason
+    record_audit("match.declined", "match", match.id, actor_id=user_id, side=side, reason=reason)
+    enqueue("match.declined", match_id=match.id)
+    db.session.commit()
+    return match
+
+
+def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = False) -> Match:
+    """A lead ends a match early, or marks it completed; the mentor's place is freed."""
+    match = db.session.get(Match, match_id, with_for_update={"of": Match})
+    if match is None:
+        raise LookupError(match_id)
+    if match.status not in MATCH_OPEN:
+        raise MatchingError(f"This match is already {match.status}.")
+    if completed and match.status != "active":
+        raise MatchingError("Only an active match can be completed.")
+    if match.status == "active":
+        _free_place(match.mentor_id)
+    match.status = "completed" if completed else "ended"
+    match.closed_at, match.closed_by, match.close_reason = utcnow(), actor_id, reason.strip() or None
+    record_audit(f"match.{match.status}", "match", match.id, actor_id=actor_id, reason=reason)
+    db.session.commit()
+    return match
+
+
+def expire_stale_proposals(now: datetime | None = None) -> int:
+    cutoff = (now or utcnow()) - PROPOSAL_EXPIRES_AFTER
+    stale = db.session.scalars(select(Match).where(Match.status == "proposed", Match.created_at < cutoff).with_for_update(skip_locked=True, of=Match)).all()
+    for match in stale:
+        match.status, match.closed_at, match.close_reason = "expired", utcnow(), "Not answered within 7 days."
+        record_audit("match.expired", "match", match.id)
+        enqueue("match.expired", match_id=match.id)
+    db.session.commit()
+    return len(stale)
+
+
+# --- outside a cohort: suggestions and requests
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    mentor: User
+    profile: MentorProfile
+    pair: PairScore
+
+
+def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggestion]:
+    engineer = db.session.get(User, engineer_id)
+    mentors = list(db.session.scalars(
+        select(User).join(MentorProfile, MentorProfile.user_id == User.id)
+        .where(User.active.is_(True), User.id != engineer_id, MentorProfile.active_mentees < MentorProfile.capacity)
+    ))
+    taken = set(db.session.scalars(select(Match.mentor_id).where(Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))))
+    mentors = [m for m in mentors if m.id not in taken and m.has_role("mentor")]
+    if not mentors:
+        return []
+    inputs = build_inputs([engineer], mentors, reference_week_start())
+    if not inputs.mentees:
+        return []
+    profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_([m.id for m in mentors])))}
+    users = {m.id: m for m in mentors}
+    scored = [(score_pair(inputs.mentees[0], mentor), mentor.id) for mentor in inputs.mentors]
+    best = sorted((item for item in scored if item[0].feasible), key=lambda item: -item[0].score)[:limit]
+    return [Suggestion(users[mentor_id], profiles[mentor_id], pair) for pair, mentor_id in best]
+
+
+def open_requests(engineer_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Match).where(Match.engineer_id == engineer_id, Match.source == "request", Match.status == "proposed")
+    )
+
+
+def request_mentor(engineer_id: int, mentor_id: int) -> Match:
+    if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.status == "active")):
+        raise MatchingError("You already have an active mentor. End that match before asking another.")
+    if open_requests(engineer_id) >= MAX_OPEN_REQUESTS:
+        raise MatchingError(f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
+    if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == mentor_id, Match.status.in_(MATCH_OPEN))):
+        raise MatchingError("You already have an open request or match with this mentor.")
+    offered = {s.mentor.id: s for s in suggestions(engineer_id, limit=10_000)}
+    if mentor_id not in offered:
+        raise MatchingError("This mentor is not available to you right now (no free place or no shared weekly time).")
+    pair = offered[mentor_id].pair
+    match = Match(
+        engineer_id=engineer_id, mentor_id=mentor_id, source="request", score=round(pair.score, 4),
+        reasons=list(pair.reasons), engineer_accepted_at=utcnow(),
+    )
+    db.session.add(match)
+    db.session.flush()
+    record_audit("match.requested", "match", match.id, actor_id=engineer_id, mentor_id=mentor_id)
+    enqueue("match.requested", match_id=match.id)
+    db.session.commit()
+    return match
+
+
+def matches_for(user_id: int) -> list[Match]:
+    return list(db.session.scalars(
+        select(Match).where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id)).order_by(Match.created_at.desc(), Match.id.desc())
+    ))

@@ -15,10 +15,13 @@ def index():
     mine = matching.matches_for(current_user.id)
     is_engineer = current_user.has_role("engineer")
     has_active = any(m.status == "active" and m.engineer_id == current_user.id for m in mine)
+    # A cohort proposal waiting for an answer comes first; asking mentors directly would compete with it.
+    cohort_proposal = any(m.status == "proposed" and m.source == "cohort" and m.engineer_id == current_user.id for m in mine)
     return render_template(
         "matches/index.html",
         matches=mine,
-        suggestions=matching.suggestions(current_user.id) if is_engineer and not has_active else [],
+        cohort_proposal=cohort_proposal,
+        suggestions=matching.suggestions(current_user.id) if is_engineer and not has_active and not cohort_proposal else [],
         assessed=latest_attempt(current_user.id) is not None if is_engineer else True,
         open_requests=matching.open_requests(current_user.id) if is_engineer else 0,
         max_requests=matching.MAX_OPEN_REQUESTS,

@@ -94,50 +94,49 @@ def availability():
     return _availability_page()
 
 
+def _availability_change(form, form_name: str, save, done: str):
+    """Validate `form`, run `save()`; on success back to the page, else the page with errors at the fields."""
+    if form.validate():
+        try:
+            save()
+        except FieldError as error:
+            attach_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("profiles.availability"))
+    return _availability_page(**{form_name: form}, status=400)
+
+
+def _availability_removal(removed: bool, done: str):
+    if not removed:
+        abort(404)
+    flash(done, "success")
+    return redirect(url_for("profiles.availability"))
+
+
 @bp.post("/availability/windows")
 @roles_required("engineer", "mentor")
 def add_window():
     form = WindowForm()
-    if form.validate():
-        try:
-            profiles.add_window(current_user.id, *form.minutes())
-        except FieldError as error:
-            attach_error(form, error)
-        else:
-            flash("Window added.", "success")
-            return redirect(url_for("profiles.availability"))
-    return _availability_page(window_form=form, status=400)
+    return _availability_change(form, "window_form", lambda: profiles.add_window(current_user.id, *form.minutes()), "Window added.")
 
 
 @bp.post("/availability/windows/<int:window_id>/delete")
 @roles_required("engineer", "mentor")
 def remove_window(window_id: int):
-    if not profiles.remove_window(current_user.id, window_id):
-        abort(404)
-    flash("Window removed.", "success")
-    return redirect(url_for("profiles.availability"))
+    return _availability_removal(profiles.remove_window(current_user.id, window_id), "Window removed.")
 
 
 @bp.post("/availability/away")
 @roles_required("engineer", "mentor")
 def add_away():
     form = AwayForm()
-    if form.validate():
-        try:
-            profiles.add_away(current_user.id, form.first_day.data, form.last_day.data)
-        except FieldError as error:
-            attach_error(form, error)
-        else:
-            flash("Time away added.", "success")
-            return redirect(url_for("profiles.availability"))
-    return _availability_page(away_form=form, status=400)
+    return _availability_change(
+        form, "away_form", lambda: profiles.add_away(current_user.id, form.first_day.data, form.last_day.data), "Time away added."
+    )
 
 
 @bp.post("/availability/away/<int:away_id>/delete")
 @roles_required("engineer", "mentor")
 def remove_away(away_id: int):
-    if not profiles.remove_away(current_user.id, away_id):
-        abort(404)
-    flash("Time away removed.", "success")
-    return redirect(url_for("profiles.availability"))
-
+    return _availability_removal(profiles.remove_away(current_user.id, away_id), "Time away removed.")

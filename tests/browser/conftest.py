@@ -28,3 +28,4 @@ def page(browser, live):
     page = context.new_page()
     yield page
     context.close()
+

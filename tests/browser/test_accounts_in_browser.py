@@ -1,19 +1,13 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def test_sign_up_sign_out_and_sign_in_again(page, live):
-    page.goto("/auth/signup")
-    page.get_by_label("Your name").fill("Mira Okafor")
-    page.get_by_label("Email").fill("mira@example.com")
-    page.get_by_label("Password").fill("a long enough pass")
-    page.get_by_label("Time zone").fill("Europe/Lisbon")
-    page.get_by_label("An engineer moving into product management").check()
-    page.get_by_role("button", name="Create account").click()
-
-    expect(page.get_by_role("heading", name="Hello, Mira")).to_be_visible()
+    sign_up(page, "Mira Okafor", "mira@example.com", "An engineer moving into product management")
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()

@@ -2,19 +2,9 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.domain import assessment
+from tests.browser.steps import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def sign_up(page, name: str, email: str, role_label: str) -> None:
-    page.goto("/auth/signup")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough pass")
-    page.get_by_label("Time zone").fill("Europe/Berlin")
-    page.get_by_label(role_label).check()
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name=f"Hello, {name.split()[0]}")).to_be_visible()
 
 
 def test_new_engineer_takes_the_assessment_and_sees_their_gaps(page, live):

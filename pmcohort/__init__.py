@@ -71,9 +71,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pmcohort import admin, assessment, auth, cohorts, main, matches, ops, profiles
+    from pmcohort import admin, assessment, auth, cohorts, main, matches, ops, profiles, sessions
 
-    for module in (main, auth, admin, ops, profiles, assessment, cohorts, matches):
+    for module in (main, auth, admin, ops, profiles, assessment, cohorts, matches, sessions):
         app.register_blueprint(module.bp)
 
 

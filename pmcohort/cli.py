@@ -30,6 +30,13 @@ def init_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Admin {user.email} created.")
 
+    @app.cli.command("seed-practice")
+    def seed_practice_command() -> None:
+        """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""
+        from pmcohort.services.practice_bank import seed_starter_set
+
+        click.echo(f"Added {seed_starter_set()} practice items.")
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the demo cohort (idempotent) and print the logins."""

@@ -22,7 +22,7 @@ from pmcohort.models import (
     find_user_by_email,
 )
 from pmcohort.models.types import utcnow
-from pmcohort.services import accounts
+from pmcohort.services import accounts, practice_bank
 from pmcohort.services.assessments import attempt_from
 
 DEMO_PASSWORD = "pmcohort-demo"
@@ -170,6 +170,7 @@ def seed_demo() -> list[tuple[str, str]]:
             _seed_engineer(rng, user.id)
     _ensure_demo_cohort()
     db.session.commit()
+    practice_bank.seed_starter_set()
     return [
         ("admin", f"admin@{DOMAIN}"),
         ("lead", f"lead@{DOMAIN}"),

@@ -3,7 +3,7 @@
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
-from pmcohort.email import send_email
+from pmcohort.email import Attachment, send_email
 from pmcohort.extensions import db
 from pmcohort.models import EmailDelivery, Notification, OutboxMessage, User
 from pmcohort.outbox import handles
@@ -14,14 +14,14 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
-def email_once(message: OutboxMessage, user: User, subject: str, template: str, **context) -> bool:
+def email_once(message: OutboxMessage, user: User, subject: str, template: str, attachments: tuple[Attachment, ...] = (), **context) -> bool:
     already_sent = db.session.scalar(
         select(EmailDelivery.id).where(EmailDelivery.outbox_id == message.id, EmailDelivery.recipient == user.email)
     )
     if already_sent:
         return False
     text = render_template(f"email/{template}.txt", user=user, **context)
-    send_email(user.email, subject, text)
+    send_email(user.email, subject, text, attachments=attachments)
     db.session.add(EmailDelivery(outbox_id=message.id, recipient=user.email))
     db.session.flush()
     return True
@@ -66,11 +66,11 @@ def dispatch_matching_run(message: OutboxMessage) -> None:
     current_app.extensions["celery"].send_task(MATCHING_RUN_TASK, args=[message.payload["run_id"]], retry=False)
 
 
-def _notify(message: OutboxMessage, user: User, title: str, body: str, endpoint: str, **values) -> None:
+def _notify(message: OutboxMessage, user: User, title: str, body: str, endpoint: str, attachments: tuple[Attachment, ...] = (), **values) -> None:
     with current_app.test_request_context():
         link = absolute_url(endpoint, **values)
         path = url_for(endpoint, **values)
-        email_once(message, user, title, "notice", body=body, link=link)
+        email_once(message, user, title, "notice", attachments=attachments, body=body, link=link)
     notify_in_app(message, user, title, body, path)
 
 
@@ -150,3 +150,88 @@ def match_expired(message: OutboxMessage) -> None:
     for user in (match.engineer, match.mentor, *_leads_of(match)):
         endpoint, values = ("cohorts.board", {"cohort_id": match.cohort_id}) if match.cohort_id and user.id not in (match.engineer_id, match.mentor_id) else ("matches.index", {})
         _notify(message, user, "A proposed match expired", body, endpoint, **values)
+
+
+def _session(message: OutboxMessage):
+    from pmcohort.models import MentoringSession
+
+    return db.session.get(MentoringSession, message.payload["session_id"])
+
+
+def _when(session, user: User) -> str:
+    from zoneinfo import ZoneInfo
+
+    start = session.start_at.astimezone(ZoneInfo(user.time_zone))
+    end = session.end_at.astimezone(ZoneInfo(user.time_zone))
+    return f"{start.strftime('%A %d %B %Y, %H:%M')}–{end.strftime('%H:%M')} ({user.time_zone})"
+
+
+def _invite_attachment(session) -> tuple[Attachment, ...]:
+    from pmcohort.calendar import session_invite
+
+    return (Attachment("invite.ics", session_invite(session), "text/calendar", "calendar"),)
+
+
+def _session_notice(message: OutboxMessage, title: str, body_for, *, with_invite: bool, people=None) -> None:
+    session = _session(message)
+    if session is None:
+        return
+    attachments = _invite_attachment(session) if with_invite else ()
+    only = message.payload.get("only_user_id")
+    for place in people(session) if people else session.participants:
+        if only is not None and place.user_id != only:
+            continue
+        _notify(message, place.user, title, body_for(session, place.user), "sessions.detail", attachments=attachments, session_id=session.id)
+
+
+@handles("session.scheduled")
+def session_scheduled(message: OutboxMessage) -> None:
+    _session_notice(message, "Session scheduled", lambda s, u: f"{s.title}: {_when(s, u)}. The calendar invite is attached.",
+                    with_invite=True, people=lambda s: [p for p in s.participants if p.active])
+
+
+@handles("session.proposed")
+def session_proposed(message: OutboxMessage) -> None:
+    session = _session(message)
+    if session is None:
+        return
+    for place in session.participants:
+        if place.user_id != session.proposed_by:
+            _notify(message, place.user, "A session time is proposed",
+                    f"{session.title}: {_when(session, place.user)}. Accept it or suggest another time.", "sessions.detail", session_id=session.id)
+
+
+@handles("session.changed")
+def session_changed(message: OutboxMessage) -> None:
+    reason = message.payload.get("reason", "")
+    _session_notice(message, "Session moved", lambda s, u: f"{s.title} now takes place {_when(s, u)}. Why: {reason}",
+                    with_invite=True, people=lambda s: [p for p in s.participants if p.active])
+
+
+@handles("session.cancelled")
+def session_cancelled(message: OutboxMessage) -> None:
+    _session_notice(message, "Session cancelled",
+                    lambda s, u: f"{s.title} on {_when(s, u)} is cancelled: {s.cancel_reason}",
+                    with_invite=True)
+
+
+@handles("session.reminder")
+def session_reminder(message: OutboxMessage) -> None:
+    ahead = "tomorrow" if message.payload.get("kind") == "24h" else "in an hour"
+    _session_notice(message, f"Reminder: session {ahead}", lambda s, u: f"{s.title}: {_when(s, u)}.",
+                    with_invite=False, people=lambda s: [p for p in s.participants if p.active])
+
+
+@handles("session.feedback_request")
+def session_feedback_request(message: OutboxMessage) -> None:
+    _session_notice(message, "How did the session go?",
+                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in ('interview', 'role_play') and s.host_id == u.id else ''}. It takes a minute.",
+                    with_invite=False, people=lambda s: [p for p in s.participants if p.active])
+
+
+@handles("session.observation")
+def session_observation(message: OutboxMessage) -> None:
+    session = _session(message)
+    if session is not None:
+        _notify(message, session.host, "A shadowing observation to comment on",
+                f"Your mentee wrote up what they observed in {session.title}.", "sessions.detail", session_id=session.id)

@@ -7,7 +7,7 @@ from celery.signals import worker_ready
 
 from pmcohort import outbox
 from pmcohort.notifications import MATCHING_RUN_TASK
-from pmcohort.services import matching
+from pmcohort.services import matching, sessions
 from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
@@ -15,6 +15,7 @@ from pmcohort.models.types import utcnow
 SWEEP_TASK = outbox.SWEEP_TASK
 HEARTBEAT_TASK = "pmcohort.worker.heartbeat"
 EXPIRE_PROPOSALS_TASK = "pmcohort.matching.expire_proposals"
+SESSION_REMINDERS_TASK = "pmcohort.sessions.reminders"
 
 
 @shared_task(name=outbox.DELIVER_TASK, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
@@ -35,6 +36,11 @@ def run_matching(run_id: int) -> bool:
 @shared_task(name=EXPIRE_PROPOSALS_TASK)
 def expire_proposals() -> int:
     return matching.expire_stale_proposals()
+
+
+@shared_task(name=SESSION_REMINDERS_TASK)
+def session_reminders() -> int:
+    return sessions.send_due_reminders()
 
 
 @shared_task(name=HEARTBEAT_TASK)

@@ -22,9 +22,27 @@ from pmcohort.models.profile import (
     MentorStrength,
     load_availability,
 )
+from pmcohort.models.sessions import (
+    SESSION_KINDS,
+    CalendarFeed,
+    MentoringSession,
+    PracticeItem,
+    SessionFeedback,
+    SessionParticipant,
+    SessionReminder,
+    ShadowingObservation,
+)
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
 
 __all__ = [
+    "SESSION_KINDS",
+    "CalendarFeed",
+    "MentoringSession",
+    "PracticeItem",
+    "SessionFeedback",
+    "SessionParticipant",
+    "SessionReminder",
+    "ShadowingObservation",
     "MATCH_OPEN",
     "RUN_IN_PROGRESS",
     "Cohort",

@@ -1,0 +1,529 @@
+"""Sessions: booking without double-booking, proposals, changes, workshops, attendance and feedback.
+
+The rules (overlap, free slots, lengths, late cancellation, weekly series) live in
+`pmcohort.domain.scheduling`; this module loads, applies them, saves and asks for notifications.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from pmcohort.domain import practice, scheduling
+from pmcohort.extensions import db
+from pmcohort.models import (
+    CalendarFeed,
+    CohortMember,
+    Match,
+    MentoringSession,
+    SessionFeedback,
+    SessionParticipant,
+    SessionReminder,
+    ShadowingObservation,
+    User,
+    load_availability,
+    record_audit,
+)
+from pmcohort.models.types import utcnow
+from pmcohort.outbox import enqueue
+from pmcohort.services import practice_bank
+
+PAIR_KINDS = ("one_on_one", "interview", "role_play", "shadowing")
+BOOKABLE_BY_ENGINEER = ("one_on_one", "interview", "role_play")
+BOOKING_HORIZON = timedelta(days=14)
+REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+FEEDBACK_WINDOW = timedelta(days=7)
+MAX_TEXT = 4000
+TAKEN = "That time was just taken. Pick another slot."
+
+
+class SessionError(Exception):
+    """A booking rule was broken; `field` names the form field the message belongs to (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Details:
+    title: str = ""
+    agenda: str = ""
+    watch_for: str = ""
+    confidentiality: str = ""
+    interview_kind: str | None = None
+    persona_key: str | None = None
+
+
+# --- reading
+
+
+def busy_for(user_id: int, *, exclude_session: int | None = None) -> list[scheduling.Booking]:
+    rows = db.session.execute(
+        select(SessionParticipant.start_at, SessionParticipant.end_at)
+        .where(SessionParticipant.user_id == user_id, SessionParticipant.active.is_(True),
+               SessionParticipant.session_id != (exclude_session or 0))
+    )
+    return [scheduling.Booking(start, end) for start, end in rows]
+
+
+def _clash_message(user: User, viewer: User, problem: scheduling.BookingProblem) -> str:
+    who = "You are" if user.id == viewer.id else f"{user.name} is"
+    if problem.conflict is None:
+        return f"{who} already booked then."
+    local = problem.conflict.start.astimezone(ZoneInfo(viewer.time_zone))
+    return f"{who} already in a session at {local.strftime('%a %d %b %H:%M')} ({viewer.time_zone}). Pick another time."
+
+
+def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> list[scheduling.Booking]:
+    """The mentor's bookable slots for this pair in the next two weeks, minus either side's sessions."""
+    now = now or utcnow()
+    # Start on the next half hour, so slots read 10:00 and 10:30 rather than 10:07 and 10:37.
+    step = scheduling.DEFAULT_SLOT_STEP
+    start = datetime.fromtimestamp(-(-now.timestamp() // step.total_seconds()) * step.total_seconds(), tz=now.tzinfo)
+    busy = busy_for(match.mentor_id) + busy_for(match.engineer_id)
+    return scheduling.free_slots(load_availability(match.mentor), busy, start_utc=start, end_utc=start + BOOKING_HORIZON,
+                                 length=length, now=start)
+
+
+def sessions_for(user_id: int) -> list[MentoringSession]:
+    return list(db.session.scalars(
+        select(MentoringSession).join(SessionParticipant)
+        .where(SessionParticipant.user_id == user_id)
+        .order_by(MentoringSession.start_at)
+    ).unique())
+
+
+def can_view(user, session: MentoringSession) -> bool:
+    """Participants, the host, and the leads of the cohort the session belongs to."""
+    if not user.is_authenticated:
+        return False
+    if session.participant(user.id) is not None:
+        return True
+    cohort_id = session.cohort_id or (db.session.get(Match, session.match_id).cohort_id if session.match_id else None)
+    if cohort_id is None:
+        return False
+    from pmcohort.models import Cohort
+    from pmcohort.policy import leads_cohort
+
+    return leads_cohort(user, db.session.get(Cohort, cohort_id))
+
+
+# --- creating
+
+
+def _active_match_for(match_id: int, actor_id: int) -> Match:
+    match = db.session.get(Match, match_id)
+    if match is None or match.side_of(actor_id) is None:
+        raise LookupError(match_id)
+    if match.status != "active":
+        raise SessionError("You can book sessions only within an active match.")
+    return match
+
+
+def _check(start: datetime, end: datetime, people: list[User], viewer: User, *, host_availability=None, exclude: int | None = None) -> None:
+    for index, person in enumerate(people):
+        problems = scheduling.validate_booking(
+            start, end, now=utcnow(), host_availability=host_availability if index == 0 else None,
+            busy=busy_for(person.id, exclude_session=exclude),
+        )
+        for problem in problems:
+            if problem.code == "overlap":
+                raise SessionError(_clash_message(person, viewer, problem), "start")
+            if problem.code == "outside_availability":
+                raise SessionError(f"That time is outside {person.name}'s weekly availability. Pick one of the free slots.", "start")
+            raise SessionError(problem.message, "end" if problem.code in ("order", "too_long", "too_short") else "start")
+
+
+def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
+    asked = set(db.session.scalars(
+        select(MentoringSession.question_key).join(SessionParticipant)
+        .where(SessionParticipant.user_id == engineer_id, MentoringSession.question_key.is_not(None))
+    ))
+    bank = [practice_bank.question(item) for item in practice_bank.items("question") if item.kind == kind]
+    chosen = practice.next_question(kind, asked, seed, bank=bank)
+    return chosen.key if chosen else None
+
+
+def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
+    if kind in ("interview",) and details.interview_kind not in practice.RUBRICS:
+        raise SessionError("Choose the kind of mock interview.", "interview_kind")
+    if kind == "role_play" and practice_bank.find("persona", details.persona_key) is None:
+        raise SessionError("Choose a persona card for the role-play.", "persona_key")
+    if kind == "shadowing" and not details.agenda.strip():
+        raise SessionError("Describe the activity and its agenda, so the engineer knows what they will observe.", "agenda")
+    for name in ("title", "agenda", "watch_for", "confidentiality"):
+        if len(getattr(details, name)) > MAX_TEXT:
+            raise SessionError(f"Keep it under {MAX_TEXT} characters.", name)
+    from pmcohort.models import SESSION_KINDS
+
+    return MentoringSession(
+        kind=kind, host_id=host.id, start_at=start, end_at=end, time_zone=host.time_zone,
+        title=details.title.strip() or SESSION_KINDS[kind], agenda=details.agenda.strip(), watch_for=details.watch_for.strip(),
+        confidentiality=details.confidentiality.strip(),
+        interview_kind=details.interview_kind if kind == "interview" else None,
+        persona_key=details.persona_key if kind == "role_play" else None,
+        **columns,
+    )
+
+
+def _add_people(session: MentoringSession, host: User, guests: list[User], *, accepted: set[int]) -> None:
+    now = utcnow()
+    for user, role in [(host, "host"), *[(guest, "participant") for guest in guests]]:
+        session.participants.append(SessionParticipant(
+            user_id=user.id, role=role, start_at=session.start_at, end_at=session.end_at,
+            accepted_at=now if user.id in accepted else None,
+        ))
+
+
+def _save(session: MentoringSession) -> None:
+    """Flush, turning PostgreSQL's refusal of an overlapping place into the message a person reads."""
+    db.session.add(session)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SessionError(TAKEN, "start") from None
+
+
+def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: datetime, details: Details) -> MentoringSession:
+    """The engineer books a slot the mentor has free: scheduled at once."""
+    match = _active_match_for(match_id, engineer_id)
+    if match.engineer_id != engineer_id:
+        raise LookupError(match_id)
+    if kind not in BOOKABLE_BY_ENGINEER:
+        raise SessionError("Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.", "kind")
+    _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=load_availability(match.mentor))
+    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status="scheduled", proposed_by=engineer_id)
+    if kind == "interview":
+        session.question_key = _pick_question(details.interview_kind, engineer_id, seed=match.id)
+    _add_people(session, match.mentor, [match.engineer], accepted={match.mentor_id, match.engineer_id})
+    _save(session)
+    record_audit("session.booked", "session", session.id, actor_id=engineer_id, kind=kind)
+    enqueue("session.scheduled", session_id=session.id)
+    db.session.commit()
+    return session
+
+
+def propose(match_id: int, *, actor_id: int, kind: str, start: datetime, end: datetime, details: Details) -> MentoringSession:
+    """Either side proposes a time (the mentor for shadowing a real activity); the other accepts."""
+    match = _active_match_for(match_id, actor_id)
+    if kind not in PAIR_KINDS:
+        raise SessionError("Choose a kind of session.", "kind")
+    if kind == "shadowing" and actor_id != match.mentor_id:
+        raise SessionError("Shadowing is offered by the mentor.", "kind")
+    viewer = db.session.get(User, actor_id)
+    _check(start, end, [match.mentor, match.engineer], viewer)
+    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status="proposed", proposed_by=actor_id)
+    if kind == "interview":
+        session.question_key = _pick_question(details.interview_kind, match.engineer_id, seed=match.id)
+    _add_people(session, match.mentor, [match.engineer], accepted={actor_id})
+    _save(session)
+    record_audit("session.proposed", "session", session.id, actor_id=actor_id, kind=kind)
+    enqueue("session.proposed", session_id=session.id)
+    db.session.commit()
+    return session
+
+
+def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, SessionParticipant]:
+    session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
+    place = session.participant(user_id) if session else None
+    if place is None:
+        raise LookupError(session_id)
+    return session, place
+
+
+def accept(session_id: int, *, user_id: int) -> MentoringSession:
+    session, place = _session_for(session_id, user_id)
+    if session.status != "proposed":
+        raise SessionError(f"This session is {session.status}.")
+    place.accepted_at = utcnow()
+    if all(p.accepted_at for p in session.participants if p.active):
+        session.status = "scheduled"
+        session.sequence += 1
+        enqueue("session.scheduled", session_id=session.id)
+    record_audit("session.accepted", "session", session.id, actor_id=user_id)
+    db.session.commit()
+    return session
+
+
+def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime, reason: str) -> MentoringSession:
+    session, _ = _session_for(session_id, actor_id)
+    if not session.active:
+        raise SessionError(f"This session is {session.status}; it cannot be moved.")
+    if not reason.strip():
+        raise SessionError("Say briefly why the time changes.", "reason")
+    viewer = db.session.get(User, actor_id)
+    people = [session.host] + [p.user for p in session.guests()]
+    _check(start, end, people, viewer, exclude=session.id)
+    session.start_at, session.end_at = start, end
+    for place in session.participants:
+        place.start_at, place.end_at = start, end
+        if place.user_id != actor_id and session.kind != "workshop":
+            place.accepted_at = None  # the other side agrees to the new time
+    if session.kind != "workshop":
+        session.status = "proposed"
+    session.sequence += 1
+    _save(session)
+    record_audit("session.rescheduled", "session", session.id, actor_id=actor_id, reason=reason.strip(), start=start.isoformat())
+    enqueue("session.changed", session_id=session.id, reason=reason.strip())
+    db.session.commit()
+    return session
+
+
+def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
+    session, place = _session_for(session_id, actor_id)
+    if not session.active:
+        raise SessionError(f"This session is already {session.status}.")
+    if not reason.strip():
+        raise SessionError("Say briefly why you cancel.", "reason")
+    now = utcnow()
+    if session.kind == "workshop" and place.role != "host":
+        place.active = False  # a participant leaves the workshop; it goes on for the others
+        record_audit("session.left", "session", session.id, actor_id=actor_id, late=scheduling.is_late_cancellation(session.start_at, now))
+        db.session.commit()
+        return session
+    session.status, session.cancelled_at, session.cancel_reason = "cancelled", now, reason.strip()
+    session.cancelled_late = scheduling.is_late_cancellation(session.start_at, now)
+    session.sequence += 1
+    for each in session.participants:
+        each.active = False
+    record_audit("session.cancelled", "session", session.id, actor_id=actor_id, late=session.cancelled_late, reason=reason.strip())
+    enqueue("session.cancelled", session_id=session.id)
+    db.session.commit()
+    return session
+
+
+def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, duration: timedelta, weeks: int,
+                      seat_limit: int, details: Details) -> list[MentoringSession]:
+    """A weekly series that keeps its local time across daylight-saving changes."""
+    if not 1 <= weeks <= 12:
+        raise SessionError("Repeat between 1 and 12 weeks.", "weeks")
+    if not 1 <= seat_limit <= 500:
+        raise SessionError("Set a seat limit between 1 and 500.", "seat_limit")
+    lead = db.session.get(User, lead_id)
+    series = secrets.token_hex(8) if weeks > 1 else None
+    created = []
+    for occurrence in scheduling.weekly_occurrences(first_start.astimezone(ZoneInfo(lead.time_zone)), duration, weeks):
+        _check(occurrence.start, occurrence.end, [lead], lead)
+        session = _new_session("workshop", lead, occurrence.start, occurrence.end, details, cohort_id=cohort_id,
+                               status="scheduled", seat_limit=seat_limit, series_id=series, proposed_by=lead_id)
+        _add_people(session, lead, [], accepted={lead_id})
+        _save(session)
+        created.append(session)
+    record_audit("session.workshop_scheduled", "cohort", cohort_id, actor_id=lead_id, count=len(created))
+    db.session.commit()
+    return created
+
+
+def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
+    session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
+    if session is None or session.kind != "workshop":
+        raise LookupError(session_id)
+    member = db.session.scalar(select(CohortMember.id).where(CohortMember.cohort_id == session.cohort_id, CohortMember.user_id == user_id))
+    if member is None:
+        raise LookupError(session_id)
+    if not session.active:
+        raise SessionError(f"This workshop is {session.status}.")
+    if len(session.guests()) >= session.seat_limit:
+        raise SessionError("This workshop is full.")
+    user = db.session.get(User, user_id)
+    _check(session.start_at, session.end_at, [user], user)
+    place = session.participant(user_id)
+    if place is None:
+        session.participants.append(SessionParticipant(user_id=user_id, role="participant", start_at=session.start_at,
+                                                       end_at=session.end_at, accepted_at=utcnow()))
+    else:
+        place.active, place.accepted_at = True, utcnow()
+    _save(session)
+    record_audit("session.joined", "session", session.id, actor_id=user_id)
+    enqueue("session.scheduled", session_id=session.id, only_user_id=user_id)
+    db.session.commit()
+    return session
+
+
+# --- after a session
+
+
+def _started(session: MentoringSession) -> None:
+    if session.start_at > utcnow():
+        raise SessionError("This can be recorded once the session has started.")
+    if session.status == "cancelled":
+        raise SessionError("This session was cancelled.")
+
+
+def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, str]) -> None:
+    session, place = _session_for(session_id, host_id)
+    if place.role != "host":
+        raise LookupError(session_id)
+    _started(session)
+    for each in session.guests():
+        value = attendance.get(each.user_id)
+        if value not in ("attended", "no_show"):
+            raise SessionError(f"Mark {each.user.name} as attended or no-show.", f"attendance-{each.user_id}")
+        each.attendance = value
+    session.status = "completed"
+    record_audit("session.attendance", "session", session.id, actor_id=host_id, attendance={str(k): v for k, v in attendance.items()})
+    db.session.commit()
+
+
+def rubric_of(session: MentoringSession) -> practice.Rubric | None:
+    if session.kind == "interview" and session.interview_kind:
+        return practice_bank.rubric(session.interview_kind)
+    if session.kind == "role_play":
+        return practice_bank.rubric("influence")
+    return None
+
+
+def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
+                    rubric_scores: dict[str, int] | None = None, rubric_notes: dict[str, str] | None = None) -> SessionFeedback:
+    session, place = _session_for(session_id, author_id)
+    _started(session)
+    if not 1 <= rating <= 5:
+        raise SessionError("Rate the session from 1 to 5.", "rating")
+    if len(notes) > MAX_TEXT:
+        raise SessionError(f"Keep the notes under {MAX_TEXT} characters.", "notes")
+    if db.session.scalar(select(SessionFeedback.id).where(SessionFeedback.session_id == session.id, SessionFeedback.author_id == author_id)):
+        raise SessionError("You already gave feedback on this session.")
+    feedback = SessionFeedback(session_id=session.id, author_id=author_id, rating=rating, notes=notes.strip())
+    rubric = rubric_of(session)
+    if rubric is not None and place.role == "host":
+        errors = practice.validate_scores(rubric, rubric_scores or {})
+        if errors:
+            key, message = next(iter(errors.items()))
+            raise SessionError(message, f"score-{key}")
+        guest = session.guests()[0]
+        feedback.subject_id = guest.user_id
+        feedback.rubric_key, feedback.rubric_scores = rubric.key, dict(rubric_scores)
+        feedback.rubric_notes = {k: v.strip() for k, v in (rubric_notes or {}).items() if k in rubric.dimension_keys and v.strip()}
+    db.session.add(feedback)
+    record_audit("session.feedback", "session", session.id, actor_id=author_id, rating=rating)
+    db.session.commit()
+    return feedback
+
+
+def save_observation(session_id: int, *, engineer_id: int, decision: str, who_moved_it: str, trade_off: str) -> ShadowingObservation:
+    session, place = _session_for(session_id, engineer_id)
+    if session.kind != "shadowing" or place.role != "participant":
+        raise LookupError(session_id)
+    _started(session)
+    answers = {"decision": decision.strip(), "who_moved_it": who_moved_it.strip(), "trade_off": trade_off.strip()}
+    for field, value in answers.items():
+        if not value:
+            raise SessionError("Write a sentence or two here.", field)
+    observation = db.session.get(ShadowingObservation, session.id) or ShadowingObservation(session_id=session.id, author_id=engineer_id)
+    for field, value in answers.items():
+        setattr(observation, field, value)
+    db.session.add(observation)
+    enqueue("session.observation", session_id=session.id)
+    db.session.commit()
+    return observation
+
+
+def comment_observation(session_id: int, *, mentor_id: int, comment: str) -> None:
+    session, place = _session_for(session_id, mentor_id)
+    observation = db.session.get(ShadowingObservation, session_id)
+    if place.role != "host" or observation is None:
+        raise LookupError(session_id)
+    if not comment.strip():
+        raise SessionError("Write a comment first.", "comment")
+    observation.mentor_comment = comment.strip()
+    db.session.commit()
+
+
+def rubric_history(engineer_id: int) -> dict[str, list[tuple[datetime, dict[str, int]]]]:
+    """Rubric scores the engineer received, per rubric, oldest first: {rubric key: [(session start, scores)]}."""
+    rows = db.session.execute(
+        select(SessionFeedback.rubric_key, MentoringSession.start_at, SessionFeedback.rubric_scores)
+        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
+        .where(SessionFeedback.subject_id == engineer_id, SessionFeedback.rubric_key.is_not(None))
+        .order_by(MentoringSession.start_at)
+    )
+    history: dict[str, list[tuple[datetime, dict[str, int]]]] = {}
+    for key, start, scores in rows:
+        history.setdefault(key, []).append((start, scores))
+    return history
+
+
+# --- reminders and feedback requests (beat)
+
+
+def _remember(session: MentoringSession, kind: str) -> bool:
+    """Record that this reminder is queued; False if it already was (another beat tick, a retry)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(SessionReminder(session_id=session.id, kind=kind, sequence=session.sequence))
+        return True
+    except IntegrityError:
+        return False
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    now = now or utcnow()
+    queued = 0
+    upcoming = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.status == "scheduled", MentoringSession.start_at > now,
+                                       MentoringSession.start_at <= now + REMINDERS[0][1])
+    ).all()
+    for session in upcoming:
+        for kind, ahead in REMINDERS:
+            if session.start_at <= now + ahead and _remember(session, kind):
+                enqueue("session.reminder", session_id=session.id, kind=kind)
+                queued += 1
+    finished = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.status.in_(("scheduled", "completed")), MentoringSession.end_at <= now,
+                                       MentoringSession.end_at > now - FEEDBACK_WINDOW)
+    ).all()
+    for session in finished:
+        if _remember(session, "feedback"):
+            enqueue("session.feedback_request", session_id=session.id)
+            queued += 1
+    db.session.commit()
+    return queued
+
+
+# --- calendar feed
+
+
+def feed_for(user_id: int) -> CalendarFeed:
+    feed = db.session.get(CalendarFeed, user_id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user_id)
+        db.session.add(feed)
+        db.session.commit()
+    return feed
+
+
+def revoke_feed(user_id: int) -> CalendarFeed:
+    feed = feed_for(user_id)
+    feed.token = secrets.token_urlsafe(32)
+    record_audit("calendar.feed_revoked", "user", user_id, actor_id=user_id)
+    db.session.commit()
+    return feed
+
+
+def user_for_feed(token: str) -> User | None:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    return db.session.get(User, feed.user_id) if feed else None
+
+
+def late_cancellations(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(MentoringSession)
+        .join(SessionParticipant).where(SessionParticipant.user_id == user_id, MentoringSession.cancelled_late.is_(True))
+    )
+
+
+def open_workshops(user_id: int) -> list[MentoringSession]:
+    """Upcoming workshops in the user's cohorts that they have no seat in yet."""
+    cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
+    workshops = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.kind == "workshop", MentoringSession.status == "scheduled",
+                                       MentoringSession.cohort_id.in_(cohort_ids), MentoringSession.start_at > utcnow())
+        .order_by(MentoringSession.start_at)
+    ).all()
+    return [w for w in workshops if not (w.participant(user_id) and w.participant(user_id).active)]

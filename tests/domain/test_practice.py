@@ -1,0 +1,271 @@
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmcohort.domain.practice import (
+    PERSONAS,
+    PERSONAS_BY_KEY,
+    QUESTIONS,
+    QUESTIONS_BY_KEY,
+    ROLE_PLAY,
+    RUBRICS,
+    next_question,
+    questions_of,
+    rubric_for_session,
+    validate_scores,
+)
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+
+KINDS = sorted(INTERVIEW_KINDS)
+
+
+def _sentences(text: str) -> int:
+    return len(re.findall(r"[.!?](?:\s|$)", text))
+
+
+# --- the bank
+
+
+def test_at_least_eleven_questions_per_kind():
+    counts = Counter(q.kind for q in QUESTIONS)
+    assert set(counts) == set(INTERVIEW_KINDS)
+    assert all(counts[kind] >= 11 for kind in INTERVIEW_KINDS), counts
+    assert len(QUESTIONS) >= 33
+
+
+def test_question_keys_are_unique_slugs():
+    keys = [q.key for q in QUESTIONS]
+    assert len(keys) == len(set(keys))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", key) and len(key) <= 64 for key in keys)
+    assert QUESTIONS_BY_KEY == {q.key: q for q in QUESTIONS}
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+def test_question_is_complete(question):
+    assert question.prompt.strip()
+    assert 2 <= len(question.follow_ups) <= 3
+    assert all(f.strip() for f in question.follow_ups)
+    assert len(set(question.follow_ups)) == len(question.follow_ups)
+    assert 1 <= _sentences(question.strong_answer) <= 3
+
+
+def test_prompts_are_not_repeated():
+    prompts = [q.prompt for q in QUESTIONS]
+    assert len(prompts) == len(set(prompts))
+
+
+def test_at_least_five_personas_including_the_core_cast():
+    assert len(PERSONAS) >= 5
+    assert {
+        "skeptical_vp",
+        "eng_lead_hidden_constraint",
+        "sales_lead_customer_promise",
+        "compliance_reviewer",
+        "bypassed_designer",
+    } <= set(PERSONAS_BY_KEY)
+
+
+def test_persona_keys_are_unique():
+    keys = [p.key for p in PERSONAS]
+    assert len(keys) == len(set(keys))
+    assert PERSONAS_BY_KEY == {p.key: p for p in PERSONAS}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.key)
+def test_persona_is_complete(persona):
+    for text in (persona.title, persona.situation, persona.wants, persona.hidden_constraint):
+        assert text.strip()
+    assert len(persona.pushback_lines) >= 2
+    assert all(line.strip() for line in persona.pushback_lines)
+
+
+def test_a_rubric_per_interview_kind_and_for_influence():
+    assert set(RUBRICS) == set(INTERVIEW_KINDS) | {"influence"}
+
+
+@pytest.mark.parametrize("key", sorted(RUBRICS))
+def test_rubric_is_complete(key):
+    rubric = RUBRICS[key]
+    assert rubric.key == key
+    assert rubric.title.strip()
+    assert 4 <= len(rubric.dimensions) <= 5
+    keys = [d.key for d in rubric.dimensions]
+    assert len(keys) == len(set(keys))
+    assert rubric.dimension_keys == tuple(keys)
+    for dimension in rubric.dimensions:
+        assert dimension.label.strip()
+        assert dimension.what_4_looks_like.strip()
+        assert dimension.what_1_looks_like.strip()
+        assert dimension.what_4_looks_like != dimension.what_1_looks_like
+
+
+# --- questions_of and next_question
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_questions_of_returns_that_kind_in_bank_order(kind):
+    picked = questions_of(kind)
+    assert picked == tuple(q for q in QUESTIONS if q.kind == kind)
+    assert len(picked) >= 11
+
+
+@pytest.mark.parametrize("kind", ["role_play", "Product_sense", ""])
+def test_unknown_kind_is_refused(kind):
+    with pytest.raises(ValueError, match="unknown interview kind"):
+        questions_of(kind)
+    with pytest.raises(ValueError, match="unknown interview kind"):
+        next_question(kind, set(), seed=1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", [0, 1, 42, -7, 2**40])
+def test_next_question_walks_the_whole_kind_without_repeats(kind, seed):
+    asked: list[str] = []
+    while (question := next_question(kind, set(asked), seed)) is not None:
+        assert question.kind == kind
+        assert question.key not in asked
+        asked.append(question.key)
+    assert sorted(asked) == sorted(q.key for q in questions_of(kind))
+    assert next_question(kind, set(asked), seed) is None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_next_question_is_deterministic_for_a_seed(kind):
+    def walk(seed):
+        asked: list[str] = []
+        while (question := next_question(kind, set(asked), seed)) is not None:
+            asked.append(question.key)
+        return asked
+
+    assert walk(7) == walk(7)
+    # Different seeds give different orders, so pairs don't all get the same first question.
+    assert len({tuple(walk(seed)) for seed in range(10)}) > 1
+    assert len({next_question(kind, set(), seed).key for seed in range(30)}) > 1
+
+
+def test_next_question_ignores_other_kinds_and_unknown_keys():
+    other = {q.key for q in QUESTIONS if q.kind != "estimation"} | {"not_a_question"}
+    assert next_question("estimation", other, seed=3) == next_question("estimation", set(), seed=3)
+
+
+def test_next_question_accepts_any_collection_of_keys():
+    asked = [q.key for q in questions_of("behavioral")[:4]]
+    assert next_question("behavioral", asked, 5) == next_question("behavioral", set(asked), 5)
+    assert next_question("behavioral", frozenset(asked), 5) == next_question("behavioral", set(asked), 5)
+
+
+def test_next_question_can_pick_from_another_bank():
+    first, second, *_ = questions_of("product_sense")
+    bank = (second, first, *questions_of("estimation"))
+    assert questions_of("product_sense", bank) == (second, first)
+    picked = next_question("product_sense", {first.key}, 9, bank=bank)
+    assert picked == second
+    assert next_question("product_sense", {first.key, second.key}, 9, bank=bank) is None
+    # The pick depends on the keys, not on their order in the bank.
+    assert next_question("product_sense", set(), 9, bank=bank) == next_question(
+        "product_sense", set(), 9, bank=(first, second)
+    )
+
+
+@given(
+    kind=st.sampled_from(KINDS),
+    seed=st.integers(),
+    data=st.data(),
+)
+def test_next_question_is_never_one_already_asked(kind, seed, data):
+    keys = [q.key for q in questions_of(kind)]
+    asked = data.draw(st.sets(st.sampled_from(keys)))
+    question = next_question(kind, asked, seed)
+    if asked == set(keys):
+        assert question is None
+    else:
+        assert question is not None
+        assert question.kind == kind
+        assert question.key not in asked
+        # Asking about questions that were skipped over does not change the pick.
+        skipped = data.draw(st.sets(st.sampled_from(keys))) - {question.key}
+        assert next_question(kind, asked | skipped, seed) == question
+
+
+# --- rubric_for_session
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_interview_kinds_get_their_own_rubric(kind):
+    assert rubric_for_session(kind) is RUBRICS[kind]
+
+
+def test_role_play_gets_the_influence_rubric():
+    assert ROLE_PLAY == "role_play"
+    assert rubric_for_session("role_play") is RUBRICS["influence"]
+
+
+@pytest.mark.parametrize("kind", ["shadowing", "influence", "Behavioral", ""])
+def test_other_session_kinds_have_no_rubric(kind):
+    with pytest.raises(ValueError, match="no rubric"):
+        rubric_for_session(kind)
+
+
+# --- validate_scores
+
+
+def _all(rubric, value):
+    return {key: value for key in rubric.dimension_keys}
+
+
+@pytest.mark.parametrize("key", sorted(RUBRICS))
+@pytest.mark.parametrize("value", [1, 2, 3, 4])
+def test_complete_scores_are_valid(key, value):
+    assert validate_scores(RUBRICS[key], _all(RUBRICS[key], value)) == {}
+
+
+def test_mixed_valid_scores_pass():
+    rubric = RUBRICS["product_sense"]
+    scores = dict(zip(rubric.dimension_keys, [1, 4, 2, 3, 4], strict=True))
+    assert validate_scores(rubric, scores) == {}
+
+
+def test_every_missing_dimension_is_reported():
+    rubric = RUBRICS["influence"]
+    assert validate_scores(rubric, {}) == {key: "Give a score from 1 to 4." for key in rubric.dimension_keys}
+
+
+@pytest.mark.parametrize("value", [0, 5, -1, 100, "3", 3.0, True, False, [3]])
+def test_a_bad_score_is_reported_at_its_dimension(value):
+    rubric = RUBRICS["estimation"]
+    scores = _all(rubric, 3)
+    bad_key = rubric.dimension_keys[1]
+    scores[bad_key] = value
+    assert validate_scores(rubric, scores) == {bad_key: "Scores are whole numbers from 1 to 4."}
+
+
+def test_none_counts_as_missing():
+    rubric = RUBRICS["behavioral"]
+    scores = _all(rubric, 2)
+    first = rubric.dimension_keys[0]
+    scores[first] = None
+    assert validate_scores(rubric, scores) == {first: "Give a score from 1 to 4."}
+
+
+def test_unknown_dimensions_are_reported_under_their_own_key():
+    rubric = RUBRICS["behavioral"]
+    scores = _all(rubric, 3) | {"charisma": 4, "problem_framing": 2}
+    assert validate_scores(rubric, scores) == {
+        "charisma": "The Behavioral rubric has no dimension 'charisma'.",
+        # a dimension of another rubric is still unknown here
+        "problem_framing": "The Behavioral rubric has no dimension 'problem_framing'.",
+    }
+
+
+def test_missing_bad_and_unknown_are_reported_together():
+    rubric = RUBRICS["product_sense"]
+    first, second, *rest = rubric.dimension_keys
+    scores = {second: 9, "extra": 2} | {key: 4 for key in rest}
+    assert validate_scores(rubric, scores) == {
+        first: "Give a score from 1 to 4.",
+        second: "Scores are whole numbers from 1 to 4.",
+        "extra": "The Product sense rubric has no dimension 'extra'.",
+    }

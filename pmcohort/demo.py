@@ -5,11 +5,11 @@ Engineers get one to three assessment attempts a month apart, so progress shows.
 """
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from pmcohort.domain import assessment, vocabulary
+from pmcohort.domain import assessment, practice, vocabulary
 from pmcohort.extensions import db
 from pmcohort.models import (
     AvailabilityWindow,
@@ -17,8 +17,12 @@ from pmcohort.models import (
     CohortLead,
     CohortMember,
     EngineerProfile,
+    Match,
+    MentoringSession,
     MentorProfile,
     MentorStrength,
+    SessionFeedback,
+    SessionParticipant,
     find_user_by_email,
 )
 from pmcohort.models.types import utcnow
@@ -156,6 +160,47 @@ def _ensure_demo_cohort() -> None:
     db.session.add(cohort)
 
 
+def _session(kind: str, host, guest, start: datetime, minutes: int, **columns) -> MentoringSession:
+    session = MentoringSession(kind=kind, host_id=host.id, start_at=start, end_at=start + timedelta(minutes=minutes),
+                               time_zone=host.time_zone, status="scheduled", **columns)
+    for user, role in ((host, "host"), (guest, "participant")):
+        if user is not None:
+            session.participants.append(SessionParticipant(user_id=user.id, role=role, start_at=session.start_at,
+                                                           end_at=session.end_at, accepted_at=utcnow()))
+    db.session.add(session)
+    return session
+
+
+def _ensure_demo_sessions() -> None:
+    """engineer1 and mentor1 already work together: two past mock interviews with scores, a 1:1 coming up, and a workshop."""
+    if db.session.scalar(select(MentoringSession.id).limit(1)):
+        return
+    engineer, mentor = find_user_by_email(f"engineer1@{DOMAIN}"), find_user_by_email(f"mentor1@{DOMAIN}")
+    lead = find_user_by_email(f"lead@{DOMAIN}")
+    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active",
+                         engineer_accepted_at=utcnow(), mentor_accepted_at=utcnow(), activated_at=utcnow() - timedelta(days=21),
+                         score=0.7, reasons=["Matched for the demo"]))
+    db.session.get(MentorProfile, mentor.id).active_mentees += 1
+    today = datetime.combine(utcnow().date(), time(17), tzinfo=UTC)
+    rubric = practice.RUBRICS["estimation"]
+    for days_ago, level, question in ((17, 2, practice.questions_of("estimation")[0]), (4, 3, practice.questions_of("estimation")[1])):
+        past = _session("interview", mentor, engineer, today - timedelta(days=days_ago), 60, title="Mock interview: estimation",
+                        interview_kind="estimation", question_key=question.key)
+        past.status = "completed"
+        past.participants[1].attendance = "attended"
+        db.session.flush()
+        scores = {d.key: min(4, level + (i % 2)) for i, d in enumerate(rubric.dimensions)}
+        db.session.add(SessionFeedback(session_id=past.id, author_id=mentor.id, subject_id=engineer.id, rating=4,
+                                       notes="Structured well; state assumptions before the numbers.", rubric_key=rubric.key, rubric_scores=scores))
+    _session("one_on_one", mentor, engineer, today + timedelta(days=2), 60, title="1:1: your prioritization rationale",
+             agenda="Walk through the rationale for your team's top three backlog items, in business terms.")
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
+    for week in range(4):
+        _session("workshop", lead, None, today + timedelta(days=7 * (week + 1)), 90, title="Workshop: writing for executives",
+                 agenda="Turn a design doc into a one-page summary for a VP.", cohort_id=cohort.id, seat_limit=20)
+    db.session.commit()
+
+
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", ("admin",))
@@ -171,6 +216,7 @@ def seed_demo() -> list[tuple[str, str]]:
     _ensure_demo_cohort()
     db.session.commit()
     practice_bank.seed_starter_set()
+    _ensure_demo_sessions()
     return [
         ("admin", f"admin@{DOMAIN}"),
         ("lead", f"lead@{DOMAIN}"),

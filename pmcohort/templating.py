@@ -10,13 +10,16 @@ from sqlalchemy import func, select
 from pmcohort.domain import vocabulary
 
 
-def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Show a UTC time in the viewer's own time zone."""
+FULL_TIME = "%a %d %b %Y, %H:%M"
+
+
+def local_time(value: datetime | None, fmt: str = FULL_TIME) -> str:
+    """Show a UTC time in the viewer's own time zone; the full form names the zone's abbreviation."""
     if value is None:
         return ""
     zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
     local = value.astimezone(zone)
-    return local.strftime(fmt) if "%H" not in fmt else f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{local.strftime(fmt)} {local.tzname()}" if fmt == FULL_TIME else local.strftime(fmt)
 
 
 def label(key: str, labels: dict[str, str]) -> str:

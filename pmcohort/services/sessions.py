@@ -43,10 +43,11 @@ TAKEN = "That time was just taken. Pick another slot."
 class SessionError(Exception):
     """A booking rule was broken; `field` names the form field the message belongs to (None: the whole form)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, errors: dict[str, str] | None = None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.errors = errors or {}  # further messages per field, when several are wrong at once
 
 
 @dataclass(frozen=True)
@@ -394,8 +395,7 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
     if rubric is not None and place.role == "host":
         errors = practice.validate_scores(rubric, rubric_scores or {})
         if errors:
-            key, message = next(iter(errors.items()))
-            raise SessionError(message, f"score-{key}")
+            raise SessionError("Score every rubric dimension from 1 to 4.", errors={f"score-{key}": message for key, message in errors.items()})
         guest = session.guests()[0]
         feedback.subject_id = guest.user_id
         feedback.rubric_key, feedback.rubric_scores = rubric.key, dict(rubric_scores)

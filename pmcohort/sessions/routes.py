@@ -190,7 +190,7 @@ def _act(session_id: int, action, done: str):
         abort(404)
     except service.SessionError as error:
         db.session.rollback()
-        return _detail_page(db.session.get(MentoringSession, session_id), {error.field or "form": error.message}, 400)
+        return _detail_page(db.session.get(MentoringSession, session_id), {**error.errors, error.field or "form": error.message}, 400)
     flash(done, "success")
     return redirect(url_for("sessions.detail", session_id=session_id))
 

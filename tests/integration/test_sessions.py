@@ -175,8 +175,9 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
     for day, score in ((1, 2), (2, 3)):
         session = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(9 + day))
         as_past(session, hours_ago=10 - 3 * day)
-        with pytest.raises(service.SessionError, match="Give a score"):
+        with pytest.raises(service.SessionError, match="Score every rubric dimension") as refused:
             service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
+        assert set(refused.value.errors) == {f"score-{d.key}" for d in rubric.dimensions}
         service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="Clear structure",
                                 rubric_scores={d.key: score for d in rubric.dimensions})
         service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")

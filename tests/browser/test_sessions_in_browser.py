@@ -1,0 +1,56 @@
+import pytest
+from playwright.sync_api import expect
+
+from pmcohort.extensions import db
+from pmcohort.models import Match, MentoringSession
+from pmcohort.models.types import utcnow
+from pmcohort.services import practice_bank
+from tests.factories import make_user
+from tests.integration.test_sessions import as_past, person
+from tests.browser.test_matching_in_browser import signed_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(browser, live):
+    with live.app.app_context():
+        practice_bank.seed_starter_set()
+        engineer = person(make_user, ("engineer",))
+        mentor = person(make_user, ("mentor",))
+        db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+        db.session.commit()
+        people = {key: {"email": user.email, "first_name": user.first_name} for key, user in (("engineer", engineer), ("mentor", mentor))}
+        db.session.remove()
+
+    page = signed_in(browser, live, people["engineer"])
+    page.goto("/sessions")
+    page.get_by_role("link", name="Book a session").click()
+    page.locator("input[name=slot]").first.check()
+    page.get_by_label("Kind of session").select_option(label="Interview practice")
+    page.get_by_label("For interview practice: which interview").select_option(label="Estimation")
+    page.get_by_role("button", name="Book").click()
+    expect(page.get_by_text("Booked. The calendar invite is on its way.")).to_be_visible()
+    expect(page.get_by_text("Your mentor brings a question you have not had before")).to_be_visible()
+    live.inbox.wait_for(people["engineer"]["email"], timeout=60)
+
+    with live.app.app_context():  # the session has taken place
+        session = db.session.scalar(db.select(MentoringSession))
+        session_id = session.id
+        as_past(session)
+        db.session.remove()
+
+    mentor_page = signed_in(browser, live, people["mentor"])
+    mentor_page.goto(f"/sessions/{session_id}")
+    expect(mentor_page.get_by_text("only you, the interviewer, see this")).to_be_visible()
+    mentor_page.locator("input[name=rating][value='4']").check(force=True)
+    mentor_page.get_by_role("button", name="Send feedback").click()
+    expect(mentor_page.get_by_role("alert")).to_contain_text("Score every rubric dimension from 1 to 4.")
+    expect(mentor_page.locator("p.error", has_text="Give a score from 1 to 4.")).to_have_count(5)
+    for group in mentor_page.locator("fieldset:has(input[name^=score-])").all():
+        group.locator("input[value='3']").check(force=True)
+    mentor_page.locator("input[name=rating][value='4']").check(force=True)
+    mentor_page.get_by_role("button", name="Send feedback").click()
+    expect(mentor_page.get_by_text("Thank you for the feedback.")).to_be_visible()
+
+    page.goto("/sessions")
+    expect(page.get_by_role("img", name="Estimation scores over your sessions, 1 to 4")).to_be_visible()

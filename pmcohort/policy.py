@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pmcohort.extensions import db
-from pmcohort.models import Cohort, CohortLead, CohortMember, Match
+from pmcohort.models import Cohort, CohortLead, CohortMember, Match, MentoringSession
 
 
 def roles_required(*roles: str):
@@ -65,3 +65,13 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
         .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
         .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == "engineer")
     ) is not None
+
+
+def can_view_session(user, session: MentoringSession) -> bool:
+    """Participants, the host, and the leads of the cohort the session belongs to."""
+    if not user.is_authenticated:
+        return False
+    if session.participant(user.id) is not None:
+        return True
+    cohort_id = session.cohort_id or (db.session.get(Match, session.match_id).cohort_id if session.match_id else None)
+    return cohort_id is not None and leads_cohort(user, db.session.get(Cohort, cohort_id))

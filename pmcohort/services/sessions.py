@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from pmcohort.domain import practice, scheduling
 from pmcohort.extensions import db
 from pmcohort.models import (
+    SESSION_KINDS,
     CalendarFeed,
     CohortMember,
     Match,
@@ -99,21 +100,6 @@ def sessions_for(user_id: int) -> list[MentoringSession]:
     ).unique())
 
 
-def can_view(user, session: MentoringSession) -> bool:
-    """Participants, the host, and the leads of the cohort the session belongs to."""
-    if not user.is_authenticated:
-        return False
-    if session.participant(user.id) is not None:
-        return True
-    cohort_id = session.cohort_id or (db.session.get(Match, session.match_id).cohort_id if session.match_id else None)
-    if cohort_id is None:
-        return False
-    from pmcohort.models import Cohort
-    from pmcohort.policy import leads_cohort
-
-    return leads_cohort(user, db.session.get(Cohort, cohort_id))
-
-
 # --- creating
 
 
@@ -160,8 +146,6 @@ def _new_session(kind: str, host: User, start: datetime, end: datetime, details:
     for name in ("title", "agenda", "watch_for", "confidentiality"):
         if len(getattr(details, name)) > MAX_TEXT:
             raise SessionError(f"Keep it under {MAX_TEXT} characters.", name)
-    from pmcohort.models import SESSION_KINDS
-
     return MentoringSession(
         kind=kind, host_id=host.id, start_at=start, end_at=end, time_zone=host.time_zone,
         title=details.title.strip() or SESSION_KINDS[kind], agenda=details.agenda.strip(), watch_for=details.watch_for.strip(),

@@ -10,7 +10,7 @@ from pmcohort.domain import practice
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
-from pmcohort.policy import cohort_for_lead_or_404, roles_required
+from pmcohort.policy import can_view_session, cohort_for_lead_or_404, roles_required
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.sessions import bp
@@ -149,7 +149,7 @@ def propose(match_id: int):
 
 def _visible_or_404(session_id: int) -> MentoringSession:
     session = db.session.get(MentoringSession, session_id)
-    if session is None or not service.can_view(current_user, session):
+    if session is None or not can_view_session(current_user, session):
         abort(404)
     return session
 

@@ -280,3 +280,13 @@ def test_private_calendar_feed_lists_sessions_until_revoked(app, client, login, 
     service.revoke_feed(engineer.id)
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get(f"/calendar/{service.feed_for(engineer.id).token}.ics").status_code == 200
+
+
+def test_the_cohorts_lead_can_see_its_sessions(app, client, login, pair, user_factory):
+    engineer, _, match = pair
+    lead = person(user_factory, ("lead",))
+    match.cohort_id = cohorts.create_cohort(lead.id, "Winter", utcnow().date()).id
+    db.session.commit()
+    session = book(match, engineer)
+    login(lead)
+    assert client.get(f"/sessions/{session.id}").status_code == 200

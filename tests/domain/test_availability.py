@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,29 +10,14 @@ from pmcohort.domain.availability import (
     Availability,
     Away,
     WeeklyWindow,
-    is_valid_time_zone,
     overlap_hours,
     utc_intervals,
     validate_away,
     validate_windows,
     weekly_minutes,
 )
-
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
-
-
-def hm(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def windows(days, start: str, end: str) -> tuple[WeeklyWindow, ...]:
-    return tuple(WeeklyWindow(day, hm(start), hm(end)) for day in days)
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
+from pmcohort.domain.timezones import is_valid_time_zone
+from tests.domain.weekly import MON, TUE, WED, THU, FRI, SUN, hm, utc, windows
 
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 EVERY_DAY = range(7)

@@ -16,24 +16,11 @@ from pmcohort.domain.scheduling import (
     validate_booking,
     weekly_occurrences,
 )
+from tests.domain.weekly import MON, TUE, WED, THU, FRI, utc, windows
 
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def hm(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def windows(days, start: str, end: str) -> tuple[WeeklyWindow, ...]:
-    return tuple(WeeklyWindow(day, hm(start), hm(end)) for day in days)
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def session(start: datetime, minutes: int) -> Booking:

@@ -1,11 +1,149 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from pmcohort.domain.practice import RubricDimension
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.forms import choices_from
 from pmcohort.models import ROLES
+from pmcohort.services import practice_bank
 
 
 class RoleChangeForm(FlaskForm):
     role = SelectField("Role", choices=choices_from({role: role.title() for role in ROLES}), validators=[InputRequired()])
     action = HiddenField(validators=[InputRequired()])
+
+
+# --- the practice bank
+
+MAX_FOLLOW_UPS = 5
+MAX_PUSHBACK_LINES = 6
+MIN_DIMENSIONS = 3
+MAX_DIMENSIONS = 5  # the rows the rubric form offers; mentors score every dimension after each session
+DIMENSION_KEY_MAX_LENGTH = 32
+
+
+def lines_of(text: str | None) -> list[str]:
+    """The non-blank lines of a one-per-line text box, trimmed."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _trimmed(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LineCount:
+    """A one-per-line text box holds between `minimum` and `maximum` non-blank lines; `message` may use {count}."""
+
+    def __init__(self, minimum: int, maximum: int, message: str):
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def __call__(self, form, field):
+        count = len(lines_of(field.data))
+        if not self.minimum <= count <= self.maximum:
+            raise ValidationError(self.message.format(count=count))
+
+
+def _key_field(item_type: str) -> StringField:
+    rule = practice_bank.key_rule(item_type)
+    return StringField("Key", filters=[_trimmed], description=f"{rule} It cannot change later: sessions store it.", validators=[
+        DataRequired(message="Give it a key."),
+        Length(max=practice_bank.KEY_MAX_LENGTH[item_type], message=rule),
+        Regexp(practice_bank.KEY_PATTERN, message=rule),
+    ])
+
+
+def _text_area(label: str, required_message: str, description: str = "", rows: int = 3) -> TextAreaField:
+    return TextAreaField(label, filters=[_trimmed], validators=[DataRequired(message=required_message)],
+                         description=description, render_kw={"rows": rows})
+
+
+class QuestionForm(FlaskForm):
+    key = _key_field("question")
+    kind = SelectField("Kind of interview", choices=choices_from(INTERVIEW_KINDS), validate_choice=False, validators=[
+        AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
+    ])
+    prompt = _text_area("Prompt", "Write the question the mentor asks.")
+    follow_ups = TextAreaField(
+        "Follow-ups", render_kw={"rows": 4},
+        description=f"Optional. One per line, at most {MAX_FOLLOW_UPS}: what the mentor asks after the first answer.",
+        validators=[LineCount(0, MAX_FOLLOW_UPS, f"Give at most {MAX_FOLLOW_UPS} follow-ups, one per line; there are {{count}}.")],
+    )
+    strong_answer = _text_area("What a strong answer shows", "Describe what a strong answer shows: mentors score against it.",
+                               "A guide for the mentor, not a script.", rows=4)
+
+
+class PersonaForm(FlaskForm):
+    key = _key_field("persona")
+    title = StringField("Title", filters=[_trimmed], description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
+                        validators=[DataRequired(message="Give the persona a title."), Length(max=160)])
+    situation = _text_area("Situation", "Describe the scene the mentee walks into.", "Both read it: the scene the mentee walks into.")
+    wants = _text_area("What they ask for", "Say what the persona asks for out loud.", "What the persona asks for out loud.", rows=2)
+    hidden_constraint = _text_area("Hidden constraint", "Give the hidden constraint the mentee should draw out.",
+                                   "For the mentor only: what really drives the persona, and what the mentee should draw out.")
+    pushback_lines = TextAreaField(
+        "Pushback lines", render_kw={"rows": 5},
+        description=f"One per line, 1 to {MAX_PUSHBACK_LINES}: what the persona says to push back.",
+        validators=[LineCount(1, MAX_PUSHBACK_LINES, f"Give 1 to {MAX_PUSHBACK_LINES} pushback lines, one per line; there are {{count}}.")],
+    )
+
+
+class DimensionForm(Form):
+    """One row of the rubric form. A row left wholly blank is no dimension; a started one needs every field."""
+
+    key = StringField("Key", filters=[_trimmed], description="Lowercase letters a–z, digits and underscores. Fixed once saved.", validators=[
+        Optional(),
+        Length(max=DIMENSION_KEY_MAX_LENGTH, message=f"Use up to {DIMENSION_KEY_MAX_LENGTH} lowercase letters a–z, digits and underscores."),
+        Regexp(practice_bank.KEY_PATTERN, message="Use only lowercase letters a–z, digits and underscores, e.g. problem_framing."),
+    ])
+    label = StringField("Label", filters=[_trimmed], validators=[Length(max=120)])
+    what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
+    what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
+
+    _MISSING = {
+        "key": "Give the dimension a key.",
+        "label": "Give the dimension a label.",
+        "what_4_looks_like": "Describe what a 4 looks like.",
+        "what_1_looks_like": "Describe what a 1 looks like.",
+    }
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(field.data for field in self)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.is_blank:
+            return valid
+        for field in self:
+            if not field.data:
+                field.errors.append(self._MISSING[field.short_name])
+                valid = False
+        return valid
+
+
+class RubricForm(FlaskForm):
+    key = _key_field("rubric")
+    title = StringField("Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)])
+    dimensions = FieldList(FormField(DimensionForm), min_entries=MAX_DIMENSIONS, max_entries=MAX_DIMENSIONS)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if len(self.given_dimensions()) < MIN_DIMENSIONS:
+            self.form_errors.append(f"Give at least {MIN_DIMENSIONS} dimensions, each with a key, a label, "
+                                    "and what a 4 and a 1 look like.")
+            valid = False
+        return valid
+
+    def given_dimensions(self) -> list[RubricDimension]:
+        return [RubricDimension(**row.data) for row in self.dimensions if not row.form.is_blank]
+
+    def lock_stored_keys(self, count: int) -> None:
+        """The first `count` rows hold the stored dimensions, whose keys past scores use: show them read-only."""
+        for row in self.dimensions.entries[:count]:
+            row.form.key.render_kw = {"readonly": True}
+            row.form.key.description = "Fixed: past scores use this key."
+
+
+class RetireForm(FlaskForm):
+    retired = HiddenField(validators=[AnyOf(("yes", "no"))])

@@ -1,13 +1,24 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from pmcohort.admin import bp
-from pmcohort.admin.forms import RoleChangeForm
+from pmcohort.admin.forms import (
+    MAX_DIMENSIONS,
+    MIN_DIMENSIONS,
+    PersonaForm,
+    QuestionForm,
+    RetireForm,
+    RoleChangeForm,
+    RubricForm,
+    lines_of,
+)
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
-from pmcohort.models import User
+from pmcohort.models import PracticeItem, User
 from pmcohort.policy import roles_required
-from pmcohort.services import accounts
+from pmcohort.services import accounts, practice_bank
+from pmcohort.services.errors import FieldError
 
 USERS_PER_PAGE = 25
 
@@ -42,3 +53,127 @@ def change_role(user_id: int):
         verb = "granted" if form.action.data == "grant" else "revoked"
         flash(f"Role {form.role.data} {verb}.", "success")
     return redirect(request.referrer or url_for("admin.users"), 303)
+
+
+# --- the practice bank: questions, persona cards, rubrics
+
+@bp.get("/practice")
+@roles_required("admin")
+def practice():
+    questions = practice_bank.items("question", include_retired=True)
+    return render_template(
+        "admin/practice.html",
+        questions_by_kind={kind: [item for item in questions if item.kind == kind] for kind in INTERVIEW_KINDS},
+        interview_kinds=INTERVIEW_KINDS,
+        personas=practice_bank.items("persona", include_retired=True),
+        rubrics=practice_bank.items("rubric", include_retired=True),
+    )
+
+
+def _item_or_404(item_type: str, item_id: int | None) -> PracticeItem | None:
+    """The stored item being edited, or None on a "new" page."""
+    if item_id is None:
+        return None
+    item = db.session.get(PracticeItem, item_id)
+    if item is None or item.item_type != item_type:
+        abort(404)
+    return item
+
+
+def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None):
+    """A blank form for a new item; for an edit, one without the key field (keys never change),
+    filled from the stored item until the admin posts their own values."""
+    form = form_class(data=stored_values) if item and request.method == "GET" else form_class()
+    if item:
+        del form.key
+    return form
+
+
+def _show_at_field(form, error: FieldError) -> None:
+    # Rules about the whole set of rubric dimensions belong above its rows, not at one of them.
+    if error.field == "dimensions":
+        form.form_errors.append(error.message)
+    else:
+        form[error.field].errors = [error.message]
+
+
+@bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
+@bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_question(item_id: int | None):
+    item = _item_or_404("question", item_id)
+    form = _item_form(QuestionForm, item, item and {
+        "kind": item.kind, "prompt": item.title, "follow_ups": "\n".join(item.body.get("follow_ups", ())),
+        "strong_answer": item.body.get("strong_answer", ""),
+    })
+    if form.validate_on_submit():
+        try:
+            saved = practice_bank.save_question(
+                item_id, key=item.key if item else form.key.data, kind=form.kind.data, prompt=form.prompt.data,
+                follow_ups=lines_of(form.follow_ups.data), strong_answer=form.strong_answer.data, actor_id=current_user.id,
+            )
+        except FieldError as error:
+            _show_at_field(form, error)
+        else:
+            flash(f"Question “{saved.key}” saved.", "success")
+            return redirect(url_for("admin.practice"), 303)
+    return render_template("admin/practice_question.html", form=form, item=item), 400 if form.errors else 200
+
+
+@bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
+@bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_persona(item_id: int | None):
+    item = _item_or_404("persona", item_id)
+    form = _item_form(PersonaForm, item, item and {
+        "title": item.title, **item.body, "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
+    })
+    if form.validate_on_submit():
+        try:
+            saved = practice_bank.save_persona(
+                item_id, key=item.key if item else form.key.data, title=form.title.data, situation=form.situation.data,
+                wants=form.wants.data, hidden_constraint=form.hidden_constraint.data,
+                pushback_lines=lines_of(form.pushback_lines.data), actor_id=current_user.id,
+            )
+        except FieldError as error:
+            _show_at_field(form, error)
+        else:
+            flash(f"Persona card “{saved.title}” saved.", "success")
+            return redirect(url_for("admin.practice"), 303)
+    return render_template("admin/practice_persona.html", form=form, item=item), 400 if form.errors else 200
+
+
+@bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
+@bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_rubric(item_id: int | None):
+    item = _item_or_404("rubric", item_id)
+    stored_dimensions = item.body.get("dimensions", []) if item else []
+    form = _item_form(RubricForm, item, item and {"title": item.title, "dimensions": stored_dimensions})
+    form.lock_stored_keys(len(stored_dimensions))
+    if form.validate_on_submit():
+        try:
+            saved = practice_bank.save_rubric(item_id, key=item.key if item else form.key.data, title=form.title.data,
+                                              dimensions=form.given_dimensions(), actor_id=current_user.id)
+        except FieldError as error:
+            _show_at_field(form, error)
+        else:
+            flash(f"Rubric “{saved.title}” saved.", "success")
+            return redirect(url_for("admin.practice"), 303)
+    return render_template("admin/practice_rubric.html", form=form, item=item, min_dimensions=MIN_DIMENSIONS,
+                           max_dimensions=MAX_DIMENSIONS), 400 if form.errors else 200
+
+
+@bp.post("/practice/<int:item_id>/retired")
+@roles_required("admin")
+def set_retired(item_id: int):
+    form = RetireForm()
+    if not form.validate_on_submit():
+        flash("Choose to retire the item or bring it back.", "error")
+        return redirect(url_for("admin.practice"), 303)
+    try:
+        item = practice_bank.set_retired(item_id, form.retired.data == "yes", actor_id=current_user.id)
+    except LookupError:
+        abort(404)
+    flash(f"“{item.key}” {'retired: new sessions no longer use it' if item.retired else 'is back in use'}.", "success")
+    return redirect(url_for("admin.practice"), 303)

@@ -1,5 +1,6 @@
 """The question bank, persona cards and rubrics as stored (admins edit them), seeded from the starter set."""
 
+import re
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -7,6 +8,14 @@ from sqlalchemy import select
 from pmcohort.domain import practice
 from pmcohort.extensions import db
 from pmcohort.models import PracticeItem, record_audit
+from pmcohort.services.errors import FieldError
+
+KEY_PATTERN = re.compile(r"[a-z0-9_]+\Z")
+# As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters.
+KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32}
+_KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
+# Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
+RETIRABLE_TYPES = ("question", "persona")
 
 
 def seed_starter_set() -> int:
@@ -63,13 +72,79 @@ def find(item_type: str, key: str | None) -> PracticeItem | None:
     return db.session.scalar(select(PracticeItem).where(PracticeItem.item_type == item_type, PracticeItem.key == key))
 
 
-def save_question(item_id: int | None, *, kind: str, key: str, prompt: str, follow_ups: list[str], strong_answer: str,
-                  retired: bool, actor_id: int) -> PracticeItem:
-    item = db.session.get(PracticeItem, item_id) if item_id else PracticeItem(item_type="question", key=key)
-    item.kind, item.title, item.retired = kind, prompt.strip(), retired
-    item.body = {"follow_ups": [line.strip() for line in follow_ups if line.strip()], "strong_answer": strong_answer.strip()}
+def key_rule(item_type: str) -> str:
+    return (f"Use up to {KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
+            f"e.g. {_KEY_EXAMPLE[item_type]}.")
+
+
+def _item_to_save(item_type: str, item_id: int | None, key: str) -> tuple[PracticeItem, bool]:
+    """The stored item to update, or a new one under `key`; also whether it is new.
+
+    Sessions and feedback store keys, so a key is checked once, when the item is created,
+    and can never change afterwards.
+    """
+    if item_id is not None:
+        item = db.session.get(PracticeItem, item_id)
+        if item is None or item.item_type != item_type:
+            raise LookupError(f"no {item_type} with id {item_id}")
+        if key != item.key:
+            raise FieldError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
+        return item, False
+    if not KEY_PATTERN.match(key) or len(key) > KEY_MAX_LENGTH[item_type]:
+        raise FieldError("key", key_rule(item_type))
+    if find(item_type, key) is not None:
+        raise FieldError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")
+    return PracticeItem(item_type=item_type, key=key, body={}), True
+
+
+def _saved(item: PracticeItem, created: bool, actor_id: int) -> PracticeItem:
     db.session.add(item)
     db.session.flush()
-    record_audit("practice.question_saved", "practice_item", item.id, actor_id=actor_id, key=item.key)
+    record_audit(f"practice.{item.item_type}_saved", "practice_item", item.id, actor_id=actor_id, key=item.key, created=created)
+    db.session.commit()
+    return item
+
+
+def save_question(item_id: int | None, *, key: str, kind: str, prompt: str, follow_ups: list[str], strong_answer: str,
+                  actor_id: int) -> PracticeItem:
+    item, created = _item_to_save("question", item_id, key)
+    item.kind, item.title = kind, prompt.strip()
+    item.body = {"follow_ups": [line.strip() for line in follow_ups if line.strip()], "strong_answer": strong_answer.strip()}
+    return _saved(item, created, actor_id)
+
+
+def save_persona(item_id: int | None, *, key: str, title: str, situation: str, wants: str, hidden_constraint: str,
+                 pushback_lines: list[str], actor_id: int) -> PracticeItem:
+    item, created = _item_to_save("persona", item_id, key)
+    item.title = title.strip()
+    item.body = {"situation": situation.strip(), "wants": wants.strip(), "hidden_constraint": hidden_constraint.strip(),
+                 "pushback_lines": [line.strip() for line in pushback_lines if line.strip()]}
+    return _saved(item, created, actor_id)
+
+
+def save_rubric(item_id: int | None, *, key: str, title: str, dimensions: list[practice.RubricDimension],
+                actor_id: int) -> PracticeItem:
+    """Dimensions may gain texts and new members, but every stored dimension key stays: past scores use them."""
+    item, created = _item_to_save("rubric", item_id, key)
+    given_keys = [dimension.key for dimension in dimensions]
+    dropped = [stored["key"] for stored in item.body.get("dimensions", ()) if stored["key"] not in given_keys]
+    if dropped:
+        raise FieldError("dimensions", f"The dimension “{dropped[0]}” cannot be renamed or removed: past scores use its key. "
+                                       "Only its label and descriptions can change.")
+    if len(set(given_keys)) != len(given_keys):
+        raise FieldError("dimensions", "Two dimensions share a key. Give each dimension its own key.")
+    item.title = title.strip()
+    item.body = {"dimensions": [asdict(dimension) for dimension in dimensions]}
+    return _saved(item, created, actor_id)
+
+
+def set_retired(item_id: int, retired: bool, *, actor_id: int) -> PracticeItem:
+    """Retiring stands in for deleting: sessions keep their keys, but new sessions no longer get the item."""
+    item = db.session.get(PracticeItem, item_id)
+    if item is None or item.item_type not in RETIRABLE_TYPES:
+        raise LookupError(f"no retirable practice item with id {item_id}")
+    item.retired = retired
+    record_audit(f"practice.{item.item_type}_{'retired' if retired else 'restored'}", "practice_item", item.id,
+                 actor_id=actor_id, key=item.key)
     db.session.commit()
     return item

@@ -139,7 +139,8 @@ def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
 def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
     if kind in ("interview",) and details.interview_kind not in practice.RUBRICS:
         raise SessionError("Choose the kind of mock interview.", "interview_kind")
-    if kind == "role_play" and practice_bank.find("persona", details.persona_key) is None:
+    persona = practice_bank.find("persona", details.persona_key) if kind == "role_play" else None
+    if kind == "role_play" and (persona is None or persona.retired):
         raise SessionError("Choose a persona card for the role-play.", "persona_key")
     if kind == "shadowing" and not details.agenda.strip():
         raise SessionError("Describe the activity and its agenda, so the engineer knows what they will observe.", "agenda")

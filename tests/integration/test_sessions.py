@@ -290,3 +290,16 @@ def test_the_cohorts_lead_can_see_its_sessions(app, client, login, pair, user_fa
     session = book(match, engineer)
     login(lead)
     assert client.get(f"/sessions/{session.id}").status_code == 200
+
+
+def test_a_role_play_needs_a_persona_card_in_use(pair):
+    engineer, _, match = pair
+    with pytest.raises(service.SessionError, match="persona card"):
+        book(match, engineer, kind="role_play")
+    retired = practice_bank.items("persona")[0]
+    retired.retired = True
+    db.session.commit()
+    with pytest.raises(service.SessionError, match="persona card"):
+        book(match, engineer, kind="role_play", persona_key=retired.key)
+    session = book(match, engineer, kind="role_play", persona_key=practice_bank.items("persona")[0].key)
+    assert session.persona_key and service.rubric_of(session).key == "influence"

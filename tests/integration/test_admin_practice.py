@@ -1,0 +1,178 @@
+import pytest
+from sqlalchemy import func, select
+
+from pmcohort.extensions import db
+from pmcohort.models import AuditEvent, PracticeItem
+from pmcohort.services import practice_bank
+
+QUESTION = {
+    "key": "ps_status_page",
+    "kind": "product_sense",
+    "prompt": "Design a status page for a cloud database provider.",
+    "follow_ups": "Who reads it during an outage?\n\nWhat do you leave out?",
+    "strong_answer": "Starts from the customer's moment of doubt and names one metric.",
+}
+PERSONA = {
+    "key": "anxious_cfo",
+    "title": "Anxious CFO",
+    "situation": "You ask for budget to move billing to a new provider.",
+    "wants": "Proof that nothing breaks at quarter end.",
+    "hidden_constraint": "An audit starts next month.",
+    "pushback_lines": "Why now?\nWhat if it slips?",
+}
+
+
+def rubric_form(key: str | None, title: str, dimensions: list[tuple[str, str, str, str]]) -> dict:
+    """The rubric form as a browser posts it: one row per dimension, blank rows for the rest."""
+    data = {"title": title} if key is None else {"key": key, "title": title}
+    for index in range(5):
+        row = dimensions[index] if index < len(dimensions) else ("", "", "", "")
+        for name, value in zip(("key", "label", "what_4_looks_like", "what_1_looks_like"), row):
+            data[f"dimensions-{index}-{name}"] = value
+    return data
+
+
+THREE_DIMENSIONS = [
+    ("framing", "Frames the problem", "States the problem first.", "Jumps to features."),
+    ("trade_offs", "Weighs trade-offs", "Compares options.", "One option only."),
+    ("metrics", "Defines success", "An outcome metric with guardrails.", "No metric."),
+]
+
+
+@pytest.fixture
+def admin(login, user_factory):
+    return login(user_factory(roles=("admin",)))
+
+
+def test_admin_creates_a_question_that_appears_in_the_list(client, admin, form_post):
+    response = form_post("/admin/practice/questions/new", QUESTION)
+    assert response.status_code == 303
+
+    item = practice_bank.find("question", "ps_status_page")
+    assert practice_bank.question(item).follow_ups == ("Who reads it during an outage?", "What do you leave out?")
+    assert "Design a status page for a cloud database provider." in client.get("/admin/practice").get_data(as_text=True)
+    audit = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details)).one()
+    assert audit == ("practice.question_saved", admin.id, {"key": "ps_status_page", "created": True})
+
+
+def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
+    form_post("/admin/practice/questions/new", QUESTION)
+    response = form_post("/admin/practice/questions/new", {**QUESTION, "prompt": "Another prompt"})
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="key-error">Another question already has the key “ps_status_page”' in html
+    assert 'aria-describedby="key-hint key-error"' in html
+    assert practice_bank.find("question", "ps_status_page").title == QUESTION["prompt"]
+
+
+@pytest.mark.parametrize(("url", "data", "field", "message"), [
+    ("/admin/practice/questions/new", {**QUESTION, "prompt": "   "}, "prompt", "Write the question the mentor asks."),
+    ("/admin/practice/questions/new", {**QUESTION, "kind": "system_design"}, "kind", "Choose one of the kinds"),
+    ("/admin/practice/questions/new", {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"}, "follow_ups", "at most 5 follow-ups"),
+    ("/admin/practice/questions/new", {**QUESTION, "strong_answer": ""}, "strong_answer", "Describe what a strong answer shows"),
+    ("/admin/practice/questions/new", {**QUESTION, "key": "Status-Page"}, "key", "lowercase letters a–z, digits and underscores"),
+    ("/admin/practice/questions/new", {**QUESTION, "key": ""}, "key", "Give it a key."),
+    ("/admin/practice/personas/new", {**PERSONA, "hidden_constraint": ""}, "hidden_constraint", "Give the hidden constraint"),
+    ("/admin/practice/personas/new", {**PERSONA, "pushback_lines": "\n"}, "pushback_lines", "Give 1 to 6 pushback lines"),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]), "dimensions", "at least 3 dimensions"),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Rambles.")]),
+     "dimensions-2-what_4_looks_like", "Describe what a 4 looks like."),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "Crisp.", "Rambles.")]),
+     "dimensions-3-key", "Use only lowercase letters"),
+])
+def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(admin, form_post, url, data, field, message):
+    response = form_post(url, data)
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and message in html
+    assert db.session.scalar(select(func.count()).select_from(PracticeItem)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_a_key_cannot_change_on_edit(admin, form_post):
+    form_post("/admin/practice/personas/new", PERSONA)
+    persona = practice_bank.find("persona", "anxious_cfo")
+
+    response = form_post(f"/admin/practice/personas/{persona.id}", {**PERSONA, "key": "renamed", "title": "Nervous CFO"})
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (persona.key, persona.title) == ("anxious_cfo", "Nervous CFO")
+    assert practice_bank.find("persona", "renamed") is None
+
+
+def test_retiring_hides_a_question_from_new_sessions_but_keeps_it_listed(client, admin, form_post):
+    form_post("/admin/practice/questions/new", QUESTION)
+    item = practice_bank.find("question", "ps_status_page")
+
+    form_post(f"/admin/practice/{item.id}/retired", {"retired": "yes"}, page_url="/admin/practice")
+
+    assert "ps_status_page" not in {each.key for each in practice_bank.items("question")}
+    listed = client.get("/admin/practice").get_data(as_text=True)
+    assert QUESTION["prompt"] in listed and '<span class="tag">retired</span>' in listed
+
+    form_post(f"/admin/practice/{item.id}/retired", {"retired": "no"}, page_url="/admin/practice")
+    assert "ps_status_page" in {each.key for each in practice_bank.items("question")}
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["practice.question_saved", "practice.question_retired", "practice.question_restored"]
+
+
+def test_editing_a_rubric_changes_texts_but_keeps_dimension_keys(client, admin, form_post):
+    practice_bank.seed_starter_set()
+    rubric = practice_bank.rubric("estimation")
+    item = practice_bank.find("rubric", "estimation")
+    url = f"/admin/practice/rubrics/{item.id}"
+    rows = [(d.key, d.label, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
+    assert 'id="dimensions-0-key" maxlength="32" name="dimensions-0-key" readonly' in client.get(url).get_data(as_text=True)
+
+    renamed = [("scope", "Clarifies scope", *rows[0][2:]), *rows[1:]]
+    refused = form_post(url, rubric_form(None, rubric.title, renamed))
+    assert refused.status_code == 400
+    assert "The dimension “clarifies_scope” cannot be renamed or removed" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert practice_bank.rubric("estimation") == rubric
+
+    relabelled = [(rows[0][0], "Pins down the question", *rows[0][2:]), *rows[1:]]
+    assert form_post(url, rubric_form(None, rubric.title, relabelled)).status_code == 303
+
+    db.session.expire_all()
+    edited = practice_bank.rubric("estimation")
+    assert edited.dimension_keys == rubric.dimension_keys
+    assert edited.dimensions[0].label == "Pins down the question"
+
+
+def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
+    form_post("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS))
+    item = practice_bank.find("rubric", "pitch")
+
+    added = ("clarity", "Speaks clearly", "Crisp and structured.", "Rambles.")
+    response = form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, "Pitch", [*THREE_DIMENSIONS, added]))
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert practice_bank.rubric("pitch").dimension_keys == ("framing", "trade_offs", "metrics", "clarity")
+
+
+@pytest.mark.parametrize("roles", [("engineer",), ("mentor",), ("lead",)])
+def test_only_admins_manage_the_question_bank(client, login, user_factory, form_post, roles):
+    practice_bank.seed_starter_set()
+    question = practice_bank.find("question", "ps_flaky_tests")
+    login(user_factory(roles=roles))
+
+    for url in ("/admin/practice", "/admin/practice/questions/new", f"/admin/practice/questions/{question.id}",
+                "/admin/practice/personas/new", "/admin/practice/rubrics/new"):
+        assert client.get(url).status_code == 403, url
+    assert form_post("/admin/practice/questions/new", QUESTION, page_url="/dashboard").status_code == 403
+    assert form_post(f"/admin/practice/{question.id}/retired", {"retired": "yes"}, page_url="/dashboard").status_code == 403
+    assert practice_bank.find("question", "ps_status_page") is None and not question.retired
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/admin/practice")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_admins_find_the_question_bank_in_the_navigation(client, admin):
+    assert '<a href="/admin/practice">Question bank</a>' in client.get("/dashboard").get_data(as_text=True)

@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config(app.instance_path))
     if config:
         app.config.update(config)
+    if app.config["SECRET_KEY"] == Config.DEV_SECRET_KEY and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.logger.warning("SECRET_KEY is the development default: set a long random SECRET_KEY in production")
 
     register_logging(app)
     register_extensions(app)

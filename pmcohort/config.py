@@ -17,9 +17,11 @@ def _flag(name: str, default: bool = False) -> bool:
 class Config:
     """Defaults for a laptop: SQLite and a SQLite-backed broker, no server needed."""
 
+    DEV_SECRET_KEY = "dev-only-not-secret"
+
     def __init__(self, instance_path: str):
         instance = Path(instance_path)
-        self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", self.DEV_SECRET_KEY)
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'pmcohort.sqlite'}"
         )

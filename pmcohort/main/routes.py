@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from pmcohort.extensions import db
 from pmcohort.main import bp
-from pmcohort.models import EngineerProfile, MentorProfile, Notification
-from pmcohort.services import assessments, profiles
+from pmcohort.models import MATCH_OPEN, EngineerProfile, MentorProfile, Notification
+from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 from pmcohort.models.types import utcnow
 
 INBOX_SIZE = 50
@@ -28,8 +28,12 @@ def robots():
 @login_required
 def dashboard():
     user_id = current_user.id
+    now = utcnow()
     return render_template(
         "main/dashboard.html",
+        open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
+        next_sessions=[s for s in sessions.sessions_for(user_id) if s.active and s.end_at >= now][:3],
+        cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role("lead") else [],
         latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role("engineer") else None,
         engineer_profile=db.session.get(EngineerProfile, user_id),
         mentor_profile=db.session.get(MentorProfile, user_id),

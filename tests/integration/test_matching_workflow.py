@@ -265,3 +265,16 @@ def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest
     matching.accept(chosen.id, user_id=chosen.mentor_id)
     statuses = sorted(db.session.scalars(select(Match.status).where(Match.engineer_id == ada.id)))
     assert statuses == ["active", "withdrawn", "withdrawn"]
+
+
+def test_the_dashboard_shows_the_match_and_the_leads_cohorts(app, client, login, user_factory):
+    lead = user_factory(roles=("lead",))
+    ada, pm = engineer(user_factory), mentor(user_factory)
+    cohort = cohort_with(lead, [ada], [pm])
+    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    login(ada)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert pm.name in page and f"/matches/{match.id}" in page and "your mentor" in page
+    lead_browser = app.test_client()
+    sign_in(lead_browser, lead)
+    assert f"/cohorts/{cohort.id}" in lead_browser.get("/dashboard").get_data(as_text=True)

@@ -1,8 +1,11 @@
 """Make SQLite behave like a real transactional database for the embedded default.
 
 pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; SQLAlchemy's
-documented fix is to turn it off and emit BEGIN ourselves. WAL and a busy timeout let
-web, worker and beat share one file; foreign keys are off in SQLite unless asked for.
+documented fix is to turn it off and emit BEGIN ourselves. We emit BEGIN IMMEDIATE: in
+WAL mode a transaction that read first and writes later fails at once ("database is
+locked") if another process wrote in between, whereas IMMEDIATE takes the write lock up
+front and waits for it under the busy timeout. Web, worker and beat then share one file
+safely, one writer at a time, which suits a laptop. Foreign keys are off unless asked for.
 Only the app's own engine is tuned: kombu's SQLite broker manages its transactions itself.
 """
 
@@ -25,4 +28,4 @@ def tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def begin_transaction(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

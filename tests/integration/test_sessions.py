@@ -1,10 +1,10 @@
 """Sessions in the app: booking, proposals, changes, workshops, feedback, invites, privacy."""
 
-import html
 from datetime import datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
+from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from pmcohort.domain import vocabulary
@@ -161,7 +161,7 @@ def test_mock_interview_question_is_new_for_the_engineer_and_only_the_interviewe
     first = book(match, engineer, kind="interview", interview_kind="estimation")
     second = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(14))
     assert first.question_key and second.question_key and first.question_key != second.question_key
-    prompt = html.escape(practice_bank.find("question", first.question_key).title)  # as the page renders it
+    prompt = str(escape(practice_bank.find("question", first.question_key).title))  # as Jinja renders it
 
     login(engineer)
     assert prompt not in client.get(f"/sessions/{first.id}").get_data(as_text=True)

@@ -39,10 +39,12 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
     matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
+    engineers = cohort_service.members(cohort.id, "engineer")
     return render_template(
         "cohorts/board.html",
         cohort=cohort,
-        engineers=cohort_service.members(cohort.id, "engineer"),
+        engineers=engineers,
+        progress=_matching_progress(engineers, matches),
         mentors=cohort_service.members(cohort.id, "mentor"),
         run=run,
         matches=matches,
@@ -51,6 +53,17 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         end_form=EndMatchForm(),
         report=report,
     ), status
+
+
+def _matching_progress(engineers, matches) -> dict[str, int]:
+    """How many of the cohort's engineers are matched, waiting for answers, or not matched yet."""
+    state = {}
+    for match in matches:
+        if match.status == "active" or (match.status == "proposed" and state.get(match.engineer_id) != "active"):
+            state[match.engineer_id] = match.status
+    active = sum(1 for member in engineers if state.get(member.user_id) == "active")
+    proposed = sum(1 for member in engineers if state.get(member.user_id) == "proposed")
+    return {"active": active, "proposed": proposed, "unmatched": len(engineers) - active - proposed}
 
 
 @bp.get("/<int:cohort_id>")

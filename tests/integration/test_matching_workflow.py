@@ -278,3 +278,15 @@ def test_the_dashboard_shows_the_match_and_the_leads_cohorts(app, client, login,
     lead_browser = app.test_client()
     sign_in(lead_browser, lead)
     assert f"/cohorts/{cohort.id}" in lead_browser.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_board_draws_how_many_engineers_are_matched(app, client, login, user_factory):
+    lead = login(user_factory(roles=("lead",)))
+    ada, ben, cy = engineer(user_factory), engineer(user_factory), engineer(user_factory, windows=[(6, 2 * 60, 3 * 60)])
+    pm = mentor(user_factory, capacity=2)
+    cohort = cohort_with(lead, [ada, ben, cy], [pm])
+    created = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    matching.accept(created[0].id, user_id=created[0].engineer_id)
+    matching.accept(created[0].id, user_id=pm.id)
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "Matched and active: 1; Proposed, waiting for answers: 1; Not matched yet: 1." in page

@@ -30,6 +30,19 @@ def init_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Admin {user.email} created.")
 
+    @app.cli.command("rescore-assessments")
+    @click.option("--version", "version", type=int, default=None, help="Scoring version (default: the current one).")
+    def rescore_assessments(version: int | None) -> None:
+        """Re-score every stored assessment from its raw answers, e.g. after the scoring rules change."""
+        from pmcohort.domain.assessment import SCORING_VERSION
+        from pmcohort.services.assessments import rescore_all
+
+        try:
+            changed = rescore_all(version or SCORING_VERSION)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--version") from error
+        click.echo(f"Re-scored with version {version or SCORING_VERSION}; {changed} result(s) changed.")
+
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:
         """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""

@@ -23,7 +23,10 @@ def email_once(message: OutboxMessage, user: User, subject: str, template: str, 
     text = render_template(f"email/{template}.txt", user=user, **context)
     send_email(user.email, subject, text, attachments=attachments)
     db.session.add(EmailDelivery(outbox_id=message.id, recipient=user.email))
-    db.session.flush()
+    # Record this recipient at once, so a failure for a later one cannot send this email again on
+    # retry; then lock the message again, so every check-send-record runs under its row lock.
+    db.session.commit()
+    db.session.get(OutboxMessage, message.id, with_for_update=True, populate_existing=True)
     return True
 
 
@@ -210,15 +213,18 @@ def session_changed(message: OutboxMessage) -> None:
 
 @handles("session.cancelled")
 def session_cancelled(message: OutboxMessage) -> None:
+    # Only those still taking part when it was cancelled: someone who left a workshop has moved on.
+    still_in = set(message.payload.get("user_ids", ()))
     _session_notice(message, "Session cancelled",
                     lambda s, u: f"{s.title} on {_when(s, u)} is cancelled: {s.cancel_reason}",
-                    with_invite=True)
+                    with_invite=True, people=lambda s: [p for p in s.participants if p.user_id in still_in])
 
 
 @handles("session.reminder")
 def session_reminder(message: OutboxMessage) -> None:
-    ahead = "tomorrow" if message.payload.get("kind") == "24h" else "in an hour"
-    _session_notice(message, f"Reminder: session {ahead}", lambda s, u: f"{s.title}: {_when(s, u)}.",
+    soon = message.payload.get("kind") == "1h"
+    _session_notice(message, "Reminder: your session starts within the hour" if soon else "Reminder: a session coming up",
+                    lambda s, u: f"{s.title}: {_when(s, u)}.",
                     with_invite=False, people=lambda s: [p for p in s.participants if p.active])
 
 

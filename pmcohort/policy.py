@@ -26,10 +26,6 @@ def roles_required(*roles: str):
     return decorator
 
 
-def can_manage_users(user) -> bool:
-    return user.is_authenticated and user.has_role("admin")
-
-
 def leads_cohort(user, cohort: Cohort) -> bool:
     return user.is_authenticated and (user.has_role("admin") or (user.has_role("lead") and user.id in cohort.lead_ids))
 

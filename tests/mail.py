@@ -13,6 +13,14 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.refuse_once: set[str] = set()  # addresses refused at RCPT the next time, as a flaky server would
+
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):
+        if address in self.refuse_once:
+            self.refuse_once.discard(address)
+            return "451 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
@@ -51,6 +59,7 @@ def mailbox(smtp_server, base_app):
     """Point the app's email at the loopback SMTP server for one test; yields its inbox."""
     controller, inbox = smtp_server
     inbox.messages.clear()
+    inbox.refuse_once.clear()
     previous = base_app.config.get("SMTP_HOST"), base_app.config.get("SMTP_PORT")
     base_app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
     yield inbox

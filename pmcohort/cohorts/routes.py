@@ -12,12 +12,17 @@ from pmcohort.services import matching
 from pmcohort.services.errors import FieldError
 
 
+def _visible_cohorts() -> list[Cohort]:
+    """Admins see every cohort; a lead sees the ones they lead."""
+    if current_user.has_role("admin"):
+        return list(db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())))
+    return cohort_service.cohorts_led_by(current_user.id)
+
+
 @bp.get("")
 @roles_required("lead")
 def index():
-    led = db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())).all() if current_user.has_role("admin") \
-        else cohort_service.cohorts_led_by(current_user.id)
-    return render_template("cohorts/index.html", cohorts=led, form=CohortForm())
+    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=CohortForm())
 
 
 @bp.post("")
@@ -32,7 +37,7 @@ def create():
         else:
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
             return redirect(url_for("cohorts.board", cohort_id=cohort.id))
-    return render_template("cohorts/index.html", cohorts=cohort_service.cohorts_led_by(current_user.id), form=form), 400
+    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=form), 400
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
@@ -162,4 +167,6 @@ def end_match(cohort_id: int, match_id: int):
             flash(str(error), "error")
         else:
             flash("Match completed." if form.outcome.data == "completed" else "Match ended; the engineer joins the next run.", "success")
+    else:
+        flash("Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages), "error")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"))

@@ -910,15 +910,21 @@ def next_question(
     return min(remaining, key=lambda q: _draw_order(seed, q.key))
 
 
-def rubric_for_session(kind: str) -> Rubric:
-    """The rubric for a mock interview of an INTERVIEW_KINDS key, or for ROLE_PLAY."""
+def rubric_key_for_session(kind: str | None) -> str | None:
+    """Which rubric scores a mock interview of an INTERVIEW_KINDS key or a ROLE_PLAY; None for other kinds."""
     if kind == ROLE_PLAY:
-        return RUBRICS["influence"]
-    if kind in INTERVIEW_KINDS:
-        return RUBRICS[kind]
-    raise ValueError(
-        f"no rubric for session kind {kind!r}; expected {ROLE_PLAY!r} or one of {sorted(INTERVIEW_KINDS)}"
-    )
+        return "influence"
+    return kind if kind in INTERVIEW_KINDS else None
+
+
+def rubric_for_session(kind: str) -> Rubric:
+    """The starter rubric for a mock interview of an INTERVIEW_KINDS key, or for ROLE_PLAY."""
+    key = rubric_key_for_session(kind)
+    if key is None:
+        raise ValueError(
+            f"no rubric for session kind {kind!r}; expected {ROLE_PLAY!r} or one of {sorted(INTERVIEW_KINDS)}"
+        )
+    return RUBRICS[key]
 
 
 def validate_scores(rubric: Rubric, scores: Mapping[str, object]) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
 from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
-from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 
 EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
 
@@ -72,6 +72,9 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password):
         return None
+    if needs_rehash(user.password_hash):  # stronger Argon2 parameters since this hash was made
+        user.password_hash = hash_password(password)
+        db.session.commit()
     return user
 
 

@@ -281,7 +281,7 @@ def _solve(run: MatchingRun) -> dict:
 
 
 def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
-    run = db.session.get(MatchingRun, run_id)
+    run = db.session.get(MatchingRun, run_id, with_for_update=True)  # a double click publishes once
     if run is None or run.status != "done":
         raise MatchingError("Only a finished run can be published.")
     if latest_run(run.cohort_id).id != run.id:
@@ -467,6 +467,8 @@ def open_requests(engineer_id: int) -> int:
 
 
 def request_mentor(engineer_id: int, mentor_id: int) -> Match:
+    # One request at a time per engineer, so two quick clicks cannot pass the open-request limit.
+    db.session.get(User, engineer_id, with_for_update=True)
     if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.status == "active")):
         raise MatchingError("You already have an active mentor. End that match before asking another.")
     if open_requests(engineer_id) >= MAX_OPEN_REQUESTS:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.models import (
     SESSION_KINDS,
@@ -93,9 +94,11 @@ def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> 
 
 
 def sessions_for(user_id: int) -> list[MentoringSession]:
+    """The user's sessions, without workshops they left."""
     return list(db.session.scalars(
         select(MentoringSession).join(SessionParticipant)
-        .where(SessionParticipant.user_id == user_id)
+        .where(SessionParticipant.user_id == user_id,
+               SessionParticipant.active.is_(True) | (MentoringSession.status == "cancelled"))
         .order_by(MentoringSession.start_at)
     ).unique())
 
@@ -137,7 +140,7 @@ def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
 
 
 def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
-    if kind in ("interview",) and details.interview_kind not in practice.RUBRICS:
+    if kind == "interview" and details.interview_kind not in INTERVIEW_KINDS:
         raise SessionError("Choose the kind of mock interview.", "interview_kind")
     persona = practice_bank.find("persona", details.persona_key) if kind == "role_play" else None
     if kind == "role_play" and (persona is None or persona.retired):
@@ -216,9 +219,10 @@ def propose(match_id: int, *, actor_id: int, kind: str, start: datetime, end: da
 
 
 def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, SessionParticipant]:
+    """The session and the user's place in it, locked; LookupError for anyone without a place (or who left)."""
     session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
     place = session.participant(user_id) if session else None
-    if place is None:
+    if place is None or not (place.active or session.status == "cancelled"):
         raise LookupError(session_id)
     return session, place
 
@@ -238,7 +242,9 @@ def accept(session_id: int, *, user_id: int) -> MentoringSession:
 
 
 def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime, reason: str) -> MentoringSession:
-    session, _ = _session_for(session_id, actor_id)
+    session, place = _session_for(session_id, actor_id)
+    if session.kind == "workshop" and place.role != "host":
+        raise LookupError(session_id)  # only the lead moves a workshop; a participant can leave it
     if not session.active:
         raise SessionError(f"This session is {session.status}; it cannot be moved.")
     if not reason.strip():
@@ -247,10 +253,12 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
     people = [session.host] + [p.user for p in session.guests()]
     _check(start, end, people, viewer, exclude=session.id)
     session.start_at, session.end_at = start, end
-    for place in session.participants:
-        place.start_at, place.end_at = start, end
-        if place.user_id != actor_id and session.kind != "workshop":
-            place.accepted_at = None  # the other side agrees to the new time
+    now = utcnow()
+    for each in session.participants:
+        each.start_at, each.end_at = start, end
+        if session.kind != "workshop":
+            # The mover agrees to the new time by moving it; the other side is asked again.
+            each.accepted_at = now if each.user_id == actor_id else None
     if session.kind != "workshop":
         session.status = "proposed"
     session.sequence += 1
@@ -266,7 +274,7 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     if not session.active:
         raise SessionError(f"This session is already {session.status}.")
     if not reason.strip():
-        raise SessionError("Say briefly why you cancel.", "reason")
+        raise SessionError("Say briefly why you cancel.", "cancel_reason")
     now = utcnow()
     if session.kind == "workshop" and place.role != "host":
         place.active = False  # a participant leaves the workshop; it goes on for the others
@@ -276,10 +284,11 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     session.status, session.cancelled_at, session.cancel_reason = "cancelled", now, reason.strip()
     session.cancelled_late = scheduling.is_late_cancellation(session.start_at, now)
     session.sequence += 1
+    still_in = [each.user_id for each in session.participants if each.active]
     for each in session.participants:
         each.active = False
     record_audit("session.cancelled", "session", session.id, actor_id=actor_id, late=session.cancelled_late, reason=reason.strip())
-    enqueue("session.cancelled", session_id=session.id)
+    enqueue("session.cancelled", session_id=session.id, user_ids=still_in)
     db.session.commit()
     return session
 
@@ -358,11 +367,9 @@ def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, st
 
 
 def rubric_of(session: MentoringSession) -> practice.Rubric | None:
-    if session.kind == "interview" and session.interview_kind:
-        return practice_bank.rubric(session.interview_kind)
-    if session.kind == "role_play":
-        return practice_bank.rubric("influence")
-    return None
+    """The session's rubric as the admins keep it, or None for kinds without one."""
+    key = practice.rubric_key_for_session(session.interview_kind if session.kind == "interview" else session.kind)
+    return practice_bank.rubric(key) if key else None
 
 
 def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
@@ -455,10 +462,11 @@ def send_due_reminders(now: datetime | None = None) -> int:
                                        MentoringSession.start_at <= now + REMINDERS[0][1])
     ).all()
     for session in upcoming:
-        for kind, ahead in REMINDERS:
-            if session.start_at <= now + ahead and _remember(session, kind):
-                enqueue("session.reminder", session_id=session.id, kind=kind)
-                queued += 1
+        # Only the nearest reminder that applies: a session booked for this afternoon gets one, not two at once.
+        kind = next(kind for kind, ahead in reversed(REMINDERS) if session.start_at <= now + ahead)
+        if _remember(session, kind):
+            enqueue("session.reminder", session_id=session.id, kind=kind)
+            queued += 1
     finished = db.session.scalars(
         select(MentoringSession).where(MentoringSession.status.in_(("scheduled", "completed")), MentoringSession.end_at <= now,
                                        MentoringSession.end_at > now - FEEDBACK_WINDOW)
@@ -494,13 +502,6 @@ def revoke_feed(user_id: int) -> CalendarFeed:
 def user_for_feed(token: str) -> User | None:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
     return db.session.get(User, feed.user_id) if feed else None
-
-
-def late_cancellations(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(MentoringSession)
-        .join(SessionParticipant).where(SessionParticipant.user_id == user_id, MentoringSession.cancelled_late.is_(True))
-    )
 
 
 def open_workshops(user_id: int) -> list[MentoringSession]:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
@@ -23,10 +24,15 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(current_user.time_zone)
 
 
+PLANNING_HORIZON_YEARS = 2
+
+
 def _local_to_utc(day: str, clock: str) -> datetime:
-    """A date and wall-clock time typed in the viewer's zone, as UTC; ValueError if unreadable."""
-    local = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), tzinfo=_zone())
-    return local.astimezone(ZoneInfo("UTC"))
+    """A date and wall-clock time typed in the viewer's zone, as UTC; ValueError if unreadable or too far ahead."""
+    chosen = date.fromisoformat(day)
+    if chosen.year > utcnow().year + PLANNING_HORIZON_YEARS:  # also keeps date arithmetic off the calendar's edge
+        raise ValueError(day)
+    return datetime.combine(chosen, time.fromisoformat(clock), tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
 
 
 def _duration(raw: str | None) -> timedelta:
@@ -55,7 +61,7 @@ def _match_or_404(match_id: int) -> Match:
 def _form_context() -> dict:
     return {
         "kinds": SESSION_KINDS,
-        "interview_kinds": {key: rubric.title for key, rubric in practice.RUBRICS.items() if key != "influence"},
+        "interview_kinds": INTERVIEW_KINDS,
         "personas": practice_bank.items("persona"),
         "durations": DURATIONS,
     }
@@ -100,12 +106,13 @@ def book(match_id: int):
             start = datetime.fromisoformat(request.form.get("slot", ""))
             if start.tzinfo is None:
                 raise ValueError
-        except ValueError:
+            end = start + length
+        except (ValueError, OverflowError):
             errors["slot"] = "Choose one of the free slots."
         else:
             try:
                 session = service.book(match.id, engineer_id=current_user.id, kind=request.form.get("kind", ""),
-                                       start=start, end=start + length, details=_details())
+                                       start=start, end=end, details=_details())
             except LookupError:
                 abort(404)
             except service.SessionError as error:
@@ -131,7 +138,7 @@ def propose(match_id: int):
             start = _local_to_utc(request.form.get("day", ""), request.form.get("clock", ""))
             length = _duration(request.form.get("duration"))
         except ValueError:
-            errors["day"] = "Enter a date and a start time."
+            errors["day"] = f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time."
         else:
             try:
                 session = service.propose(match.id, actor_id=current_user.id, kind=request.form.get("kind", ""),
@@ -226,7 +233,7 @@ def reschedule(session_id: int):
             start = _local_to_utc(request.form.get("day", ""), request.form.get("clock", ""))
             length = _duration(request.form.get("duration"))
         except ValueError:
-            raise service.SessionError("Enter a date and a start time.", "day") from None
+            raise service.SessionError(f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time.", "day") from None
         service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + length, reason=request.form.get("reason", ""))
 
     return _act(session_id, move, "Moved. Everyone gets the updated invite.")
@@ -238,15 +245,19 @@ def cancel(session_id: int):
     return _act(session_id, lambda s: service.cancel(s.id, actor_id=current_user.id, reason=request.form.get("reason", "")), "Cancelled.")
 
 
+def _int_or_none(raw: str | None) -> int | None:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(raw) if raw and raw.isascii() and raw.isdecimal() else None
+
+
 @bp.post("/sessions/<int:session_id>/attendance")
 @login_required
 def attendance(session_id: int):
-    marks = {int(key.split("-", 1)[1]): value for key, value in request.form.items() if key.startswith("attendance-") and key.split("-", 1)[1].isdigit()}
+    marks = {
+        user_id: value for key, value in request.form.items()
+        if key.startswith("attendance-") and (user_id := _int_or_none(key.split("-", 1)[1])) is not None
+    }
     return _act(session_id, lambda s: service.record_attendance(s.id, host_id=current_user.id, attendance=marks), "Attendance recorded.")
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
 
 
 @bp.post("/sessions/<int:session_id>/feedback")
@@ -324,7 +335,7 @@ def new_workshop(cohort_id: int):
             length = _duration(form.get("duration"))
             weeks, seats = int(form.get("weeks", "1")), int(form.get("seat_limit", "0"))
         except ValueError:
-            errors["day"] = "Enter a date, a start time, the number of weeks and a seat limit."
+            errors["day"] = f"Enter a date within {PLANNING_HORIZON_YEARS} years, a start time, the number of weeks and a seat limit."
         else:
             try:
                 created = service.schedule_workshop(cohort.id, lead_id=current_user.id, first_start=start, duration=length,

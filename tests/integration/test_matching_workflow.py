@@ -290,3 +290,16 @@ def test_the_board_draws_how_many_engineers_are_matched(app, client, login, user
     matching.accept(created[0].id, user_id=pm.id)
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert "Matched and active: 1; Proposed, waiting for answers: 1; Not matched yet: 1." in page
+
+
+def test_a_decline_reason_is_for_the_lead_not_the_other_side(app, client, login, user_factory):
+    lead = user_factory(roles=("lead",))
+    ada, pm = engineer(user_factory), mentor(user_factory)
+    cohort = cohort_with(lead, [ada], [pm])
+    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    matching.decline(match.id, user_id=ada.id, reason="We clashed in a past team")
+    login(pm)
+    assert "We clashed" not in client.get(f"/matches/{match.id}").get_data(as_text=True)
+    lead_browser = app.test_client()
+    sign_in(lead_browser, lead)
+    assert "We clashed" in lead_browser.get(f"/matches/{match.id}").get_data(as_text=True)

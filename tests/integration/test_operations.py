@@ -1,4 +1,5 @@
 import logging
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -96,3 +97,22 @@ def test_without_smtp_email_is_written_to_an_eml_file(app, user_factory, tmp_pat
     outbox.deliver(message.id)
     [written] = tmp_path.glob("*.eml")
     assert "To: file@example.com" in written.read_text()
+
+
+def test_a_failure_for_one_recipient_does_not_resend_to_the_others(app, user_factory, mailbox):
+    from pmcohort.models import Match
+
+    engineer, mentor = user_factory(email="first@example.com"), user_factory(roles=("mentor",), email="second@example.com")
+    match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active")
+    db.session.add(match)
+    db.session.flush()
+    message = outbox.enqueue("match.accepted", match_id=match.id)
+    db.session.commit()
+    mailbox.refuse_once.add("second@example.com")
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        outbox.deliver(message.id)
+    assert outbox.deliver(message.id) is True  # the retry
+
+    assert len(mailbox.to("first@example.com")) == 1
+    assert len(mailbox.to("second@example.com")) == 1

@@ -15,12 +15,15 @@ from pmcohort.admin.forms import (
 )
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
+from pmcohort.forms import show_error
 from pmcohort.models import PracticeItem, User
 from pmcohort.policy import roles_required
 from pmcohort.services import accounts, practice_bank
 from pmcohort.services.errors import FieldError
 
 USERS_PER_PAGE = 25
+# Rules about the whole set of rubric dimensions belong above its rows, not at one of them.
+WHOLE_RUBRIC = ("dimensions",)
 
 
 @bp.get("/users")
@@ -89,14 +92,6 @@ def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None
     return form
 
 
-def _show_at_field(form, error: FieldError) -> None:
-    # Rules about the whole set of rubric dimensions belong above its rows, not at one of them.
-    if error.field == "dimensions":
-        form.form_errors.append(error.message)
-    else:
-        form[error.field].errors = [error.message]
-
-
 @bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
 @roles_required("admin")
@@ -113,7 +108,7 @@ def edit_question(item_id: int | None):
                 follow_ups=lines_of(form.follow_ups.data), strong_answer=form.strong_answer.data, actor_id=current_user.id,
             )
         except FieldError as error:
-            _show_at_field(form, error)
+            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
         else:
             flash(f"Question “{saved.key}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
@@ -136,7 +131,7 @@ def edit_persona(item_id: int | None):
                 pushback_lines=lines_of(form.pushback_lines.data), actor_id=current_user.id,
             )
         except FieldError as error:
-            _show_at_field(form, error)
+            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
         else:
             flash(f"Persona card “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
@@ -156,7 +151,7 @@ def edit_rubric(item_id: int | None):
             saved = practice_bank.save_rubric(item_id, key=item.key if item else form.key.data, title=form.title.data,
                                               dimensions=form.given_dimensions(), actor_id=current_user.id)
         except FieldError as error:
-            _show_at_field(form, error)
+            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
         else:
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)

@@ -7,6 +7,7 @@ from pmcohort.auth import bp
 from pmcohort.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignUpForm, TimeZoneForm
 from pmcohort.domain.timezones import time_zone_names
 from pmcohort.extensions import limiter
+from pmcohort.forms import show_error
 from pmcohort.services import accounts
 from pmcohort.tokens import user_for_reset_token
 
@@ -27,10 +28,6 @@ def _safe_next(default: str) -> str:
     return default
 
 
-def _form_error(form, error: accounts.AccountError):
-    getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -43,7 +40,7 @@ def signup():
                 accounts.NewAccount(form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data)
             )
         except accounts.AccountError as error:
-            _form_error(form, error)
+            show_error(form, error)
         else:
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
@@ -133,7 +130,7 @@ def change_password():
         try:
             user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
         except accounts.AccountError as error:
-            _form_error(form, error)
+            show_error(form, error)
         else:
             _start_session(user)
             flash("Your password is changed. Other devices are signed out.", "success")

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
 from pmcohort.extensions import db
+from pmcohort.forms import show_error
 from pmcohort.models import Cohort, Match, MatchingRun
 from pmcohort.policy import cohort_for_lead_or_404, roles_required
 from pmcohort.services import cohorts as cohort_service
@@ -33,7 +34,7 @@ def create():
         try:
             cohort = cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data)
         except FieldError as error:
-            getattr(form, error.field).errors = [error.message]
+            show_error(form, error)
         else:
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
             return redirect(url_for("cohorts.board", cohort_id=cohort.id))
@@ -87,7 +88,7 @@ def enroll(cohort_id: int):
     try:
         report = cohort_service.enroll(cohort.id, form.role.data, form.emails.data, actor_id=current_user.id)
     except FieldError as error:
-        getattr(form, error.field).errors = [error.message]
+        show_error(form, error)
         return _board(cohort, enroll_form=form, status=400)
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]

@@ -3,20 +3,13 @@ from flask_login import current_user, login_required
 
 from pmcohort.domain import vocabulary
 from pmcohort.extensions import db
+from pmcohort.forms import show_error
 from pmcohort.models import EngineerProfile, MentorProfile
 from pmcohort.policy import roles_required
 from pmcohort.profiles import bp
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.services import profiles
 from pmcohort.services.errors import FieldError
-
-
-def attach_error(form, error: FieldError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 @bp.route("/profile/engineer", methods=["GET", "POST"])
@@ -28,7 +21,7 @@ def engineer_profile():
         try:
             profiles.save_engineer_profile(current_user.id, form.years_experience.data, form.path.data, form.target_domain.data)
         except FieldError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             flash("Profile saved.", "success")
             return redirect(url_for("main.dashboard"))
@@ -60,7 +53,7 @@ def mentor_profile():
         try:
             profiles.save_mentor_profile(current_user.id, details)
         except FieldError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             flash("Mentor profile saved.", "success")
             return redirect(url_for("profiles.mentor_public", user_id=current_user.id))
@@ -100,7 +93,7 @@ def _availability_change(form, form_name: str, save, done: str):
         try:
             save()
         except FieldError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             flash(done, "success")
             return redirect(url_for("profiles.availability"))

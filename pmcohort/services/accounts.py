@@ -8,17 +8,13 @@ from pmcohort.extensions import db
 from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from pmcohort.services.errors import FieldError
 
 EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
 
 
-class AccountError(Exception):
-    """A rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class AccountError(FieldError):
+    """An account rule was broken, reported at the form field it concerns."""
 
 
 @dataclass(frozen=True)

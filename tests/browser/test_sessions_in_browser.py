@@ -6,7 +6,7 @@ from pmcohort.models import Match, MentoringSession
 from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
 from tests.factories import make_user
-from tests.integration.test_sessions import as_past, person
+from tests.integration.session_helpers import as_past, person
 from tests.browser.test_matching_in_browser import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

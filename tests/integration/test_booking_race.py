@@ -10,7 +10,7 @@ from pmcohort.models import Match, MentoringSession
 from pmcohort.models.types import utcnow
 from pmcohort.services import sessions as service
 from tests.factories import make_user
-from tests.integration.test_sessions import person, tomorrow_at
+from tests.integration.session_helpers import person, tomorrow_at
 from tests.services import require_postgres
 
 CONTENDERS = 20

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from pmcohort.extensions import db
-from pmcohort.models import CohortMember, Match
-from pmcohort.models.types import utcnow
-from pmcohort.services import matching, practice_bank
+from pmcohort.models import CohortMember
+from pmcohort.services import matching
 from tests.integration.test_matching_workflow import cohort_with, engineer, mentor, run_now
-from tests.integration.test_sessions import book, person, tomorrow_at
+from tests.integration.session_helpers import book, tomorrow_at
 
 
 def queries_for(client, count_queries, url: str) -> int:
@@ -32,13 +31,8 @@ def test_cohort_board_queries_do_not_grow_with_members(app, client, login, user_
     assert queries_for(client, count_queries, f"/cohorts/{cohort.id}") == small
 
 
-def test_sessions_page_queries_do_not_grow_with_sessions(app, client, login, user_factory, count_queries):
-    practice_bank.seed_starter_set()
-    ada = person(user_factory, ("engineer",))
-    pm = person(user_factory, ("mentor",))
-    match = Match(engineer_id=ada.id, mentor_id=pm.id, source="request", status="active", activated_at=utcnow())
-    db.session.add(match)
-    db.session.commit()
+def test_sessions_page_queries_do_not_grow_with_sessions(client, login, pair, count_queries):
+    ada, _, match = pair
     login(ada)
     book(match, ada)
     few = queries_for(client, count_queries, "/sessions")

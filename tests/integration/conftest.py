@@ -1,0 +1,20 @@
+"""Fixtures shared by the integration tests."""
+
+import pytest
+
+from pmcohort.extensions import db
+from pmcohort.models import Match
+from pmcohort.models.types import utcnow
+from pmcohort.services import practice_bank
+from tests.integration.session_helpers import person
+
+
+@pytest.fixture
+def pair(app, user_factory):
+    practice_bank.seed_starter_set()
+    engineer = person(user_factory, ("engineer",))
+    mentor = person(user_factory, ("mentor",))
+    match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+    db.session.add(match)
+    db.session.commit()
+    return engineer, mentor, match

@@ -440,14 +440,17 @@ class Suggestion:
     pair: PairScore
 
 
-def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggestion]:
+def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> list[Suggestion]:
+    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only."""
     engineer = db.session.get(User, engineer_id)
-    mentors = list(db.session.scalars(
+    query = (
         select(User).join(MentorProfile, MentorProfile.user_id == User.id)
         .where(User.active.is_(True), User.id != engineer_id, MentorProfile.active_mentees < MentorProfile.capacity)
-    ))
+    )
+    if only_mentor is not None:
+        query = query.where(User.id == only_mentor)
     taken = set(db.session.scalars(select(Match.mentor_id).where(Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))))
-    mentors = [m for m in mentors if m.id not in taken and m.has_role("mentor")]
+    mentors = [m for m in db.session.scalars(query) if m.id not in taken and m.has_role("mentor")]
     if not mentors:
         return []
     inputs = build_inputs([engineer], mentors, reference_week_start())
@@ -455,9 +458,12 @@ def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggest
         return []
     profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_([m.id for m in mentors])))}
     users = {m.id: m for m in mentors}
-    scored = [(score_pair(inputs.mentees[0], mentor), mentor.id) for mentor in inputs.mentors]
-    best = sorted((item for item in scored if item[0].feasible), key=lambda item: -item[0].score)[:limit]
-    return [Suggestion(users[mentor_id], profiles[mentor_id], pair) for pair, mentor_id in best]
+    scored = (Suggestion(users[mentor.id], profiles[mentor.id], score_pair(inputs.mentees[0], mentor)) for mentor in inputs.mentors)
+    return [suggestion for suggestion in scored if suggestion.pair.feasible]
+
+
+def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggestion]:
+    return sorted(_open_mentor_pairs(engineer_id), key=lambda suggestion: -suggestion.pair.score)[:limit]
 
 
 def open_requests(engineer_id: int) -> int:
@@ -475,10 +481,10 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
         raise MatchingError(f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
     if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == mentor_id, Match.status.in_(MATCH_OPEN))):
         raise MatchingError("You already have an open request or match with this mentor.")
-    offered = {s.mentor.id: s for s in suggestions(engineer_id, limit=10_000)}
-    if mentor_id not in offered:
+    offered = _open_mentor_pairs(engineer_id, only_mentor=mentor_id)
+    if not offered:
         raise MatchingError("This mentor is not available to you right now (no free place or no shared weekly time).")
-    pair = offered[mentor_id].pair
+    pair = offered[0].pair
     match = Match(
         engineer_id=engineer_id, mentor_id=mentor_id, source="request", score=round(pair.score, 4),
         reasons=list(pair.reasons), engineer_accepted_at=utcnow(),

@@ -13,15 +13,20 @@ from urllib.parse import urlsplit
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="pmcohort-tests-"))
 # Settings are environment variables, so the worker subprocesses see the same ones.
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_RUN_DIR / 'test.sqlite'}")
+# TEST_DATABASE_URL wins over DATABASE_URL; either way `reset_database` refuses a database whose
+# name does not say it is for tests, so a run pointed at development data stops instead of wiping it.
+os.environ["DATABASE_URL"] = (
+    os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or f"sqlite:///{_RUN_DIR / 'test.sqlite'}"
+)
 os.environ["PMCOHORT_INSTANCE_PATH"] = str(_RUN_DIR / "instance")
 os.environ["SECRET_KEY"] = "test-secret-key"
 # Generous limits for the suite; the rate-limit test sets the production ones.
 os.environ["LOGIN_RATE_LIMIT"] = os.environ["PASSWORD_RESET_RATE_LIMIT"] = "10000 per minute"
 os.environ["OUTBOX_PUBLISH_ON_COMMIT"] = "0"
-# Tests get their own Redis database number, so they never consume a running app's tasks.
+# Tests get their own Redis database number (TEST_REDIS_DB, default 14), so they never consume a
+# running app's tasks, and two test runs side by side can each have their own.
 os.environ["CELERY_BROKER_URL"] = (
-    urlsplit(os.environ["REDIS_URL"])._replace(path="/14").geturl()
+    urlsplit(os.environ["REDIS_URL"])._replace(path="/" + os.environ.get("TEST_REDIS_DB", "14")).geturl()
     if os.environ.get("REDIS_URL")
     else f"sqla+sqlite:///{_RUN_DIR / 'broker.sqlite'}"
 )
@@ -66,7 +71,7 @@ def base_app():
     app = create_app({"TESTING": True})
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
-        reset_database()
+        reset_database(_RUN_DIR)
     yield app
     with app.app_context():
         db.engine.dispose()

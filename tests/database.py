@@ -1,12 +1,29 @@
+from pathlib import Path
+
+import pytest
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, text
+from sqlalchemy import URL, MetaData, text
 
 from pmcohort.extensions import db
 
 
-def reset_database() -> None:
+def is_test_database(url: URL, run_dir: Path) -> bool:
+    """A PostgreSQL database named test or test_*, or an SQLite file this test run created."""
+    if url.get_backend_name() == "postgresql":
+        name = url.database or ""
+        return name == "test" or name.startswith("test_")
+    return url.database is not None and Path(url.database).resolve().is_relative_to(run_dir.resolve())
+
+
+def reset_database(run_dir: Path) -> None:
     """Drop everything, then build the schema by running every migration."""
     engine = db.engine
+    if not is_test_database(engine.url, run_dir):
+        pytest.exit(
+            f"refusing to reset {engine.url.render_as_string(hide_password=True)}: tests only wipe a database "
+            "named test or test_* (set TEST_DATABASE_URL)",
+            returncode=2,
+        )
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))

@@ -14,4 +14,5 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    celery_app.flask_app = app  # for worker-process threads that need the app context
     return celery_app

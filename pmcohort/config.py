@@ -14,6 +14,9 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+BROKER_VISIBILITY_TIMEOUT = 3600
+
+
 class Config:
     """Defaults for a laptop: SQLite and a SQLite-backed broker, no server needed."""
 
@@ -36,7 +39,13 @@ class Config:
             "broker_connection_retry_on_startup": True,
             # A web request must not hang when the broker is down: the outbox
             # sweep publishes whatever could not be sent now.
-            "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+            # The visibility timeout is how long Redis waits before handing an unacknowledged task
+            # (acks_late) to another worker; it must outlast any task's countdown and run time, or
+            # the task runs twice while the first is still waiting. No task uses a countdown (the
+            # outbox keeps its retry times in the database); a lost delivery is republished by the
+            # outbox sweep within seconds, so this is only the broker's own backstop.
+            "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT},
             "broker_connection_timeout": 2,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),
             "include": ["worker.tasks"],
@@ -56,7 +65,7 @@ class Config:
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
         self.OUTBOX_PUBLISH_ON_COMMIT = _flag("OUTBOX_PUBLISH_ON_COMMIT", True)
-        self.WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
+        self.WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "20"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from pmcohort.domain import vocabulary
 
@@ -30,12 +29,9 @@ def label(key: str, labels: dict[str, str]) -> str:
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
-    from pmcohort.extensions import db
-    from pmcohort.models import Notification
+    from pmcohort.services.notifications import unread_count
 
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-    )
+    return unread_count(current_user.id)
 
 
 def init_templating(app: Flask) -> None:

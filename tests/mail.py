@@ -10,6 +10,15 @@ import pytest
 from aiosmtpd.controller import Controller
 
 
+def text_of(message: EmailMessage) -> str:
+    """The plain-text body, as a mail client that prefers text shows it."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
 class Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []

@@ -1,8 +1,7 @@
-from worker.tasks import EXPIRE_PROPOSALS_TASK, HEARTBEAT_TASK, SESSION_REMINDERS_TASK, SWEEP_TASK
+from worker.tasks import EXPIRE_PROPOSALS_TASK, SESSION_REMINDERS_TASK, SWEEP_TASK
 
 # The sweep catches outbox rows whose publish failed (broker down at commit time).
 OUTBOX_SWEEP_SECONDS = 5.0
-HEARTBEAT_SECONDS = 15.0
 SESSION_REMINDERS_SECONDS = 60.0  # reminders 24 h and 1 h ahead: a minute late at most
 EXPIRE_PROPOSALS_SECONDS = 15 * 60.0  # proposals expire after 7 days; a quarter-hour's delay is fine
 
@@ -14,5 +13,4 @@ BEAT_SCHEDULE = {
     "session-reminders": {
         "task": SESSION_REMINDERS_TASK, "schedule": SESSION_REMINDERS_SECONDS, "options": {"expires": SESSION_REMINDERS_SECONDS}
     },
-    "worker-heartbeat": {"task": HEARTBEAT_TASK, "schedule": HEARTBEAT_SECONDS, "options": {"expires": HEARTBEAT_SECONDS}},
 }

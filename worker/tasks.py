@@ -1,9 +1,11 @@
 """Tasks are thin: JSON arguments, ids only, the work done by `pmcohort`."""
 
+import logging
 import socket
+import threading
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 
 from pmcohort import outbox
 from pmcohort.notifications import MATCHING_RUN_TASK
@@ -12,13 +14,18 @@ from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
 
+log = logging.getLogger(__name__)
+
 SWEEP_TASK = outbox.SWEEP_TASK
-HEARTBEAT_TASK = "pmcohort.worker.heartbeat"
 EXPIRE_PROPOSALS_TASK = "pmcohort.matching.expire_proposals"
 SESSION_REMINDERS_TASK = "pmcohort.sessions.reminders"
+# Well under WORKER_HEARTBEAT_MAX_AGE (20 s), so /healthz sees a dead worker within 30 s.
+HEARTBEAT_SECONDS = 5.0
 
 
-@shared_task(name=outbox.DELIVER_TASK, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+# acks_late: the broker keeps the task until it finished, so a worker killed mid-delivery gives it
+# back instead of losing it; safe because delivery is idempotent per (row, recipient).
+@shared_task(name=outbox.DELIVER_TASK, acks_late=True, reject_on_worker_lost=True)
 def deliver_outbox_message(outbox_id: int) -> bool:
     return outbox.deliver(outbox_id)
 
@@ -43,11 +50,6 @@ def session_reminders() -> int:
     return sessions.send_due_reminders()
 
 
-@shared_task(name=HEARTBEAT_TASK)
-def heartbeat() -> None:
-    record_heartbeat()
-
-
 def record_heartbeat() -> None:
     name = socket.gethostname()
     row = db.session.get(WorkerHeartbeat, name)
@@ -58,7 +60,32 @@ def record_heartbeat() -> None:
     db.session.commit()
 
 
+class _Heartbeat:
+    """A thread in the worker's main process: it beats while the process lives, however busy the
+    pool is (a heartbeat task would queue behind a backlog and look like a dead worker)."""
+
+    stop = threading.Event()
+
+
+def _beat(flask_app) -> None:
+    while not _Heartbeat.stop.is_set():
+        with flask_app.app_context():
+            try:
+                record_heartbeat()
+            except Exception:  # noqa: BLE001 - the database may be down: /healthz says so, keep beating
+                db.session.rollback()
+                log.warning("could not record the worker heartbeat", exc_info=True)
+            finally:
+                db.session.remove()
+        _Heartbeat.stop.wait(HEARTBEAT_SECONDS)
+
+
 @worker_ready.connect
-def announce_worker(sender, **_kwargs) -> None:
-    # Report at once rather than waiting for the first beat tick.
-    sender.app.send_task(HEARTBEAT_TASK)
+def start_heartbeat(sender, **_kwargs) -> None:
+    _Heartbeat.stop.clear()
+    threading.Thread(target=_beat, args=(sender.app.flask_app,), name="heartbeat", daemon=True).start()
+
+
+@worker_shutdown.connect
+def stop_heartbeat(**_kwargs) -> None:
+    _Heartbeat.stop.set()

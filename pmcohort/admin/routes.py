@@ -18,6 +18,7 @@ from pmcohort.extensions import db
 from pmcohort.forms import show_error
 from pmcohort.models import PracticeItem, User
 from pmcohort.policy import roles_required
+from pmcohort import outbox
 from pmcohort.services import accounts, practice_bank
 from pmcohort.services.errors import FieldError
 
@@ -172,3 +173,21 @@ def set_retired(item_id: int):
         abort(404)
     flash(f"“{item.key}” {'retired: new sessions no longer use it' if item.retired else 'is back in use'}.", "success")
     return redirect(url_for("admin.practice"), 303)
+
+
+# --- email that could not be delivered
+
+
+@bp.get("/deliveries")
+@roles_required("admin")
+def deliveries():
+    return render_template("admin/deliveries.html", failures=outbox.failed_deliveries())
+
+
+@bp.post("/deliveries/<int:outbox_id>/retry")
+@roles_required("admin")
+def retry_delivery(outbox_id: int):
+    if outbox.retry_failed(outbox_id, actor_id=current_user.id) is None:
+        abort(404)
+    flash("Queued again: it goes out within seconds, to the recipients it failed for.", "success")
+    return redirect(url_for("admin.deliveries"), 303)

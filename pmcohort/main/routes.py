@@ -1,14 +1,13 @@
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from pmcohort.extensions import db
+from pmcohort.extensions import csrf, db
 from pmcohort.main import bp
-from pmcohort.models import MATCH_OPEN, EngineerProfile, MentorProfile, Notification
+from pmcohort.main.forms import preferences_form
+from pmcohort.models import MATCH_OPEN, NOTIFICATION_CATEGORIES, EngineerProfile, MentorProfile
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
+from pmcohort.services import notifications as notices
 from pmcohort.models.types import utcnow
-
-INBOX_SIZE = 50
 
 
 @bp.get("/")
@@ -44,22 +43,39 @@ def dashboard():
 @bp.get("/inbox")
 @login_required
 def inbox():
-    notifications = db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(INBOX_SIZE)
-    ).all()
-    return render_template("main/inbox.html", notifications=notifications)
+    page = notices.inbox_page(current_user.id, request.args.get("page", 1, type=int))
+    return render_template("main/inbox.html", page=page, unread=notices.unread_count(current_user.id))
 
 
 @bp.post("/inbox/read")
 @login_required
 def mark_inbox_read():
-    db.session.execute(
-        db.update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
+    notices.mark_all_read(current_user.id)
     return redirect(url_for("main.inbox"), 303)
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def preferences():
+    current = notices.preferences_of(current_user.id)
+    form = preferences_form(current)
+    if form.validate_on_submit():
+        notices.set_preferences(current_user.id, form.choices())
+        flash("Notification settings saved.", "success")
+        return redirect(url_for("main.preferences"), 303)
+    return render_template("main/preferences.html", form=form, categories=NOTIFICATION_CATEGORIES)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed single-use token is the authority; RFC 8058 mail clients POST without a session
+def unsubscribe(token: str):
+    found = notices.read_unsubscribe_token(token)
+    if found is None:
+        return render_template("main/unsubscribe.html", outcome="invalid"), 404
+    category_label = NOTIFICATION_CATEGORIES[found[1]]
+    if request.method == "GET":
+        outcome = "used" if notices.token_used(token) else "confirm"
+        return render_template("main/unsubscribe.html", outcome=outcome, category_label=category_label, token=token)
+    outcome, _ = notices.unsubscribe(token)
+    status = 200 if outcome == "done" else 410
+    return render_template("main/unsubscribe.html", outcome=outcome, category_label=category_label), status

@@ -11,7 +11,16 @@ from pmcohort.models.cohort import (
     PairRule,
 )
 from pmcohort.models.ops import AuditEvent, WorkerHeartbeat, record_audit
-from pmcohort.models.outbox import EmailDelivery, Notification, OutboxMessage
+from pmcohort.models.outbox import (
+    NOTIFICATION_CATEGORIES,
+    SECURITY_CATEGORY,
+    DueReminder,
+    EmailDelivery,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    UnsubscribeUse,
+)
 from pmcohort.models.profile import (
     AssessmentAttempt,
     AssessmentDraft,
@@ -35,6 +44,11 @@ from pmcohort.models.sessions import (
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
 
 __all__ = [
+    "NOTIFICATION_CATEGORIES",
+    "SECURITY_CATEGORY",
+    "DueReminder",
+    "NotificationPreference",
+    "UnsubscribeUse",
     "SESSION_KINDS",
     "CalendarFeed",
     "MentoringSession",

@@ -6,10 +6,11 @@ from pmcohort import outbox
 from pmcohort.extensions import db
 from pmcohort.models import OutboxMessage, User
 from tests.factories import DEFAULT_PASSWORD
+from tests.mail import text_of
 
 
 def reset_link(message) -> str:
-    return re.search(r"http://\S+/auth/reset/\S+", message.get_content()).group(0)
+    return re.search(r"http://\S+/auth/reset/\S+", text_of(message)).group(0)
 
 
 def test_reset_answers_the_same_for_known_and_unknown_emails(client, form_post, user_factory):

@@ -9,6 +9,7 @@ from pmcohort.extensions import db
 from pmcohort.models import OutboxMessage
 from pmcohort.services import accounts
 from tests.live import wait_until
+from tests.mail import text_of
 
 pytestmark = pytest.mark.live
 
@@ -27,7 +28,7 @@ def test_signing_up_sends_the_welcome_email_through_the_worker(live):
 
     [message] = live.inbox.wait_for("new@example.com", timeout=60)
     assert message["Subject"] == "Welcome to PM Cohort"
-    assert "mentor profile" in message.get_content()
+    assert "mentor profile" in text_of(message)
     with live.app.app_context():
         wait_until(lambda: db.session.scalar(select(OutboxMessage.processed_at)) is not None, message="processed_at")
         db.session.remove()

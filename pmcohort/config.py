@@ -31,21 +31,14 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         redis_url = os.environ.get("REDIS_URL")
         self.REDIS_URL = redis_url
+        broker_url = os.environ.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}"
         self.CELERY = {
-            "broker_url": os.environ.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}",
+            "broker_url": broker_url,
             "task_ignore_result": True,
             "task_serializer": "json",
             "accept_content": ["json"],
             "broker_connection_retry_on_startup": True,
-            # A web request must not hang when the broker is down: the outbox
-            # sweep publishes whatever could not be sent now.
-            # The visibility timeout is how long Redis waits before handing an unacknowledged task
-            # (acks_late) to another worker; it must outlast any task's countdown and run time, or
-            # the task runs twice while the first is still waiting. No task uses a countdown (the
-            # outbox keeps its retry times in the database); a lost delivery is republished by the
-            # outbox sweep within seconds, so this is only the broker's own backstop.
-            "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT},
+            "broker_transport_options": _broker_transport_options(broker_url),
             "broker_connection_timeout": 2,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),
             "include": ["worker.tasks"],
@@ -70,6 +63,20 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+def _broker_transport_options(broker_url: str) -> dict:
+    # A web request must not hang when the broker is down: the outbox sweep publishes whatever
+    # could not be sent now.
+    options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+    if broker_url.startswith(("redis://", "rediss://")):
+        # How long Redis waits before handing an unacknowledged task (acks_late) to another worker:
+        # it must outlast any task's countdown and run time, or the task runs twice while the
+        # first copy is still held. No task uses a countdown (the outbox keeps retry times in the
+        # database), and the outbox sweep republishes a lost delivery within seconds, so this is
+        # only the broker's own backstop.
+        options["visibility_timeout"] = BROKER_VISIBILITY_TIMEOUT
+    return options
 
 
 def _normalise_database_url(url: str) -> str:

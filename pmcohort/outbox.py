@@ -108,25 +108,32 @@ def publish(ids: list[int]) -> int:
     return len(sent)
 
 
-def _due(now):
-    """Rows that should be in the broker's queue and may not be: never published, or lost."""
-    return and_(
-        OutboxMessage.processed_at.is_(None),
-        OutboxMessage.failed_at.is_(None),
-        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-        or_(
-            OutboxMessage.published_at.is_(None),
-            and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.published_at < now - UNCLAIMED_REPUBLISH),
-            OutboxMessage.claimed_at < now - LEASE,
-        ),
-    )
+def due_ids(limit: int = SWEEP_BATCH) -> list[int]:
+    """Rows that should be in the broker's queue and may not be: never published, their task lost
+    with a worker's prefetch, or their lease run out."""
+    now = utcnow()
+    return list(db.session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.processed_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(
+                OutboxMessage.published_at.is_(None),
+                and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.published_at < now - UNCLAIMED_REPUBLISH),
+                OutboxMessage.claimed_at < now - LEASE,
+            ),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ))
 
 
 def sweep() -> int:
     """Publish the rows that were never published, whose task was lost, or whose lease ran out."""
-    ids = db.session.scalars(select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(SWEEP_BATCH)).all()
+    ids = due_ids()
     db.session.commit()
-    return publish(list(ids)) if ids else 0
+    return publish(ids) if ids else 0
 
 
 def _claim(outbox_id: int) -> str | None:

@@ -83,7 +83,7 @@ def live(base_app, live_server, smtp_server, run_dir):
     Yields an object with `url`, `inbox` (the SMTP server's) and `worker`.
     """
     controller, inbox = smtp_server
-    inbox.messages.clear()
+    inbox.reset()
     settings = {"SMTP_HOST": controller.hostname, "SMTP_PORT": str(controller.port), "OUTBOX_PUBLISH_ON_COMMIT": "1"}
     base_app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port, OUTBOX_PUBLISH_ON_COMMIT=True)
     with base_app.app_context():

@@ -23,9 +23,13 @@ class Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.refuse_once: set[str] = set()  # addresses refused at RCPT the next time, as a flaky server would
+        self.refuse_for_good: set[str] = set()  # addresses refused with a 5xx: no such mailbox
+        self.busy_until = 0.0  # until this time.monotonic(), every recipient gets a 4xx
 
     async def handle_RCPT(self, _server, _session, envelope, address, _options):
-        if address in self.refuse_once:
+        if address in self.refuse_for_good:
+            return "550 No such mailbox here"
+        if address in self.refuse_once or time.monotonic() < self.busy_until:
             self.refuse_once.discard(address)
             return "451 Try again later"
         envelope.rcpt_tos.append(address)
@@ -34,6 +38,12 @@ class Inbox:
     async def handle_DATA(self, _server, _session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         return "250 Message accepted for delivery"
+
+    def reset(self) -> None:
+        self.messages.clear()
+        self.refuse_once.clear()
+        self.refuse_for_good.clear()
+        self.busy_until = 0.0
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if message["To"] == address]
@@ -67,8 +77,7 @@ def smtp_server():
 def mailbox(smtp_server, base_app):
     """Point the app's email at the loopback SMTP server for one test; yields its inbox."""
     controller, inbox = smtp_server
-    inbox.messages.clear()
-    inbox.refuse_once.clear()
+    inbox.reset()
     previous = base_app.config.get("SMTP_HOST"), base_app.config.get("SMTP_PORT")
     base_app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
     yield inbox

@@ -44,6 +44,11 @@ class Worker:
             cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
         )
 
+    def kill(self):
+        """SIGKILL: no warm shutdown, nothing acknowledged or given back to the broker."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -97,10 +102,11 @@ def live(base_app, live_server, smtp_server, run_dir):
     Live.inbox = inbox
     Live.worker = worker
     Live.app = base_app
+    Live.settings = settings
     try:
         yield Live
     finally:
-        worker.stop()
+        Live.worker.stop()
         base_app.config.update(SMTP_HOST=None, OUTBOX_PUBLISH_ON_COMMIT=False)
         with base_app.app_context():
             db.session.remove()

@@ -3,6 +3,7 @@
 import email
 import socket
 import time
+from collections import Counter
 from email.message import EmailMessage
 from email.policy import default
 
@@ -25,8 +26,10 @@ class Inbox:
         self.refuse_once: set[str] = set()  # addresses refused at RCPT the next time, as a flaky server would
         self.refuse_for_good: set[str] = set()  # addresses refused with a 5xx: no such mailbox
         self.busy_until = 0.0  # until this time.monotonic(), every recipient gets a 4xx
+        self.rcpt_attempts: Counter[str] = Counter()
 
     async def handle_RCPT(self, _server, _session, envelope, address, _options):
+        self.rcpt_attempts[address] += 1
         if address in self.refuse_for_good:
             return "550 No such mailbox here"
         if address in self.refuse_once or time.monotonic() < self.busy_until:
@@ -44,6 +47,7 @@ class Inbox:
         self.refuse_once.clear()
         self.refuse_for_good.clear()
         self.busy_until = 0.0
+        self.rcpt_attempts.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if message["To"] == address]

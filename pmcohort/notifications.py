@@ -1,6 +1,7 @@
 """What each outbox topic does: in-app inbox items and emails, each once per recipient."""
 
 from flask import current_app
+from sqlalchemy import select
 
 from pmcohort.delivery import Notice, deliver_notice, path_for
 from pmcohort.email import Invite
@@ -191,6 +192,9 @@ def session_cancelled(message: OutboxMessage) -> None:
 
 @handles("session.reminder")
 def session_reminder(message: OutboxMessage) -> None:
+    session = _session(message)
+    if session is None or session.status != "scheduled":
+        return  # cancelled or moved since the reminder fell due
     soon = message.payload.get("kind") == "1h"
     _session_notice(message, "reminders", "Reminder: your session starts within the hour" if soon else "Reminder: a session coming up",
                     lambda s, u: f"{s.title}: {_when(s, u)}.",
@@ -210,3 +214,84 @@ def session_observation(message: OutboxMessage) -> None:
     if session is not None:
         _notify(message, session.host, "sessions", "A shadowing observation to comment on",
                 f"Your mentee wrote up what they observed in {session.title}.", "sessions.detail", session_id=session.id)
+
+
+def _feedback_missing(session) -> list:
+    from pmcohort.models import SessionFeedback
+
+    given = set(db.session.scalars(select(SessionFeedback.author_id).where(SessionFeedback.session_id == session.id)))
+    return [place for place in session.participants if place.active and place.user_id not in given]
+
+
+@handles("session.feedback_chaser")
+def session_feedback_chaser(message: OutboxMessage) -> None:
+    session = _session(message)
+    if session is None or session.status == "cancelled":
+        return
+    for place in _feedback_missing(session):
+        _notify(message, place.user, "reminders", "Your feedback is still missing",
+                f"{session.title} ended {_when(session, place.user)}. A rating and a line of notes help your "
+                f"{'mentee' if place.user_id == session.host_id else 'mentor'} and the cohort lead.", "sessions.detail",
+                session_id=session.id)
+
+
+def _session_leads(session) -> list[User]:
+    from pmcohort.models import Cohort, Match
+
+    cohort_id = session.cohort_id
+    if cohort_id is None and session.match_id is not None:
+        cohort_id = db.session.scalar(select(Match.cohort_id).where(Match.id == session.match_id))
+    cohort = db.session.get(Cohort, cohort_id) if cohort_id else None
+    return [db.session.get(User, lead.user_id) for lead in cohort.leads] if cohort else []
+
+
+@handles("session.feedback_overdue")
+def session_feedback_overdue(message: OutboxMessage) -> None:
+    session = _session(message)
+    if session is None or session.status == "cancelled":
+        return
+    missing = _feedback_missing(session)
+    if not missing:
+        return
+    names = ", ".join(place.user.name for place in missing)
+    for lead in _session_leads(session):
+        _notify(message, lead, "reminders", "Feedback a week overdue",
+                f"{names} still owe feedback on {session.title} ({_when(session, lead)}).", "sessions.detail", session_id=session.id)
+
+
+@handles("match.proposal_nudge")
+def match_proposal_nudge(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None or match.status != "proposed":
+        return
+    for user, answered, other in ((match.engineer, match.engineer_accepted_at, match.mentor),
+                                  (match.mentor, match.mentor_accepted_at, match.engineer)):
+        if not answered:
+            _notify(message, user, "reminders", "A match is waiting for your answer",
+                    f"The proposed match with {other.name} is waiting for you. Accept or decline: it expires 7 days after it was proposed.",
+                    "matches.detail", match_id=match.id)
+
+
+@handles("match.proposal_expiring")
+def match_proposal_expiring(message: OutboxMessage) -> None:
+    match = _match(message)
+    if match is None or match.status != "proposed":
+        return
+    body = f"The proposed match between {match.engineer.name} and {match.mentor.name} expires tomorrow unless both accept."
+    for user in (match.engineer, match.mentor):
+        _notify(message, user, "reminders", "A proposed match expires tomorrow", body, "matches.detail", match_id=match.id)
+    for lead in _leads_of(match):
+        _notify(message, lead, "reminders", "A proposed match expires tomorrow", body, "cohorts.board", cohort_id=match.cohort_id)
+
+
+@handles("digest.weekly")
+def weekly_digest(message: OutboxMessage) -> None:
+    from pmcohort.services.digest import lead_digest
+
+    lead = db.session.get(User, message.payload["lead_id"])
+    if lead is None or not lead.active:
+        return
+    digest = lead_digest(lead.id)
+    deliver_notice(message, lead, Notice("digest", f"Your week in PM Cohort ({message.payload['week']})",
+                                         path_for("cohorts.index"), digest.summary, template="digest",
+                                         context={"digest": digest, "lead": lead}, action_label="Open your cohorts"))

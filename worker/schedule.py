@@ -1,8 +1,9 @@
-from worker.tasks import EXPIRE_PROPOSALS_TASK, SESSION_REMINDERS_TASK, SWEEP_TASK
+from worker.tasks import DUE_REMINDERS_TASK, EXPIRE_PROPOSALS_TASK, PLAN_DIGESTS_TASK, SWEEP_TASK
 
 # The sweep catches outbox rows whose publish failed (broker down at commit time).
 OUTBOX_SWEEP_SECONDS = 5.0
-SESSION_REMINDERS_SECONDS = 60.0  # reminders 24 h and 1 h ahead: a minute late at most
+DUE_REMINDERS_SECONDS = 30.0  # reminders and chasers are planned rows: sent at most half a minute late
+PLAN_DIGESTS_SECONDS = 3600.0  # plans each lead's next Monday 08:00; planning twice is a no-op
 EXPIRE_PROPOSALS_SECONDS = 15 * 60.0  # proposals expire after 7 days; a quarter-hour's delay is fine
 
 BEAT_SCHEDULE = {
@@ -10,7 +11,8 @@ BEAT_SCHEDULE = {
     "expire-match-proposals": {
         "task": EXPIRE_PROPOSALS_TASK, "schedule": EXPIRE_PROPOSALS_SECONDS, "options": {"expires": EXPIRE_PROPOSALS_SECONDS}
     },
-    "session-reminders": {
-        "task": SESSION_REMINDERS_TASK, "schedule": SESSION_REMINDERS_SECONDS, "options": {"expires": SESSION_REMINDERS_SECONDS}
+    "due-reminders": {
+        "task": DUE_REMINDERS_TASK, "schedule": DUE_REMINDERS_SECONDS, "options": {"expires": DUE_REMINDERS_SECONDS}
     },
+    "plan-digests": {"task": PLAN_DIGESTS_TASK, "schedule": PLAN_DIGESTS_SECONDS, "options": {"expires": PLAN_DIGESTS_SECONDS}},
 }

@@ -9,7 +9,7 @@ from celery.signals import worker_ready, worker_shutdown
 
 from pmcohort import outbox
 from pmcohort.notifications import MATCHING_RUN_TASK
-from pmcohort.services import matching, sessions
+from pmcohort.services import matching, reminders
 from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 SWEEP_TASK = outbox.SWEEP_TASK
 EXPIRE_PROPOSALS_TASK = "pmcohort.matching.expire_proposals"
-SESSION_REMINDERS_TASK = "pmcohort.sessions.reminders"
+DUE_REMINDERS_TASK = "pmcohort.reminders.send_due"
+PLAN_DIGESTS_TASK = "pmcohort.reminders.plan_digests"
 # Well under WORKER_HEARTBEAT_MAX_AGE (20 s), so /healthz sees a dead worker within 30 s.
 HEARTBEAT_SECONDS = 5.0
 
@@ -45,9 +46,14 @@ def expire_proposals() -> int:
     return matching.expire_stale_proposals()
 
 
-@shared_task(name=SESSION_REMINDERS_TASK)
-def session_reminders() -> int:
-    return sessions.send_due_reminders()
+@shared_task(name=DUE_REMINDERS_TASK)
+def send_due_reminders() -> int:
+    return reminders.send_due()
+
+
+@shared_task(name=PLAN_DIGESTS_TASK)
+def plan_digests() -> int:
+    return reminders.plan_digests()
 
 
 def record_heartbeat() -> None:

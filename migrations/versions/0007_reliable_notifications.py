@@ -67,9 +67,21 @@ def upgrade():
     with op.batch_alter_table('due_reminders', schema=None) as batch_op:
         batch_op.create_index('ix_due_reminders_due', ['sent_at', 'due_at'], unique=False)
         batch_op.create_index('ix_due_reminders_subject', ['subject_type', 'subject_id'], unique=False)
+    # Replaced by due_reminders: sessions' reminders are planned rows now, not marks of what was sent.
+    op.drop_table('session_reminders')
 
 
 def downgrade():
+    op.create_table('session_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['mentoring_sessions.id'], name=op.f('fk_session_reminders_session_id_mentoring_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_reminders')),
+    sa.UniqueConstraint('session_id', 'kind', 'sequence', name='uq_session_reminders_once')
+    )
     with op.batch_alter_table('due_reminders', schema=None) as batch_op:
         batch_op.drop_index('ix_due_reminders_subject')
         batch_op.drop_index('ix_due_reminders_due')

@@ -38,7 +38,6 @@ from pmcohort.models.sessions import (
     PracticeItem,
     SessionFeedback,
     SessionParticipant,
-    SessionReminder,
     ShadowingObservation,
 )
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
@@ -55,7 +54,6 @@ __all__ = [
     "PracticeItem",
     "SessionFeedback",
     "SessionParticipant",
-    "SessionReminder",
     "ShadowingObservation",
     "MATCH_OPEN",
     "RUN_IN_PROGRESS",

@@ -145,20 +145,6 @@ class ShadowingObservation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SessionReminder(db.Model):
-    """Marks a reminder or feedback request as queued, so beat never sends one twice."""
-
-    __tablename__ = "session_reminders"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # "24h", "1h", "feedback"
-    sequence: Mapped[int] = mapped_column()  # a rescheduled session is reminded again
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (UniqueConstraint("session_id", "kind", "sequence", name="uq_session_reminders_once"),)
-
-
 class CalendarFeed(db.Model):
     """A user's private calendar feed; revoking replaces the token."""
 

@@ -33,6 +33,7 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
+from pmcohort.services import reminders
 
 CANDIDATES_PER_ENGINEER = 50
 PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
@@ -305,6 +306,7 @@ def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
     db.session.flush()
     for match in created:
         enqueue("match.proposed", match_id=match.id)
+        reminders.plan_proposal(match, PROPOSAL_EXPIRES_AFTER)
     db.session.execute(
         update(MatchingRun).where(MatchingRun.cohort_id == run.cohort_id, MatchingRun.status == "done", MatchingRun.id != run.id).values(status="superseded")
     )
@@ -493,6 +495,7 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     db.session.flush()
     record_audit("match.requested", "match", match.id, actor_id=engineer_id, mentor_id=mentor_id)
     enqueue("match.requested", match_id=match.id)
+    reminders.plan_proposal(match, PROPOSAL_EXPIRES_AFTER)
     db.session.commit()
     return match
 

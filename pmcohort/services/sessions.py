@@ -23,7 +23,6 @@ from pmcohort.models import (
     MentoringSession,
     SessionFeedback,
     SessionParticipant,
-    SessionReminder,
     ShadowingObservation,
     User,
     load_availability,
@@ -31,13 +30,11 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
-from pmcohort.services import practice_bank
+from pmcohort.services import practice_bank, reminders
 
 PAIR_KINDS = ("one_on_one", "interview", "role_play", "shadowing")
 BOOKABLE_BY_ENGINEER = ("one_on_one", "interview", "role_play")
 BOOKING_HORIZON = timedelta(days=14)
-REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
-FEEDBACK_WINDOW = timedelta(days=7)
 MAX_TEXT = 4000
 TAKEN = "That time was just taken. Pick another slot."
 
@@ -194,6 +191,7 @@ def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: da
     _save(session)
     record_audit("session.booked", "session", session.id, actor_id=engineer_id, kind=kind)
     enqueue("session.scheduled", session_id=session.id)
+    reminders.plan_session(session)
     db.session.commit()
     return session
 
@@ -236,6 +234,7 @@ def accept(session_id: int, *, user_id: int) -> MentoringSession:
         session.status = "scheduled"
         session.sequence += 1
         enqueue("session.scheduled", session_id=session.id)
+        reminders.plan_session(session)
     record_audit("session.accepted", "session", session.id, actor_id=user_id)
     db.session.commit()
     return session
@@ -265,6 +264,7 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
     _save(session)
     record_audit("session.rescheduled", "session", session.id, actor_id=actor_id, reason=reason.strip(), start=start.isoformat())
     enqueue("session.changed", session_id=session.id, reason=reason.strip())
+    reminders.plan_session(session)
     db.session.commit()
     return session
 
@@ -289,6 +289,7 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
         each.active = False
     record_audit("session.cancelled", "session", session.id, actor_id=actor_id, late=session.cancelled_late, reason=reason.strip())
     enqueue("session.cancelled", session_id=session.id, user_ids=still_in)
+    reminders.plan_session(session)
     db.session.commit()
     return session
 
@@ -309,6 +310,7 @@ def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, du
                                status="scheduled", seat_limit=seat_limit, series_id=series, proposed_by=lead_id)
         _add_people(session, lead, [], accepted={lead_id})
         _save(session)
+        reminders.plan_session(session)
         created.append(session)
     record_audit("session.workshop_scheduled", "cohort", cohort_id, actor_id=lead_id, count=len(created))
     db.session.commit()
@@ -439,44 +441,6 @@ def rubric_history(engineer_id: int) -> dict[str, list[tuple[datetime, dict[str,
     for key, start, scores in rows:
         history.setdefault(key, []).append((start, scores))
     return history
-
-
-# --- reminders and feedback requests (beat)
-
-
-def _remember(session: MentoringSession, kind: str) -> bool:
-    """Record that this reminder is queued; False if it already was (another beat tick, a retry)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(SessionReminder(session_id=session.id, kind=kind, sequence=session.sequence))
-        return True
-    except IntegrityError:
-        return False
-
-
-def send_due_reminders(now: datetime | None = None) -> int:
-    now = now or utcnow()
-    queued = 0
-    upcoming = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.status == "scheduled", MentoringSession.start_at > now,
-                                       MentoringSession.start_at <= now + REMINDERS[0][1])
-    ).all()
-    for session in upcoming:
-        # Only the nearest reminder that applies: a session booked for this afternoon gets one, not two at once.
-        kind = next(kind for kind, ahead in reversed(REMINDERS) if session.start_at <= now + ahead)
-        if _remember(session, kind):
-            enqueue("session.reminder", session_id=session.id, kind=kind)
-            queued += 1
-    finished = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.status.in_(("scheduled", "completed")), MentoringSession.end_at <= now,
-                                       MentoringSession.end_at > now - FEEDBACK_WINDOW)
-    ).all()
-    for session in finished:
-        if _remember(session, "feedback"):
-            enqueue("session.feedback_request", session_id=session.id)
-            queued += 1
-    db.session.commit()
-    return queued
 
 
 # --- calendar feed

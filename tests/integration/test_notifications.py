@@ -13,6 +13,7 @@ from pmcohort.email import message_id_for
 from pmcohort.extensions import db
 from pmcohort.models import AuditEvent, EmailDelivery, Notification, OutboxMessage
 from pmcohort.models.types import utcnow
+from pmcohort.services import cohorts
 from pmcohort.services import notifications as preferences
 from pmcohort.services import sessions as session_service
 from tests.conftest import sign_in
@@ -75,54 +76,63 @@ def test_the_invite_keeps_its_uid_and_counts_its_sequence_through_a_reschedule_a
     assert str(events[2][1]["STATUS"]) == "CANCELLED"
 
 
-def _every_topic(engineer, mentor, match) -> dict[str, tuple[dict, set]]:
+def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
     """Each topic with its payload and who receives it."""
+    cohort = cohorts.create_cohort(lead.id, "Spring", utcnow().date())
+    match.cohort_id = cohort.id
     session = book(match, engineer)
     session.proposed_by = engineer.id
     match.closed_by, match.close_reason = engineer.id, "Found a mentor at work"
     db.session.commit()
-    both = {engineer.email, mentor.email}
+    both, all_three = {engineer.email, mentor.email}, {engineer.email, mentor.email, lead.email}
     return {
         "account.welcome": ({"user_id": engineer.id}, {engineer.email}),
         "account.password_reset": ({"user_id": engineer.id}, {engineer.email}),
         "match.proposed": ({"match_id": match.id}, both),
         "match.requested": ({"match_id": match.id}, {mentor.email}),
         "match.accepted": ({"match_id": match.id}, both),
-        "match.declined": ({"match_id": match.id}, {mentor.email}),
+        "match.declined": ({"match_id": match.id}, {mentor.email, lead.email}),
         "match.withdrawn": ({"match_id": match.id}, {mentor.email}),
-        "match.expired": ({"match_id": match.id}, both),
+        "match.expired": ({"match_id": match.id}, all_three),
+        "match.proposal_nudge": ({"match_id": match.id}, both),
+        "match.proposal_expiring": ({"match_id": match.id}, all_three),
         "session.scheduled": ({"session_id": session.id}, both),
         "session.proposed": ({"session_id": session.id}, {mentor.email}),
         "session.changed": ({"session_id": session.id, "reason": "A clash"}, both),
         "session.cancelled": ({"session_id": session.id, "user_ids": [engineer.id, mentor.id]}, both),
         "session.reminder": ({"session_id": session.id, "kind": "24h"}, both),
         "session.feedback_request": ({"session_id": session.id}, both),
+        "session.feedback_chaser": ({"session_id": session.id}, both),
+        "session.feedback_overdue": ({"session_id": session.id}, {lead.email}),
         "session.observation": ({"session_id": session.id}, {mentor.email}),
+        "digest.weekly": ({"lead_id": lead.id, "week": "2026-W49"}, {lead.email}),
     }
 
 
-def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient(app, pair, mailbox):
+def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient(app, pair, mailbox, user_factory):
     engineer, mentor, match = pair
-    cases = _every_topic(engineer, mentor, match)
+    lead = user_factory(roles=("lead",))
+    cases = _every_topic(engineer, mentor, lead, match)
     # Not a notification: it starts the matching solve on the worker.
     assert set(cases) == set(outbox.topics()) - {"matching.run"}, "a new topic needs a case here"
+    match.status = "proposed"  # the proposal reminders only go out for a match still waiting
     db.session.execute(db.delete(OutboxMessage))
     rows = {topic: outbox.enqueue(topic, **payload) for topic, (payload, _) in cases.items()}
     db.session.commit()
     deliver_pending()
 
+    people = {person.email: person for person in (engineer, mentor, lead)}
     by_id = {message["Message-ID"]: message for message in mailbox.messages}
     for topic, (_, recipients) in cases.items():
         row = rows[topic]
         assert row.processed_at is not None and row.failed_at is None, topic
-        users = {engineer.email: engineer, mentor.email: mentor}
         for address in recipients:
             message = by_id.get(message_id_for(row.id, address))
             assert message is not None, f"{topic}: no email to {address}"
             assert message["To"] == address and message["Subject"]
-            assert f"Hello {users[address].first_name}" in text_of(message)
+            assert f"Hello {people[address].first_name}" in text_of(message)
             assert message["Subject"] in html_of(message) and 'name="color-scheme"' in html_of(message)
-            item = db.session.scalar(select(Notification).where(Notification.outbox_id == row.id, Notification.user_id == users[address].id))
+            item = db.session.scalar(select(Notification).where(Notification.outbox_id == row.id, Notification.user_id == people[address].id))
             if topic == "account.password_reset":
                 assert item is None, "a reset link belongs in email only"
             else:
@@ -131,8 +141,7 @@ def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient
                 assert message["List-Unsubscribe"] is None, "account and security email cannot be unsubscribed from"
             else:
                 assert message["List-Unsubscribe"] and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        others = {address for address in (engineer.email, mentor.email) if address not in recipients}
-        for address in others:
+        for address in set(people) - recipients:
             assert message_id_for(row.id, address) not in by_id, f"{topic}: {address} should not be told"
     assert len(mailbox.messages) == sum(len(recipients) for _, recipients in cases.values())
 

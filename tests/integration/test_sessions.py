@@ -213,20 +213,6 @@ def test_others_cannot_see_a_session_or_its_invite(app, client, login, pair, use
     assert client.get(f"/sessions/{session.id}/invite.ics").status_code == 404
 
 
-def test_reminders_and_feedback_requests_are_queued_once(pair):
-    engineer, mentor, match = pair
-    soon = book(match, engineer, start=utcnow().replace(second=0, microsecond=0) + timedelta(minutes=50))
-    done = book(match, engineer, start=tomorrow_at(12))
-    as_past(done)
-    assert service.send_due_reminders() == 2  # soon: only the 1 h reminder, not two at once; done: feedback request
-    assert service.send_due_reminders() == 0
-    topics = db.session.scalars(select(OutboxMessage.topic).where(OutboxMessage.topic.like("session.%"))).all()
-    assert topics.count("session.reminder") == 1 and topics.count("session.feedback_request") == 1
-    service.reschedule(soon.id, actor_id=mentor.id, start=soon.start_at - timedelta(minutes=15), end=soon.end_at - timedelta(minutes=15), reason="Earlier")
-    service.accept(soon.id, user_id=engineer.id)
-    assert service.send_due_reminders() == 1  # a moved session is reminded again
-
-
 def test_private_calendar_feed_lists_sessions_until_revoked(app, client, login, pair):
     engineer, _, match = pair
     book(match, engineer)

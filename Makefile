@@ -44,10 +44,12 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/pytest
 
-## Speed figures (never asserted in tests): matching engine, and the login page under gunicorn.
+## Speed figures (never asserted in tests): matching engine, the login page under gunicorn, and
+## reminder delivery against bare Celery tasks (needs DATABASE_URL on PostgreSQL and REDIS_URL).
 bench: install
 	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.bench_http
+	$(BIN)/python -m benchmarks.bench_reminders
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -92,6 +92,8 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
             raise
         _fail(message, user.email, error)
         return
+    if email is None:
+        delivery.status = "skipped"  # also a resend whose recipient turned this email off meanwhile
     renew_lease(message)
     db.session.commit()
     if email is None:
@@ -107,6 +109,7 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
 
 
 def _add_inbox_item(message: OutboxMessage, user: User, notice: Notice) -> None:
+    # An admin's retry of a failed email finds the inbox item already there.
     exists = db.session.scalar(
         select(Notification.id).where(Notification.outbox_id == message.id, Notification.user_id == user.id)
     )

@@ -191,6 +191,10 @@ def deliver(outbox_id: int) -> bool:
     if token is None:
         return False
     message = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
+    session = db.session()
+    # A handler commits once or twice per recipient; what it read at the start (the session, the
+    # people) stays valid for the row, so reloading it after every commit is only waste.
+    session.expire_on_commit = False
     try:
         _handlers[message.topic](message)
         renew_lease(message)
@@ -206,6 +210,8 @@ def deliver(outbox_id: int) -> bool:
         db.session.rollback()
         _record_failure(outbox_id, token, error)
         return False
+    finally:
+        session.expire_on_commit = True
 
 
 def _record_failure(outbox_id: int, token: str, error: Exception) -> None:

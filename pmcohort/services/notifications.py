@@ -14,6 +14,7 @@ from pmcohort.models import (
     Notification,
     NotificationPreference,
     UnsubscribeUse,
+    User,
     record_audit,
 )
 from pmcohort.models.types import utcnow
@@ -74,7 +75,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         user_id, category, _outbox_id = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if category not in NOTIFICATION_CATEGORIES:
+    if category not in NOTIFICATION_CATEGORIES or db.session.get(User, user_id) is None:
         return None
     return user_id, category
 

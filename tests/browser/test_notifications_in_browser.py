@@ -66,7 +66,7 @@ def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser,
 
     admin_page = signed_in(browser, live, people["admin"])
     admin_page.goto("/admin/deliveries")
-    expect(admin_page.get_by_text("550 No such mailbox here")).to_be_visible(timeout=60000)
+    expect(admin_page.get_by_text("550 No such mailbox here").first).to_be_visible(timeout=60000)
     admin_page.screenshot(path=run_dir / "deliveries-390.png", full_page=True)
     admin_page.set_viewport_size({"width": 1280, "height": 800})
     admin_page.screenshot(path=run_dir / "deliveries-1280.png", full_page=True)

@@ -45,11 +45,13 @@ test: install browser-deps
 	$(BIN)/pytest
 
 ## Speed figures (never asserted in tests): matching engine, the login page under gunicorn, and
-## reminder delivery against bare Celery tasks (needs DATABASE_URL on PostgreSQL and REDIS_URL).
+## reminder delivery against bare Celery tasks and the duplicate window (need DATABASE_URL on
+## PostgreSQL and REDIS_URL; they skip without).
 bench: install
 	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.bench_http
 	$(BIN)/python -m benchmarks.bench_reminders
+	$(BIN)/python -m benchmarks.bench_duplicate_window
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,103 @@
+"""The duplicate window: how long after the SMTP server accepted a message its `sent` state
+commits. A crash inside that window is the only way a recipient gets a message twice (and the
+repeat carries the same Message-ID). Measured per message on real deliveries: PostgreSQL, a
+loopback SMTP sink (aiosmtpd) in this process, the delivery code run as the worker runs it.
+
+Needs PostgreSQL (DATABASE_URL); creates and drops its own database.
+Run: `make bench` or `python -m benchmarks.bench_duplicate_window`.
+"""
+
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+SESSIONS = 250  # 500 emails
+
+
+class Sink:
+    def __init__(self):
+        self.accepted: dict[str, float] = {}
+
+    async def handle_DATA(self, _server, _session, envelope):
+        message_id = next(line.split(":", 1)[1].strip() for line in envelope.content.decode().splitlines()
+                          if line.lower().startswith("message-id:"))
+        self.accepted[message_id] = time.perf_counter()  # the 250 goes out right after this
+        return "250 OK"
+
+
+def main() -> int:
+    database = os.environ.get("DATABASE_URL", "")
+    if not database.startswith(("postgres://", "postgresql")):
+        print("bench_duplicate_window needs PostgreSQL: set DATABASE_URL (skipped)")
+        return 0
+    server_url = make_url(database).set(drivername="postgresql+psycopg")
+    name = f"pmcohort_window_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    sink = Sink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ.update(DATABASE_URL=server_url.set(database=name).render_as_string(hide_password=False),
+                      PMCOHORT_INSTANCE_PATH=tempfile.mkdtemp(prefix="pmcohort-bench-"), OUTBOX_PUBLISH_ON_COMMIT="0",
+                      SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SECRET_KEY="bench")
+    try:
+        from flask_migrate import upgrade
+
+        import benchmarks.bench_reminders as reminders_bench
+        from pmcohort import create_app, delivery, outbox
+        from pmcohort.extensions import db
+        from pmcohort.models import OutboxMessage
+        from pmcohort.services import reminders
+
+        reminders_bench.SESSIONS = SESSIONS
+        app = create_app()
+        committed: dict[str, float] = {}
+        in_window: list[str] = []
+        send = delivery.send_email
+
+        def send_and_remember(email):
+            result = send(email)
+            in_window.append(email.message_id)
+            return result
+
+        def on_commit(_session):
+            if in_window:
+                committed[in_window.pop()] = time.perf_counter()
+
+        delivery.send_email = send_and_remember
+        event.listen(Session, "after_commit", on_commit)
+        with app.app_context():
+            upgrade()
+            reminders_bench._seed_sessions(db)
+            reminders.send_due()
+            for outbox_id in db.session.scalars(db.select(OutboxMessage.id)).all():
+                outbox.deliver(outbox_id)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        controller.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    windows = sorted((committed[mid] - sink.accepted[mid]) * 1000 for mid in committed if mid in sink.accepted)
+    print(f"duplicate window over {len(windows)} emails (SMTP 250 sent -> 'sent' committed), PostgreSQL, {os.cpu_count()} cores (shared: noisy)")
+    print(f"median {statistics.median(windows):.1f} ms, p95 {windows[int(len(windows) * 0.95)]:.1f} ms, max {windows[-1]:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,17 +8,15 @@ Run: `make bench` or `python -m benchmarks.bench_duplicate_window`.
 """
 
 import os
-import socket
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 
-from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from benchmarks.throwaway import postgres_database, smtp_sink
 
 SESSIONS = 250  # 500 emails
 
@@ -39,21 +37,10 @@ def main() -> int:
     if not database.startswith(("postgres://", "postgresql")):
         print("bench_duplicate_window needs PostgreSQL: set DATABASE_URL (skipped)")
         return 0
-    server_url = make_url(database).set(drivername="postgresql+psycopg")
-    name = f"pmcohort_window_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    os.environ.update(DATABASE_URL=server_url.set(database=name).render_as_string(hide_password=False),
-                      PMCOHORT_INSTANCE_PATH=tempfile.mkdtemp(prefix="pmcohort-bench-"), OUTBOX_PUBLISH_ON_COMMIT="0",
-                      SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SECRET_KEY="bench")
-    try:
+    with postgres_database(database, "pmcohort_window") as url, smtp_sink(sink) as port:
+        os.environ.update(DATABASE_URL=url, PMCOHORT_INSTANCE_PATH=tempfile.mkdtemp(prefix="pmcohort-bench-"),
+                          OUTBOX_PUBLISH_ON_COMMIT="0", SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SECRET_KEY="bench")
         from flask_migrate import upgrade
 
         import benchmarks.bench_reminders as reminders_bench
@@ -87,11 +74,6 @@ def main() -> int:
                 outbox.deliver(outbox_id)
             db.session.remove()
             db.engine.dispose()
-    finally:
-        controller.stop()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
     windows = sorted((committed[mid] - sink.accepted[mid]) * 1000 for mid in committed if mid in sink.accepted)
     print(f"duplicate window over {len(windows)} emails (SMTP 250 sent -> 'sent' committed), PostgreSQL, {os.cpu_count()} cores (shared: noisy)")

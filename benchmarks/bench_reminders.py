@@ -9,7 +9,6 @@ Run: `make bench` or `python -m benchmarks.bench_reminders`. Bounded: every wait
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,9 +18,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import redis
-from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
+
+from benchmarks.throwaway import postgres_database, smtp_sink
 
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_SESSIONS scales the run down on a busy machine; the figure of record uses the default.
@@ -62,25 +61,13 @@ def main() -> int:
     if not database.startswith(("postgres://", "postgresql")) or not broker:
         print("bench_reminders needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (skipped)")
         return 0
-    server_url = make_url(database).set(drivername="postgresql+psycopg")
-    name = f"pmcohort_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    bench_url = server_url.set(database=name).render_as_string(hide_password=False)
     workdir = Path(tempfile.mkdtemp(prefix="pmcohort-bench-"))
     sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        smtp_port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    env = {**os.environ, "DATABASE_URL": bench_url, "PMCOHORT_INSTANCE_PATH": str(workdir), "CELERY_BROKER_URL": broker,
-           "BENCH_COUNTER_URL": broker, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-           "OUTBOX_PUBLISH_ON_COMMIT": "1", "FLASK_APP": "pmcohort", "SECRET_KEY": "bench"}
-    os.environ.update(env)
-    worker = None
-    try:
+    with postgres_database(database, "pmcohort_bench") as bench_url, smtp_sink(sink) as smtp_port:
+        env = {**os.environ, "DATABASE_URL": bench_url, "PMCOHORT_INSTANCE_PATH": str(workdir), "CELERY_BROKER_URL": broker,
+               "BENCH_COUNTER_URL": broker, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+               "OUTBOX_PUBLISH_ON_COMMIT": "1", "FLASK_APP": "pmcohort", "SECRET_KEY": "bench"}
+        os.environ.update(env)
         subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
         from pmcohort import create_app
         from pmcohort.extensions import db
@@ -95,34 +82,32 @@ def main() -> int:
              "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "worker.log", "wb"),
         )
-        counter = redis.Redis.from_url(broker)
-        run = uuid.uuid4().hex[:8]
-        with app.app_context():
-            celery_app = app.extensions["celery"]
-            celery_app.send_task("bench.noop", args=["warm-up"])
-            _wait(lambda: counter.get("bench-noop:warm-up") is not None, "the worker to start")
+        try:
+            counter = redis.Redis.from_url(broker)
+            run = uuid.uuid4().hex[:8]
+            with app.app_context():
+                celery_app = app.extensions["celery"]
+                celery_app.send_task("bench.noop", args=["warm-up"])
+                _wait(lambda: counter.get("bench-noop:warm-up") is not None, "the worker to start")
 
-            started = time.perf_counter()
-            with celery_app.producer_or_acquire() as producer:
-                for _ in range(NOOP_TASKS):
-                    celery_app.send_task("bench.noop", args=[run], producer=producer)
-            _wait(lambda: int(counter.get(f"bench-noop:{run}") or 0) >= NOOP_TASKS, "the no-op tasks")
-            noop_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                with celery_app.producer_or_acquire() as producer:
+                    for _ in range(NOOP_TASKS):
+                        celery_app.send_task("bench.noop", args=[run], producer=producer)
+                _wait(lambda: int(counter.get(f"bench-noop:{run}") or 0) >= NOOP_TASKS, "the no-op tasks")
+                noop_seconds = time.perf_counter() - started
 
-            connections_before = sink.connections
-            started = time.perf_counter()
-            claimed = reminders.send_due()  # claims the due rows in batches; each commit publishes its deliveries
-            _wait(lambda: sink.messages >= 2 * seeded, "the reminder emails")
-            reminder_seconds = time.perf_counter() - started
-        counter.delete(f"bench-noop:{run}", "bench-noop:warm-up")
-    finally:
-        if worker is not None:
+                connections_before = sink.connections
+                started = time.perf_counter()
+                claimed = reminders.send_due()  # claims the due rows in batches; each commit publishes its deliveries
+                _wait(lambda: sink.messages >= 2 * seeded, "the reminder emails")
+                reminder_seconds = time.perf_counter() - started
+                db.session.remove()
+                db.engine.dispose()
+            counter.delete(f"bench-noop:{run}", "bench-noop:warm-up")
+        finally:
             worker.terminate()
             worker.wait(30)
-        controller.stop()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
     noop_rate, email_rate = NOOP_TASKS / noop_seconds, sink.messages / reminder_seconds
     print(f"one worker, {PROCESSES} prefork processes, PostgreSQL + Redis, local SMTP sink, {os.cpu_count()} cores (shared: figures are noisy)")

@@ -3,7 +3,6 @@ with icalendar, inbox items, preferences and one-click unsubscribe, and failures
 
 from datetime import timedelta
 
-import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from pmcohort import outbox
 from pmcohort.domain import reminders as rules
 from pmcohort.extensions import db
-from pmcohort.models import DueReminder, Match, OutboxMessage, SessionFeedback, User
+from pmcohort.models import DueReminder, Match, OutboxMessage, SessionFeedback
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
 from pmcohort.services import reminders

@@ -3,6 +3,7 @@
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
+from pmcohort.domain.statuses import SessionKind
 from pmcohort.email import Attachment, send_email
 from pmcohort.extensions import db
 from pmcohort.models import EmailDelivery, Notification, OutboxMessage, User
@@ -231,7 +232,7 @@ def session_reminder(message: OutboxMessage) -> None:
 @handles("session.feedback_request")
 def session_feedback_request(message: OutboxMessage) -> None:
     _session_notice(message, "How did the session go?",
-                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in ('interview', 'role_play') and s.host_id == u.id else ''}. It takes a minute.",
+                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY) and s.host_id == u.id else ''}. It takes a minute.",
                     with_invite=False, people=lambda s: [p for p in s.participants if p.active])
 
 

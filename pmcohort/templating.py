@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from pmcohort.domain import vocabulary
 
-
 FULL_TIME = "%a %d %b %Y, %H:%M"
 
 

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from pmcohort.assessment import bp
 from pmcohort.domain import assessment
+from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.models import AssessmentAttempt, User
 from pmcohort.policy import can_view_assessment, roles_required
@@ -12,7 +13,7 @@ from pmcohort.templating import local_time
 
 
 @bp.get("/assessment")
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def overview():
     answers = assessments.draft_answers(current_user.id)
     return render_template(
@@ -26,7 +27,7 @@ def overview():
 
 
 @bp.route("/assessment/step/<int:number>", methods=["GET", "POST"])
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def step(number: int):
     if not 1 <= number <= len(assessment.PAGES):
         abort(404)
@@ -65,7 +66,7 @@ def _finish():
 
 
 @bp.get("/assessment/results")
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def latest_result():
     latest = assessments.latest_attempt(current_user.id)
     if latest is None:

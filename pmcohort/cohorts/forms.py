@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from pmcohort.domain.statuses import MemberRole
 from pmcohort.forms import choices_from
 
 
@@ -15,7 +16,7 @@ class CohortForm(FlaskForm):
 
 
 class EnrollForm(FlaskForm):
-    role = RadioField("Enroll as", choices=choices_from({"engineer": "Engineers", "mentor": "Mentors"}), default="engineer",
+    role = RadioField("Enroll as", choices=choices_from({MemberRole.ENGINEER: "Engineers", MemberRole.MENTOR: "Mentors"}), default=MemberRole.ENGINEER,
                       validators=[InputRequired()])
     emails = TextAreaField("Email addresses", validators=[InputRequired(message="Paste one or more email addresses.")],
                            description="One per line, or separated by commas. They must have signed up already.")

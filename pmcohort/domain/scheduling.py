@@ -17,11 +17,11 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pmcohort.domain.availability import WEEKDAY_NAMES, Availability, Interval, utc_intervals
+from pmcohort.domain.limits import CANCELLATION_NOTICE
 
 MAX_SESSION_LENGTH = timedelta(hours=3)
 MIN_SESSION_LENGTH = timedelta(minutes=15)
 DEFAULT_SLOT_STEP = timedelta(minutes=30)
-CANCELLATION_NOTICE = timedelta(hours=24)
 
 # Availability windows never run past their local midnight, so widening a range
 # by a day on each side brings whole windows into view, not the range's cut of them.

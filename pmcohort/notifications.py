@@ -4,6 +4,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
 from pmcohort.domain.statuses import SessionKind
+from pmcohort.domain.times import format_local_span
 from pmcohort.email import Attachment, send_email
 from pmcohort.extensions import db
 from pmcohort.models import EmailDelivery, Notification, OutboxMessage, User
@@ -163,11 +164,7 @@ def _session(message: OutboxMessage):
 
 
 def _when(session, user: User) -> str:
-    from zoneinfo import ZoneInfo
-
-    start = session.start_at.astimezone(ZoneInfo(user.time_zone))
-    end = session.end_at.astimezone(ZoneInfo(user.time_zone))
-    return f"{start.strftime('%A %d %B %Y, %H:%M')}–{end.strftime('%H:%M')} ({user.time_zone})"
+    return format_local_span(session.start_at, session.end_at, user.time_zone)
 
 
 def _invite_attachment(session) -> tuple[Attachment, ...]:

@@ -102,6 +102,6 @@ def _render_result(attempt: AssessmentAttempt):
         attempt=attempt,
         engineer=engineer,
         own=own,
-        history_points=[(local_time(past.completed_at, "%d %b"), past.readiness) for past in assessments.history(engineer.id)],
+        history_points=[(local_time(past.completed_at, "day"), past.readiness) for past in assessments.history(engineer.id)],
         allowed_from=assessments.next_attempt_allowed_at(engineer.id) if own else None,
     )

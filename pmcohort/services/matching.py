@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain.availability import Availability, weekly_minutes
+from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import MATCH_OPEN, RUN_IN_PROGRESS, MatchSide, MatchSource, MatchStatus, MemberRole, PairRuleKind, Role, RunStatus
 from pmcohort.extensions import db
 from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
@@ -34,7 +35,6 @@ from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
 
 CANDIDATES_PER_ENGINEER = 50
-PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
 RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
@@ -422,7 +422,7 @@ def expire_stale_proposals(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - PROPOSAL_EXPIRES_AFTER
     stale = db.session.scalars(select(Match).where(Match.status == MatchStatus.PROPOSED, Match.created_at < cutoff).with_for_update(skip_locked=True, of=Match)).all()
     for match in stale:
-        match.status, match.closed_at, match.close_reason = MatchStatus.EXPIRED, utcnow(), "Not answered within 7 days."
+        match.status, match.closed_at, match.close_reason = MatchStatus.EXPIRED, utcnow(), f"Not answered within {PROPOSAL_EXPIRES_AFTER.days} days."
         record_audit("match.expired", "match", match.id)
         enqueue("match.expired", match_id=match.id)
     db.session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, SESSION_KIND_LABELS, Attendance, MatchStatus, ParticipantRole, SessionKind, SessionStatus
+from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.models import (
@@ -77,8 +78,7 @@ def _clash_message(user: User, viewer: User, problem: scheduling.BookingProblem)
     who = "You are" if user.id == viewer.id else f"{user.name} is"
     if problem.conflict is None:
         return f"{who} already booked then."
-    local = problem.conflict.start.astimezone(ZoneInfo(viewer.time_zone))
-    return f"{who} already in a session at {local.strftime('%a %d %b %H:%M')} ({viewer.time_zone}). Pick another time."
+    return f"{who} already in a session at {format_local(problem.conflict.start, viewer.time_zone, 'day_and_time')}. Pick another time."
 
 
 def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> list[scheduling.Booking]:

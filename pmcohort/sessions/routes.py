@@ -84,7 +84,7 @@ def index():
         feed=service.feed_for(current_user.id),
         workshops=service.open_workshops(current_user.id),
         history={
-            key: [(local_time(start, "%d %b"), scores) for start, scores in entries]
+            key: [(local_time(start, "day"), scores) for start, scores in entries]
             for key, entries in (service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}).items()
         },
         rubrics={key: practice_bank.rubric(key) for key in practice.RUBRICS},
@@ -124,7 +124,7 @@ def book(match_id: int):
     slots = service.free_slots(match, length) if match.status == MatchStatus.ACTIVE else []
     slot_days: dict[str, list] = {}
     for slot in slots:
-        slot_days.setdefault(local_time(slot.start, "%A %d %B"), []).append(slot)
+        slot_days.setdefault(local_time(slot.start, "weekday_and_date"), []).append(slot)
     return render_template("sessions/book.html", match=match, slot_days=slot_days, length=length, errors=errors,
                            values=request.form, **_form_context()), 400 if errors else 200
 

@@ -1,13 +1,14 @@
 """Capacity holds when accepts race: many threads, each its own connection, against a real PostgreSQL."""
 
 import threading
+
 from sqlalchemy import func, select
 
 from pmcohort.extensions import db
 from pmcohort.models import Match, MentorProfile
 from pmcohort.services import matching
-from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
 from tests.factories import make_user
+from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
 from tests.services import require_postgres
 
 ACCEPTS = 12

@@ -65,14 +65,6 @@ def _finish():
     return redirect(url_for("assessment.result", attempt_id=attempt.id))
 
 
-@bp.get("/assessment/results")
-@roles_required(Role.ENGINEER)
-def latest_result():
-    latest = assessments.latest_attempt(current_user.id)
-    if latest is None:
-        return redirect(url_for("assessment.overview"))
-    return redirect(url_for("assessment.result", attempt_id=latest.id))
-
 
 @bp.get("/assessment/results/<int:attempt_id>")
 @login_required

@@ -18,7 +18,6 @@ from pmcohort.models.profile import (
     EngineerProfile,
     MentorProfile,
     MentorStrength,
-    load_availability,
 )
 from pmcohort.models.sessions import (
     CalendarFeed,
@@ -52,7 +51,6 @@ __all__ = [
     "EngineerProfile",
     "MentorProfile",
     "MentorStrength",
-    "load_availability",
     "AuditEvent",
     "EmailDelivery",
     "Notification",

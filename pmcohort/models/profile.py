@@ -140,10 +140,3 @@ class AssessmentDraft(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-
-def load_availability(user: User) -> availability.Availability:
-    windows = db.session.scalars(
-        db.select(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id).order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
-    ).all()
-    away = db.session.scalars(db.select(AwayPeriod).where(AwayPeriod.user_id == user.id).order_by(AwayPeriod.first_day)).all()
-    return availability.Availability(user.time_zone, tuple(w.as_domain() for w in windows), tuple(a.as_domain() for a in away))

@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from pmcohort.domain import vocabulary
 from pmcohort.domain.availability import WEEKDAY_NAMES
-from pmcohort.domain.limits import MENTOR_CAPACITY, YEARS_OF_EXPERIENCE
+from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 from pmcohort.forms import choices_from
 
 STRENGTH_LEVELS = {
@@ -51,7 +51,7 @@ class MentorProfileForm(FlaskForm):
 
 for _skill, _label in vocabulary.SKILLS.items():
     setattr(MentorProfileForm, f"strength_{_skill}", SelectField(
-        f"{_label}: your level", choices=choices_from(STRENGTH_LEVELS), validators=[InputRequired(message="Choose a level from 1 to 5.")]))
+        f"{_label}: your level", choices=choices_from(STRENGTH_LEVELS), validators=[InputRequired(message=f"Choose a level from {STRENGTH_LEVEL.low} to {STRENGTH_LEVEL.high}.")]))
     setattr(MentorProfileForm, f"evidence_{_skill}", StringField(
         f"{_label}: one line of evidence", validators=[Optional(), Length(max=200, message="Keep it to one line (200 characters).")],
         description="What you have done that shows it."))

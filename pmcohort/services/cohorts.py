@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
-from pmcohort.domain.limits import DEFAULT_COHORT_WEEKS
+from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS
 from pmcohort.domain.statuses import MemberRole, PairRuleKind
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, CohortLead, CohortMember, PairRule, User, record_audit
@@ -18,8 +18,8 @@ _EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 def create_cohort(actor_id: int, name: str, start_date: date, weeks: int = DEFAULT_COHORT_WEEKS) -> Cohort:
     if not name.strip():
         raise FieldError("name", "Give the cohort a name.")
-    if not 1 <= weeks <= 52:
-        raise FieldError("weeks", "Enter a length between 1 and 52 weeks.")
+    if weeks not in COHORT_WEEKS:
+        raise FieldError("weeks", f"Enter a length between {COHORT_WEEKS.low} and {COHORT_WEEKS.high} weeks.")
     cohort = Cohort(name=name.strip(), start_date=start_date, weeks=weeks, created_by=actor_id)
     cohort.leads.append(CohortLead(user_id=actor_id))
     db.session.add(cohort)

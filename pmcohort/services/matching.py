@@ -4,7 +4,6 @@ The rules themselves (pair scores, the optimal assignment) live in `pmcohort.mat
 this module loads profiles into them, saves what they decide, and asks for notifications.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,15 +11,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from pmcohort.domain.availability import Availability, weekly_minutes
+from pmcohort.domain.availability import weekly_minutes
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import MATCH_OPEN, RUN_IN_PROGRESS, MatchSide, MatchSource, MatchStatus, MemberRole, PairRuleKind, Role, RunStatus
 from pmcohort.extensions import db
 from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
 from pmcohort.models import (
     AssessmentAttempt,
-    AvailabilityWindow,
-    AwayPeriod,
     Cohort,
     CohortMember,
     EngineerProfile,
@@ -33,6 +30,7 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
+from pmcohort.services import profiles
 
 CANDIDATES_PER_ENGINEER = 50
 RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
@@ -72,16 +70,7 @@ def _latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
 
 
 def _weeks(users: list[User], week_start: datetime) -> dict[int, tuple[tuple[int, int], ...]]:
-    ids = [user.id for user in users]
-    windows, away = defaultdict(list), defaultdict(list)
-    for window in db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id.in_(ids))):
-        windows[window.user_id].append(window.as_domain())
-    for period in db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id.in_(ids))):
-        away[period.user_id].append(period.as_domain())
-    return {
-        user.id: weekly_minutes(Availability(user.time_zone, tuple(windows[user.id]), tuple(away[user.id])), week_start)
-        for user in users
-    }
+    return {user_id: weekly_minutes(availability, week_start) for user_id, availability in profiles.availabilities(users).items()}
 
 
 def _pending_proposals(mentor_ids: Iterable[int]) -> dict[int, int]:

@@ -27,12 +27,11 @@ from pmcohort.models import (
     SessionReminder,
     ShadowingObservation,
     User,
-    load_availability,
     record_audit,
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
-from pmcohort.services import practice_bank
+from pmcohort.services import practice_bank, profiles
 
 BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 BOOKING_HORIZON = timedelta(days=14)
@@ -88,7 +87,7 @@ def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> 
     step = scheduling.DEFAULT_SLOT_STEP
     start = datetime.fromtimestamp(-(-now.timestamp() // step.total_seconds()) * step.total_seconds(), tz=now.tzinfo)
     busy = busy_for(match.mentor_id) + busy_for(match.engineer_id)
-    return scheduling.free_slots(load_availability(match.mentor), busy, start_utc=start, end_utc=start + BOOKING_HORIZON,
+    return scheduling.free_slots(profiles.availability_of(match.mentor), busy, start_utc=start, end_utc=start + BOOKING_HORIZON,
                                  length=length, now=start)
 
 
@@ -185,7 +184,7 @@ def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: da
         raise LookupError(match_id)
     if kind not in BOOKABLE_BY_ENGINEER:
         raise SessionError("Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.", "kind")
-    _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=load_availability(match.mentor))
+    _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=profiles.availability_of(match.mentor))
     session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status=SessionStatus.SCHEDULED, proposed_by=engineer_id)
     if kind == SessionKind.INTERVIEW:
         session.question_key = _pick_question(details.interview_kind, engineer_id, seed=match.id)

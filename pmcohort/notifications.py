@@ -4,6 +4,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from pmcohort.delivery import Notice, deliver_notice, path_for
+from pmcohort.domain.statuses import MatchStatus, SessionKind, SessionStatus
+from pmcohort.domain.times import format_local_span
 from pmcohort.email import Invite
 from pmcohort.extensions import db
 from pmcohort.models import SECURITY_CATEGORY, OutboxMessage, User
@@ -131,17 +133,13 @@ def _session(message: OutboxMessage):
 
 
 def _when(session, user: User) -> str:
-    from zoneinfo import ZoneInfo
-
-    start = session.start_at.astimezone(ZoneInfo(user.time_zone))
-    end = session.end_at.astimezone(ZoneInfo(user.time_zone))
-    return f"{start.strftime('%A %d %B %Y, %H:%M')}–{end.strftime('%H:%M')} ({user.time_zone})"
+    return format_local_span(session.start_at, session.end_at, user.time_zone)
 
 
 def _invite(session) -> Invite:
     from pmcohort.calendar import session_invite
 
-    return Invite(session_invite(session), "CANCEL" if session.status == "cancelled" else "REQUEST")
+    return Invite(session_invite(session), "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST")
 
 
 def _session_notice(message: OutboxMessage, category: str, title: str, body_for, *, with_invite: bool, people=None) -> None:
@@ -193,7 +191,7 @@ def session_cancelled(message: OutboxMessage) -> None:
 @handles("session.reminder")
 def session_reminder(message: OutboxMessage) -> None:
     session = _session(message)
-    if session is None or session.status != "scheduled":
+    if session is None or session.status != SessionStatus.SCHEDULED:
         return  # cancelled or moved since the reminder fell due
     soon = message.payload.get("kind") == "1h"
     _session_notice(message, "reminders", "Reminder: your session starts within the hour" if soon else "Reminder: a session coming up",
@@ -204,7 +202,7 @@ def session_reminder(message: OutboxMessage) -> None:
 @handles("session.feedback_request")
 def session_feedback_request(message: OutboxMessage) -> None:
     _session_notice(message, "reminders", "How did the session go?",
-                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in ('interview', 'role_play') and s.host_id == u.id else ''}. It takes a minute.",
+                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY) and s.host_id == u.id else ''}. It takes a minute.",
                     with_invite=False, people=lambda s: [p for p in s.participants if p.active])
 
 
@@ -226,7 +224,7 @@ def _feedback_missing(session) -> list:
 @handles("session.feedback_chaser")
 def session_feedback_chaser(message: OutboxMessage) -> None:
     session = _session(message)
-    if session is None or session.status == "cancelled":
+    if session is None or session.status == SessionStatus.CANCELLED:
         return
     for place in _feedback_missing(session):
         _notify(message, place.user, "reminders", "Your feedback is still missing",
@@ -248,7 +246,7 @@ def _session_leads(session) -> list[User]:
 @handles("session.feedback_overdue")
 def session_feedback_overdue(message: OutboxMessage) -> None:
     session = _session(message)
-    if session is None or session.status == "cancelled":
+    if session is None or session.status == SessionStatus.CANCELLED:
         return
     missing = _feedback_missing(session)
     if not missing:
@@ -262,7 +260,7 @@ def session_feedback_overdue(message: OutboxMessage) -> None:
 @handles("match.proposal_nudge")
 def match_proposal_nudge(message: OutboxMessage) -> None:
     match = _match(message)
-    if match is None or match.status != "proposed":
+    if match is None or match.status != MatchStatus.PROPOSED:
         return
     for user, answered, other in ((match.engineer, match.engineer_accepted_at, match.mentor),
                                   (match.mentor, match.mentor_accepted_at, match.engineer)):
@@ -275,7 +273,7 @@ def match_proposal_nudge(message: OutboxMessage) -> None:
 @handles("match.proposal_expiring")
 def match_proposal_expiring(message: OutboxMessage) -> None:
     match = _match(message)
-    if match is None or match.status != "proposed":
+    if match is None or match.status != MatchStatus.PROPOSED:
         return
     body = f"The proposed match between {match.engineer.name} and {match.mentor.name} expires tomorrow unless both accept."
     for user in (match.engineer, match.mentor):

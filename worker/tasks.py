@@ -8,11 +8,11 @@ from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
 from pmcohort import outbox
-from pmcohort.notifications import MATCHING_RUN_TASK
-from pmcohort.services import matching, reminders
 from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
+from pmcohort.notifications import MATCHING_RUN_TASK
+from pmcohort.services import matching, reminders
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,15 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.extensions import csrf, db
 from pmcohort.main import bp
 from pmcohort.main.forms import preferences_form
-from pmcohort.models import MATCH_OPEN, NOTIFICATION_CATEGORIES, EngineerProfile, MentorProfile
+from pmcohort.models import NOTIFICATION_CATEGORIES, EngineerProfile, MentorProfile
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 from pmcohort.services import notifications as notices
 from pmcohort.models.types import utcnow
+from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 
 
 @bp.get("/")
@@ -32,8 +34,8 @@ def dashboard():
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
         next_sessions=[s for s in sessions.sessions_for(user_id) if s.active and s.end_at >= now][:3],
-        cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role("lead") else [],
-        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role("engineer") else None,
+        cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role(Role.LEAD) else [],
+        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role(Role.ENGINEER) else None,
         engineer_profile=db.session.get(EngineerProfile, user_id),
         mentor_profile=db.session.get(MentorProfile, user_id),
         window_count=len(profiles.windows_of(user_id)),

@@ -1,8 +1,6 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from pmcohort.models.cohort import (
-    MATCH_OPEN,
-    RUN_IN_PROGRESS,
     Cohort,
     CohortLead,
     CohortMember,
@@ -29,10 +27,8 @@ from pmcohort.models.profile import (
     EngineerProfile,
     MentorProfile,
     MentorStrength,
-    load_availability,
 )
 from pmcohort.models.sessions import (
-    SESSION_KINDS,
     CalendarFeed,
     MentoringSession,
     PracticeItem,
@@ -40,7 +36,7 @@ from pmcohort.models.sessions import (
     SessionParticipant,
     ShadowingObservation,
 )
-from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
+from pmcohort.models.user import User, UserRole, find_user_by_email
 
 __all__ = [
     "NOTIFICATION_CATEGORIES",
@@ -48,15 +44,12 @@ __all__ = [
     "DueReminder",
     "NotificationPreference",
     "UnsubscribeUse",
-    "SESSION_KINDS",
     "CalendarFeed",
     "MentoringSession",
     "PracticeItem",
     "SessionFeedback",
     "SessionParticipant",
     "ShadowingObservation",
-    "MATCH_OPEN",
-    "RUN_IN_PROGRESS",
     "Cohort",
     "CohortLead",
     "CohortMember",
@@ -70,9 +63,6 @@ __all__ = [
     "EngineerProfile",
     "MentorProfile",
     "MentorStrength",
-    "load_availability",
-    "ROLES",
-    "SELF_SERVICE_ROLES",
     "AuditEvent",
     "EmailDelivery",
     "Notification",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from pmcohort.domain.reminders import FEEDBACK_LEAD_AFTER, PROPOSAL_NUDGE_AFTER
+from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, SessionStatus
 from pmcohort.extensions import db
 from pmcohort.models import CohortLead, Match, MentoringSession, SessionFeedback, User
 from pmcohort.models.types import utcnow
@@ -33,12 +34,12 @@ def lead_digest(lead_id: int) -> Digest:
     zone = ZoneInfo(lead.time_zone)
     now = utcnow()
     cohort_ids = select(CohortLead.cohort_id).where(CohortLead.user_id == lead_id)
-    matches = db.session.scalars(select(Match).where(Match.cohort_id.in_(cohort_ids), Match.status.in_(("proposed", "active")))).all()
+    matches = db.session.scalars(select(Match).where(Match.cohort_id.in_(cohort_ids), Match.status.in_(MATCH_OPEN))).all()
     match_ids = [match.id for match in matches]
     sessions = db.session.scalars(
         select(MentoringSession)
         .where(or_(MentoringSession.cohort_id.in_(cohort_ids), MentoringSession.match_id.in_(match_ids)),
-               MentoringSession.status.in_(("scheduled", "completed")),
+               MentoringSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.COMPLETED)),
                MentoringSession.start_at >= now - LOOK_BACK, MentoringSession.start_at < now + timedelta(days=7))
         .order_by(MentoringSession.start_at)
     ).all()
@@ -55,11 +56,11 @@ def lead_digest(lead_id: int) -> Digest:
             if missing:
                 overdue.append(f"Feedback on {session.title} ({when(session.start_at)}) from {', '.join(missing)}")
     for match in matches:
-        if match.status == "proposed" and match.created_at <= now - PROPOSAL_NUDGE_AFTER:
+        if match.status == MatchStatus.PROPOSED and match.created_at <= now - PROPOSAL_NUDGE_AFTER:
             overdue.append(f"Unanswered match: {match.engineer.name} and {match.mentor.name}, proposed {when(match.created_at)}")
     met = {session.match_id for session in sessions if session.start_at >= now - QUIET_AFTER}
     at_risk = [f"{match.engineer.name} and {match.mentor.name}: no session in the last two weeks or booked"
-               for match in matches if match.status == "active" and match.id not in met]
+               for match in matches if match.status == MatchStatus.ACTIVE and match.id not in met]
     this_week = [f"{when(session.start_at)}: {session.title} ({', '.join(place.user.name for place in session.participants if place.active)})"
                  for session in sessions if session.start_at >= now]
     return Digest(overdue, at_risk, this_week)

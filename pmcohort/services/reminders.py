@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import reminders as rules
+from pmcohort.domain.statuses import Role, SessionStatus
 from pmcohort.extensions import db
 from pmcohort.models import DueReminder, Match, MentoringSession, User, UserRole
 from pmcohort.models.types import utcnow
@@ -36,7 +37,7 @@ def _replan(subject_type: str, subject_id: int, version: int, planned: list[rule
 def plan_session(session: MentoringSession, now: datetime | None = None) -> None:
     """Call in the transaction that changes the session: only a scheduled session is reminded."""
     db.session.flush()
-    planned = rules.session_plan(session.start_at, session.end_at, now or utcnow()) if session.status == "scheduled" else []
+    planned = rules.session_plan(session.start_at, session.end_at, now or utcnow()) if session.status == SessionStatus.SCHEDULED else []
     _replan("session", session.id, session.sequence, planned, {"session_id": session.id})
 
 
@@ -50,7 +51,7 @@ def plan_digests(now: datetime | None = None) -> int:
     """One digest row per lead for the coming Monday 08:00 in their zone; the key (lead and ISO
     week) makes a second beat's plan, or a second run, a no-op."""
     now = now or utcnow()
-    leads = db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "lead", User.active)).all()
+    leads = db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == Role.LEAD, User.active)).all()
     planned = 0
     for lead in leads:
         due_at = rules.next_digest_at(now, lead.time_zone)

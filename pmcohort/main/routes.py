@@ -8,6 +8,7 @@ from pmcohort.main.forms import preferences_form
 from pmcohort.models import NOTIFICATION_CATEGORIES, EngineerProfile, MentorProfile
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 from pmcohort.services import notifications as notices
+from pmcohort.services.notifications import UnsubscribeOutcome as Outcome
 from pmcohort.models.types import utcnow
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 
@@ -72,12 +73,13 @@ def preferences():
 @csrf.exempt  # the signed single-use token is the authority; RFC 8058 mail clients POST without a session
 def unsubscribe(token: str):
     found = notices.read_unsubscribe_token(token)
+    category_label = NOTIFICATION_CATEGORIES[found[1]] if found else None
     if found is None:
-        return render_template("main/unsubscribe.html", outcome="invalid"), 404
-    category_label = NOTIFICATION_CATEGORIES[found[1]]
-    if request.method == "GET":
-        outcome = "used" if notices.token_used(token) else "confirm"
-        return render_template("main/unsubscribe.html", outcome=outcome, category_label=category_label, token=token)
-    outcome, _ = notices.unsubscribe(token)
-    status = 200 if outcome == "done" else 410
-    return render_template("main/unsubscribe.html", outcome=outcome, category_label=category_label), status
+        outcome, status = Outcome.INVALID, 404
+    elif request.method == "GET":
+        outcome, status = (Outcome.USED if notices.token_used(token) else Outcome.CONFIRM), 200
+    else:
+        outcome = notices.unsubscribe(token)
+        status = 200 if outcome == Outcome.DONE else 410
+    return render_template("main/unsubscribe.html", outcome=outcome, Outcome=Outcome, category_label=category_label,
+                           token=token), status

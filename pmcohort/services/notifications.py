@@ -1,6 +1,7 @@
 """Notification preferences, one-click unsubscribe and the inbox."""
 
 import hashlib
+from enum import StrEnum
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,6 +21,13 @@ from pmcohort.models import (
 from pmcohort.models.types import utcnow
 
 INBOX_PAGE_SIZE = 20
+
+
+class UnsubscribeOutcome(StrEnum):
+    CONFIRM = "confirm"  # a GET: asks before changing anything (link scanners follow links)
+    DONE = "done"
+    USED = "used"  # the token worked before
+    INVALID = "invalid"
 _UNSUBSCRIBE_SALT = "unsubscribe"
 
 
@@ -88,24 +96,23 @@ def token_used(token: str) -> bool:
     return db.session.get(UnsubscribeUse, _digest(token)) is not None
 
 
-def unsubscribe(token: str) -> tuple[str, str] | None:
-    """Turn off email for the token's category. Returns (outcome, category): outcome is
-    "done" or "used" (the token worked before); None for a token that is not ours."""
+def unsubscribe(token: str) -> UnsubscribeOutcome:
+    """Turn off email for the token's category, once per token."""
     found = read_unsubscribe_token(token)
     if found is None:
-        return None
+        return UnsubscribeOutcome.INVALID
     user_id, category = found
     try:
         with db.session.begin_nested():
             db.session.add(UnsubscribeUse(token_digest=_digest(token), user_id=user_id, category=category))
     except IntegrityError:
         db.session.rollback()
-        return "used", category
+        return UnsubscribeOutcome.USED
     _, in_app = channels_for(user_id, category)
     _store(user_id, category, email=False, in_app=in_app)
     record_audit("notifications.unsubscribed", "user", user_id, category=category)
     db.session.commit()
-    return "done", category
+    return UnsubscribeOutcome.DONE
 
 
 def unread_count(user_id: int) -> int:

@@ -8,9 +8,8 @@ from pmcohort.extensions import db
 from pmcohort.models import Match
 from pmcohort.models.types import utcnow
 from pmcohort.services import notifications as preferences
-from tests.browser.test_matching_in_browser import signed_in
-from tests.factories import make_user
-from tests.integration.session_helpers import book, person
+from tests.browser.steps import signed_in
+from tests.factories import book, make_user, person
 from tests.mail import html_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

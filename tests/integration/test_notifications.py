@@ -16,7 +16,7 @@ from pmcohort.services import cohorts
 from pmcohort.services import notifications as preferences
 from pmcohort.services import sessions as session_service
 from tests.conftest import sign_in
-from tests.integration.session_helpers import book, tomorrow_at
+from tests.factories import book, tomorrow_at
 from tests.mail import html_of, text_of
 from tests.services import REDIS_URL, require_postgres
 from worker.schedule import BEAT_SCHEDULE

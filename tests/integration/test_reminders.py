@@ -13,7 +13,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
 from pmcohort.services import reminders
 from pmcohort.services import sessions as session_service
-from tests.integration.session_helpers import book, person, tomorrow_at
+from tests.factories import book, person, tomorrow_at
 from tests.mail import text_of
 from tests.services import require_postgres
 

@@ -59,6 +59,7 @@ def redis_behind_a_proxy(live, run_dir, monkeypatch):
         live.app.extensions["celery"].set_default()
         with app.app_context():
             db.session.remove()
+            db.engine.dispose()
 
 
 def test_a_change_committed_while_redis_is_down_is_delivered_once_when_it_returns(live, run_dir, redis_behind_a_proxy):

@@ -78,19 +78,23 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
     if delivery is not None and delivery.status != "sending":
         return  # served (sent or skipped), or failed for good: only an admin's retry clears that
     email_wanted, in_app_wanted = preferences.channels_for(user.id, notice.category)
+    recipient = user.email
     try:
-        with db.session.begin_nested():  # what cannot be stored fails this recipient alone
-            email = render_email(message, user, notice) if email_wanted else None
-            if delivery is None:
-                if in_app_wanted and notice.in_app:
-                    _add_inbox_item(message, user, notice)
-                delivery = EmailDelivery(outbox_id=message.id, recipient=user.email, status="sending" if email else "skipped",
-                                         message_id=email.message_id if email else None)
-                db.session.add(delivery)
+        email = render_email(message, user, notice) if email_wanted else None
+        if delivery is None:
+            if in_app_wanted and notice.in_app:
+                _add_inbox_item(message, user, notice)
+            delivery = EmailDelivery(outbox_id=message.id, recipient=recipient, status="sending" if email else "skipped",
+                                     message_id=email.message_id if email else None)
+            db.session.add(delivery)
+            db.session.flush()
     except Exception as error:
         if is_transient(error):
             raise
-        _fail(message, user.email, error)
+        # What cannot be rendered or stored fails this recipient alone. The transaction holds only
+        # this recipient's work (the one before committed), so rolling it back loses nothing else.
+        db.session.rollback()
+        _fail(message, recipient, error)
         return
     if email is None:
         delivery.status = "skipped"  # also a resend whose recipient turned this email off meanwhile

@@ -3,6 +3,7 @@ from flask import Flask
 
 from pmcohort.extensions import db
 from pmcohort.services import accounts
+from pmcohort.services.errors import ServiceError
 
 
 def init_commands(app: Flask) -> None:
@@ -24,7 +25,7 @@ def init_commands(app: Flask) -> None:
             return
         try:
             user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, "admin"), roles=("admin",))
-        except accounts.AccountError as error:
+        except ServiceError as error:
             raise click.BadParameter(error.message, param_hint=error.field) from error
         record_audit("user.created", "user", user.id, role="admin", via="cli")
         db.session.commit()

@@ -34,7 +34,7 @@ def take_assessment(form_post, pick) -> str:
     location = None
     for number, page in enumerate(assessment.PAGES, 1):
         response = form_post(f"/assessment/step/{number}", page_answers(page, pick))
-        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.status_code == 303, response.get_data(as_text=True)
         location = response.headers["Location"]
     return location
 
@@ -93,7 +93,7 @@ def test_retaking_within_a_day_is_refused(client, login, user_factory, form_post
     login(user_factory())
     take_assessment(form_post, strongest)
     response = client.get("/assessment/step/1")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/assessment")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/assessment")
     assert "You can retake it from" in client.get("/assessment").get_data(as_text=True)
     with pytest.raises(assessments.RetakeTooSoon):
         assessments.complete(db.session.scalar(select(AssessmentAttempt.user_id)))

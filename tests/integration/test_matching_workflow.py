@@ -240,7 +240,7 @@ def test_enrolment_with_an_unknown_email_enrolls_nobody(client, login, user_fact
     assert "ghost@example.com: no account uses this email" in html and "amentor@example.com: this account is not an engineer" in html
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
     ok = form_post(f"/cohorts/{cohort.id}/enroll", {"role": "engineer", "emails": "KNOWN@example.com"}, page_url=f"/cohorts/{cohort.id}")
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     assert db.session.scalar(select(CohortMember.user_id)) == known.id
 
 
@@ -257,7 +257,7 @@ def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest
     assert suggestions[0].profile.strength_levels()["discovery"] == 5
 
     for suggestion in suggestions[:3]:
-        assert form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 302
+        assert form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 303
     fourth = form_post("/matches/request", {"mentor_id": suggestions[3].mentor.id}, page_url="/matches", follow_redirects=True)
     assert "3 open requests" in fourth.get_data(as_text=True)
 

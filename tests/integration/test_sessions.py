@@ -35,7 +35,7 @@ def test_engineer_books_a_free_slot_and_gets_an_invite(client, login, pair, form
     assert f'value="{slot}"' in page
 
     response = form_post(f"/sessions/book/{match.id}", {"slot": slot, "duration": "60", "kind": "one_on_one", "title": "First 1:1"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     session = db.session.scalar(select(MentoringSession))
     assert (session.status, session.host_id, session.sequence) == ("scheduled", mentor.id, 0)
     assert {p.user_id for p in session.participants} == {engineer.id, mentor.id}

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from pmcohort.services.errors import NotFoundError, ServiceError
 
 
-def choices_from(labels: Mapping[str, str]) -> list[SelectChoice]:
+def choices_from(labels: Mapping[object, str]) -> list[SelectChoice]:
     """Select or radio choices from a key -> label mapping, in its order."""
     return [SelectChoice(value, label) for value, label in labels.items()]
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
 
 from pmcohort.domain import assessment
+from pmcohort.forms import choices_from
 
 
 class StepForm(FlaskForm):
@@ -27,7 +28,7 @@ def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool
             )
         else:
             fields[question.key] = RadioField(question.prompt, description=question.help, validate_choice=False,
-                                              choices=[(str(choice.value), choice.label) for choice in question.choices])
+                                              choices=choices_from({str(choice.value): choice.label for choice in question.choices}))
     form_class = type("PageStepForm", (StepForm,), fields)
     form = form_class(data=None if saved is None else {key: str(value) for key, value in saved.items() if key in fields})
     if last:

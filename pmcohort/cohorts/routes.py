@@ -5,7 +5,7 @@ from sqlalchemy import select
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
 from pmcohort.extensions import db
-from pmcohort.forms import service_errors
+from pmcohort.forms import choices_from, service_errors
 from pmcohort.models import Cohort, Match, MatchingRun
 from pmcohort.policy import cohort_for_lead_or_404, roles_required
 from pmcohort.services import cohorts as cohort_service
@@ -44,7 +44,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     engineers = cohort_service.members(cohort.id, "engineer")
     mentors = cohort_service.members(cohort.id, "mentor")
     pin_form = PinForm(formdata=None)
-    pin_form.mentor_id.choices = [(member.user_id, member.user.name) for member in mentors]
+    pin_form.mentor_id.choices = choices_from({member.user_id: member.user.name for member in mentors})
     return render_template(
         "cohorts/board.html",
         cohort=cohort,

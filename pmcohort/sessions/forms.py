@@ -121,7 +121,7 @@ class BookForm(SessionDetailsForm):
 
     def offer_slots(self, slots, label) -> dict[str, list]:
         """Offer `slots` as the start's choices; returns its radio buttons grouped by day, as `label(slot, format)` reads them."""
-        self.start.choices = [(slot.start.isoformat(), label(slot.start, "%H:%M")) for slot in slots]
+        self.start.choices = choices_from({slot.start.isoformat(): label(slot.start, "%H:%M") for slot in slots})
         days: dict[str, list] = {}
         for slot, option in zip(slots, self.start, strict=True):
             days.setdefault(label(slot.start, "%A %d %B"), []).append(option)
@@ -174,7 +174,7 @@ def attendance_form(guests, **kwargs) -> AttendanceForm:
 class FeedbackForm(FlaskForm):
     """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
 
-    rating = RadioField("How useful was it? (1–5)", coerce=int, choices=[(n, str(n)) for n in RATINGS],
+    rating = RadioField("How useful was it? (1–5)", coerce=int, choices=choices_from({n: str(n) for n in RATINGS}),
                         validators=[InputRequired(message="Rate the session from 1 to 5.")],
                         invalid_value_message="Rate the session from 1 to 5.", invalid_choice_message="Rate the session from 1 to 5.")
     notes = TextAreaField("Notes", render_kw=TEXT_AREA)
@@ -191,7 +191,7 @@ def feedback_form(rubric: practice.Rubric | None, **kwargs) -> FeedbackForm:
     fields = {}
     for dimension in (rubric.dimensions if rubric else ()):
         fields[f"score_{dimension.key}"] = RadioField(
-            dimension.label, coerce=int, validate_choice=False, choices=[(n, str(n)) for n in range(practice.SCORE_MIN, practice.SCORE_MAX + 1)],
+            dimension.label, coerce=int, validate_choice=False, choices=choices_from({n: str(n) for n in range(practice.SCORE_MIN, practice.SCORE_MAX + 1)}),
             description=f"{practice.SCORE_MAX}: {dimension.what_4_looks_like} · {practice.SCORE_MIN}: {dimension.what_1_looks_like}",
             invalid_value_message=f"Give a score from {practice.SCORE_MIN} to {practice.SCORE_MAX}.",
         )

@@ -171,7 +171,7 @@ def test_only_admins_manage_the_question_bank(client, login, user_factory, form_
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get("/admin/practice")
-    assert response.status_code == 303 and "/auth/login" in response.headers["Location"]
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
 def test_admins_find_the_question_bank_in_the_navigation(client, admin):

@@ -20,6 +20,7 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
+from pmcohort.services.errors import ServiceError
 from tests.conftest import sign_in
 
 EVENING = [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]  # Tue and Thu 18-20 local
@@ -88,7 +89,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
 
     reasons = {row["engineer_id"]: row["reason"] for row in run.result["unmatched"]}
     assert reasons == {night_owl.id: "no mentor with shared availability", no_assessment.id: "has not taken the readiness assessment yet"}
-    with pytest.raises(matching.MatchingError, match="no pairs to publish"):
+    with pytest.raises(ServiceError, match="no pairs to publish"):
         matching.publish_run(run.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(Match)) == 0
 
@@ -97,7 +98,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
 def test_a_cohort_without_people_cannot_be_matched(app, user_factory, engineers, mentors, message):
     lead = user_factory(roles=("lead",))
     cohort = cohort_with(lead, [engineer(user_factory) for _ in range(engineers)], [mentor(user_factory) for _ in range(mentors)])
-    with pytest.raises(matching.MatchingError, match=message):
+    with pytest.raises(ServiceError, match=message):
         matching.start_run(cohort.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(MatchingRun)) == 0
 
@@ -159,7 +160,7 @@ def test_a_decline_frees_the_engineer_for_the_next_run_with_another_mentor(app, 
     [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     assert match.mentor_id == first.id
 
-    with pytest.raises(matching.MatchingError, match="Say briefly why"):
+    with pytest.raises(ServiceError, match="Say briefly why"):
         matching.decline(match.id, user_id=first.id, reason="  ")
     matching.decline(match.id, user_id=first.id, reason="I am moving teams next month")
     assert match.status == "declined" and match.close_reason == "I am moving teams next month"

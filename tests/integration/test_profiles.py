@@ -39,7 +39,7 @@ def test_mentor_profile_is_not_public_to_signed_out_visitors(client, user_factor
     mentor = user_factory(roles=("mentor",))
     db.session.add(MentorProfile(user_id=mentor.id, capacity=1))
     db.session.flush()
-    assert client.get(f"/mentors/{mentor.id}").status_code == 303
+    assert client.get(f"/mentors/{mentor.id}").status_code == 302
 
 
 @pytest.mark.parametrize(

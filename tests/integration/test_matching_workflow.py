@@ -22,6 +22,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
 from pmcohort.services.errors import ServiceError
 from tests.conftest import sign_in
+from tests.integration.pages import field_errors
 
 EVENING = [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]  # Tue and Thu 18-20 local
 
@@ -304,3 +305,31 @@ def test_a_decline_reason_is_for_the_lead_not_the_other_side(app, client, login,
     lead_browser = app.test_client()
     sign_in(lead_browser, lead)
     assert "We clashed" in lead_browser.get(f"/matches/{match.id}").get_data(as_text=True)
+
+
+def test_the_board_pins_a_pair_and_an_unknown_rule_changes_nothing(app, client, login, user_factory, form_post):
+    lead = login(user_factory(roles=("lead",)))
+    ada = engineer(user_factory)
+    strong = mentor(user_factory)
+    cohort = cohort_with(lead, [ada], [strong])
+    board = f"/cohorts/{cohort.id}"
+    pinned = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "pinned"}, page_url=board)
+    assert pinned.status_code == 303
+    refused = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "adopted"}, page_url=board,
+                        follow_redirects=True)
+    assert '<p class="flash flash-error" role="alert">Pin or forbid a pair.</p>' in refused.get_data(as_text=True)
+    assert [(rule.mentor_id, rule.kind) for rule in cohorts.pair_rules(cohort.id)] == [(strong.id, "pinned")]
+    with pytest.raises(ServiceError, match="Pin or forbid"):
+        cohorts.set_pair_rule(cohort.id, ada.id, strong.id, "adopted", actor_id=lead.id)
+    assert [(rule.mentor_id, rule.kind) for rule in cohorts.pair_rules(cohort.id)] == [(strong.id, "pinned")]
+
+
+def test_a_decline_without_a_reason_is_marked_at_the_reason(app, client, login, user_factory, form_post):
+    lead = user_factory(roles=("lead",))
+    ada, pm = engineer(user_factory), mentor(user_factory)
+    [match] = matching.publish_run(run_now(cohort_with(lead, [ada], [pm]), lead).id, actor_id=lead.id)
+    login(ada)
+    response = form_post(f"/matches/{match.id}/decline", {"reason": "  "}, page_url=f"/matches/{match.id}")
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"reason": "Say briefly why, so the lead can find a better match."}
+    assert db.session.get(Match, match.id).status == "proposed"

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 
 from pmcohort.domain import practice
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.models import PracticeItem, record_audit
 from pmcohort.services.errors import NotFoundError, ServiceError
@@ -107,6 +108,8 @@ def _saved(item: PracticeItem, created: bool, actor_id: int) -> PracticeItem:
 
 def save_question(item_id: int | None, *, key: str, kind: str, prompt: str, follow_ups: list[str], strong_answer: str,
                   actor_id: int) -> PracticeItem:
+    if kind not in INTERVIEW_KINDS:
+        raise ServiceError("kind", "Choose the kind of interview this question is for.")
     item, created = _item_to_save("question", item_id, key)
     item.kind, item.title = kind, prompt.strip()
     item.body = {"follow_ups": [line.strip() for line in follow_ups if line.strip()], "strong_answer": strong_answer.strip()}

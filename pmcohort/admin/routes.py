@@ -11,6 +11,7 @@ from pmcohort.admin.forms import (
     RetireForm,
     RoleChangeForm,
     RubricForm,
+    UserSearchForm,
     lines_of,
 )
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
@@ -28,13 +29,14 @@ WHOLE_RUBRIC = ("dimensions",)
 @bp.get("/users")
 @roles_required("admin")
 def users():
-    query = request.args.get("q", "").strip()
+    search = UserSearchForm(formdata=request.args)
+    query = search.q.data or ""
     statement = select(User).order_by(User.name, User.id)
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(User.email.like(pattern), db.func.lower(User.name).like(pattern)))
     page = db.paginate(statement, per_page=USERS_PER_PAGE, error_out=False)
-    return render_template("admin/users.html", page=page, query=query, form=RoleChangeForm())
+    return render_template("admin/users.html", page=page, query=query, search=search, form=RoleChangeForm())
 
 
 @bp.post("/users/<int:user_id>/roles")

@@ -3,9 +3,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from pmcohort.domain.statuses import SELF_SERVICE_ROLES, Role
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
-from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
+from pmcohort.models import User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from pmcohort.services.errors import NotFoundError, ServiceError
@@ -120,7 +121,7 @@ def _user(user_id: int) -> User:
 
 
 def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise ServiceError("role", f"Unknown role {role!r}.")
     user = _user(user_id)
     if role not in user.roles:
@@ -131,8 +132,8 @@ def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:
     user = _user(user_id)
-    if role == "admin" and "admin" in user.roles:
-        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+    if role == Role.ADMIN and Role.ADMIN in user.roles:
+        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
         if admins <= 1:
             raise ServiceError("role", "This is the last admin; grant the role to someone else first.")
     if role in user.roles:

@@ -8,11 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pmcohort.domain import practice
+from pmcohort.domain import limits, practice
+from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
+from pmcohort.domain.times import format_duration
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.forms import choices_from
-from pmcohort.models import SESSION_KINDS
-from pmcohort.models.sessions import ATTENDANCE
 from pmcohort.models.types import utcnow
 from pmcohort.services import sessions as service
 
@@ -20,8 +20,8 @@ DURATIONS = (30, 45, 60, 90, 120)
 DEFAULT_DURATION = "60"
 PLANNING_HORIZON_YEARS = 2
 QUARTER_HOUR_SECONDS = 15 * 60
-RATINGS = range(1, 6)
 TEXT_AREA = {"rows": 3}
+RATE_THE_SESSION = f"Rate the session from {limits.FEEDBACK_RATING.low} to {limits.FEEDBACK_RATING.high}."
 
 
 def within_planning_horizon(message: str):
@@ -64,7 +64,7 @@ class SessionDetailsForm(FlaskForm):
 
     def offer(self, kinds: tuple[str, ...], personas) -> "SessionDetailsForm":
         """The kinds this person may choose, and the persona cards in use."""
-        self.kind.choices = choices_from({key: SESSION_KINDS[key] for key in kinds})
+        self.kind.choices = choices_from({key: SESSION_KIND_LABELS[key] for key in kinds})
         self.persona_key.choices = choices_from({"": "—", **{item.key: item.title for item in personas}})
         return self
 
@@ -120,11 +120,11 @@ class BookForm(SessionDetailsForm):
     duration = HiddenField(default=DEFAULT_DURATION, validators=[AnyOf([str(m) for m in DURATIONS], message="Choose one of the lengths offered.")])
 
     def offer_slots(self, slots, label) -> dict[str, list]:
-        """Offer `slots` as the start's choices; returns its radio buttons grouped by day, as `label(slot, format)` reads them."""
-        self.start.choices = choices_from({slot.start.isoformat(): label(slot.start, "%H:%M") for slot in slots})
+        """Offer `slots` as the start's choices; returns its radio buttons grouped by day, as `label(moment, style)` reads them."""
+        self.start.choices = choices_from({slot.start.isoformat(): label(slot.start, "time") for slot in slots})
         days: dict[str, list] = {}
         for slot, option in zip(slots, self.start, strict=True):
-            days.setdefault(label(slot.start, "%A %d %B"), []).append(option)
+            days.setdefault(label(slot.start, "weekday_and_date"), []).append(option)
         return days
 
     def length(self) -> timedelta:
@@ -150,7 +150,7 @@ class RescheduleForm(WhenMixin, FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = StringField("Why", id="cancel-reason", description="Cancelling less than 24 hours before the start is recorded as late.")
+    reason = StringField("Why", id="cancel-reason", description=f"Cancelling less than {format_duration(limits.CANCELLATION_NOTICE)} before the start is recorded as late.")
 
 
 class AttendanceForm(FlaskForm):
@@ -163,7 +163,7 @@ class AttendanceForm(FlaskForm):
 def attendance_form(guests, **kwargs) -> AttendanceForm:
     fields = {
         f"attendance_{guest.user_id}": RadioField(
-            guest.user.name, choices=choices_from(dict(zip(ATTENDANCE, ("Attended", "No-show"), strict=True))),
+            guest.user.name, choices=choices_from({Attendance.ATTENDED: "Attended", Attendance.NO_SHOW: "No-show"}),
             validate_choice=False, default=guest.attendance,
         )
         for guest in guests
@@ -174,9 +174,9 @@ def attendance_form(guests, **kwargs) -> AttendanceForm:
 class FeedbackForm(FlaskForm):
     """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
 
-    rating = RadioField("How useful was it? (1–5)", coerce=int, choices=choices_from({n: str(n) for n in RATINGS}),
-                        validators=[InputRequired(message="Rate the session from 1 to 5.")],
-                        invalid_value_message="Rate the session from 1 to 5.", invalid_choice_message="Rate the session from 1 to 5.")
+    rating = RadioField(f"How useful was it? ({limits.FEEDBACK_RATING.low}–{limits.FEEDBACK_RATING.high})", coerce=int, choices=choices_from({n: str(n) for n in limits.FEEDBACK_RATING.values}),
+                        validators=[InputRequired(message=RATE_THE_SESSION)], invalid_value_message=RATE_THE_SESSION,
+                        invalid_choice_message=RATE_THE_SESSION)
     notes = TextAreaField("Notes", render_kw=TEXT_AREA)
 
     def rubric_scores(self, rubric: practice.Rubric | None) -> tuple[dict[str, int] | None, dict[str, str] | None]:
@@ -191,9 +191,9 @@ def feedback_form(rubric: practice.Rubric | None, **kwargs) -> FeedbackForm:
     fields = {}
     for dimension in (rubric.dimensions if rubric else ()):
         fields[f"score_{dimension.key}"] = RadioField(
-            dimension.label, coerce=int, validate_choice=False, choices=choices_from({n: str(n) for n in range(practice.SCORE_MIN, practice.SCORE_MAX + 1)}),
-            description=f"{practice.SCORE_MAX}: {dimension.what_4_looks_like} · {practice.SCORE_MIN}: {dimension.what_1_looks_like}",
-            invalid_value_message=f"Give a score from {practice.SCORE_MIN} to {practice.SCORE_MAX}.",
+            dimension.label, coerce=int, validate_choice=False, choices=choices_from({n: str(n) for n in limits.RUBRIC_LEVEL.values}),
+            description=f"{limits.RUBRIC_LEVEL.high}: {dimension.what_4_looks_like} · {limits.RUBRIC_LEVEL.low}: {dimension.what_1_looks_like}",
+            invalid_value_message=f"Give a score from {limits.RUBRIC_LEVEL.low} to {limits.RUBRIC_LEVEL.high}.",
         )
         fields[f"note_{dimension.key}"] = StringField(f"Note on {dimension.label}", render_kw={"placeholder": "Note (optional)"})
     return type("RubricFeedbackForm", (FeedbackForm,), fields)(**kwargs)

@@ -7,11 +7,19 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
+from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.forms import service_errors
 from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
-from pmcohort.policy import can_view_session, cohort_for_lead_or_404, roles_required
+from pmcohort.policy import (
+    cohort_for_lead_or_404,
+    match_for_engineer_or_404,
+    match_for_side_or_404,
+    roles_required,
+    session_for_viewer_or_404,
+    workshop_or_404,
+)
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.sessions import bp
@@ -31,16 +39,9 @@ from pmcohort.sessions.forms import (
 from pmcohort.templating import local_time
 
 
-def _match_or_404(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or match.side_of(current_user.id) is None:
-        abort(404)
-    return match
-
-
 def _kinds_for(match: Match) -> tuple[str, ...]:
     """The kinds of session this person may propose: the mentor also offers shadowing."""
-    return service.PAIR_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
+    return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
 
 
 @bp.get("/sessions")
@@ -49,29 +50,27 @@ def index():
     mine = service.sessions_for(current_user.id)
     now = utcnow()
     active_matches = db.session.scalars(
-        select(Match).where(Match.status == "active", (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
+        select(Match).where(Match.status == MatchStatus.ACTIVE, (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
     ).all()
     return render_template(
         "sessions/index.html",
-        upcoming=[s for s in mine if s.end_at >= now and s.status != "cancelled"],
-        past=[s for s in mine if s.end_at < now or s.status == "cancelled"][::-1],
+        upcoming=[s for s in mine if s.end_at >= now and s.status != SessionStatus.CANCELLED],
+        past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
         active_matches=active_matches,
         feed=service.feed_for(current_user.id),
         workshops=service.open_workshops(current_user.id),
         history={
-            key: [(local_time(start, "%d %b"), scores) for start, scores in entries]
-            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role("engineer") else {}).items()
+            key: [(local_time(start, "day"), scores) for start, scores in entries]
+            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}).items()
         },
         rubrics={key: practice_bank.rubric(key) for key in practice.RUBRICS},
     )
 
 
 @bp.route("/sessions/book/<int:match_id>", methods=["GET", "POST"])
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def book(match_id: int):
-    match = _match_or_404(match_id)
-    if match.engineer_id != current_user.id:
-        abort(404)
+    match = match_for_engineer_or_404(match_id)
     form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"))
     picker = LengthForm(formdata=request.args)
     if form.is_submitted():
@@ -92,15 +91,15 @@ def book(match_id: int):
 def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
     picker.duration.errors = [*picker.duration.errors, *form.duration.errors]  # the posted length is a hidden copy of the picker's
     length = timedelta(minutes=int(DEFAULT_DURATION)) if picker.duration.errors else form.length()
-    slots = service.free_slots(match, length) if match.status == "active" else []
+    slots = service.free_slots(match, length) if match.status == MatchStatus.ACTIVE else []
     slot_days = form.offer_slots(slots, local_time)
     return render_template("sessions/book.html", match=match, form=form, picker=picker, slot_days=slot_days), status
 
 
 @bp.route("/sessions/propose/<int:match_id>", methods=["GET", "POST"])
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def propose(match_id: int):
-    match = _match_or_404(match_id)
+    match = match_for_side_or_404(match_id)
     form = ProposeForm().offer(_kinds_for(match), practice_bank.items("persona")).show_zone(current_user.time_zone)
     if form.validate_on_submit():
         start = form.start_utc(current_user.time_zone)
@@ -112,17 +111,11 @@ def propose(match_id: int):
     return render_template("sessions/propose.html", match=match, form=form), 400 if form.errors else 200
 
 
-def _visible_or_404(session_id: int) -> MentoringSession:
-    session = db.session.get(MentoringSession, session_id)
-    if session is None or not can_view_session(current_user, session):
-        abort(404)
-    return session
-
 
 def _detail_page(session: MentoringSession, submitted: dict | None = None, status: int = 200):
     """The session page with a blank form for each action, or the one just `submitted` ({name: form}) with its errors."""
     place = session.participant(current_user.id)
-    is_host = place is not None and place.role == "host"
+    is_host = place is not None and place.role == ParticipantRole.HOST
     question = practice_bank.find("question", session.question_key)
     persona = practice_bank.find("persona", session.persona_key)
     rubric = service.rubric_of(session)
@@ -156,7 +149,7 @@ def _detail_page(session: MentoringSession, submitted: dict | None = None, statu
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def detail(session_id: int):
-    return _detail_page(_visible_or_404(session_id))
+    return _detail_page(session_for_viewer_or_404(session_id))
 
 
 def _act(session: MentoringSession, name: str, form: FlaskForm, action, done: str):
@@ -172,13 +165,14 @@ def _act(session: MentoringSession, name: str, form: FlaskForm, action, done: st
 @bp.post("/sessions/<int:session_id>/accept")
 @login_required
 def accept(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     return _act(session, "action", FlaskForm(), lambda: service.accept(session.id, user_id=current_user.id), "Accepted.")
 
 
 @bp.post("/sessions/<int:session_id>/join")
 @login_required
 def join(session_id: int):
+    workshop_or_404(session_id)
     with service_errors():
         service.join_workshop(session_id, user_id=current_user.id)
         flash("You have a seat.", "success")
@@ -189,7 +183,7 @@ def join(session_id: int):
 @bp.post("/sessions/<int:session_id>/reschedule")
 @login_required
 def reschedule(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     form = RescheduleForm().show_zone(current_user.time_zone)
 
     def move():
@@ -202,7 +196,7 @@ def reschedule(session_id: int):
 @bp.post("/sessions/<int:session_id>/cancel")
 @login_required
 def cancel(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     form = CancelForm()
     return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data),
                 "Cancelled.")
@@ -211,7 +205,7 @@ def cancel(session_id: int):
 @bp.post("/sessions/<int:session_id>/attendance")
 @login_required
 def attendance(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     form = attendance_form(session.guests())
     return _act(session, "attendance", form,
                 lambda: service.record_attendance(session.id, host_id=current_user.id, attendance=form.marks()), "Attendance recorded.")
@@ -220,9 +214,9 @@ def attendance(session_id: int):
 @bp.post("/sessions/<int:session_id>/feedback")
 @login_required
 def feedback(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     place = session.participant(current_user.id)
-    rubric = service.rubric_of(session) if place is not None and place.role == "host" else None
+    rubric = service.rubric_of(session) if place is not None and place.role == ParticipantRole.HOST else None
     form = feedback_form(rubric)
 
     def give():
@@ -236,7 +230,7 @@ def feedback(session_id: int):
 @bp.post("/sessions/<int:session_id>/observation")
 @login_required
 def observation(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     form = ObservationForm()
     return _act(session, "observation", form, lambda: service.save_observation(
         session.id, engineer_id=current_user.id, decision=form.decision.data or "", who_moved_it=form.who_moved_it.data or "",
@@ -246,7 +240,7 @@ def observation(session_id: int):
 @bp.post("/sessions/<int:session_id>/observation/comment")
 @login_required
 def comment(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     form = CommentForm()
     return _act(session, "comment", form,
                 lambda: service.comment_observation(session.id, mentor_id=current_user.id, comment=form.comment.data or ""), "Comment saved.")
@@ -255,7 +249,7 @@ def comment(session_id: int):
 @bp.get("/sessions/<int:session_id>/invite.ics")
 @login_required
 def invite(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     return Response(session_invite(session), mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=pm-cohort-session-{session.id}.ics"})
 
@@ -279,7 +273,7 @@ def revoke_feed():
 
 
 @bp.route("/cohorts/<int:cohort_id>/workshops/new", methods=["GET", "POST"])
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def new_workshop(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = WorkshopForm().show_zone(current_user.time_zone)

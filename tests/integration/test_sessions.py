@@ -21,8 +21,8 @@ from pmcohort.services import cohorts, practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.services.errors import NotFoundError, ServiceError
 from tests.conftest import sign_in
+from tests.factories import as_past, book, person, tomorrow_at
 from tests.integration.pages import field_errors
-from tests.integration.session_helpers import as_past, book, person, tomorrow_at
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:

@@ -35,6 +35,8 @@ STRENGTH_LEVEL = Bounds(1, 5)  # a mentor's self-rated strength in a skill
 FEEDBACK_RATING = Bounds(1, 5)  # "how useful was it?"
 RUBRIC_LEVEL = Bounds(1, 4)  # every rubric dimension, anchored at each level
 PERCENT = Bounds(0, 100)
+WORKSHOP_WEEKS = Bounds(1, 12)  # a weekly workshop series
+WORKSHOP_SEATS = Bounds(1, 500)
 
 # A skill scoring below this is a gap: the results page, the charts and match reasons all use it.
 GAP_THRESHOLD = 70

@@ -17,6 +17,12 @@ class ServiceError(Exception):
         self.message = message
         self.errors = dict(errors or {})
 
+    @classmethod
+    def at_fields(cls, errors: Mapping[str, str]) -> "ServiceError":
+        """Several fields wrong at once, each with its own message."""
+        (field, message), *others = errors.items()
+        return cls(field, message, errors=dict(others))
+
 
 class NotFoundError(ServiceError):
     """The object does not exist, or the acting user may not see it: answered as 404, so its existence is not revealed."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
+from pmcohort.domain.limits import FEEDBACK_RATING, WORKSHOP_SEATS, WORKSHOP_WEEKS
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, SESSION_KIND_LABELS, Attendance, MatchStatus, ParticipantRole, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
@@ -39,9 +40,7 @@ BOOKING_HORIZON = timedelta(days=14)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 FEEDBACK_WINDOW = timedelta(days=7)
 MAX_TEXT = 4000
-MAX_TITLE = 160
-MAX_WORKSHOP_WEEKS = 12
-MAX_SEATS = 500
+MAX_TITLE = 160  # the column's length
 TAKEN = "That time was just taken. Pick another slot."
 # Booking problems about the session's length, reported at the length the person chose.
 LENGTH_PROBLEMS = ("order", "too_long", "too_short")
@@ -296,10 +295,13 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
 def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, duration: timedelta, weeks: int,
                       seat_limit: int, details: Details) -> list[MentoringSession]:
     """A weekly series that keeps its local time across daylight-saving changes."""
-    if not 1 <= weeks <= MAX_WORKSHOP_WEEKS:
-        raise ServiceError("weeks", f"Repeat between 1 and {MAX_WORKSHOP_WEEKS} weeks.")
-    if not 1 <= seat_limit <= MAX_SEATS:
-        raise ServiceError("seat_limit", f"Set a seat limit between 1 and {MAX_SEATS}.")
+    errors = {}
+    if weeks not in WORKSHOP_WEEKS:
+        errors["weeks"] = f"Repeat between {WORKSHOP_WEEKS.low} and {WORKSHOP_WEEKS.high} weeks."
+    if seat_limit not in WORKSHOP_SEATS:
+        errors["seat_limit"] = f"Set a seat limit between {WORKSHOP_SEATS.low} and {WORKSHOP_SEATS.high}."
+    if errors:
+        raise ServiceError.at_fields(errors)
     lead = db.session.get(User, lead_id)
     series = secrets.token_hex(8) if weeks > 1 else None
     created = []
@@ -382,8 +384,8 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
                     rubric_scores: dict[str, int] | None = None, rubric_notes: dict[str, str] | None = None) -> SessionFeedback:
     session, place = _session_for(session_id, author_id)
     _started(session)
-    if not 1 <= rating <= 5:
-        raise ServiceError("rating", "Rate the session from 1 to 5.")
+    if rating not in FEEDBACK_RATING:
+        raise ServiceError("rating", f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}.")
     if len(notes) > MAX_TEXT:
         raise ServiceError("notes", f"Keep the notes under {MAX_TEXT} characters.")
     if db.session.scalar(select(SessionFeedback.id).where(SessionFeedback.session_id == session.id, SessionFeedback.author_id == author_id)):

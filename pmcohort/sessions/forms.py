@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from pmcohort.domain import limits, practice
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
@@ -134,12 +134,11 @@ class BookForm(SessionDetailsForm):
 class WorkshopForm(WhenMixin, FlaskForm):
     title = StringField("Title", validators=[InputRequired(message="Give the workshop a title."), Length(max=service.MAX_TITLE)])
     agenda = TextAreaField("Agenda", render_kw=TEXT_AREA)
-    weeks = IntegerField("Weeks in a row", default=1, render_kw={"min": 1, "max": service.MAX_WORKSHOP_WEEKS},
-                         validators=[InputRequired(message="Enter how many weeks in a row."),
-                                     NumberRange(1, service.MAX_WORKSHOP_WEEKS, f"Repeat between 1 and {service.MAX_WORKSHOP_WEEKS} weeks.")])
-    seat_limit = IntegerField("Seat limit", default=20, render_kw={"min": 1, "max": service.MAX_SEATS},
-                              validators=[InputRequired(message="Enter a seat limit."),
-                                          NumberRange(1, service.MAX_SEATS, f"Set a seat limit between 1 and {service.MAX_SEATS}.")])
+    weeks = IntegerField("Weeks in a row", default=1, render_kw={"min": limits.WORKSHOP_WEEKS.low, "max": limits.WORKSHOP_WEEKS.high},
+                         validators=[InputRequired(message="Enter how many weeks in a row.")],
+                         invalid_value_message="Enter a whole number of weeks.")
+    seat_limit = IntegerField("Seat limit", default=20, render_kw={"min": limits.WORKSHOP_SEATS.low, "max": limits.WORKSHOP_SEATS.high},
+                              validators=[InputRequired(message="Enter a seat limit.")], invalid_value_message="Enter a whole number of seats.")
 
     def details(self) -> service.Details:
         return service.Details(title=self.title.data, agenda=self.agenda.data or "")

@@ -41,8 +41,6 @@ def lines_of(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-
-
 class LineCount:
     """A one-per-line text box holds between `minimum` and `maximum` non-blank lines; `message` may use {count}."""
 

@@ -97,9 +97,10 @@ def reset_password(token: str):
         return redirect(url_for("auth.request_reset"), 303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(user, form.password.data)
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"), 303)
+        with service_errors(form):
+            accounts.reset_password(user, form.password.data)
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
 

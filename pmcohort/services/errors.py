@@ -8,7 +8,7 @@ class ServiceError(Exception):
     """A rule was broken and nothing was changed.
 
     `field` names the form field the message belongs to (None: the whole form); `errors` holds
-    further messages per field, when several fields are wrong at once.
+    a message per field when several fields are wrong at once.
     """
 
     def __init__(self, field: str | None, message: str, *, errors: Mapping[str, str] | None = None):
@@ -19,9 +19,9 @@ class ServiceError(Exception):
 
     @classmethod
     def at_fields(cls, errors: Mapping[str, str]) -> "ServiceError":
-        """Several fields wrong at once, each with its own message."""
-        (field, message), *others = errors.items()
-        return cls(field, message, errors=dict(others))
+        """Several fields wrong at once, each with its own message; the first also names the error."""
+        field, message = next(iter(errors.items()))
+        return cls(field, message, errors=errors)
 
 
 class NotFoundError(ServiceError):

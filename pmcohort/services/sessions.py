@@ -380,21 +380,22 @@ def rubric_of(session: MentoringSession) -> practice.Rubric | None:
     return practice_bank.rubric(key) if key else None
 
 
-def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
+def submit_feedback(session_id: int, *, author_id: int, rating: int | None, notes: str,
                     rubric_scores: dict[str, int] | None = None, rubric_notes: dict[str, str] | None = None) -> SessionFeedback:
     session, place = _session_for(session_id, author_id)
     _started(session)
-    if rating not in FEEDBACK_RATING:
-        raise ServiceError("rating", f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}.")
-    if len(notes) > MAX_TEXT:
-        raise ServiceError("notes", f"Keep the notes under {MAX_TEXT} characters.")
     if db.session.scalar(select(SessionFeedback.id).where(SessionFeedback.session_id == session.id, SessionFeedback.author_id == author_id)):
         raise ServiceError(None, "You already gave feedback on this session.")
+    errors = {}  # every field at once: the rating and each rubric score
+    if rating is None or rating not in FEEDBACK_RATING:
+        errors["rating"] = f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}."
+    if len(notes) > MAX_TEXT:
+        errors["notes"] = f"Keep the notes under {MAX_TEXT} characters."
     rubric = rubric_of(session) if place.role == ParticipantRole.HOST else None
     if rubric is not None:
-        errors = practice.validate_scores(rubric, rubric_scores or {})
-        if errors:
-            raise ServiceError(None, "Score every rubric dimension from 1 to 4.", errors={f"score_{key}": message for key, message in errors.items()})
+        errors |= {f"score_{key}": message for key, message in practice.validate_scores(rubric, rubric_scores or {}).items()}
+    if errors:
+        raise ServiceError.at_fields(errors)
     feedback = SessionFeedback(session_id=session.id, author_id=author_id, rating=rating, notes=notes.strip())
     if rubric is not None:
         guest = session.guests()[0]

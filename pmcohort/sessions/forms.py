@@ -174,8 +174,7 @@ class FeedbackForm(FlaskForm):
     """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
 
     rating = RadioField(f"How useful was it? ({limits.FEEDBACK_RATING.low}–{limits.FEEDBACK_RATING.high})", coerce=int, choices=choices_from({n: str(n) for n in limits.FEEDBACK_RATING.values}),
-                        validators=[InputRequired(message=RATE_THE_SESSION)], invalid_value_message=RATE_THE_SESSION,
-                        invalid_choice_message=RATE_THE_SESSION)
+                        validate_choice=False, invalid_value_message=RATE_THE_SESSION)
     notes = TextAreaField("Notes", render_kw=TEXT_AREA)
 
     def rubric_scores(self, rubric: practice.Rubric | None) -> tuple[dict[str, int] | None, dict[str, str] | None]:

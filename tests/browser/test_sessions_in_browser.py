@@ -43,7 +43,7 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(browser, live)
     expect(mentor_page.get_by_text("only you, the interviewer, see this")).to_be_visible()
     mentor_page.locator("input[name=rating][value='4']").check(force=True)
     mentor_page.get_by_role("button", name="Send feedback").click()
-    expect(mentor_page.get_by_role("alert")).to_contain_text("Score every rubric dimension from 1 to 4.")
+    expect(mentor_page.get_by_role("alert")).to_contain_text("Please fix what is marked below.")
     expect(mentor_page.locator("p.error", has_text="Give a score from 1 to 4.")).to_have_count(5)
     for group in mentor_page.locator("fieldset:has(input[name^=score_])").all():
         group.locator("input[value='3']").check(force=True)

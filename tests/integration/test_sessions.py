@@ -138,7 +138,7 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
     for day, score in ((1, 2), (2, 3)):
         session = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(9 + day))
         as_past(session, hours_ago=10 - 3 * day)
-        with pytest.raises(ServiceError, match="Score every rubric dimension") as refused:
+        with pytest.raises(ServiceError, match="Give a score") as refused:
             service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
         assert set(refused.value.errors) == {f"score_{d.key}" for d in rubric.dimensions}
         service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="Clear structure",
@@ -347,17 +347,16 @@ def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, cli
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
 
 
-def test_a_rubric_score_missing_is_marked_at_its_own_dimension(app, client, login, pair, form_post):
+def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(app, client, login, pair, form_post):
     engineer, mentor, match = pair
     session = book(match, engineer, kind="interview", interview_kind="estimation")
     as_past(session)
     rubric = practice_bank.rubric("estimation")
     first, *others = rubric.dimensions
     login(mentor)
-    response = form_post(f"/sessions/{session.id}/feedback", {"rating": "4", **{f"score_{d.key}": "3" for d in others}},
-                         page_url=f"/sessions/{session.id}")
+    response = form_post(f"/sessions/{session.id}/feedback", {f"score_{d.key}": "3" for d in others}, page_url=f"/sessions/{session.id}")
     assert response.status_code == 400
-    assert field_errors(response.get_data(as_text=True)) == {f"score_{first.key}": "Give a score from 1 to 4."}
+    assert field_errors(response.get_data(as_text=True)) == {"rating": "Rate the session from 1 to 5.", f"score_{first.key}": "Give a score from 1 to 4."}
     assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 0
 
 

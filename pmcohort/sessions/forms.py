@@ -117,7 +117,7 @@ class BookForm(SessionDetailsForm):
                        validators=[InputRequired(message="Choose one of the free slots."),
                                    within_planning_horizon("Choose one of the free slots.")],
                        invalid_value_message="Choose one of the free slots.")
-    duration = HiddenField(default=DEFAULT_DURATION, validators=[AnyOf([str(m) for m in DURATIONS], message="Choose one of the lengths offered.")])
+    duration = HiddenField(id="booked-duration", default=DEFAULT_DURATION, validators=[AnyOf([str(m) for m in DURATIONS], message="Choose one of the lengths offered.")])
 
     def offer_slots(self, slots, label) -> dict[str, list]:
         """Offer `slots` as the start's choices; returns its radio buttons grouped by day, as `label(moment, style)` reads them."""

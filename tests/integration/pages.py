@@ -10,6 +10,7 @@ class _Elements(HTMLParser):
         super().__init__()
         self.fields: list[dict[str, str]] = []  # attributes of every input, select and textarea
         self.texts: dict[str, str] = {}  # text of every element with an id
+        self.ids: list[str] = []  # ids of every element but the fields, in page order
         self._open: list[tuple[str, str | None]] = []
 
     def handle_starttag(self, tag, attrs):
@@ -20,6 +21,8 @@ class _Elements(HTMLParser):
             self._open.append((tag, attributes.get("id")))
             if attributes.get("id"):
                 self.texts[attributes["id"]] = ""
+                if tag not in FIELD_TAGS:
+                    self.ids.append(attributes["id"])
 
     def handle_endtag(self, tag):
         while self._open:
@@ -44,3 +47,11 @@ def field_errors(html: str) -> dict[str, str]:
         described = [page.texts.get(ref, "").strip() for ref in field.get("aria-describedby", "").split() if ref.endswith("-error")]
         errors[field["name"]] = " ".join(text for text in described if text)
     return errors
+
+
+def repeated_ids(html: str) -> list[str]:
+    """Element ids used more than once: a label or an error linked by id would point at the wrong one."""
+    page = _Elements()
+    page.feed(html)
+    ids = [field["id"] for field in page.fields if field.get("id")] + page.ids
+    return sorted({element_id for element_id in ids if ids.count(element_id) > 1})

@@ -22,7 +22,7 @@ from pmcohort.services import sessions as service
 from pmcohort.services.errors import NotFoundError, ServiceError
 from tests.conftest import sign_in
 from tests.factories import as_past, book, person, tomorrow_at
-from tests.integration.pages import field_errors
+from tests.integration.pages import field_errors, repeated_ids
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:
@@ -388,3 +388,17 @@ def test_a_weekly_series_with_one_clashing_week_saves_no_week(app, user_factory)
                                   seat_limit=5, details=service.Details(title="Series"))
     assert refused.value.field == "start"
     assert db.session.scalars(select(MentoringSession.id)).all() == [clash.id]
+
+
+def test_the_session_pages_forms_each_use_their_own_ids(app, client, login, pair):
+    engineer, mentor, match = pair
+    session = book(match, engineer, kind="interview", interview_kind="estimation")
+    as_past(session)
+    login(mentor)
+    detail = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert all(action in detail for action in ("/reschedule", "/cancel", "/attendance", "/feedback"))
+    assert repeated_ids(detail) == []
+    engineer_browser = app.test_client()
+    sign_in(engineer_browser, engineer)
+    assert repeated_ids(engineer_browser.get(f"/sessions/book/{match.id}").get_data(as_text=True)) == []
+    assert repeated_ids(engineer_browser.get(f"/sessions/propose/{match.id}").get_data(as_text=True)) == []

@@ -7,6 +7,7 @@ import pytest
 
 from pmcohort.services import accounts
 from pmcohort.services.errors import NotFoundError
+from tests.integration.pages import repeated_ids
 
 STYLESHEET = Path(__file__).parents[2] / "pmcohort" / "static" / "app.css"
 
@@ -31,3 +32,9 @@ def test_error_flashes_are_alerts_and_others_are_polite_with_a_style_for_each(cl
     assert flashes == [("error", "alert"), ("success", "status"), ("info", "status")]
     styles = STYLESHEET.read_text()
     assert all(f".flash-{category} {{" in styles for category, _ in flashes)
+
+
+@pytest.mark.parametrize("url", ["/auth/account", "/availability"])
+def test_pages_with_two_forms_use_each_id_once(client, login, user_factory, url):
+    login(user_factory(roles=("engineer",)))
+    assert repeated_ids(client.get(url).get_data(as_text=True)) == []

@@ -1,4 +1,4 @@
-"""How routes answer a service's refusal: 404 for what is not there, flashes that match the page's styles."""
+"""How pages answer: a 404 for what is not there, flashes styled and announced by kind, forms that keep their ids apart."""
 
 import re
 from pathlib import Path

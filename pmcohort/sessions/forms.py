@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from pmcohort.domain import limits, practice
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
@@ -55,7 +55,7 @@ class SessionDetailsForm(FlaskForm):
     interview_kind = SelectField("For interview practice: which interview", validate_choice=False,
                                  choices=choices_from({"": "—", **INTERVIEW_KINDS}))
     persona_key = SelectField("For a stakeholder role-play: the persona", validate_choice=False)
-    title = StringField("Title", validators=[Optional(), Length(max=service.MAX_TITLE)])
+    title = StringField("Title")
     agenda = TextAreaField("Agenda or pre-brief", render_kw=TEXT_AREA,
                            description="For shadowing: the activity (a discovery interview, a roadmap review, a stakeholder meeting) and its agenda.")
     watch_for = TextAreaField("For shadowing: what to watch for", render_kw=TEXT_AREA)
@@ -132,7 +132,7 @@ class BookForm(SessionDetailsForm):
 
 
 class WorkshopForm(WhenMixin, FlaskForm):
-    title = StringField("Title", validators=[InputRequired(message="Give the workshop a title."), Length(max=service.MAX_TITLE)])
+    title = StringField("Title", validators=[InputRequired(message="Give the workshop a title.")])
     agenda = TextAreaField("Agenda", render_kw=TEXT_AREA)
     weeks = IntegerField("Weeks in a row", default=1, render_kw={"min": limits.WORKSHOP_WEEKS.low, "max": limits.WORKSHOP_WEEKS.high},
                          validators=[InputRequired(message="Enter how many weeks in a row.")],

@@ -311,6 +311,7 @@ ON_TIME = {"kind": "one_on_one", "day": in_days(3), "start": "10:00", "duration"
         ("/sessions/propose/{match}", {**ON_TIME, "start": "25:99"}, "start", "Enter a start time like 14:30."),
         ("/sessions/propose/{match}", {**ON_TIME, "duration": "7"}, "duration", "Choose one of the lengths offered."),
         ("/sessions/propose/{match}", {**ON_TIME, "day": in_days(-2)}, "start", "already passed"),
+        ("/sessions/propose/{match}", {**ON_TIME, "title": "A" * 161}, "title", "Keep the title under 160 characters."),
         ("/sessions/book/{match}", {"start": "9999-12-31T23:30:00+00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
         ("/sessions/book/{match}", {"start": in_days(3) + "T10:00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
         ("/sessions/book/{match}", {"start": in_days(3) + "T03:00:00+00:00", "duration": "60", "kind": "role_play"}, "persona_key", "Choose a persona card"),

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from pmcohort.domain.practice import RubricDimension
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 from pmcohort.forms import choices_from
 from pmcohort.models import ROLES
 from pmcohort.services import practice_bank
@@ -97,12 +98,16 @@ class DimensionForm(Form):
         Regexp(practice_bank.KEY_PATTERN, message="Use only lowercase letters a–z, digits and underscores, e.g. problem_framing."),
     ])
     label = StringField("Label", filters=[_trimmed], validators=[Length(max=120)])
+    skill = SelectField("Skill it shows", choices=[SelectChoice("", "Choose a skill"), *choices_from(SKILLS)], validate_choice=False,
+                        description="The skill of the engineer's gap profile this score is evidence of.",
+                        validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")])
     what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
     what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
 
     _MISSING = {
         "key": "Give the dimension a key.",
         "label": "Give the dimension a label.",
+        "skill": "Choose the skill this dimension is evidence of.",
         "what_4_looks_like": "Describe what a 4 looks like.",
         "what_1_looks_like": "Describe what a 1 looks like.",
     }
@@ -130,7 +135,7 @@ class RubricForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if len(self.given_dimensions()) < MIN_DIMENSIONS:
-            self.form_errors.append(f"Give at least {MIN_DIMENSIONS} dimensions, each with a key, a label, "
+            self.form_errors.append(f"Give at least {MIN_DIMENSIONS} dimensions, each with a key, a label, a skill, "
                                     "and what a 4 and a 1 look like.")
             valid = False
         return valid

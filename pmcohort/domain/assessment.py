@@ -272,17 +272,17 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
 
     question_entries = file.tables("question", "question")
     parsed = [_question(entry, rating_scale) for entry in question_entries]
-    unique(zip(question_entries, (question.key for question, *_ in parsed), strict=True), "question key")
-    questions = tuple(question for question, *_ in parsed)
+    unique(zip(question_entries, (each.question.key for each in parsed), strict=True), "question key")
+    questions = tuple(each.question for each in parsed)
     for skill in SKILLS:
         if not any(question.skills[0] == skill for question in questions):
             raise file.error(f"no question has {skill!r} as its first skill, so its page would be empty")
 
     rules = ScoringRules(
         kind_weights=kind_weights,
-        choice_credit={question.key: credits for question, credits, _, _ in parsed if credits},
-        full_credit_count={question.key: full for question, _, full, _ in parsed if full is not None},
-        pitfall_answers={question.key: pitfalls for question, _, _, pitfalls in parsed if pitfalls},
+        choice_credit={each.question.key: each.credits for each in parsed if each.credits},
+        full_credit_count={each.question.key: each.full_credit_at for each in parsed if each.full_credit_at is not None},
+        pitfall_answers={each.question.key: each.pitfalls for each in parsed if each.pitfalls},
         gap_threshold=rules_entry.integer("gap_threshold", 0, 100),
         max_gaps=rules_entry.integer("max_gaps", 1, len(SKILLS)),
         max_next_steps=rules_entry.integer("max_next_steps", 1),
@@ -306,7 +306,15 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
     return AssessmentVersion(number, questions, pages, rules, pitfall_explanations, next_steps)
 
 
-def _question(entry: Entry, rating_scale: list[tuple[Choice, float, str | None]]):
+@dataclass(frozen=True)
+class _ParsedQuestion:
+    question: Question
+    credits: dict[str | int, float]  # per choice value
+    full_credit_at: int | None  # numeric questions
+    pitfalls: dict[str, str]  # choice value -> pitfall it reveals
+
+
+def _question(entry: Entry, rating_scale: list[tuple[Choice, float, str | None]]) -> _ParsedQuestion:
     """A question, with its choices' credits, its full-credit count and the pitfalls its choices reveal."""
     key = entry.key()
     kind = entry.one_of("kind", QUESTION_KINDS, "question kind")
@@ -340,7 +348,7 @@ def _question(entry: Entry, rating_scale: list[tuple[Choice, float, str | None]]
     if len(credits) != len(choices):
         raise entry.error("two choices share a value")
     pitfalls = {choice.value: pitfall for choice, _, pitfall in choices if pitfall is not None}
-    return question, credits, full_credit_at, pitfalls
+    return _ParsedQuestion(question, credits, full_credit_at, pitfalls)
 
 
 def _choice(entry: Entry, value_type: type, *, pitfalls_allowed: bool) -> tuple[Choice, float, str | None]:

@@ -38,8 +38,19 @@ def seed_starter_set() -> int:
             db.session.add(PracticeItem(item_type="rubric", key=rubric.key, kind=rubric.key, title=rubric.title,
                                         body={"dimensions": [asdict(d) for d in rubric.dimensions]}))
             added += 1
+        else:
+            _name_missing_skills(find("rubric", rubric.key), rubric)
     db.session.commit()
     return added
+
+
+def _name_missing_skills(item: PracticeItem, starter: practice.Rubric) -> None:
+    """Rubrics stored before dimensions named a skill get the starter set's; every other field keeps the admin's edit."""
+    skill_of = {dimension.key: dimension.skill for dimension in starter.dimensions}
+    stored = item.body.get("dimensions", [])
+    named = [{**d, "skill": skill_of[d["key"]]} if not d.get("skill") and d["key"] in skill_of else d for d in stored]
+    if named != stored:
+        item.body = {**item.body, "dimensions": named}  # a new dict, so the JSON column sees the change
 
 
 def items(item_type: str, *, include_retired: bool = False) -> list[PracticeItem]:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
+from types import MappingProxyType
 from typing import Literal, get_args
 
 from pmcohort.domain.content import DATA, ContentError, Entry, read_toml, unique
@@ -224,7 +225,7 @@ def scoring_fingerprint(version: AssessmentVersion) -> str:
         "limits": [rules.gap_threshold, rules.max_gaps, rules.max_next_steps],
         "next_steps": {skill: [step.done_when_full_credit_on for step in steps] for skill, steps in version.next_steps.items()},
     }
-    return hashlib.sha256(json.dumps(scored, sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(scored, sort_keys=True, default=dict).encode()).hexdigest()[:16]
 
 
 _VERSION_FILE = re.compile(r"v([1-9][0-9]*)\.toml\Z")
@@ -279,10 +280,10 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
             raise file.error(f"no question has {skill!r} as its first skill, so its page would be empty")
 
     rules = ScoringRules(
-        kind_weights=kind_weights,
-        choice_credit={each.question.key: each.credits for each in parsed if each.credits},
-        full_credit_count={each.question.key: each.full_credit_at for each in parsed if each.full_credit_at is not None},
-        pitfall_answers={each.question.key: each.pitfalls for each in parsed if each.pitfalls},
+        kind_weights=_read_only(kind_weights),
+        choice_credit=_read_only({each.question.key: _read_only(each.credits) for each in parsed if each.credits}),
+        full_credit_count=_read_only({each.question.key: each.full_credit_at for each in parsed if each.full_credit_at is not None}),
+        pitfall_answers=_read_only({each.question.key: _read_only(each.pitfalls) for each in parsed if each.pitfalls}),
         gap_threshold=rules_entry.integer("gap_threshold", 0, 100),
         max_gaps=rules_entry.integer("max_gaps", 1, len(SKILLS)),
         max_next_steps=rules_entry.integer("max_next_steps", 1),
@@ -291,7 +292,7 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
 
     explanations = file.keyed("pitfall", "pitfall")
     _exactly(file, explanations, PITFALLS, "pitfall")
-    pitfall_explanations = {key: _only(entry, entry.text("explanation")) for key, entry in explanations.items()}
+    pitfall_explanations = {key: entry.done(entry.text("explanation")) for key, entry in explanations.items()}
 
     steps_by_skill = file.table("next_step", "")
     _exactly(file, steps_by_skill.names(), SKILLS, "skill with next steps")
@@ -303,7 +304,12 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
     file.done()
 
     pages = tuple(Page(skill, title, tuple(q for q in questions if q.skills[0] == skill)) for skill, title in SKILLS.items())
-    return AssessmentVersion(number, questions, pages, rules, pitfall_explanations, next_steps)
+    return AssessmentVersion(number, questions, pages, rules, _read_only(pitfall_explanations), _read_only(next_steps))
+
+
+def _read_only(mapping: dict) -> Mapping:
+    # A released version is immutable in memory too: nothing at run time can change what it scores.
+    return MappingProxyType(mapping)
 
 
 @dataclass(frozen=True)
@@ -360,15 +366,14 @@ def _choice(entry: Entry, value_type: type, *, pitfalls_allowed: bool) -> tuple[
         if not pitfalls_allowed:
             raise entry.error("only a scenario question's choices reveal pitfalls")
         pitfall = entry.one_of("pitfall", PITFALLS, "pitfall")
-    entry.done()
-    return choice, credit, pitfall
+    return entry.done((choice, credit, pitfall))
 
 
 def _next_step(entry: Entry, question_keys: set[str]) -> NextStep:
     condition = None
     if entry.has("done_when_full_credit_on"):
         condition = entry.one_of("done_when_full_credit_on", question_keys, "question")
-    return _only(entry, NextStep(entry.text("text"), condition))
+    return entry.done(NextStep(entry.text("text"), condition))
 
 
 def _exactly(entry: Entry, given: Iterable[str], expected: Mapping[str, str], what: str) -> None:
@@ -377,12 +382,6 @@ def _exactly(entry: Entry, given: Iterable[str], expected: Mapping[str, str], wh
         raise entry.error(f"unknown {what} {unknown[0]!r}; expected one of {sorted(expected)}")
     if missing := [key for key in expected if key not in given]:
         raise entry.error(f"missing {what} {missing[0]!r}")
-
-
-def _only(entry: Entry, value):
-    """`value`, once `entry` is known to hold nothing else."""
-    entry.done()
-    return value
 
 
 VERSIONS: dict[int, AssessmentVersion] = load_versions()

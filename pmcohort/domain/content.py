@@ -11,10 +11,12 @@ import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import TypeVar
 
 DATA = files("pmcohort") / "data"
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MISSING = object()
+T = TypeVar("T")
 
 
 class ContentError(ValueError):
@@ -134,10 +136,12 @@ class Entry:
     def names(self) -> list[str]:
         return list(self._data)
 
-    def done(self) -> None:
+    def done(self, value: T = None) -> T:
+        """`value` (what was built from this table), once the table is known to hold nothing else."""
         unknown = sorted(set(self._data) - self._read)
         if unknown:
             raise self.error(f"unknown field {unknown[0]!r}")
+        return value
 
 
 def unique(entries: Iterable[tuple[Entry, str]], what: str) -> None:

@@ -53,7 +53,8 @@ class RubricDimension:
     label: str
     what_4_looks_like: str
     what_1_looks_like: str
-    skill: str | None = None  # the SKILLS key a score is evidence of
+    # The SKILLS key a score is evidence of; None only for a dimension an admin stored before dimensions named one.
+    skill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,49 +105,41 @@ def _keyed(entries: list[Entry], build, what: str) -> tuple:
 
 
 def _question(entry: Entry) -> PracticeQuestion:
-    question = PracticeQuestion(
+    return entry.done(PracticeQuestion(
         key=entry.key(),
         kind=entry.one_of("kind", INTERVIEW_KINDS, "interview kind"),
         prompt=entry.text("prompt"),
         follow_ups=entry.texts("follow_ups"),
         strong_answer=entry.text("strong_answer"),
-    )
-    entry.done()
-    return question
+    ))
 
 
 def _persona(entry: Entry) -> PersonaCard:
-    persona = PersonaCard(
+    return entry.done(PersonaCard(
         key=entry.key(),
         title=entry.text("title"),
         situation=entry.text("situation"),
         wants=entry.text("wants"),
         hidden_constraint=entry.text("hidden_constraint"),
         pushback_lines=entry.texts("pushback_lines", at_least=1),
-    )
-    entry.done()
-    return persona
+    ))
 
 
 def _rubric(entry: Entry, key: str) -> Rubric:
     if not KEY_PATTERN.match(key):
         raise entry.error("a rubric key must be lowercase letters, digits and underscores, starting with a letter")
     dimension_entries = entry.tables("dimension", "dimension")
-    rubric = Rubric(key, entry.text("title"), _keyed(dimension_entries, _dimension, "dimension"))
-    entry.done()
-    return rubric
+    return entry.done(Rubric(key, entry.text("title"), _keyed(dimension_entries, _dimension, "dimension")))
 
 
 def _dimension(entry: Entry) -> RubricDimension:
-    dimension = RubricDimension(
+    return entry.done(RubricDimension(
         key=entry.key(),
         label=entry.text("label"),
         what_4_looks_like=entry.text("what_4_looks_like"),
         what_1_looks_like=entry.text("what_1_looks_like"),
         skill=entry.one_of("skill", SKILLS, "skill"),
-    )
-    entry.done()
-    return dimension
+    ))
 
 
 _STARTER = load_practice_set()

@@ -269,7 +269,7 @@ def load_version(data: Traversable, number: int) -> AssessmentVersion:
     weights = rules_entry.table("kind_weights")
     kind_weights = {kind: weights.number(kind, 0.1, 10.0) for kind in QUESTION_KINDS}
     weights.done()
-    rating_scale = [(_choice(entry, int, pitfalls_allowed=False)) for entry in file.tables("rating_scale", "rating", at_least=2)]
+    rating_scale = [_choice(entry, int, pitfalls_allowed=False) for entry in file.tables("rating_scale", "rating", at_least=2)]
 
     question_entries = file.tables("question", "question")
     parsed = [_question(entry, rating_scale) for entry in question_entries]

@@ -75,8 +75,19 @@ BROKEN = {
                                       'pitfall = "solutioning_early"',
                                       "assessment/v1.toml, question 'discovery_furthest', choice 'none': "
                                       "only a scenario question's choices reveal pitfalls"),
-    "pitfall without explanation": (V1, "[pitfall.skipping_soft_skills]", "[pitfall.skipping_soft_skill]",
-                                    "assessment/v1.toml: unknown pitfall 'skipping_soft_skill'"),
+    "explanation of an unknown pitfall": (V1, "[pitfall.skipping_soft_skills]", "[pitfall.skipping_soft_skill]",
+                                          "assessment/v1.toml: unknown pitfall 'skipping_soft_skill'"),
+    "pitfall without explanation": (V1, "[pitfall.skipping_soft_skills]\n", "[pitfall_notes]\n",
+                                    "assessment/v1.toml: missing pitfall 'skipping_soft_skills'"),
+    "self-rating with its own choices": (V1, 'before anyone designs a solution?"""\n',
+                                         'before anyone designs a solution?"""\n\n[[question.choice]]\nvalue = "yes"\n'
+                                         'label = "Yes"\ncredit = 1.0\n',
+                                         "assessment/v1.toml, question 'discovery_self_rating': "
+                                         "self-ratings are answered on the rating scale; give no choices"),
+    "scenario without choices": (V1, "# What a revealed pitfall means",
+                                 '[[question]]\nkey = "orphan"\nkind = "scenario"\nskills = ["discovery"]\nprompt = "Why?"\n\n'
+                                 "# What a revealed pitfall means",
+                                 "assessment/v1.toml, question 'orphan': a scenario question needs choices"),
     "next steps for an unknown skill": (V1, "[[next_step.writing]]", "[[next_step.wrting]]",
                                         "assessment/v1.toml: unknown skill with next steps 'wrting'"),
     "next step after an unknown question": (V1, 'done_when_full_credit_on = "discovery_interviews_run"',

@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -192,13 +193,14 @@ def _second_version(data, v2_text):
 
 def test_a_new_current_bank_leaves_version_1_results_alone(data_copy):
     v1_text = (data_copy / "assessment" / "v1.toml").read_text()
-    # The bank people take next: a choice earns more, a count needs more, a question replaced by a new one.
+    # The bank people take next: a choice earns more, a count needs more, a question is gone.
     v2_text = edit(v1_text, "version = 1", "version = 2")
     v2_text = edit(v2_text, 'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.35',
                    'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.9')
     v2_text = edit(v2_text, "maximum = 50\nfull_credit_at = 5", "maximum = 50\nfull_credit_at = 10")
-    v2_text = edit(v2_text, 'key = "influence_decisions_aligned"', 'key = "influence_cross_team_decisions"')
-    answers = STRONG | {"discovery_furthest": "joined", "discovery_interviews_run": 5}
+    v2_text = re.sub(r'\[\[question\]\]\nkey = "influence_decisions_aligned"\n.*?\n\n', "", v2_text, count=1, flags=re.S)
+    assert "influence_decisions_aligned" not in v2_text
+    answers = STRONG | {"discovery_furthest": "joined", "discovery_interviews_run": 5, "influence_decisions_aligned": 0}
 
     versions = _second_version(data_copy, v2_text)
 
@@ -207,8 +209,8 @@ def test_a_new_current_bank_leaves_version_1_results_alone(data_copy):
     assert v1_result == score(answers, version=1)  # what version 1 meant before version 2 existed
     # By hand: discovery 1*0.75 + 2*(5/5) + 2*0.35 + 1.5*1 = 4.95 of 6.5 in v1; 2*(5/10) + 2*0.9 in v2 give 5.05.
     assert (v1_result.skill_scores["discovery"], v2_result.skill_scores["discovery"]) == (76, 78)
-    # v2 no longer asks influence_decisions_aligned, so its answer (4, full credit in v1) counts only in v1.
-    assert (v1_result.skill_scores["influence"], v2_result.skill_scores["influence"]) == (97, 76)
+    # The unanswered-for-credit question still counts in v1 (7.25 of 9.5), no longer in v2 (7.25 of 7.5).
+    assert (v1_result.skill_scores["influence"], v2_result.skill_scores["influence"]) == (76, 97)
 
 
 def test_a_released_version_refuses_a_change_to_what_it_scores(data_copy):

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pmcohort.domain.statuses import MatchStatus, MemberRole, Role
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, CohortLead, CohortMember, Match, MentoringSession
 
@@ -17,7 +18,7 @@ def roles_required(*roles: str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(*roles, "admin"):
+            if not current_user.has_role(*roles, Role.ADMIN):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -27,7 +28,7 @@ def roles_required(*roles: str):
 
 
 def leads_cohort(user, cohort: Cohort) -> bool:
-    return user.is_authenticated and (user.has_role("admin") or (user.has_role("lead") and user.id in cohort.lead_ids))
+    return user.is_authenticated and (user.has_role(Role.ADMIN) or (user.has_role(Role.LEAD) and user.id in cohort.lead_ids))
 
 
 def cohort_for_lead_or_404(cohort_id: int) -> Cohort:
@@ -52,14 +53,14 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
         return False
     if viewer.id == engineer_id:
         return True
-    if viewer.has_role("mentor") and db.session.scalar(
-        select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == viewer.id, Match.status.in_(("proposed", "active", "completed")))
+    if viewer.has_role(Role.MENTOR) and db.session.scalar(
+        select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == viewer.id, Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)))
     ):
         return True
-    return viewer.has_role("lead") and db.session.scalar(
+    return viewer.has_role(Role.LEAD) and db.session.scalar(
         select(CohortLead.user_id)
         .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == "engineer")
+        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == MemberRole.ENGINEER)
     ) is not None
 
 

@@ -6,7 +6,7 @@ The starter set lives in `pmcohort/data/practice/` and is checked as it loads:
   follow-ups for the mentor and a note on what a strong answer shows.
 - PERSONAS (personas.toml): stakeholder cards for role-play. The mentor plays the persona; the
   hidden constraint is for the mentor only and is what the mentee should draw out.
-- RUBRICS (rubrics.toml): how a mentor scores a session, every dimension from 1 to 4, each
+- RUBRICS (rubrics.toml): how a mentor scores a session, every dimension on RUBRIC_LEVEL, each
   dimension evidence of one skill; RUBRIC_FOR says which rubric scores each kind of session.
 
 Keys are stored with sessions and feedback, so they never change meaning: a
@@ -21,12 +21,9 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
 from pmcohort.domain.content import DATA, KEY_PATTERN, Entry, read_toml, unique
+from pmcohort.domain.limits import RUBRIC_LEVEL
+from pmcohort.domain.statuses import SessionKind
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
-
-SCORE_MIN = 1
-SCORE_MAX = 4
-ROLE_PLAY = "role_play"  # the session kind played on a persona card
-
 
 @dataclass(frozen=True)
 class PracticeQuestion:
@@ -73,7 +70,7 @@ class PracticeSet:
     questions: tuple[PracticeQuestion, ...]
     personas: tuple[PersonaCard, ...]
     rubrics: dict[str, Rubric]
-    rubric_for: dict[str, str]  # session kind (an INTERVIEW_KINDS key or ROLE_PLAY) -> rubric key
+    rubric_for: dict[str, str]  # session kind (an INTERVIEW_KINDS key or SessionKind.ROLE_PLAY) -> rubric key
 
 
 # --- loading the starter set
@@ -92,7 +89,7 @@ def load_practice_set(data: Traversable = DATA) -> PracticeSet:
     rubrics_file = read_toml(data, "practice/rubrics.toml")
     rubrics = {key: _rubric(entry, key) for key, entry in rubrics_file.keyed("rubric", "rubric").items()}
     by_kind = rubrics_file.table("rubric_for")
-    rubric_for = {kind: by_kind.one_of(kind, rubrics, "rubric") for kind in (*INTERVIEW_KINDS, ROLE_PLAY)}
+    rubric_for = {kind: by_kind.one_of(kind, rubrics, "rubric") for kind in (*INTERVIEW_KINDS, SessionKind.ROLE_PLAY.value)}
     by_kind.done()
     rubrics_file.done()
     return PracticeSet(questions, personas, rubrics, rubric_for)
@@ -189,12 +186,12 @@ def next_question(
 
 
 def rubric_key_for_session(kind: str | None) -> str | None:
-    """Which rubric scores a mock interview of an INTERVIEW_KINDS key or a ROLE_PLAY; None for other kinds."""
+    """Which rubric scores a mock interview of an INTERVIEW_KINDS key or a role-play; None for other kinds."""
     return RUBRIC_FOR.get(kind)
 
 
 def validate_scores(rubric: Rubric, scores: Mapping[str, object]) -> dict[str, str]:
-    """Error message per key; empty when every dimension has a whole-number score from 1 to 4.
+    """Error message per key; empty when every dimension has a whole-number score in RUBRIC_LEVEL.
 
     Missing and out-of-range scores are reported under their dimension key, and
     keys the rubric does not have under that key.
@@ -203,10 +200,10 @@ def validate_scores(rubric: Rubric, scores: Mapping[str, object]) -> dict[str, s
     for dimension in rubric.dimensions:
         value = scores.get(dimension.key)
         if value is None:
-            errors[dimension.key] = f"Give a score from {SCORE_MIN} to {SCORE_MAX}."
+            errors[dimension.key] = f"Give a score from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}."
         # bool is an int subclass; True is not a score, and neither is the string "3".
-        elif type(value) is not int or not SCORE_MIN <= value <= SCORE_MAX:
-            errors[dimension.key] = f"Scores are whole numbers from {SCORE_MIN} to {SCORE_MAX}."
+        elif type(value) is not int or value not in RUBRIC_LEVEL:
+            errors[dimension.key] = f"Scores are whole numbers from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}."
     for key in scores:
         if key not in rubric.dimension_keys:
             errors[key] = f"The {rubric.title} rubric has no dimension {key!r}."

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from pmcohort.extensions import db
 from pmcohort.services import practice_bank
-from tests.browser.test_matching_in_browser import signed_in
+from tests.browser.steps import signed_in
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

@@ -20,6 +20,7 @@ from pmcohort.domain.assessment import (
     validate,
 )
 from pmcohort.domain.content import ContentError
+from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.vocabulary import PITFALLS, SKILLS
 from tests.domain.content_files import edit
 
@@ -179,6 +180,12 @@ def test_the_newest_version_is_the_one_people_take():
     assert SCORING_VERSION == max(VERSIONS)
     assert score(STRONG).version == SCORING_VERSION
     assert QUESTIONS == VERSIONS[SCORING_VERSION].questions
+
+
+def test_the_current_version_finds_gaps_below_the_threshold_every_page_draws():
+    # One threshold defines a gap everywhere: charts and match reasons read GAP_THRESHOLD. A new threshold
+    # comes with a new version; results of older versions keep the gaps they were scored with.
+    assert VERSIONS[SCORING_VERSION].rules.gap_threshold == GAP_THRESHOLD
 
 
 # --- versions pin what they scored

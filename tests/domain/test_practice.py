@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from pmcohort.domain.practice import (
     PERSONAS,
     QUESTIONS,
-    ROLE_PLAY,
     RUBRIC_FOR,
     RUBRICS,
     next_question,
@@ -16,6 +15,7 @@ from pmcohort.domain.practice import (
     rubric_key_for_session,
     validate_scores,
 )
+from pmcohort.domain.statuses import SessionKind
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 
 KINDS = sorted(INTERVIEW_KINDS)
@@ -196,9 +196,8 @@ def test_every_question_is_scored_by_a_rubric(question):
 
 
 def test_role_plays_on_persona_cards_are_scored_by_the_influence_rubric():
-    assert ROLE_PLAY == "role_play"
     assert PERSONAS
-    assert RUBRICS[rubric_key_for_session(ROLE_PLAY)].key == "influence"
+    assert RUBRICS[rubric_key_for_session(SessionKind.ROLE_PLAY)].key == "influence"
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -64,10 +64,14 @@ class Entry:
             raise self.error(f"{name!r} must be a non-empty string")
         return value.strip()
 
-    def key(self, name: str = "key") -> str:
-        value = self.text(name)
+    def key(self, name: str = "key", *, max_length: int | None = None) -> str:
+        return self.check_key(self.text(name), name, max_length)
+
+    def check_key(self, value: str, name: str = "key", max_length: int | None = None) -> str:
         if not KEY_PATTERN.match(value):
             raise self.error(f"{name} {value!r} must be lowercase letters, digits and underscores, starting with a letter")
+        if max_length is not None and len(value) > max_length:
+            raise self.error(f"{name} {value!r} is longer than {max_length} characters")
         return value
 
     def one_of(self, name: str, allowed: Collection[str], what: str) -> str:
@@ -76,13 +80,17 @@ class Entry:
             raise self.error(f"unknown {what} {value!r}; expected one of {sorted(allowed)}")
         return value
 
-    def texts(self, name: str, *, at_least: int = 0) -> tuple[str, ...]:
+    def texts(self, name: str, *, at_least: int = 0, at_most: int | None = None) -> tuple[str, ...]:
         value = self._get(name, _MISSING if at_least else [])
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             raise self.error(f"{name!r} must be a list of non-empty strings")
-        if len(value) < at_least:
-            raise self.error(f"{name!r} needs at least {at_least} entries, has {len(value)}")
+        self._count(repr(name), len(value), at_least, at_most)
         return tuple(item.strip() for item in value)
+
+    def _count(self, what: str, count: int, at_least: int, at_most: int | None) -> None:
+        if count < at_least or (at_most is not None and count > at_most):
+            wanted = f"{at_least} to {at_most}" if at_most is not None else f"at least {at_least}"
+            raise self.error(f"{what} needs {wanted} entries, has {count}")
 
     def integer(self, name: str, minimum: int, maximum: int | None = None) -> int:
         value = self._get(name, _MISSING)
@@ -119,13 +127,12 @@ class Entry:
             raise self.error(f"{name!r} must hold one table per key ([{name}.<key>])")
         return {key: Entry(f"{self.where}, {what} {key!r}", item) for key, item in value.items()}
 
-    def tables(self, name: str, what: str, *, at_least: int = 1) -> list[Entry]:
+    def tables(self, name: str, what: str, *, at_least: int = 1, at_most: int | None = None) -> list[Entry]:
         """An array of tables, each named in messages by its `key` (or its value, or its position)."""
         value = self._get(name, _MISSING if at_least else [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             raise self.error(f"{name!r} must be an array of tables ([[{name}]])")
-        if len(value) < at_least:
-            raise self.error(f"needs at least {at_least} {what}, has {len(value)}")
+        self._count(f"[[{name}]]", len(value), at_least, at_most)
         entries = []
         for position, item in enumerate(value, 1):
             label = item.get("key", item.get("value"))

@@ -20,10 +20,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
-from pmcohort.domain.content import DATA, KEY_PATTERN, Entry, read_toml, unique
-from pmcohort.domain.limits import RUBRIC_LEVEL
+from pmcohort.domain.content import DATA, Entry, read_toml, unique
+from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, RUBRIC_LEVEL
 from pmcohort.domain.statuses import SessionKind
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
+
+# As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters.
+KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32, "dimension": 32}
 
 @dataclass(frozen=True)
 class PracticeQuestion:
@@ -103,35 +106,34 @@ def _keyed(entries: list[Entry], build, what: str) -> tuple:
 
 def _question(entry: Entry) -> PracticeQuestion:
     return entry.done(PracticeQuestion(
-        key=entry.key(),
+        key=entry.key(max_length=KEY_MAX_LENGTH["question"]),
         kind=entry.one_of("kind", INTERVIEW_KINDS, "interview kind"),
         prompt=entry.text("prompt"),
-        follow_ups=entry.texts("follow_ups"),
+        follow_ups=entry.texts("follow_ups", at_least=FOLLOW_UPS.low, at_most=FOLLOW_UPS.high),
         strong_answer=entry.text("strong_answer"),
     ))
 
 
 def _persona(entry: Entry) -> PersonaCard:
     return entry.done(PersonaCard(
-        key=entry.key(),
+        key=entry.key(max_length=KEY_MAX_LENGTH["persona"]),
         title=entry.text("title"),
         situation=entry.text("situation"),
         wants=entry.text("wants"),
         hidden_constraint=entry.text("hidden_constraint"),
-        pushback_lines=entry.texts("pushback_lines", at_least=1),
+        pushback_lines=entry.texts("pushback_lines", at_least=PUSHBACK_LINES.low, at_most=PUSHBACK_LINES.high),
     ))
 
 
 def _rubric(entry: Entry, key: str) -> Rubric:
-    if not KEY_PATTERN.match(key):
-        raise entry.error("a rubric key must be lowercase letters, digits and underscores, starting with a letter")
-    dimension_entries = entry.tables("dimension", "dimension")
+    entry.check_key(key, "rubric key", KEY_MAX_LENGTH["rubric"])
+    dimension_entries = entry.tables("dimension", "dimension", at_least=RUBRIC_DIMENSIONS.low, at_most=RUBRIC_DIMENSIONS.high)
     return entry.done(Rubric(key, entry.text("title"), _keyed(dimension_entries, _dimension, "dimension")))
 
 
 def _dimension(entry: Entry) -> RubricDimension:
     return entry.done(RubricDimension(
-        key=entry.key(),
+        key=entry.key(max_length=KEY_MAX_LENGTH["dimension"]),
         label=entry.text("label"),
         what_4_looks_like=entry.text("what_4_looks_like"),
         what_1_looks_like=entry.text("what_1_looks_like"),

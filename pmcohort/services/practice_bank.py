@@ -11,8 +11,6 @@ from pmcohort.models import PracticeItem, record_audit
 from pmcohort.services.errors import FieldError
 
 KEY_PATTERN = re.compile(r"[a-z0-9_]+\Z")
-# As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters.
-KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32}
 _KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
 # Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
 RETIRABLE_TYPES = ("question", "persona")
@@ -84,7 +82,7 @@ def find(item_type: str, key: str | None) -> PracticeItem | None:
 
 
 def key_rule(item_type: str) -> str:
-    return (f"Use up to {KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
+    return (f"Use up to {practice.KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
             f"e.g. {_KEY_EXAMPLE[item_type]}.")
 
 
@@ -101,7 +99,7 @@ def _item_to_save(item_type: str, item_id: int | None, key: str) -> tuple[Practi
         if key != item.key:
             raise FieldError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
         return item, False
-    if not KEY_PATTERN.match(key) or len(key) > KEY_MAX_LENGTH[item_type]:
+    if not KEY_PATTERN.match(key) or len(key) > practice.KEY_MAX_LENGTH[item_type]:
         raise FieldError("key", key_rule(item_type))
     if find(item_type, key) is not None:
         raise FieldError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")

@@ -26,12 +26,22 @@ BROKEN = {
     "duplicate question key": (QUESTIONS, 'key = "ps_flaky_tests"', 'key = "ps_api_platform_onboarding"',
                                "practice/questions.toml, question 'ps_api_platform_onboarding': "
                                "duplicate question key 'ps_api_platform_onboarding'"),
+    "too many follow-ups": (QUESTIONS, "follow_ups = [\n", 'follow_ups = [\n    "One?",\n    "Two?",\n    "Three?",\n',
+                            "practice/questions.toml, question 'ps_api_platform_onboarding': "
+                            "'follow_ups' needs 0 to 5 entries, has 6"),
+    "key longer than its column": (QUESTIONS, 'key = "ps_flaky_tests"', f'key = "ps_flaky_tests{"_again" * 10}"',
+                                   "practice/questions.toml, question 'ps_flaky_tests_again_again_again_again_again_again_again_again"
+                                   "_again_again': key 'ps_flaky_tests_again_again_again_again_again_again_again_again_again_again' "
+                                   "is longer than 64 characters"),
+    "rubric key longer than its column": (RUBRICS, "[rubric.behavioral]", f"[rubric.behavioral{'_mock' * 6}]",
+                                          "practice/rubrics.toml, rubric 'behavioral_mock_mock_mock_mock_mock_mock': "
+                                          "rubric key 'behavioral_mock_mock_mock_mock_mock_mock' is longer than 32 characters"),
     "key that is no slug": (PERSONAS, 'key = "skeptical_vp"', 'key = "Skeptical VP"',
                             "practice/personas.toml, persona 'Skeptical VP': key 'Skeptical VP' must be lowercase"),
     "empty text": (PERSONAS, 'wants = "To avoid committing', 'wants = " "\nold_wants = "To avoid committing',
                    "practice/personas.toml, persona 'eng_lead_hidden_constraint': 'wants' must be a non-empty string"),
     "persona without pushback": (PERSONAS, "pushback_lines = [", "pushback_lines = []\nold_lines = [",
-                                 "practice/personas.toml, persona 'skeptical_vp': 'pushback_lines' needs at least 1"),
+                                 "practice/personas.toml, persona 'skeptical_vp': 'pushback_lines' needs 1 to 6 entries, has 0"),
     "not TOML": (PERSONAS, "\n[[persona]]\nkey", "\n[[persona]\nkey", "practice/personas.toml: not valid TOML"),
     "dimension of an unknown skill": (RUBRICS, 'skill = "discovery"', 'skill = "empathy"',
                                       "practice/rubrics.toml, rubric 'product_sense', dimension 'problem_framing': "

@@ -1,6 +1,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.domain import practice
 from pmcohort.extensions import db
 from pmcohort.models import AuditEvent, PracticeItem
 from pmcohort.services import practice_bank
@@ -161,6 +162,33 @@ def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
     assert response.status_code == 303
     db.session.expire_all()
     assert practice_bank.rubric("pitch").dimension_keys == ("framing", "trade_offs", "metrics", "clarity")
+
+
+def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_post):
+    """The starter files obey the editor's bounds, so an admin can always save a starter item back."""
+    practice_bank.seed_starter_set()
+    before = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+
+    for question in practice.QUESTIONS:
+        item = practice_bank.find("question", question.key)
+        response = form_post(f"/admin/practice/questions/{item.id}", {
+            "key": question.key, "kind": question.kind, "prompt": question.prompt,
+            "follow_ups": "\n".join(question.follow_ups), "strong_answer": question.strong_answer})
+        assert response.status_code == 303, question.key
+    for persona in practice.PERSONAS:
+        item = practice_bank.find("persona", persona.key)
+        response = form_post(f"/admin/practice/personas/{item.id}", {
+            "key": persona.key, "title": persona.title, "situation": persona.situation, "wants": persona.wants,
+            "hidden_constraint": persona.hidden_constraint, "pushback_lines": "\n".join(persona.pushback_lines)})
+        assert response.status_code == 303, persona.key
+    for rubric in practice.RUBRICS.values():
+        item = practice_bank.find("rubric", rubric.key)
+        rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
+        assert form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, rubric.title, rows)).status_code == 303, rubric.key
+
+    db.session.expire_all()
+    after = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+    assert after == before
 
 
 def test_seeding_names_the_skills_of_a_rubric_stored_before_dimensions_had_one(app):

@@ -233,8 +233,11 @@ _VERSION_FILE = re.compile(r"v([1-9][0-9]*)\.toml\Z")
 
 def load_versions(data: Traversable = DATA, released: Mapping[int, Release] = RELEASED) -> dict[int, AssessmentVersion]:
     """Every version file in `data`/assessment/, checked against its release; oldest first."""
+    folder = data / "assessment"
+    if not folder.is_dir():
+        raise ContentError("assessment/: folder not found")
     versions: dict[int, AssessmentVersion] = {}
-    for file in sorted((data / "assessment").iterdir(), key=lambda file: file.name):
+    for file in sorted(folder.iterdir(), key=lambda file: file.name):
         if not file.name.endswith(".toml"):
             continue
         match = _VERSION_FILE.match(file.name)

@@ -30,7 +30,7 @@ def read_toml(folder: Traversable, path: str) -> Entry:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ContentError(f"{path}: not valid TOML: {error}") from None
     return Entry(path, data)
 

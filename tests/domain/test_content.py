@@ -1,6 +1,7 @@
 """A broken data file is refused as it loads, with a message naming the file, the entry and the field."""
 
 import re
+import shutil
 
 import pytest
 
@@ -138,4 +139,18 @@ def test_a_stray_file_among_the_versions_is_refused(data_copy):
     (data_copy / "assessment" / "v1-draft.toml").write_text((data_copy / V1).read_text())
 
     with pytest.raises(ContentError, match=re.escape("assessment/v1-draft.toml: not a version file")):
+        load_versions(data_copy)
+
+
+def test_a_file_that_is_not_text_is_named(data_copy):
+    (data_copy / PERSONAS).write_bytes(b"\xff\xfe[[persona]]")
+
+    with pytest.raises(ContentError, match=re.escape("practice/personas.toml: not valid TOML")):
+        load_practice_set(data_copy)
+
+
+def test_a_missing_assessment_folder_is_named(data_copy):
+    shutil.rmtree(data_copy / "assessment")
+
+    with pytest.raises(ContentError, match=re.escape("assessment/: folder not found")):
         load_versions(data_copy)

@@ -14,7 +14,8 @@ from importlib.resources.abc import Traversable
 from typing import TypeVar
 
 DATA = files("pmcohort") / "data"
-KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+# Keys are stored in the database and typed by admins: one rule for both.
+KEY_PATTERN = re.compile(r"[a-z0-9_]+\Z")
 _MISSING = object()
 T = TypeVar("T")
 
@@ -69,7 +70,7 @@ class Entry:
 
     def check_key(self, value: str, name: str = "key", max_length: int | None = None) -> str:
         if not KEY_PATTERN.match(value):
-            raise self.error(f"{name} {value!r} must be lowercase letters, digits and underscores, starting with a letter")
+            raise self.error(f"{name} {value!r} must be lowercase letters a-z, digits and underscores")
         if max_length is not None and len(value) > max_length:
             raise self.error(f"{name} {value!r} is longer than {max_length} characters")
         return value

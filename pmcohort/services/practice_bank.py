@@ -1,16 +1,15 @@
 """The question bank, persona cards and rubrics as stored (admins edit them), seeded from the starter set."""
 
-import re
 from dataclasses import asdict
 
 from sqlalchemy import select
 
 from pmcohort.domain import practice
+from pmcohort.domain.content import KEY_PATTERN
 from pmcohort.extensions import db
 from pmcohort.models import PracticeItem, record_audit
 from pmcohort.services.errors import FieldError
 
-KEY_PATTERN = re.compile(r"[a-z0-9_]+\Z")
 _KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
 # Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
 RETIRABLE_TYPES = ("question", "persona")

@@ -38,7 +38,8 @@ BROKEN = {
                                           "practice/rubrics.toml, rubric 'behavioral_mock_mock_mock_mock_mock_mock': "
                                           "rubric key 'behavioral_mock_mock_mock_mock_mock_mock' is longer than 32 characters"),
     "key that is no slug": (PERSONAS, 'key = "skeptical_vp"', 'key = "Skeptical VP"',
-                            "practice/personas.toml, persona 'Skeptical VP': key 'Skeptical VP' must be lowercase"),
+                            "practice/personas.toml, persona 'Skeptical VP': "
+                            "key 'Skeptical VP' must be lowercase letters a-z, digits and underscores"),
     "empty text": (PERSONAS, 'wants = "To avoid committing', 'wants = " "\nold_wants = "To avoid committing',
                    "practice/personas.toml, persona 'eng_lead_hidden_constraint': 'wants' must be a non-empty string"),
     "persona without pushback": (PERSONAS, "pushback_lines = [", "pushback_lines = []\nold_lines = [",

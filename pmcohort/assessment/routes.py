@@ -6,7 +6,7 @@ from pmcohort.domain import assessment
 from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.models import AssessmentAttempt, User
-from pmcohort.policy import can_view_assessment, roles_required
+from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required
 from pmcohort.services import assessments
 from pmcohort.services.errors import FieldError
 from pmcohort.templating import local_time
@@ -69,17 +69,14 @@ def _finish():
 @bp.get("/assessment/results/<int:attempt_id>")
 @login_required
 def result(attempt_id: int):
-    attempt = db.session.get(AssessmentAttempt, attempt_id)
-    if attempt is None or not can_view_assessment(current_user, attempt.user_id):
-        abort(404)
+    attempt = attempt_for_viewer_or_404(attempt_id)
     return _render_result(attempt)
 
 
 @bp.get("/engineers/<int:user_id>/assessment")
 @login_required
 def engineer_result(user_id: int):
-    if not can_view_assessment(current_user, user_id):
-        abort(404)
+    engineer_results_or_404(user_id)
     latest = assessments.latest_attempt(user_id)
     if latest is None:
         abort(404)

@@ -1,4 +1,4 @@
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -7,24 +7,17 @@ from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
-from pmcohort.models import Cohort, Match, MatchingRun
-from pmcohort.policy import cohort_for_lead_or_404, roles_required
+from pmcohort.models import Cohort, Match
+from pmcohort.policy import cohort_for_lead_or_404, cohort_match_for_lead_or_404, roles_required, run_for_lead_or_404, visible_cohorts
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
 from pmcohort.services.errors import FieldError
 
 
-def _visible_cohorts() -> list[Cohort]:
-    """Admins see every cohort; a lead sees the ones they lead."""
-    if current_user.has_role(Role.ADMIN):
-        return list(db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())))
-    return cohort_service.cohorts_led_by(current_user.id)
-
-
 @bp.get("")
 @roles_required(Role.LEAD)
 def index():
-    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=CohortForm())
+    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=CohortForm())
 
 
 @bp.post("")
@@ -39,7 +32,7 @@ def create():
         else:
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
             return redirect(url_for("cohorts.board", cohort_id=cohort.id))
-    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=form), 400
+    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
@@ -109,25 +102,18 @@ def start_run(cohort_id: int):
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
 
 
-def _run_of(cohort: Cohort, run_id: int) -> MatchingRun:
-    run = db.session.get(MatchingRun, run_id)
-    if run is None or run.cohort_id != cohort.id:
-        abort(404)
-    return run
-
 
 @bp.get("/<int:cohort_id>/runs/<int:run_id>/progress")
 @roles_required(Role.LEAD)
 def run_progress(cohort_id: int, run_id: int):
-    run = _run_of(cohort_for_lead_or_404(cohort_id), run_id)
+    _, run = run_for_lead_or_404(cohort_id, run_id)
     return jsonify(status=run.status, progress=run.progress, stage=run.stage, error=run.error)
 
 
 @bp.post("/<int:cohort_id>/runs/<int:run_id>/publish")
 @roles_required(Role.LEAD)
 def publish(cohort_id: int, run_id: int):
-    cohort = cohort_for_lead_or_404(cohort_id)
-    _run_of(cohort, run_id)
+    cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     try:
         created = matching.publish_run(run_id, actor_id=current_user.id)
     except matching.MatchingError as error:
@@ -157,10 +143,7 @@ def set_rule(cohort_id: int):
 @bp.post("/<int:cohort_id>/matches/<int:match_id>/end")
 @roles_required(Role.LEAD)
 def end_match(cohort_id: int, match_id: int):
-    cohort = cohort_for_lead_or_404(cohort_id)
-    match = db.session.get(Match, match_id)
-    if match is None or match.cohort_id != cohort.id:
-        abort(404)
+    cohort, match = cohort_match_for_lead_or_404(cohort_id, match_id)
     form = EndMatchForm()
     if form.validate():
         try:

@@ -4,8 +4,8 @@ from flask_login import current_user
 from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.extensions import db
 from pmcohort.matches import bp
-from pmcohort.models import Match, MentorProfile
-from pmcohort.policy import can_view_match, roles_required
+from pmcohort.models import MentorProfile
+from pmcohort.policy import match_for_viewer_or_404, roles_required
 from pmcohort.services import matching
 from pmcohort.services.assessments import latest_attempt
 
@@ -30,17 +30,11 @@ def index():
     )
 
 
-def _visible_match_or_404(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or not can_view_match(current_user, match):
-        abort(404)
-    return match
-
 
 @bp.get("/<int:match_id>")
 @roles_required(Role.ENGINEER, Role.MENTOR, Role.LEAD)
 def detail(match_id: int):
-    match = _visible_match_or_404(match_id)
+    match = match_for_viewer_or_404(match_id)
     return render_template(
         "matches/detail.html", match=match, side=match.side_of(current_user.id),
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
@@ -50,7 +44,7 @@ def detail(match_id: int):
 @bp.post("/<int:match_id>/accept")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def accept(match_id: int):
-    _visible_match_or_404(match_id)
+    match_for_viewer_or_404(match_id)
     try:
         match = matching.accept(match_id, user_id=current_user.id)
     except LookupError:
@@ -65,7 +59,7 @@ def accept(match_id: int):
 @bp.post("/<int:match_id>/decline")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def decline(match_id: int):
-    _visible_match_or_404(match_id)
+    match_for_viewer_or_404(match_id)
     try:
         matching.decline(match_id, user_id=current_user.id, reason=request.form.get("reason", ""))
     except LookupError:

@@ -6,7 +6,7 @@ from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
 from pmcohort.models import EngineerProfile, MentorProfile
-from pmcohort.policy import roles_required
+from pmcohort.policy import public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import bp
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.services import profiles
@@ -64,9 +64,7 @@ def mentor_profile():
 @bp.get("/mentors/<int:user_id>")
 @login_required
 def mentor_public(user_id: int):
-    profile = db.session.get(MentorProfile, user_id)
-    if profile is None or not profile.user.active or not profile.user.has_role(Role.MENTOR):
-        abort(404)
+    profile = public_mentor_profile_or_404(user_id)
     return render_template(
         "profiles/mentor_public.html", profile=profile, mentor=profile.user, windows=profiles.windows_of(user_id)
     )

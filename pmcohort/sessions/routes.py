@@ -7,12 +7,19 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
-from pmcohort.domain.statuses import SESSION_KIND_LABELS, MatchStatus, ParticipantRole, Role, SessionKind, SessionStatus
+from pmcohort.domain.statuses import SESSION_KIND_LABELS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
-from pmcohort.policy import can_view_session, cohort_for_lead_or_404, roles_required
+from pmcohort.policy import (
+    cohort_for_lead_or_404,
+    match_for_engineer_or_404,
+    match_for_side_or_404,
+    roles_required,
+    session_for_viewer_or_404,
+    workshop_or_404,
+)
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.sessions import bp
@@ -52,12 +59,6 @@ def _details() -> service.Details:
     )
 
 
-def _match_or_404(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or match.side_of(current_user.id) is None:
-        abort(404)
-    return match
-
 
 def _form_context() -> dict:
     return {
@@ -94,9 +95,7 @@ def index():
 @bp.route("/sessions/book/<int:match_id>", methods=["GET", "POST"])
 @roles_required(Role.ENGINEER)
 def book(match_id: int):
-    match = _match_or_404(match_id)
-    if match.engineer_id != current_user.id:
-        abort(404)
+    match = match_for_engineer_or_404(match_id)
     errors: dict[str, str] = {}
     try:
         length = _duration(request.values.get("duration"))
@@ -132,7 +131,7 @@ def book(match_id: int):
 @bp.route("/sessions/propose/<int:match_id>", methods=["GET", "POST"])
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def propose(match_id: int):
-    match = _match_or_404(match_id)
+    match = match_for_side_or_404(match_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -154,12 +153,6 @@ def propose(match_id: int):
     return render_template("sessions/propose.html", match=match, errors=errors, values=request.form,
                            **_form_context()), 400 if errors else 200
 
-
-def _visible_or_404(session_id: int) -> MentoringSession:
-    session = db.session.get(MentoringSession, session_id)
-    if session is None or not can_view_session(current_user, session):
-        abort(404)
-    return session
 
 
 def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None, status: int = 200):
@@ -187,11 +180,11 @@ def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def detail(session_id: int):
-    return _detail_page(_visible_or_404(session_id))
+    return _detail_page(session_for_viewer_or_404(session_id))
 
 
 def _act(session_id: int, action, done: str):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     try:
         action(session)
     except LookupError:
@@ -212,9 +205,7 @@ def accept(session_id: int):
 @bp.post("/sessions/<int:session_id>/join")
 @login_required
 def join(session_id: int):
-    session = db.session.get(MentoringSession, session_id)
-    if session is None or session.kind != SessionKind.WORKSHOP:
-        abort(404)
+    workshop_or_404(session_id)
     try:
         service.join_workshop(session_id, user_id=current_user.id)
     except LookupError:
@@ -301,7 +292,7 @@ def comment(session_id: int):
 @bp.get("/sessions/<int:session_id>/invite.ics")
 @login_required
 def invite(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     return Response(session_invite(session), mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=pm-cohort-session-{session.id}.ics"})
 

@@ -16,7 +16,7 @@ from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     return render_template("main/index.html")
 
 

@@ -31,6 +31,7 @@ from pmcohort.models.sessions import (
     SessionParticipant,
     SessionReminder,
     ShadowingObservation,
+    new_feed_token,
 )
 from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
 
@@ -43,6 +44,7 @@ __all__ = [
     "SessionParticipant",
     "SessionReminder",
     "ShadowingObservation",
+    "new_feed_token",
     "MATCH_OPEN",
     "RUN_IN_PROGRESS",
     "Cohort",

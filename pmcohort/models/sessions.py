@@ -159,13 +159,17 @@ class SessionReminder(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "kind", "sequence", name="uq_session_reminders_once"),)
 
 
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class CalendarFeed(db.Model):
     """A user's private calendar feed; revoking replaces the token."""
 
     __tablename__ = "calendar_feeds"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
@@ -27,6 +29,7 @@ from pmcohort.models import (
     ShadowingObservation,
     User,
     load_availability,
+    new_feed_token,
     record_audit,
 )
 from pmcohort.models.types import utcnow
@@ -482,18 +485,30 @@ def send_due_reminders(now: datetime | None = None) -> int:
 # --- calendar feed
 
 
-def feed_for(user_id: int) -> CalendarFeed:
-    feed = db.session.get(CalendarFeed, user_id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user_id)
-        db.session.add(feed)
-        db.session.commit()
-    return feed
+def feed_of(user_id: int) -> CalendarFeed | None:
+    """The user's calendar feed, if they asked for one; reading never creates it."""
+    return db.session.get(CalendarFeed, user_id)
+
+
+def open_feed(user_id: int) -> CalendarFeed:
+    """The user's feed, made when they first ask for it.
+
+    Two tabs asking at once both insert: the second insert is ignored (ON CONFLICT DO NOTHING)
+    and both read the one row, so neither breaks on the primary key.
+    """
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created = db.session.execute(
+        insert(CalendarFeed).values(user_id=user_id, token=new_feed_token(), created_at=utcnow()).on_conflict_do_nothing(index_elements=["user_id"]).returning(CalendarFeed.user_id)
+    ).scalar()
+    if created is not None:
+        record_audit("calendar.feed_created", "user", user_id, actor_id=user_id)
+    db.session.commit()
+    return db.session.get(CalendarFeed, user_id, populate_existing=True)
 
 
 def revoke_feed(user_id: int) -> CalendarFeed:
-    feed = feed_for(user_id)
-    feed.token = secrets.token_urlsafe(32)
+    feed = open_feed(user_id)
+    feed.token = new_feed_token()
     record_audit("calendar.feed_revoked", "user", user_id, actor_id=user_id)
     db.session.commit()
     return feed

@@ -80,7 +80,7 @@ def index():
         upcoming=[s for s in mine if s.end_at >= now and s.status != "cancelled"],
         past=[s for s in mine if s.end_at < now or s.status == "cancelled"][::-1],
         active_matches=active_matches,
-        feed=service.feed_for(current_user.id),
+        feed=service.feed_of(current_user.id),
         workshops=service.open_workshops(current_user.id),
         history={
             key: [(local_time(start, "%d %b"), scores) for start, scores in entries]
@@ -313,6 +313,13 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     return Response(sessions_feed(service.sessions_for(user.id), f"PM Cohort: {user.name}"), mimetype="text/calendar")
+
+
+@bp.post("/calendar/feed")
+@login_required
+def open_feed():
+    service.open_feed(current_user.id)
+    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 
 
 @bp.post("/calendar/revoke")

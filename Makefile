@@ -47,6 +47,7 @@ test: install browser-deps
 ## Speed figures (never asserted in tests): matching engine, and the login page under gunicorn.
 bench: install
 	$(BIN)/python -m benchmarks.bench_matching
+	$(BIN)/python -m benchmarks.bench_passwords
 	$(BIN)/python -m benchmarks.bench_http
 
 clean:

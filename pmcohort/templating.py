@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from pmcohort.domain import vocabulary
 
@@ -27,19 +26,10 @@ def label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
-def unread_notifications() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from pmcohort.extensions import db
-    from pmcohort.models import Notification
-
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-    )
-
-
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
+    from pmcohort.signed_in import unread_notifications
+
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")

@@ -45,13 +45,14 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
     matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
-    engineers = cohort_service.members(cohort.id, "engineer")
+    members = cohort_service.members(cohort.id)
+    engineers = members["engineer"]
     return render_template(
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
         progress=_matching_progress(engineers, matches),
-        mentors=cohort_service.members(cohort.id, "mentor"),
+        mentors=members["mentor"],
         run=run,
         matches=matches,
         rules=rules,

@@ -54,7 +54,7 @@ class MentoringSession(db.Model):
 
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
     participants: Mapped[list["SessionParticipant"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", lazy="selectin", order_by="SessionParticipant.id"
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionParticipant.id"
     )
 
     __table_args__ = (
@@ -98,7 +98,7 @@ class SessionParticipant(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance: Mapped[str | None] = mapped_column(String(16))
 
-    session: Mapped[MentoringSession] = relationship(back_populates="participants")
+    session: Mapped[MentoringSession] = relationship(back_populates="participants", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pmcohort.domain import practice, scheduling
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
@@ -96,14 +97,50 @@ def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> 
                                  length=length, now=start)
 
 
+def _seats_of(user_id: int):
+    """The user's places: active ones, and every place in a cancelled session (so it still shows, as cancelled)."""
+    return select(SessionParticipant.session_id).join(MentoringSession).where(
+        SessionParticipant.user_id == user_id, SessionParticipant.active.is_(True) | (MentoringSession.status == "cancelled")
+    )
+
+
 def sessions_for(user_id: int) -> list[MentoringSession]:
-    """The user's sessions, without workshops they left."""
+    """The user's sessions, without workshops they left, with everyone taking part."""
     return list(db.session.scalars(
-        select(MentoringSession).join(SessionParticipant)
-        .where(SessionParticipant.user_id == user_id,
-               SessionParticipant.active.is_(True) | (MentoringSession.status == "cancelled"))
-        .order_by(MentoringSession.start_at)
+        select(MentoringSession).options(joinedload(MentoringSession.participants))
+        .where(MentoringSession.id.in_(_seats_of(user_id)))
+        .order_by(MentoringSession.start_at, MentoringSession.id)
     ).unique())
+
+
+def sessions_page(user_id: int, now: datetime | None = None) -> tuple[list[MentoringSession], list[MentoringSession]]:
+    """For the sessions page, in one query: the user's sessions (as `sessions_for`), and the upcoming
+    workshops of their cohorts that they have no seat in yet, each with everyone taking part."""
+    mine = MentoringSession.id.in_(_seats_of(user_id))
+    joinable = (
+        (MentoringSession.kind == "workshop") & (MentoringSession.status == "scheduled") & (MentoringSession.start_at > (now or utcnow()))
+        & MentoringSession.cohort_id.in_(select(CohortMember.cohort_id).where(CohortMember.user_id == user_id))
+    )
+    rows = db.session.execute(
+        select(MentoringSession, mine.label("mine")).options(joinedload(MentoringSession.participants))
+        .where(mine | joinable).order_by(MentoringSession.start_at, MentoringSession.id)
+    ).unique().all()
+    seated = [session for session, is_mine in rows if is_mine]
+    workshops = [
+        session for session, is_mine in rows
+        if not is_mine and not (session.participant(user_id) and session.participant(user_id).active)
+    ]
+    return seated, workshops
+
+
+def next_sessions(user_id: int, limit: int, now: datetime | None = None) -> list[MentoringSession]:
+    """The user's next proposed or scheduled sessions, soonest first, without their participants."""
+    return list(db.session.scalars(
+        select(MentoringSession)
+        .where(MentoringSession.id.in_(_seats_of(user_id)), MentoringSession.status.in_(("proposed", "scheduled")),
+               MentoringSession.end_at >= (now or utcnow()))
+        .order_by(MentoringSession.start_at, MentoringSession.id).limit(limit)
+    ))
 
 
 # --- creating
@@ -517,14 +554,3 @@ def revoke_feed(user_id: int) -> CalendarFeed:
 def user_for_feed(token: str) -> User | None:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
     return db.session.get(User, feed.user_id) if feed else None
-
-
-def open_workshops(user_id: int) -> list[MentoringSession]:
-    """Upcoming workshops in the user's cohorts that they have no seat in yet."""
-    cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
-    workshops = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.kind == "workshop", MentoringSession.status == "scheduled",
-                                       MentoringSession.cohort_id.in_(cohort_ids), MentoringSession.start_at > utcnow())
-        .order_by(MentoringSession.start_at)
-    ).all()
-    return [w for w in workshops if not (w.participant(user_id) and w.participant(user_id).active)]

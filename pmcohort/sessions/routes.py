@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
-from pmcohort.domain import practice
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
@@ -70,8 +69,9 @@ def _form_context() -> dict:
 @bp.get("/sessions")
 @login_required
 def index():
-    mine = service.sessions_for(current_user.id)
+    mine, workshops = service.sessions_page(current_user.id)
     now = utcnow()
+    history = service.rubric_history(current_user.id) if current_user.has_role("engineer") else {}
     active_matches = db.session.scalars(
         select(Match).where(Match.status == "active", (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
     ).all()
@@ -81,12 +81,9 @@ def index():
         past=[s for s in mine if s.end_at < now or s.status == "cancelled"][::-1],
         active_matches=active_matches,
         feed=service.feed_of(current_user.id),
-        workshops=service.open_workshops(current_user.id),
-        history={
-            key: [(local_time(start, "%d %b"), scores) for start, scores in entries]
-            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role("engineer") else {}).items()
-        },
-        rubrics={key: practice_bank.rubric(key) for key in practice.RUBRICS},
+        workshops=workshops,
+        history={key: [(local_time(start, "%d %b"), scores) for start, scores in entries] for key, entries in history.items()},
+        rubrics=practice_bank.rubrics(history) if history else {},
     )
 
 

@@ -84,6 +84,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from pmcohort.static_assets import init_static_assets
     from pmcohort.templating import init_templating
 
     init_templating(app)
+    init_static_assets(app)

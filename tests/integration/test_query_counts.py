@@ -48,6 +48,7 @@ class World:
     mentor: object = None
     seeker: object = None  # assessed, unmatched: /matches suggests mentors to them
     cohort: Cohort = None
+    match: Match = None
     rows: int = 0
     extra_engineers: list = field(default_factory=list)
 
@@ -59,7 +60,7 @@ class World:
         self.cohort = cohorts.create_cohort(self.lead.id, "Spring", utcnow().date())
         for person, role in ((self.engineer, "engineer"), (self.mentor, "mentor"), (self.seeker, "engineer")):
             db.session.add(CohortMember(cohort_id=self.cohort.id, user_id=person.id, role=role))
-        self._match(self.engineer, self.mentor, "active")
+        self.match = self._match(self.engineer, self.mentor, "active")
         self._backdate_attempts()
         db.session.commit()
         return self

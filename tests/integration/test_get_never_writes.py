@@ -44,7 +44,6 @@ def _get_urls(app, arguments: dict[str, object]) -> list[str]:
 def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     world = World(user_factory).build()
     world.grow(2)
-    world.admin = user_factory(roles=("admin",))
     run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
     db.session.add(run)
     feed_token = session_service.open_feed(world.engineer.id).token

@@ -47,6 +47,7 @@ class World:
     engineer: object = None  # matched with `mentor`, with sessions, scores and past attempts
     mentor: object = None
     seeker: object = None  # assessed, unmatched: /matches suggests mentors to them
+    admin: object = None
     cohort: Cohort = None
     match: Match = None
     rows: int = 0
@@ -57,6 +58,7 @@ class World:
         self.lead = self.user_factory(roles=("lead",))
         self.engineer, self.mentor = engineer(self.user_factory), mentor(self.user_factory, capacity=10)
         self.seeker = engineer(self.user_factory)
+        self.admin = self.user_factory(roles=("admin",))
         self.cohort = cohorts.create_cohort(self.lead.id, "Spring", utcnow().date())
         for person, role in ((self.engineer, "engineer"), (self.mentor, "mentor"), (self.seeker, "engineer")):
             db.session.add(CohortMember(cohort_id=self.cohort.id, user_id=person.id, role=role))
@@ -123,6 +125,7 @@ PAGES = [
     ("engineer", "/dashboard"),
     ("mentor", "/dashboard"),
     ("lead", "/dashboard"),
+    ("admin", "/dashboard"),
     ("engineer", "/sessions"),
     ("mentor", "/sessions"),
     ("lead", "/sessions"),

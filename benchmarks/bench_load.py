@@ -12,6 +12,10 @@
 Bounded: 90 s of load plus 5 s per route; everything it starts is stopped at the end. Traffic
 goes to 127.0.0.1 only. Run: `make bench` or `python -m benchmarks.bench_load`.
 Exits 1 when a request failed.
+
+To compare with another version of the app under the same conditions, set BENCH_APP_DIR to a
+copy of it (e.g. `git archive <commit> | tar -x -C /tmp/before`): its `pmcohort` is served, with
+this checkout's gunicorn.conf.py, the same database and the same load.
 """
 
 import csv
@@ -34,6 +38,7 @@ from pmcohort.demo import DEMO_PASSWORD, DOMAIN
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/load_bench")
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
 USERS = 200
 SPAWN_RATE = 20  # users started per second: everyone is in within 10 s
 RUN_TIME = "90s"
@@ -57,7 +62,7 @@ def _ensure_database(url: str) -> bool:
 
 
 def _flask(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "flask", *args], cwd=APP_DIR, env=env, check=True, capture_output=True)
 
 
 def _sign_in(port: int, email: str, password: str) -> dict[str, str]:
@@ -129,8 +134,8 @@ def main() -> int:
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "gunicorn.log").open("wb"))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
+                              cwd=APP_DIR, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "gunicorn.log").open("wb"))
     try:
         wait_for_port(port)
         subprocess.run(
@@ -151,7 +156,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(30)
-    print(f"\nlogs: {workdir}")
+    print(f"\napp served from {APP_DIR}; logs: {workdir}")
     return 1 if errors else 0
 
 

@@ -3,14 +3,14 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from pmcohort.domain.practice import RubricDimension
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.forms import choices_from
-from pmcohort.models import ROLES
 from pmcohort.services import practice_bank
 
 
 class RoleChangeForm(FlaskForm):
-    role = SelectField("Role", choices=choices_from({role: role.title() for role in ROLES}), validators=[InputRequired()])
+    role = SelectField("Role", choices=choices_from({role: role.title() for role in Role}), validators=[InputRequired()])
     action = HiddenField(validators=[InputRequired()])
 
 

@@ -9,9 +9,11 @@ the counts are small integers.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import timedelta
 
 import numpy as np
 
+from pmcohort.domain.times import format_duration
 from pmcohort.matching.pair_score import (
     AVAILABILITY_WEIGHT,
     DOMAIN_KEYS,
@@ -31,7 +33,6 @@ from pmcohort.matching.pair_score import (
     Mentee,
     Mentor,
     Week,
-    format_duration,
 )
 
 # Mentees scored per block: a block's matrices stay at a few MB instead of
@@ -124,7 +125,7 @@ def no_candidate_reasons(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -
         elif best_overlap[row] == 0:
             reasons[mentees[row].id] = "no mentor with shared availability"
         else:
-            most = format_duration(int(best_overlap[row]) * SLOT_MINUTES)
+            most = format_duration(timedelta(minutes=int(best_overlap[row]) * SLOT_MINUTES))
             reasons[mentees[row].id] = f"no mentor with at least 1 h of shared weekly availability (the most is {most})"
     return reasons
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from numbers import Integral
 
+from pmcohort.domain.times import format_duration
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS
 
 # Component weights; they sum to 1 so the score stays in [0, 1].
@@ -130,7 +132,7 @@ def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     availability = min(overlap_minutes / FULL_OVERLAP_MINUTES, 1.0)
     parts.append(
         (AVAILABILITY_WEIGHT * availability,
-         f"{format_duration(overlap_minutes)} a week of shared availability" if overlap_minutes else None)
+         f"{format_duration(timedelta(minutes=overlap_minutes))} a week of shared availability" if overlap_minutes else None)
     )
     if mentor.former_engineer:
         parts.append((FORMER_ENGINEER_WEIGHT, "Also moved from engineering to PM"))
@@ -144,7 +146,7 @@ def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     elif overlap_minutes == 0:
         blocker = "no shared weekly availability (needs at least 1 h)"
     elif overlap_minutes < MIN_OVERLAP_MINUTES:
-        blocker = f"only {format_duration(overlap_minutes)} of shared weekly availability (needs at least 1 h)"
+        blocker = f"only {format_duration(timedelta(minutes=overlap_minutes))} of shared weekly availability (needs at least 1 h)"
     else:
         blocker = None
 
@@ -201,8 +203,3 @@ def _inline(label: str) -> str:
 def _gap_rank_phrase(rank: int) -> str:
     return ("your largest gap", "your second-largest gap", "your third-largest gap")[rank] if rank < 3 else "one of your gaps"
 
-
-def format_duration(minutes: int) -> str:
-    """90 → "1 h 30 min", the way durations read in reasons."""
-    hours, rest = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part)

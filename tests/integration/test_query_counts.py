@@ -24,7 +24,7 @@ from pmcohort.models import (
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching, practice_bank
 from tests.conftest import sign_in
-from tests.integration.test_matching_workflow import engineer, mentor
+from tests.factories import engineer, mentor
 
 MAX_QUERIES = 6
 SMALL, LARGE = 1, 6

@@ -15,6 +15,7 @@ from pmcohort.demo import DEMO_PASSWORD, DOMAIN, ENGINEER_COUNT
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 _COHORT_LINK = re.compile(r'href="/cohorts/(\d+)"')
+_RESULT_LINK = re.compile(r'href="(/assessment/results/\d+)"')
 _engineer_numbers = itertools.count()
 
 
@@ -54,6 +55,8 @@ class Engineer(SignedIn):
     def on_start(self):
         self.email = f"engineer{next(_engineer_numbers) % ENGINEER_COUNT + 1}@{DOMAIN}"
         super().on_start()
+        result = _RESULT_LINK.search(self.page("/dashboard"))  # the dashboard links the latest result
+        self.result = result.group(1) if result else None
 
     @task(3)
     def dashboard(self):
@@ -73,7 +76,8 @@ class Engineer(SignedIn):
 
     @task(1)
     def assessment_result(self):
-        self.page("/assessment/results", name="/assessment/results/[id]")
+        if self.result:
+            self.page(self.result, name="/assessment/results/[id]")
 
 
 class Lead(SignedIn):

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
@@ -80,6 +81,26 @@ def _sign_in(port: int, email: str, password: str) -> dict[str, str]:
     if answer.status != 302:
         raise RuntimeError(f"signing in {email} answered {answer.status}")
     return {"Cookie": answer.getheader("Set-Cookie").split(";")[0]}
+
+
+def _cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU time used so far by gunicorn (master and workers) and by PostgreSQL's backends for the bench database.
+
+    CPU per request does not depend on how busy the other users of the machine keep it, unlike latency.
+    """
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    server = psutil.Process(server_pid)
+    web = used(server) + sum(used(child) for child in server.children(recursive=True))
+    with psycopg.connect(make_url(DATABASE_URL).set(drivername="postgresql").render_as_string(hide_password=False)) as connection:
+        backends = [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return web, sum(used(psutil.Process(pid)) for pid in backends if psutil.pid_exists(pid))
 
 
 def _read_stats(path: Path) -> list[dict]:
@@ -138,6 +159,7 @@ def main() -> int:
                               cwd=APP_DIR, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "gunicorn.log").open("wb"))
     try:
         wait_for_port(port)
+        web_before, database_before = _cpu_seconds(server.pid)
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
              "--host", f"http://127.0.0.1:{port}", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
@@ -145,7 +167,13 @@ def main() -> int:
              "--loglevel", "WARNING"],
             cwd=ROOT, check=False, timeout=300, stdout=subprocess.DEVNULL, stderr=(workdir / "locust.log").open("wb"),
         )
-        errors = _print_load(_read_stats(workdir / "load_stats.csv"))
+        web_after, database_after = _cpu_seconds(server.pid)
+        rows = _read_stats(workdir / "load_stats.csv")
+        errors = _print_load(rows)
+        requests = sum(int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated")
+        print(f"CPU per request: gunicorn {(web_after - web_before) / requests * 1000:.1f} ms, "
+              f"PostgreSQL {(database_after - database_before) / requests * 1000:.1f} ms "
+              f"(backends still connected at the end; sign-ins included)")
         engineer = _sign_in(port, f"engineer1@{DOMAIN}", DEMO_PASSWORD)
         lead = _sign_in(port, f"lead@{DOMAIN}", DEMO_PASSWORD)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

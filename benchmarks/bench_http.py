@@ -35,11 +35,16 @@ def _client(port: int, path: str, deadline: float, results, headers: dict[str, s
     errors = 0
     while time.perf_counter() < deadline:
         started = time.perf_counter()
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            errors += 1
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except OSError:  # reset or timed out: an error, then a fresh connection
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            ok = False
+        errors += not ok
         latencies.append(time.perf_counter() - started)
     connection.close()
     results.put((latencies, errors))

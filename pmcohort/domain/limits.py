@@ -34,10 +34,25 @@ DEFAULT_COHORT_WEEKS = 12  # the guide's first three months
 STRENGTH_LEVEL = Bounds(1, 5)  # a mentor's self-rated strength in a skill
 FEEDBACK_RATING = Bounds(1, 5)  # "how useful was it?"
 RUBRIC_LEVEL = Bounds(1, 4)  # every rubric dimension, anchored at each level
+RUBRIC_DIMENSIONS = Bounds(3, 5)  # mentors score every dimension after each session
+FOLLOW_UPS = Bounds(0, 5)  # per practice question
+PUSHBACK_LINES = Bounds(1, 6)  # per persona card
 PERCENT = Bounds(0, 100)
 
 # A skill scoring below this is a gap: the results page, the charts and match reasons all use it.
 GAP_THRESHOLD = 70
+
+# What a readiness score means, from the top band down: (lowest score in the band, what it says).
+READINESS_BANDS = (
+    (75, "You are close: the gaps left are specific, and a mentor can help you close them fast."),
+    (50, "A solid base with clear gaps. Three focused months close most of them."),
+    (0, "Early days. Start with the largest gap below; the first three months are about exactly this."),
+)
+
+
+def readiness_summary(readiness: int) -> str:
+    return next(text for lowest, text in READINESS_BANDS if readiness >= lowest)
+
 
 PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
 CANCELLATION_NOTICE = timedelta(hours=24)  # cancelling with less notice is recorded as late

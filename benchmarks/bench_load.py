@@ -78,7 +78,7 @@ def _sign_in(port: int, email: str, password: str) -> dict[str, str]:
     answer = connection.getresponse()
     answer.read()
     connection.close()
-    if answer.status != 302:
+    if answer.status not in (302, 303):
         raise RuntimeError(f"signing in {email} answered {answer.status}")
     return {"Cookie": answer.getheader("Set-Cookie").split(";")[0]}
 

@@ -44,12 +44,16 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/pytest
 
-## Speed figures (never asserted in tests): matching engine, the login page under gunicorn, and
-## reminder delivery against bare Celery tasks and the duplicate window (need DATABASE_URL on
-## PostgreSQL and REDIS_URL; they skip without).
+## Speed figures (never asserted in tests): matching engine, password hashing, the login page under
+## gunicorn, a 90 s load run of 200 users on PostgreSQL (BENCH_DATABASE_URL, default load_bench),
+## reminder delivery against bare Celery tasks and the duplicate window (these two need DATABASE_URL
+## on PostgreSQL and REDIS_URL; they skip without).
 bench: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks.bench_matching
+	$(BIN)/python -m benchmarks.bench_passwords
 	$(BIN)/python -m benchmarks.bench_http
+	$(BIN)/python -m benchmarks.bench_load
 	$(BIN)/python -m benchmarks.bench_reminders
 	$(BIN)/python -m benchmarks.bench_duplicate_window
 

@@ -21,18 +21,12 @@ def label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
-def unread_notifications() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from pmcohort.services.notifications import unread_count
-
-    return unread_count(current_user.id)
-
-
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
     app.add_template_filter(format_duration, "duration")
+    from pmcohort.signed_in import unread_notifications
+
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")
     app.add_template_global(limits, "limits")

@@ -9,8 +9,9 @@ from pmcohort.models import NOTIFICATION_CATEGORIES, EngineerProfile, MentorProf
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 from pmcohort.services import notifications as notices
 from pmcohort.services.notifications import UnsubscribeOutcome as Outcome
-from pmcohort.models.types import utcnow
-from pmcohort.services import assessments, cohorts, matching, profiles, sessions
+from pmcohort.signed_in import unread_notifications
+
+NEXT_SESSIONS = 3
 
 
 @bp.get("/")
@@ -30,16 +31,16 @@ def robots():
 @login_required
 def dashboard():
     user_id = current_user.id
-    now = utcnow()
+    setup = profiles.setup_of(user_id)
     return render_template(
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
-        next_sessions=[s for s in sessions.sessions_for(user_id) if s.active and s.end_at >= now][:3],
+        next_sessions=sessions.next_sessions(user_id, limit=NEXT_SESSIONS),
         cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role(Role.LEAD) else [],
         latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role(Role.ENGINEER) else None,
-        engineer_profile=db.session.get(EngineerProfile, user_id),
-        mentor_profile=db.session.get(MentorProfile, user_id),
-        window_count=len(profiles.windows_of(user_id)),
+        engineer_profile=setup.engineer,
+        mentor_profile=setup.mentor,
+        window_count=setup.window_count,
     )
 
 
@@ -47,7 +48,7 @@ def dashboard():
 @login_required
 def inbox():
     page = notices.inbox_page(current_user.id, request.args.get("page", 1, type=int))
-    return render_template("main/inbox.html", page=page, unread=notices.unread_count(current_user.id))
+    return render_template("main/inbox.html", page=page, unread=unread_notifications())
 
 
 @bp.post("/inbox/read")

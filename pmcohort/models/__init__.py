@@ -35,6 +35,7 @@ from pmcohort.models.sessions import (
     SessionFeedback,
     SessionParticipant,
     ShadowingObservation,
+    new_feed_token,
 )
 from pmcohort.models.user import User, UserRole, find_user_by_email
 
@@ -50,6 +51,7 @@ __all__ = [
     "SessionFeedback",
     "SessionParticipant",
     "ShadowingObservation",
+    "new_feed_token",
     "Cohort",
     "CohortLead",
     "CohortMember",

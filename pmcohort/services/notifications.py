@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.extensions import db
@@ -113,12 +113,6 @@ def unsubscribe(token: str) -> UnsubscribeOutcome:
     record_audit("notifications.unsubscribed", "user", user_id, category=category)
     db.session.commit()
     return UnsubscribeOutcome.DONE
-
-
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
 
 
 def inbox_page(user_id: int, page: int):

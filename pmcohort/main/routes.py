@@ -2,10 +2,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.domain.statuses import MATCH_OPEN, Role
-from pmcohort.extensions import csrf, db
+from pmcohort.extensions import csrf
 from pmcohort.main import bp
 from pmcohort.main.forms import preferences_form
-from pmcohort.models import NOTIFICATION_CATEGORIES, EngineerProfile, MentorProfile
+from pmcohort.models import NOTIFICATION_CATEGORIES
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 from pmcohort.services import notifications as notices
 from pmcohort.services.notifications import UnsubscribeOutcome as Outcome

@@ -2,25 +2,13 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def signed_in(browser, live, person: dict):
-    context = browser.new_context(base_url=live.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(person["email"])
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=f"Hello, {person['first_name']}")).to_be_visible()
-    return page
-
-
-def test_lead_runs_matching_and_publishes_then_both_sides_accept(browser, live):
+def test_lead_runs_matching_and_publishes_then_both_sides_accept(signed_in, live):
     with live.app.app_context():
         lead = make_user(roles=("lead",), name="Lena Lead")
         ada = engineer(make_user)
@@ -30,7 +18,7 @@ def test_lead_runs_matching_and_publishes_then_both_sides_accept(browser, live):
         cohort_id = cohort.id
         db.session.remove()
 
-    lead_page = signed_in(browser, live, people["lead"])
+    lead_page = signed_in(people["lead"])
     lead_page.goto(f"/cohorts/{cohort_id}")
     lead_page.get_by_role("button", name="Run matching").click()
     # The real worker solves it; the page refreshes itself until the preview is ready.
@@ -41,7 +29,7 @@ def test_lead_runs_matching_and_publishes_then_both_sides_accept(browser, live):
     expect(lead_page.get_by_text("Published 1 proposed matches")).to_be_visible()
 
     for who in ("ada", "pm"):
-        page = signed_in(browser, live, people[who])
+        page = signed_in(people[who])
         page.goto("/matches")
         page.get_by_role("link", name="Review and answer").click()
         page.get_by_role("button", name="Accept").click()

@@ -7,12 +7,11 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
 from tests.factories import make_user
 from tests.integration.session_helpers import as_past, person
-from tests.browser.test_matching_in_browser import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(browser, live):
+def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, live):
     with live.app.app_context():
         practice_bank.seed_starter_set()
         engineer = person(make_user, ("engineer",))
@@ -22,7 +21,7 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(browser, live)
         people = {key: {"email": user.email, "first_name": user.first_name} for key, user in (("engineer", engineer), ("mentor", mentor))}
         db.session.remove()
 
-    page = signed_in(browser, live, people["engineer"])
+    page = signed_in(people["engineer"])
     page.goto("/sessions")
     page.get_by_role("link", name="Book a session").click()
     page.locator("input[name=slot]").first.check()
@@ -39,16 +38,16 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(browser, live)
         as_past(session)
         db.session.remove()
 
-    mentor_page = signed_in(browser, live, people["mentor"])
+    mentor_page = signed_in(people["mentor"])
     mentor_page.goto(f"/sessions/{session_id}")
     expect(mentor_page.get_by_text("only you, the interviewer, see this")).to_be_visible()
-    mentor_page.locator("input[name=rating][value='4']").check(force=True)
+    mentor_page.locator("input[name=rating][value='4']").check()
     mentor_page.get_by_role("button", name="Send feedback").click()
     expect(mentor_page.get_by_role("alert")).to_contain_text("Score every rubric dimension from 1 to 4.")
     expect(mentor_page.locator("p.error", has_text="Give a score from 1 to 4.")).to_have_count(5)
     for group in mentor_page.locator("fieldset:has(input[name^=score-])").all():
-        group.locator("input[value='3']").check(force=True)
-    mentor_page.locator("input[name=rating][value='4']").check(force=True)
+        group.locator("input[value='3']").check()
+    mentor_page.locator("input[name=rating][value='4']").check()
     mentor_page.get_by_role("button", name="Send feedback").click()
     expect(mentor_page.get_by_text("Thank you for the feedback.")).to_be_visible()
 

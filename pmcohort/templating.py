@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from pmcohort.domain import vocabulary
+from pmcohort.domain.wording import counted, possessive
 
 
 FULL_TIME = "%a %d %b %Y, %H:%M"
@@ -41,5 +42,7 @@ def unread_notifications() -> int:
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
+    app.add_template_filter(counted, "counted")
+    app.add_template_filter(possessive, "possessive")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
+from pmcohort.domain.wording import counted
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
 from pmcohort.models import Cohort, Match, MatchingRun
@@ -93,7 +94,7 @@ def enroll(cohort_id: int):
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
-    flash(f"Enrolled {len(report.added)}; {len(report.already)} were already in the cohort.", "success")
+    flash(f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.", "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id))
 
 
@@ -132,7 +133,7 @@ def publish(cohort_id: int, run_id: int):
     except matching.MatchingError as error:
         flash(str(error), "error")
     else:
-        flash(f"Published {len(created)} proposed matches. Both sides are notified and have 7 days to answer.", "success")
+        flash(f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.", "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"))
 
 

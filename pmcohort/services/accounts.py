@@ -116,14 +116,34 @@ def update_time_zone(user_id: int, time_zone: str) -> None:
     db.session.commit()
 
 
-def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
+def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise AccountError("role", f"Unknown role {role!r}.")
+        raise AccountError("role", f"Unknown role {role!r}; choose one of {', '.join(sorted(ROLES))}.")
+
+
+def grant_role(user_id: int, role: str, *, actor_id: int | None, **details) -> None:
+    """Give a user a role; `actor_id` is None when an operator does it from the command line."""
+    _check_role(role)
     user = db.get_or_404(User, user_id)
     if role not in user.roles:
         user.add_role(role)
-        record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role)
+        record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role, **details)
     db.session.commit()
+
+
+def create_with_role(account: NewAccount) -> tuple[User, bool]:
+    """For operators' scripts: an account with `account.role`, made now or the existing one given that role.
+
+    Returns the user and whether it was created. An existing account keeps its password.
+    """
+    _check_role(account.role)
+    user = find_user_by_email(account.email.strip().lower())
+    created = user is None
+    if created:
+        user = create_user(account, roles=())
+        record_audit("user.created", "user", user.id, role=account.role, via="cli")
+    grant_role(user.id, account.role, actor_id=None, via="cli")
+    return user, created
 
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain.availability import Availability, weekly_minutes
+from pmcohort.domain.wording import counted
 from pmcohort.extensions import db
 from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
 from pmcohort.models import (
@@ -218,7 +219,7 @@ def _solve(run: MatchingRun) -> dict:
     to_match = [user for user in engineers if user.id not in kept]
     week_start = reference_week_start(cohort.start_date)
     inputs = build_inputs(to_match, mentors, week_start)
-    _progress(run, 25, f"Scoring {len(inputs.mentees)} engineers against {len(inputs.mentors)} mentors")
+    _progress(run, 25, f"Scoring {counted(len(inputs.mentees), 'engineer')} against {counted(len(inputs.mentors), 'mentor')}")
 
     rules = db.session.scalars(select(PairRule).where(PairRule.cohort_id == cohort.id)).all()
     considered = {mentee.id for mentee in inputs.mentees}
@@ -231,7 +232,7 @@ def _solve(run: MatchingRun) -> dict:
     forbidden -= set(pinned)
 
     weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
-    _progress(run, 60, f"Finding the best assignment over {len(weights)} candidate pairs")
+    _progress(run, 60, f"Finding the best assignment over {counted(len(weights), 'candidate pair')}")
     capacity = {mentor.id: mentor.capacity for mentor in inputs.mentors}
     assignment = assign(weights, capacity, pinned=pinned, forbidden=forbidden)
     _progress(run, 85, "Explaining each pair")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.wording import counted
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
@@ -343,6 +344,6 @@ def new_workshop(cohort_id: int):
             except service.SessionError as error:
                 errors[error.field or "day"] = error.message
             else:
-                flash(f"Scheduled {len(created)} workshop session{'s' if len(created) > 1 else ''}. Cohort members can take a seat.", "success")
+                flash(f"Scheduled {counted(len(created), 'workshop session')}. Cohort members can take a seat.", "success")
                 return redirect(url_for("sessions.detail", session_id=created[0].id))
     return render_template("sessions/workshop.html", cohort=cohort, errors=errors, values=request.form, durations=DURATIONS), 400 if errors else 200

@@ -22,11 +22,11 @@ def test_lead_runs_matching_and_publishes_then_both_sides_accept(signed_in, live
     lead_page.goto(f"/cohorts/{cohort_id}")
     lead_page.get_by_role("button", name="Run matching").click()
     # The real worker solves it; the page refreshes itself until the preview is ready.
-    publish = lead_page.get_by_role("button", name="Publish 1 proposals")
+    publish = lead_page.get_by_role("button", name="Publish 1 proposal", exact=True)
     expect(publish).to_be_visible(timeout=60000)
     expect(lead_page.get_by_text("customer discovery, your largest gap")).to_be_visible()
     publish.click()
-    expect(lead_page.get_by_text("Published 1 proposed matches")).to_be_visible()
+    expect(lead_page.get_by_text("Published 1 proposed match.")).to_be_visible()
 
     for who in ("ada", "pm"):
         page = signed_in(people[who])

@@ -1,0 +1,12 @@
+"""Words that depend on a number or on who reads them; plain Python, shared by templates, emails and flashes."""
+
+
+def counted(number: int | float, singular: str, plural: str | None = None) -> str:
+    """`counted(1, "proposal")` is "1 proposal", `counted(3, "proposal")` "3 proposals", `counted(1.5, "hour")` "1.5 hours"."""
+    word = singular if number == 1 else (plural or singular + "s")
+    return f"{number:g} {word}" if isinstance(number, float) else f"{number} {word}"
+
+
+def possessive(name: str) -> str:
+    """"Sam's", and "James'" for a name ending in s."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

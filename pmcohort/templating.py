@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from pmcohort.domain import vocabulary
-from pmcohort.domain.wording import counted, possessive
+from pmcohort.domain.wording import addressed, counted, possessive
 
 
 FULL_TIME = "%a %d %b %Y, %H:%M"
@@ -28,6 +28,13 @@ def label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
+def for_reader(sentence: str, engineer) -> str:
+    """A stored reason written for the current user; `engineer` is the User, or their full name (never the reader then)."""
+    if isinstance(engineer, str):
+        return addressed(sentence, engineer.split()[0], reader_is_engineer=False)
+    return addressed(sentence, engineer.first_name, reader_is_engineer=engineer.id == current_user.id)
+
+
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
@@ -44,5 +51,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(counted, "counted")
     app.add_template_filter(possessive, "possessive")
+    app.add_template_filter(for_reader, "for_reader")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from numbers import Integral
 
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS
+from pmcohort.domain.wording import ENGINEER, ENGINEERS
 
 # Component weights; they sum to 1 so the score stays in [0, 1].
 GAP_COVERAGE_WEIGHT = 0.50  # closing the engineer's gaps is why the pairing exists
@@ -104,7 +105,7 @@ class PairScore:
     feasible: bool
     blocker: str | None  # why the pair is not a candidate, in plain words
     overlap_hours: float
-    reasons: tuple[str, ...]  # strongest first
+    reasons: tuple[str, ...]  # strongest first; they name the engineer with wording.ENGINEER tokens
 
 
 def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
@@ -135,7 +136,7 @@ def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     if mentor.former_engineer:
         parts.append((FORMER_ENGINEER_WEIGHT, "Also moved from engineering to PM"))
     if mentee.path is not None and mentee.path in mentor.paths:
-        parts.append((PATH_WEIGHT, f"Walked the {_inline(PATHS[mentee.path])} path you chose"))
+        parts.append((PATH_WEIGHT, f"Walked the {_inline(PATHS[mentee.path])} path {ENGINEER} chose"))
     if mentee.domain not in (None, UNSPECIFIC_DOMAIN) and mentee.domain in mentor.domains:
         parts.append((DOMAIN_WEIGHT, f"Knows {_inline(DOMAINS[mentee.domain])}"))
 
@@ -199,7 +200,9 @@ def _inline(label: str) -> str:
 
 
 def _gap_rank_phrase(rank: int) -> str:
-    return ("your largest gap", "your second-largest gap", "your third-largest gap")[rank] if rank < 3 else "one of your gaps"
+    if rank >= 3:
+        return f"one of {ENGINEERS} gaps"
+    return f"{ENGINEERS} {('largest', 'second-largest', 'third-largest')[rank]} gap"
 
 
 def format_duration(minutes: int) -> str:

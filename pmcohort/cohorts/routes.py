@@ -51,7 +51,9 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
-        progress=_matching_progress(engineers, matches),
+        progress=_matching_progress(
+            engineers, [*matches, *matching.active_matches_outside(cohort.id, [member.user_id for member in engineers])]
+        ),
         mentors=cohort_service.members(cohort.id, "mentor"),
         run=run,
         matches=matches,
@@ -63,7 +65,10 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
 
 
 def _matching_progress(engineers, matches) -> dict[str, int]:
-    """How many of the cohort's engineers are matched, waiting for answers, or not matched yet."""
+    """How many of the cohort's engineers are matched, waiting for answers, or not matched yet.
+
+    `matches` holds the cohort's own and the active ones kept from before, which count as matched too.
+    """
     state = {}
     for match in matches:
         if match.status == "active" or (match.status == "proposed" and state.get(match.engineer_id) != "active"):

@@ -498,6 +498,14 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     return match
 
 
+def active_matches_outside(cohort_id: int, engineer_ids: list[int]) -> list[Match]:
+    """Active matches these engineers have from elsewhere (a request, an earlier cohort): matching keeps them."""
+    return list(db.session.scalars(
+        select(Match).where(Match.engineer_id.in_(engineer_ids), Match.status == "active",
+                            or_(Match.cohort_id.is_(None), Match.cohort_id != cohort_id))
+    ))
+
+
 def matches_for(user_id: int) -> list[Match]:
     return list(db.session.scalars(
         select(Match).where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id)).order_by(Match.created_at.desc(), Match.id.desc())

@@ -124,9 +124,20 @@ def _check(start: datetime, end: datetime, people: list[User], viewer: User, *, 
         for problem in problems:
             if problem.code == "overlap":
                 raise SessionError(_clash_message(person, viewer, problem), "start")
+            if problem.code == "off_grid":
+                raise SessionError(_off_grid_message(start, end, viewer), "start" if not scheduling.on_grid(start) else "end")
             if problem.code == "outside_availability":
                 raise SessionError(f"That time is outside {person.name}'s weekly availability. Pick one of the free slots.", "start")
             raise SessionError(problem.message, "end" if problem.code in ("order", "too_long", "too_short") else "start")
+
+
+def _off_grid_message(start: datetime, end: datetime, viewer: User) -> str:
+    """Which time is off the booking grid, and the two nearest that are on it, in the viewer's zone."""
+    moment = start if not scheduling.on_grid(start) else end
+    local = moment.astimezone(ZoneInfo(viewer.time_zone))
+    earlier, later = scheduling.grid_neighbours(local)
+    return (f"Sessions start and end on the quarter hour; {local:%H:%M} is not one. "
+            f"Pick {earlier:%H:%M} or {later:%H:%M}.")
 
 
 def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:

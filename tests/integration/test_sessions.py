@@ -303,3 +303,21 @@ def test_odd_input_gets_a_clear_400_not_a_500(app, client, login, pair, form_pos
     response = form_post(target, data, page_url=page)
     assert response.status_code == 400
     assert 'class="error' in response.get_data(as_text=True)
+
+
+def test_a_time_off_the_quarter_hour_grid_is_refused_at_the_field_with_the_nearest_choices(app, client, login, pair, form_post):
+    engineer, mentor, match = pair
+    login(engineer)
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    response = form_post(f"/sessions/propose/{match.id}", {"kind": "one_on_one", "day": day, "clock": "14:20", "duration": "60"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="start-error"' in page and "14:20 is not one. Pick 14:15 or 14:30." in page
+    assert db.session.scalar(select(MentoringSession.id)) is None
+
+    session = book(match, engineer)
+    response = form_post(f"/sessions/{session.id}/reschedule", {"day": day, "clock": "09:50", "duration": "60", "reason": "Clash"},
+                         page_url=f"/sessions/{session.id}")
+    assert response.status_code == 400 and "09:50 is not one. Pick 09:45 or 10:00." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, session.id).start_at == tomorrow_at(10)

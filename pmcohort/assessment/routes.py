@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from pmcohort.assessment import bp
 from pmcohort.domain import assessment
+from pmcohort.domain.wording import possessive
 from pmcohort.extensions import db
 from pmcohort.models import AssessmentAttempt, User
 from pmcohort.policy import can_view_assessment, roles_required
@@ -101,6 +102,7 @@ def _render_result(attempt: AssessmentAttempt):
         attempt=attempt,
         engineer=engineer,
         own=own,
+        whose="your" if own else possessive(engineer.first_name),
         history_points=[(local_time(past.completed_at, "%d %b"), past.readiness) for past in assessments.history(engineer.id)],
         allowed_from=assessments.next_attempt_allowed_at(engineer.id) if own else None,
     )

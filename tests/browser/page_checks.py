@@ -1,4 +1,5 @@
-"""Checks every page a browser test visits: axe-core (shipped by axe-playwright-python) and the phone width.
+"""Checks every page a browser test visits: axe-core (shipped by axe-playwright-python), the phone
+width, and chart text (at least 12 px, inside its chart).
 
 A page is checked just before the test acts on it in a way that may leave it (a click, a key
 press, a `goto`) and, for the last page, when the test closes its context. So each page is seen in
@@ -18,6 +19,14 @@ AXE = Axe()
 # Only the rules WCAG 2.x A/AA and best practice ask for, as reviewers read them.
 AXE_OPTIONS = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 WIDTH_SCRIPT = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+MIN_CHART_TEXT_PX = 12
+# Each chart text as drawn: its rendered font size, and whether it stays inside its chart's frame.
+CHART_TEXT_SCRIPT = """() => [...document.querySelectorAll('svg.chart text')].map(text => {
+    const svg = text.closest('svg'), frame = svg.getBoundingClientRect(), box = text.getBoundingClientRect();
+    const scale = frame.width / svg.viewBox.baseVal.width;
+    return {text: text.textContent, px: parseFloat(getComputedStyle(text).fontSize) * scale,
+            inside: box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5 && box.top >= frame.top - 0.5 && box.bottom <= frame.bottom + 0.5};
+})"""
 
 
 @dataclass
@@ -67,6 +76,11 @@ class PageChecker:
                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
             )
             self.problems.append(f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})")
+        for text in page.evaluate(CHART_TEXT_SCRIPT):
+            if text["px"] < MIN_CHART_TEXT_PX:
+                self.problems.append(f"{url}: chart text {text['text']!r} is {text['px']:.1f} px (under {MIN_CHART_TEXT_PX})")
+            if not text["inside"]:
+                self.problems.append(f"{url}: chart text {text['text']!r} is cut off by its chart's frame")
         for violation in AXE.run(page, options=AXE_OPTIONS).response["violations"]:
             targets = [", ".join(node["target"]) for node in violation["nodes"]]
             if violation["impact"] in BLOCKING_IMPACTS:

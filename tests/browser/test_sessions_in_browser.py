@@ -52,4 +52,8 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, liv
     expect(mentor_page.get_by_text("Thank you for the feedback.")).to_be_visible()
 
     page.goto("/sessions")
-    expect(page.get_by_role("img", name="Estimation scores over your sessions, 1 to 4")).to_be_visible()
+    expect(page.get_by_role("figure", name="Estimation scores over your sessions, 1 to 4")).to_be_visible()
+    # One small chart per rubric dimension, so no line hides another, and the numbers in a table.
+    expect(page.get_by_role("figure").get_by_role("img")).to_have_count(5)
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(1)  # one scored session (the header hides on a phone)
+    expect(page.get_by_role("table").get_by_role("cell")).to_have_text(["3"] * 5)

@@ -1,14 +1,20 @@
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from pmcohort.domain import availability
+from pmcohort.domain.availability import Availability, WeeklyWindow
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
-from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
+from pmcohort.models import (
+    MATCH_OPEN, ROLES, SELF_SERVICE_ROLES, AvailabilityWindow, Match, User, UserRole, find_user_by_email, record_audit,
+)
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from pmcohort.services.errors import FieldError
+from pmcohort.services.profiles import windows_of
 
 EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
 
@@ -108,11 +114,73 @@ def _set_password(user: User, password: str) -> None:
     user.rotate_auth_token()  # signs every other session out
 
 
-def update_time_zone(user_id: int, time_zone: str) -> None:
+# Changing zone with weekly windows: keep their local clock times (the usual case after a move),
+# or keep the moments they stand for (the person's day does not change, only the zone's name).
+KEEP_CHOICES = ("local", "instants")
+
+
+@dataclass(frozen=True)
+class SharedTime:
+    """Weekly hours shared with one matched person, now and under each choice."""
+
+    name: str
+    now: float
+    keeping_local: float
+    keeping_instants: float
+
+
+@dataclass(frozen=True)
+class TimeZoneChange:
+    old_zone: str
+    new_zone: str
+    windows: tuple[WeeklyWindow, ...]
+    windows_keeping_instants: tuple[WeeklyWindow, ...]
+    shared: tuple[SharedTime, ...]
+
+
+def _check_zone(time_zone: str) -> None:
     if not is_valid_time_zone(time_zone):
         raise AccountError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
-    user = db.session.get(User, user_id)
+
+
+def preview_time_zone_change(user_id: int, time_zone: str, *, now: datetime) -> TimeZoneChange:
+    """What a change of zone does to the user's weekly windows and to the hours shared with their matches."""
+    _check_zone(time_zone)
+    user = db.get_or_404(User, user_id)
+    week_start = now.astimezone(UTC)
+    windows = tuple(window.as_domain() for window in windows_of(user_id))
+    moved = availability.windows_keeping_instants(windows, user.time_zone, time_zone, week_start)
+    shared = []
+    for match in db.session.scalars(
+        select(Match).where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id), Match.status.in_(MATCH_OPEN))
+    ):
+        other = match.mentor if match.engineer_id == user_id else match.engineer
+        theirs = Availability(other.time_zone, tuple(window.as_domain() for window in windows_of(other.id)))
+
+        def hours(zone: str, mine: tuple[WeeklyWindow, ...]) -> float:
+            return availability.overlap_hours(Availability(zone, mine), theirs, week_start)
+
+        shared.append(SharedTime(other.name, hours(user.time_zone, windows), hours(time_zone, windows), hours(time_zone, moved)))
+    return TimeZoneChange(user.time_zone, time_zone, windows, moved, tuple(shared))
+
+
+def update_time_zone(user_id: int, time_zone: str, *, keep: str = "local", now: datetime) -> None:
+    """Move the user to another zone; with keep="instants" their weekly windows are rewritten in it."""
+    _check_zone(time_zone)
+    if keep not in KEEP_CHOICES:
+        raise AccountError("keep", "Choose whether your weekly windows keep their local times or their moments.")
+    user = db.get_or_404(User, user_id)
+    old_zone = user.time_zone
+    if keep == "instants" and time_zone != old_zone:
+        moved = preview_time_zone_change(user_id, time_zone, now=now).windows_keeping_instants
+        for window in windows_of(user_id):
+            db.session.delete(window)
+        db.session.flush()
+        for window in moved:
+            db.session.add(AvailabilityWindow(user_id=user_id, weekday=window.weekday,
+                                              start_minute=window.start_minute, end_minute=window.end_minute))
     user.time_zone = time_zone
+    record_audit("user.time_zone_changed", "user", user.id, actor_id=user_id, old=old_zone, new=time_zone, windows_keep=keep)
     db.session.commit()
 
 

@@ -52,3 +52,26 @@ def test_a_matched_engineer_sees_the_next_step_not_the_matching_checklist(signed
     expect(page.get_by_role("heading", name="Book")).to_be_visible()
     page.goto("/matches")
     expect(page.get_by_text("to be your mentor on")).to_be_visible()
+
+
+def test_changing_time_zone_previews_the_windows_and_the_shared_hours(signed_in, live):
+    with live.app.app_context():
+        tuesday_evening = [(1, 18 * 60, 20 * 60)]
+        engineer = person(make_user, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
+        mentor = person(make_user, ("mentor",), windows=tuesday_evening, time_zone="Asia/Kolkata")
+        db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+        db.session.commit()
+        who = {"email": engineer.email, "first_name": engineer.first_name}
+        db.session.remove()
+
+    page = signed_in(who)
+    page.get_by_role("link", name="Account").click()
+    page.get_by_label("Time zone").fill("Asia/Tokyo")
+    page.get_by_role("button", name="Save time zone").click()
+    expect(page.get_by_role("heading", name="Change your time zone to Asia/Tokyo?")).to_be_visible()
+    expect(page.get_by_text("2 hours lost")).to_be_visible()
+    page.get_by_label("Keep the same moments").check()
+    page.get_by_role("button", name="Save time zone").click()
+    expect(page.get_by_role("status")).to_contain_text("Time zone saved.")
+    page.get_by_role("link", name="Availability").click()
+    expect(page.get_by_text("Tuesday 21:30–23:30")).to_be_visible()

@@ -1,8 +1,8 @@
 import click
 from flask import Flask
 
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.wording import counted
-from pmcohort.models import ROLES
 from pmcohort.services import accounts
 
 
@@ -28,7 +28,7 @@ def init_commands(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @with_account_options
-    @click.option("--role", type=click.Choice(sorted(ROLES)), required=True, help="The role to give.")
+    @click.option("--role", type=click.Choice([role.value for role in Role]), required=True, help="The role to give.")
     def create_user_command(email: str, name: str, time_zone: str, password: str, role: str) -> None:
         """Create an account with a role (lead, admin, mentor, engineer), or give an existing account that role."""
         create_with_role(email, name, time_zone, password, role)
@@ -37,7 +37,7 @@ def init_commands(app: Flask) -> None:
     @with_account_options
     def create_admin(email: str, name: str, time_zone: str, password: str) -> None:
         """Create an admin account (or make an existing account admin); same as create-user --role admin."""
-        create_with_role(email, name, time_zone, password, "admin")
+        create_with_role(email, name, time_zone, password, Role.ADMIN)
 
     @app.cli.command("rescore-assessments")
     @click.option("--version", "version", type=int, default=None, help="Scoring version (default: the current one).")

@@ -4,8 +4,6 @@ from sqlalchemy import or_, select
 
 from pmcohort.admin import bp
 from pmcohort.admin.forms import (
-    MAX_DIMENSIONS,
-    MIN_DIMENSIONS,
     PersonaForm,
     QuestionForm,
     RetireForm,
@@ -13,6 +11,7 @@ from pmcohort.admin.forms import (
     RubricForm,
     lines_of,
 )
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
@@ -27,7 +26,7 @@ WHOLE_RUBRIC = ("dimensions",)
 
 
 @bp.get("/users")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def users():
     query = request.args.get("q", "").strip()
     statement = select(User).order_by(User.name, User.id)
@@ -39,7 +38,7 @@ def users():
 
 
 @bp.post("/users/<int:user_id>/roles")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def change_role(user_id: int):
     form = RoleChangeForm()
     if not form.validate_on_submit() or form.action.data not in {"grant", "revoke"}:
@@ -61,7 +60,7 @@ def change_role(user_id: int):
 # --- the practice bank: questions, persona cards, rubrics
 
 @bp.get("/practice")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def practice():
     questions = practice_bank.items("question", include_retired=True)
     return render_template(
@@ -94,7 +93,7 @@ def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None
 
 @bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_question(item_id: int | None):
     item = _item_or_404("question", item_id)
     form = _item_form(QuestionForm, item, item and {
@@ -117,7 +116,7 @@ def edit_question(item_id: int | None):
 
 @bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_persona(item_id: int | None):
     item = _item_or_404("persona", item_id)
     form = _item_form(PersonaForm, item, item and {
@@ -140,7 +139,7 @@ def edit_persona(item_id: int | None):
 
 @bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_rubric(item_id: int | None):
     item = _item_or_404("rubric", item_id)
     stored_dimensions = item.body.get("dimensions", []) if item else []
@@ -155,12 +154,11 @@ def edit_rubric(item_id: int | None):
         else:
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_rubric.html", form=form, item=item, min_dimensions=MIN_DIMENSIONS,
-                           max_dimensions=MAX_DIMENSIONS), 400 if form.errors else 200
+    return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200
 
 
 @bp.post("/practice/<int:item_id>/retired")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def set_retired(item_id: int):
     form = RetireForm()
     if not form.validate_on_submit():

@@ -6,11 +6,10 @@ from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import availability
 from pmcohort.domain.availability import Availability, WeeklyWindow
+from pmcohort.domain.statuses import MATCH_OPEN, SELF_SERVICE_ROLES, Role
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
-from pmcohort.models import (
-    MATCH_OPEN, ROLES, SELF_SERVICE_ROLES, AvailabilityWindow, Match, User, UserRole, find_user_by_email, record_audit,
-)
+from pmcohort.models import AvailabilityWindow, Match, User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from pmcohort.services.errors import FieldError
@@ -185,8 +184,8 @@ def update_time_zone(user_id: int, time_zone: str, *, keep: str = "local", now: 
 
 
 def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise AccountError("role", f"Unknown role {role!r}; choose one of {', '.join(sorted(ROLES))}.")
+    if role not in tuple(Role):
+        raise AccountError("role", f"Unknown role {role!r}; choose one of {', '.join(Role)}.")
 
 
 def grant_role(user_id: int, role: str, *, actor_id: int | None, **details) -> None:
@@ -216,8 +215,8 @@ def create_with_role(account: NewAccount) -> tuple[User, bool]:
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:
     user = db.get_or_404(User, user_id)
-    if role == "admin" and "admin" in user.roles:
-        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+    if role == Role.ADMIN and Role.ADMIN in user.roles:
+        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
         if admins <= 1:
             raise AccountError("role", "This is the last admin; grant the role to someone else first.")
     if role in user.roles:

@@ -8,7 +8,7 @@ from pmcohort.models import Match
 from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
 from tests.factories import make_user
-from tests.integration.session_helpers import person
+from tests.factories import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 

@@ -2,8 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.extensions import db
-from tests.factories import make_user
-from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
+from tests.factories import cohort_with, engineer, make_user, mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 

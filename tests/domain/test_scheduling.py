@@ -16,7 +16,7 @@ from pmcohort.domain.scheduling import (
     validate_booking,
     weekly_occurrences,
 )
-from tests.domain.weekly import MON, TUE, WED, THU, FRI, utc, windows
+from tests.domain.weekly import FRI, MON, THU, TUE, WED, utc, windows
 
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -165,7 +165,7 @@ def problem_codes(start, end, *, busy=(), host_availability=HOST, now=NOW, **lim
         (utc(2025, 1, 14, 18), utc(2025, 1, 14, 17), (), ["order"]),
         (utc(2025, 1, 7, 18), utc(2025, 1, 7, 17), (), ["past", "order"]),
         (utc(2025, 1, 14, 17), utc(2025, 1, 14, 20, 30), (), ["too_long"]),
-        (utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 10), (), ["off_grid", "too_short"]),
+        (utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 10), (), ["too_short", "off_grid"]),
         (utc(2025, 1, 14, 16, 30), utc(2025, 1, 14, 17, 30), (), ["outside_availability"]),
         (utc(2025, 1, 14, 20, 30), utc(2025, 1, 14, 21, 30), (), ["outside_availability"]),
         (utc(2025, 1, 15, 17), utc(2025, 1, 15, 18), (), ["outside_availability"]),
@@ -227,8 +227,8 @@ def test_length_messages_say_the_limit_and_the_actual_length():
     too_short = validate_booking(start, start + timedelta(minutes=10), now=NOW, host_availability=None, busy=())
 
     assert too_long == [BookingProblem("too_long", "A session can last at most 3 h; this one lasts 3 h 30 min.")]
-    assert [problem.code for problem in too_short] == ["off_grid", "too_short"]
-    assert too_short[1] == BookingProblem("too_short", "A session must last at least 15 min; this one lasts 10 min.")
+    assert [problem.code for problem in too_short] == ["too_short", "off_grid"]
+    assert too_short[0] == BookingProblem("too_short", "A session must last at least 15 min; this one lasts 10 min.")
 
 
 def test_each_overlap_names_the_clashing_session_in_utc_and_carries_it():
@@ -243,10 +243,10 @@ def test_each_overlap_names_the_clashing_session_in_utc_and_carries_it():
     assert problems == [
         BookingProblem(
             "overlap",
-            "This overlaps your session on Mon 2025-01-13 23:30 \u2013 Tue 2025-01-14 00:30 UTC.",
+            "This overlaps your session on Mon 13 Jan 2025, 23:30 UTC \u2013 Tue 14 Jan 2025, 00:30 UTC.",
             over_midnight,
         ),
-        BookingProblem("overlap", "This overlaps your session on Tue 2025-01-14 17:30\u201318:30 UTC.", evening),
+        BookingProblem("overlap", "This overlaps your session on Tue 14 Jan 2025, 17:30\u201318:30 UTC.", evening),
     ]
 
 

@@ -120,7 +120,7 @@ def test_time_zone_is_validated(client, login, user_factory, form_post, zone, st
 
 
 def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap_it_removes(client, login, user_factory, form_post):
-    from tests.integration.session_helpers import person
+    from tests.factories import person
 
     tuesday_evening = [(1, 18 * 60, 20 * 60)]
     engineer = person(user_factory, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
@@ -149,7 +149,7 @@ def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap
 
 
 def test_keeping_local_times_leaves_the_windows_as_written(client, login, user_factory, form_post):
-    from tests.integration.session_helpers import person
+    from tests.factories import person
 
     engineer = login(person(user_factory, ("engineer",), windows=[(1, 18 * 60, 20 * 60)], time_zone="Europe/Berlin"))
     saved = form_post("/auth/account/time-zone", {"time_zone": "Asia/Tokyo", "keep": "local"}, page_url="/auth/account")

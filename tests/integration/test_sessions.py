@@ -19,7 +19,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, practice_bank
 from pmcohort.services import sessions as service
 from tests.conftest import sign_in
-from tests.integration.session_helpers import as_past, book, person, tomorrow_at
+from tests.factories import as_past, book, person, tomorrow_at
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:
@@ -215,7 +215,9 @@ def test_others_cannot_see_a_session_or_its_invite(app, client, login, pair, use
 
 def test_reminders_and_feedback_requests_are_queued_once(pair):
     engineer, mentor, match = pair
-    soon = book(match, engineer, start=utcnow().replace(second=0, microsecond=0) + timedelta(minutes=50))
+    # 35 to 50 minutes ahead, on the quarter-hour grid bookings use.
+    in_35_minutes = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=35)
+    soon = book(match, engineer, start=in_35_minutes + timedelta(minutes=-in_35_minutes.minute % 15))
     done = book(match, engineer, start=tomorrow_at(12))
     as_past(done)
     assert service.send_due_reminders() == 2  # soon: only the 1 h reminder, not two at once; done: feedback request

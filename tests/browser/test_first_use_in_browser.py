@@ -1,5 +1,7 @@
 """Pages every role reaches on first use; each is checked by axe-core and at 390 px by the fixture."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,6 +54,17 @@ def test_a_matched_engineer_sees_the_next_step_not_the_matching_checklist(signed
     expect(page.get_by_role("heading", name="Book")).to_be_visible()
     page.goto("/matches")
     expect(page.get_by_text("to be your mentor on")).to_be_visible()
+
+    # A time off the quarter-hour grid is refused at the field, with the two nearest that work.
+    page.get_by_role("link", name="Sessions", exact=True).click()
+    page.get_by_role("link", name="Propose a time").click()
+    page.get_by_label("Date").fill((utcnow() + timedelta(days=3)).date().isoformat())
+    page.get_by_label("Start").fill("14:20")
+    page.get_by_role("button", name="Propose").click()
+    expect(page.locator("#start-error")).to_contain_text("14:20 is not one. Pick 14:15 or 14:30.")
+    page.get_by_role("link", name="Assessment").click()
+    page.goto("/profile/engineer")
+    expect(page.get_by_role("heading", name="Your background")).to_be_visible()
 
 
 def test_changing_time_zone_previews_the_windows_and_the_shared_hours(signed_in, live):

@@ -4,13 +4,14 @@ from flask import Flask
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.wording import counted
 from pmcohort.services import accounts
+from pmcohort.services.errors import ServiceError
 
 
 def init_commands(app: Flask) -> None:
     def create_with_role(email: str, name: str, time_zone: str, password: str, role: str) -> None:
         try:
             user, created = accounts.create_with_role(accounts.NewAccount(email, name, password, time_zone, role))
-        except accounts.AccountError as error:
+        except ServiceError as error:
             raise click.BadParameter(error.message, param_hint=f"--{error.field.replace('_', '-')}") from error
         click.echo(f"{user.email} created as {role}." if created else f"{user.email} now has the {role} role.")
 

@@ -7,7 +7,7 @@ from pmcohort.auth import bp
 from pmcohort.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignUpForm, TimeZoneForm
 from pmcohort.domain.timezones import time_zone_names
 from pmcohort.extensions import limiter
-from pmcohort.forms import show_error
+from pmcohort.forms import service_errors
 from pmcohort.models.types import utcnow
 from pmcohort.services import accounts
 from pmcohort.tokens import user_for_reset_token
@@ -32,20 +32,17 @@ def _safe_next(default: str) -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     form = SignUpForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_errors(form):
             user = accounts.sign_up(
                 accounts.NewAccount(form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data)
             )
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():
         status = 400
     return render_template("auth/signup.html", form=form, time_zones=time_zone_names()), status
@@ -56,14 +53,14 @@ def signup():
                error_message="Too many sign-in attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(url_for("main.dashboard")))
+            return redirect(_safe_next(url_for("main.dashboard")), 303)
         form.password.errors = ["That email and password do not match an account."]
     if form.is_submitted():
         status = 400
@@ -76,7 +73,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -87,7 +84,7 @@ def request_reset():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
         flash(RESET_SENT, "info")
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_request.html", form=form), status
 
@@ -98,12 +95,13 @@ def reset_password(token: str):
     user = user_for_reset_token(token)
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
-        return redirect(url_for("auth.request_reset"))
+        return redirect(url_for("auth.request_reset"), 303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(user, form.password.data)
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"))
+        with service_errors(form):
+            accounts.reset_password(user, form.password.data)
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
 
@@ -128,14 +126,11 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate():
-        try:
+        with service_errors(form):
             user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             _start_session(user)
             flash("Your password is changed. Other devices are signed out.", "success")
-            return redirect(url_for("auth.account"))
+            return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form, status=400)
 
 
@@ -150,11 +145,8 @@ def change_time_zone():
             change = accounts.preview_time_zone_change(current_user.id, new_zone, now=utcnow())
             if change.windows:
                 return render_template("auth/time_zone_change.html", form=form, change=change)
-        try:
+        with service_errors(form):
             accounts.update_time_zone(current_user.id, new_zone, keep=keep or "local", now=utcnow())
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             flash("Time zone saved.", "success")
-            return redirect(url_for("auth.account"))
+            return redirect(url_for("auth.account"), 303)
     return _account_page(zone_form=form, status=400)

@@ -15,7 +15,7 @@ INBOX_SIZE = 50
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     return render_template("main/index.html")
 
 

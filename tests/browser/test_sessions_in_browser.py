@@ -23,7 +23,7 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, liv
     page = signed_in(people["engineer"])
     page.goto("/sessions")
     page.get_by_role("link", name="Book a session").click()
-    page.locator("input[name=slot]").first.check()
+    page.locator("input[name=start]").first.check()
     page.get_by_label("Kind of session").select_option(label="Interview practice")
     page.get_by_label("For interview practice: which interview").select_option(label="Estimation")
     page.get_by_role("button", name="Book").click()
@@ -42,9 +42,9 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, liv
     expect(mentor_page.get_by_text("only you, the interviewer, see this")).to_be_visible()
     mentor_page.locator("input[name=rating][value='4']").check()
     mentor_page.get_by_role("button", name="Send feedback").click()
-    expect(mentor_page.get_by_role("alert")).to_contain_text("Score every rubric dimension from 1 to 4.")
+    expect(mentor_page.get_by_role("alert")).to_contain_text("Please fix what is marked below.")
     expect(mentor_page.locator("p.error", has_text="Give a score from 1 to 4.")).to_have_count(5)
-    for group in mentor_page.locator("fieldset:has(input[name^=score-])").all():
+    for group in mentor_page.locator("fieldset:has(input[name^=score_])").all():
         group.locator("input[value='3']").check()
     mentor_page.locator("input[name=rating][value='4']").check()
     mentor_page.get_by_role("button", name="Send feedback").click()

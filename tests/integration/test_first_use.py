@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from pmcohort.demo import DEMO_COHORT, seed_demo
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, Match, User
+from tests.factories import as_past, book
 
 
 def test_the_favicon_is_served_by_the_app(client):
@@ -52,3 +53,18 @@ def test_demo_people_have_unique_names_and_the_cohort_counts_the_kept_match(app,
     cohort_id = db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT))
     board = client.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Matched and active: <strong>1</strong>" in board and "Not matched yet: <strong>39</strong>" in board
+
+
+def test_a_session_says_it_is_in_progress_and_leaves_upcoming_once_ended(client, login, pair):
+    engineer, mentor, match = pair
+    session = book(match, engineer)
+    as_past(session, hours_ago=0.25)  # a one-hour session that started 15 minutes ago
+    login(engineer)
+    assert "In progress</strong>, until" in client.get("/dashboard").get_data(as_text=True)
+    upcoming = client.get("/sessions").get_data(as_text=True).split("<h2>Upcoming</h2>", 1)[1].split("</section>", 1)[0]
+    assert 'status-active">in progress</span>' in upcoming
+
+    as_past(session, hours_ago=2)
+    upcoming = client.get("/sessions").get_data(as_text=True).split("<h2>Upcoming</h2>", 1)[1].split("</section>", 1)[0]
+    assert "Nothing booked." in upcoming
+    assert '">ended</span>' in client.get(f"/sessions/{session.id}").get_data(as_text=True)

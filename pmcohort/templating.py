@@ -4,7 +4,6 @@ from datetime import datetime
 
 from flask import Flask
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from pmcohort.domain import limits, statuses, vocabulary
 from pmcohort.domain.times import format_duration, format_local
@@ -30,17 +29,6 @@ def for_reader(sentence: str, engineer) -> str:
     return addressed(sentence, engineer.first_name, reader_is_engineer=engineer.id == current_user.id)
 
 
-def unread_notifications() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from pmcohort.extensions import db
-    from pmcohort.models import Notification
-
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-    )
-
-
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
@@ -48,6 +36,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(possessive, "possessive")
     app.add_template_filter(for_reader, "for_reader")
     app.add_template_filter(format_duration, "duration")
+    from pmcohort.signed_in import unread_notifications
+
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")
     app.add_template_global(limits, "limits")

@@ -1,14 +1,12 @@
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
 from pmcohort.domain.wording import counted
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
-from pmcohort.extensions import db
 from pmcohort.forms import choices_from, service_errors
-from pmcohort.models import Cohort, Match
+from pmcohort.models import Cohort
 from pmcohort.policy import cohort_for_lead_or_404, cohort_match_for_lead_or_404, roles_required, run_for_lead_or_404, visible_cohorts
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
@@ -34,7 +32,8 @@ def create():
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
-    matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
+    counted_matches = matching.board_matches(cohort.id)
+    matches = [match for match in counted_matches if match.cohort_id == cohort.id]
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
     members = cohort_service.members(cohort.id)
     engineers, mentors = members[MemberRole.ENGINEER], members[MemberRole.MENTOR]
@@ -44,9 +43,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
-        progress=_matching_progress(
-            engineers, [*matches, *matching.active_matches_outside(cohort.id, [member.user_id for member in engineers])]
-        ),
+        progress=_matching_progress(engineers, counted_matches),
         mentors=mentors,
         run=run,
         matches=matches,

@@ -529,11 +529,14 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     return match
 
 
-def active_matches_outside(cohort_id: int, engineer_ids: list[int]) -> list[Match]:
-    """Active matches these engineers have from elsewhere (a request, an earlier cohort): matching keeps them."""
+def board_matches(cohort_id: int) -> list[Match]:
+    """The cohort's matches, and the active ones its engineers have from elsewhere (a request, an
+    earlier cohort), which matching keeps: in one query."""
+    engineers = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER)
     return list(db.session.scalars(
-        select(Match).where(Match.engineer_id.in_(engineer_ids), Match.status == MatchStatus.ACTIVE,
-                            or_(Match.cohort_id.is_(None), Match.cohort_id != cohort_id))
+        select(Match).where(or_(Match.cohort_id == cohort_id,
+                                (Match.status == MatchStatus.ACTIVE) & Match.engineer_id.in_(engineers)))
+        .order_by(Match.status, Match.id)
     ))
 
 

@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
-from pmcohort.domain.wording import counted
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
+from pmcohort.domain.wording import counted
 from pmcohort.forms import choices_from, service_errors
 from pmcohort.models import Cohort
 from pmcohort.policy import cohort_for_lead_or_404, cohort_match_for_lead_or_404, roles_required, run_for_lead_or_404, visible_cohorts

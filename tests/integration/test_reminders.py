@@ -63,7 +63,9 @@ def test_a_move_re_plans_in_the_same_transaction_and_a_cancel_drops_the_plan(app
 
 def test_a_session_booked_for_soon_gets_no_late_24_hour_reminder(app, pair):
     engineer, _, match = pair
-    soon = book(match, engineer, start=utcnow().replace(second=0, microsecond=0) + timedelta(minutes=50))
+    # 35 to 50 minutes ahead, on the quarter-hour grid bookings use.
+    in_35_minutes = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=35)
+    soon = book(match, engineer, start=in_35_minutes + timedelta(minutes=-in_35_minutes.minute % 15))
     assert "24h" not in planned(soon.id) and "1h" not in planned(soon.id) and "feedback" in planned(soon.id)
 
 

@@ -8,14 +8,13 @@ from pmcohort.extensions import db
 from pmcohort.models import Match
 from pmcohort.models.types import utcnow
 from pmcohort.services import notifications as preferences
-from tests.browser.steps import signed_in
 from tests.factories import book, make_user, person
 from tests.mail import html_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser, live, run_dir):
+def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser, live, run_dir, signed_in, new_page):
     with live.app.app_context():
         engineer = person(make_user, ("engineer",))
         mentor = person(make_user, ("mentor",))
@@ -33,7 +32,7 @@ def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser,
 
     emails = live.inbox.wait_for(people["engineer"]["email"], count=2, timeout=60)
     [invite] = [message for message in emails if message["Subject"] == "Session scheduled"]
-    page = signed_in(browser, live, people["engineer"])
+    page = signed_in(people["engineer"])
     page.goto("/settings/notifications")
     page.get_by_label("Reminders and chasers by email").uncheck()
     page.get_by_role("button", name="Save settings").click()
@@ -53,7 +52,7 @@ def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser,
     expect(email_page.get_by_role("heading", name="Session scheduled")).to_be_visible()
     email_page.screenshot(path=run_dir / "email-dark-390.png", full_page=True)
 
-    unsubscribe = browser.new_context(base_url=live.url, viewport={"width": 390, "height": 844}).new_page()  # not signed in
+    unsubscribe = new_page()  # not signed in
     unsubscribe.goto(urlsplit(invite["List-Unsubscribe"].strip("<>")).path)
     unsubscribe.get_by_role("button", name="Stop these emails").click()
     expect(unsubscribe.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
@@ -63,7 +62,7 @@ def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser,
         assert preferences.channels_for(people["engineer"]["id"], "reminders") == (False, True)
         db.session.remove()
 
-    admin_page = signed_in(browser, live, people["admin"])
+    admin_page = signed_in(people["admin"])
     admin_page.goto("/admin/deliveries")
     expect(admin_page.get_by_text("550 No such mailbox here").first).to_be_visible(timeout=60000)
     admin_page.screenshot(path=run_dir / "deliveries-390.png", full_page=True)

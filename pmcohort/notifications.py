@@ -60,6 +60,16 @@ def password_reset(message: OutboxMessage) -> None:
         email_once(message, user, "Reset your PM Cohort password", "password_reset", reset_url=reset_url, minutes=minutes)
 
 
+@handles("account.sign_in_throttled")
+def sign_in_throttled(message: OutboxMessage) -> None:
+    user = db.session.get(User, message.payload["user_id"])
+    if user is None or not user.active:
+        return
+    with current_app.test_request_context():
+        email_once(message, user, "Sign-ins to your PM Cohort account are paused", "sign_in_throttled",
+                   reset_url=absolute_url("auth.request_reset"), limit=current_app.config["ACCOUNT_SIGN_IN_LIMIT"])
+
+
 MATCHING_RUN_TASK = "pmcohort.matching.run"
 
 

@@ -1,15 +1,14 @@
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from pmcohort.domain.practice import RubricDimension
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.models import ROLES
 from pmcohort.services import practice_bank
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(BaseForm):
     role = SelectField("Role", choices=choices_from({role: role.title() for role in ROLES}), validators=[InputRequired()])
     action = HiddenField(validators=[InputRequired()])
 
@@ -58,7 +57,7 @@ def _text_area(label: str, required_message: str, description: str = "", rows: i
                          description=description, render_kw={"rows": rows})
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     key = _key_field("question")
     kind = SelectField("Kind of interview", choices=choices_from(INTERVIEW_KINDS), validate_choice=False, validators=[
         AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
@@ -73,7 +72,7 @@ class QuestionForm(FlaskForm):
                                "A guide for the mentor, not a script.", rows=4)
 
 
-class PersonaForm(FlaskForm):
+class PersonaForm(BaseForm):
     key = _key_field("persona")
     title = StringField("Title", filters=[_trimmed], description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
                         validators=[DataRequired(message="Give the persona a title."), Length(max=160)])
@@ -88,7 +87,7 @@ class PersonaForm(FlaskForm):
     )
 
 
-class DimensionForm(Form):
+class DimensionForm(BaseSubForm):
     """One row of the rubric form. A row left wholly blank is no dimension; a started one needs every field."""
 
     key = StringField("Key", filters=[_trimmed], description="Lowercase letters a–z, digits and underscores. Fixed once saved.", validators=[
@@ -122,7 +121,7 @@ class DimensionForm(Form):
         return valid
 
 
-class RubricForm(FlaskForm):
+class RubricForm(BaseForm):
     key = _key_field("rubric")
     title = StringField("Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)])
     dimensions = FieldList(FormField(DimensionForm), min_entries=MAX_DIMENSIONS, max_entries=MAX_DIMENSIONS)
@@ -145,5 +144,5 @@ class RubricForm(FlaskForm):
             row.form.key.description = "Fixed: past scores use this key."
 
 
-class RetireForm(FlaskForm):
+class RetireForm(BaseForm):
     retired = HiddenField(validators=[AnyOf(("yes", "no"))])

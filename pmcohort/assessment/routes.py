@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from pmcohort.assessment import bp
 from pmcohort.domain import assessment
 from pmcohort.extensions import db
+from pmcohort.forms import UNSTORABLE_MESSAGE, has_unstorable_characters
 from pmcohort.models import AssessmentAttempt, User
 from pmcohort.policy import can_view_assessment, roles_required
 from pmcohort.services import assessments
@@ -37,7 +38,9 @@ def step(number: int):
     errors: dict[str, str] = {}
     answers = assessments.draft_answers(current_user.id)
     if request.method == "POST":
-        errors = assessments.save_page(current_user.id, number - 1, request.form)
+        errors = {q.key: UNSTORABLE_MESSAGE for q in page.questions
+                  if any(has_unstorable_characters(value) for value in request.form.getlist(q.key))}
+        errors = errors or assessments.save_page(current_user.id, number - 1, request.form)
         if not errors:
             if request.form.get("direction") == "back" and number > 1:
                 return redirect(url_for("assessment.step", number=number - 1))

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
 from pmcohort.extensions import db
-from pmcohort.forms import show_error
+from pmcohort.forms import database_id, show_error
 from pmcohort.models import Cohort, Match, MatchingRun
 from pmcohort.policy import cohort_for_lead_or_404, roles_required
 from pmcohort.services import cohorts as cohort_service
@@ -142,7 +142,7 @@ def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     kind = request.form.get("kind") or None
     try:
-        engineer_id, mentor_id = int(request.form["engineer_id"]), int(request.form["mentor_id"])
+        engineer_id, mentor_id = database_id(request.form["engineer_id"]), database_id(request.form["mentor_id"])
         cohort_service.set_pair_rule(cohort.id, engineer_id, mentor_id, None if kind == "clear" else kind, actor_id=current_user.id)
     except (KeyError, ValueError):
         flash("Choose an engineer and a mentor.", "error")

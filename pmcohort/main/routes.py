@@ -1,8 +1,8 @@
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from pmcohort.extensions import db
+from pmcohort.extensions import db, limiter
 from pmcohort.main import bp
 from pmcohort.models import MATCH_OPEN, EngineerProfile, MentorProfile, Notification
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
@@ -12,6 +12,7 @@ INBOX_SIZE = 50
 
 
 @bp.get("/")
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -19,6 +20,7 @@ def index():
 
 
 @bp.get("/robots.txt")
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def robots():
     # Every page is behind a sign-in; keep crawlers to the start page.
     return "User-agent: *\nAllow: /$\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

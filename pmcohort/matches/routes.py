@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from pmcohort.extensions import db
+from pmcohort.forms import database_id, form_text
 from pmcohort.matches import bp
 from pmcohort.models import Match, MentorProfile
 from pmcohort.policy import can_view_match, roles_required
@@ -66,7 +67,8 @@ def accept(match_id: int):
 def decline(match_id: int):
     _visible_match_or_404(match_id)
     try:
-        matching.decline(match_id, user_id=current_user.id, reason=request.form.get("reason", ""))
+        reason = form_text(request.form, "reason", lambda message, _field: matching.MatchingError(message))
+        matching.decline(match_id, user_id=current_user.id, reason=reason)
     except LookupError:
         abort(404)
     except matching.MatchingError as error:
@@ -80,7 +82,7 @@ def decline(match_id: int):
 @roles_required("engineer")
 def request_mentor():
     try:
-        match = matching.request_mentor(current_user.id, int(request.form.get("mentor_id", "0")))
+        match = matching.request_mentor(current_user.id, database_id(request.form.get("mentor_id", "0")))
     except ValueError:
         abort(400)
     except matching.MatchingError as error:

@@ -103,6 +103,43 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
     return user
 
 
+def change_email(user_id: int, current_password: str, new_email: str) -> User:
+    """Someone at an unlocked screen must not take the account over: the password is asked again."""
+    user = db.session.get(User, user_id)
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("current_password", "That is not your current password.")
+    email = new_email.strip().lower()
+    if email == user.email:
+        raise AccountError("email", "That is already your email.")
+    if find_user_by_email(email) is not None:
+        raise AccountError("email", "Another account uses this email.")
+    old_email, user.email = user.email, email
+    record_audit("user.email_changed", "user", user.id, actor_id=user.id, old_email=old_email)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent sign-up took the email first
+        db.session.rollback()
+        raise AccountError("email", "Another account uses this email.") from error
+    return user
+
+
+def sign_out(user_id: int, *, everywhere: bool = False) -> None:
+    """A new auth token ends every session and remember cookie made with the old one, copies included."""
+    user = db.session.get(User, user_id)
+    user.rotate_auth_token()
+    record_audit("user.signed_out_everywhere" if everywhere else "user.signed_out", "user", user.id, actor_id=user.id)
+    db.session.commit()
+
+
+def report_sign_in_throttled(email: str) -> None:
+    """Failed sign-ins for this account reached the limit: tell its owner, once per time it happens."""
+    user = find_user_by_email(email)
+    if user is not None and user.active:
+        record_audit("user.sign_in_throttled", "user", user.id)
+        enqueue("account.sign_in_throttled", user_id=user.id)
+        db.session.commit()
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.rotate_auth_token()  # signs every other session out

@@ -1,7 +1,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import csrf, db, limiter
+from pmcohort.forms import DATABASE_INT_MAX, form_text
 from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
 from pmcohort.policy import can_view_session, cohort_for_lead_or_404, roles_required
@@ -42,12 +43,15 @@ def _duration(raw: str | None) -> timedelta:
     return timedelta(minutes=minutes)
 
 
+def _text(name: str) -> str:
+    return form_text(request.form, name, service.SessionError)
+
+
 def _details() -> service.Details:
-    form = request.form
     return service.Details(
-        title=form.get("title", ""), agenda=form.get("agenda", ""), watch_for=form.get("watch_for", ""),
-        confidentiality=form.get("confidentiality", ""), interview_kind=form.get("interview_kind") or None,
-        persona_key=form.get("persona_key") or None,
+        title=_text("title"), agenda=_text("agenda"), watch_for=_text("watch_for"),
+        confidentiality=_text("confidentiality"), interview_kind=_text("interview_kind") or None,
+        persona_key=_text("persona_key") or None,
     )
 
 
@@ -111,7 +115,7 @@ def book(match_id: int):
             errors["slot"] = "Choose one of the free slots."
         else:
             try:
-                session = service.book(match.id, engineer_id=current_user.id, kind=request.form.get("kind", ""),
+                session = service.book(match.id, engineer_id=current_user.id, kind=_text("kind"),
                                        start=start, end=end, details=_details())
             except LookupError:
                 abort(404)
@@ -141,7 +145,7 @@ def propose(match_id: int):
             errors["day"] = f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time."
         else:
             try:
-                session = service.propose(match.id, actor_id=current_user.id, kind=request.form.get("kind", ""),
+                session = service.propose(match.id, actor_id=current_user.id, kind=_text("kind"),
                                           start=start, end=start + length, details=_details())
             except LookupError:
                 abort(404)
@@ -234,7 +238,7 @@ def reschedule(session_id: int):
             length = _duration(request.form.get("duration"))
         except ValueError:
             raise service.SessionError(f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time.", "day") from None
-        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + length, reason=request.form.get("reason", ""))
+        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + length, reason=_text("reason"))
 
     return _act(session_id, move, "Moved. Everyone gets the updated invite.")
 
@@ -242,12 +246,12 @@ def reschedule(session_id: int):
 @bp.post("/sessions/<int:session_id>/cancel")
 @login_required
 def cancel(session_id: int):
-    return _act(session_id, lambda s: service.cancel(s.id, actor_id=current_user.id, reason=request.form.get("reason", "")), "Cancelled.")
+    return _act(session_id, lambda s: service.cancel(s.id, actor_id=current_user.id, reason=_text("reason")), "Cancelled.")
 
 
 def _int_or_none(raw: str | None) -> int | None:
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    return int(raw) if raw and raw.isascii() and raw.isdecimal() else None
+    return int(raw) if raw and raw.isascii() and raw.isdecimal() and int(raw) <= DATABASE_INT_MAX else None
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
@@ -274,8 +278,8 @@ def feedback(session_id: int):
         if rubric is not None:
             scores = {d.key: _int_or_none(form.get(f"score-{d.key}")) for d in rubric.dimensions}
             scores = {key: value for key, value in scores.items() if value is not None}
-            notes = {d.key: form.get(f"note-{d.key}", "") for d in rubric.dimensions}
-        service.submit_feedback(session.id, author_id=current_user.id, rating=rating, notes=form.get("notes", ""),
+            notes = {d.key: _text(f"note-{d.key}") for d in rubric.dimensions}
+        service.submit_feedback(session.id, author_id=current_user.id, rating=rating, notes=_text("notes"),
                                 rubric_scores=scores, rubric_notes=notes)
 
     return _act(session_id, give, "Thank you for the feedback.")
@@ -284,16 +288,15 @@ def feedback(session_id: int):
 @bp.post("/sessions/<int:session_id>/observation")
 @login_required
 def observation(session_id: int):
-    form = request.form
     return _act(session_id, lambda s: service.save_observation(
-        s.id, engineer_id=current_user.id, decision=form.get("decision", ""), who_moved_it=form.get("who_moved_it", ""),
-        trade_off=form.get("trade_off", "")), "Observation saved; your mentor is asked to comment.")
+        s.id, engineer_id=current_user.id, decision=_text("decision"), who_moved_it=_text("who_moved_it"),
+        trade_off=_text("trade_off")), "Observation saved; your mentor is asked to comment.")
 
 
 @bp.post("/sessions/<int:session_id>/observation/comment")
 @login_required
 def comment(session_id: int):
-    return _act(session_id, lambda s: service.comment_observation(s.id, mentor_id=current_user.id, comment=request.form.get("comment", "")),
+    return _act(session_id, lambda s: service.comment_observation(s.id, mentor_id=current_user.id, comment=_text("comment")),
                 "Comment saved.")
 
 
@@ -306,7 +309,7 @@ def invite(session_id: int):
 
 
 @bp.get("/calendar/<token>.ics")
-@limiter.limit("60 per minute")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 @csrf.exempt
 def calendar_feed(token: str):
     user = service.user_for_feed(token)

@@ -7,7 +7,7 @@ from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
 from pmcohort.extensions import db
 from pmcohort.forms import database_id, show_error
 from pmcohort.models import Cohort, Match, MatchingRun
-from pmcohort.policy import cohort_for_lead_or_404, roles_required
+from pmcohort.policy import can_view_cohort_assessments, cohort_for_lead_or_404, roles_required
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
 from pmcohort.services.errors import FieldError
@@ -58,6 +58,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         enroll_form=enroll_form or EnrollForm(),
         end_form=EndMatchForm(),
         report=report,
+        may_view_assessments=can_view_cohort_assessments(current_user, cohort),
     ), status
 
 

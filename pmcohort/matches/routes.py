@@ -5,7 +5,7 @@ from pmcohort.extensions import db
 from pmcohort.forms import database_id, form_text
 from pmcohort.matches import bp
 from pmcohort.models import Match, MentorProfile
-from pmcohort.policy import can_view_match, roles_required
+from pmcohort.policy import can_view_assessment, can_view_match, roles_required
 from pmcohort.services import matching
 from pmcohort.services.assessments import latest_attempt
 
@@ -44,6 +44,7 @@ def detail(match_id: int):
     return render_template(
         "matches/detail.html", match=match, side=match.side_of(current_user.id),
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
+        may_view_assessment=can_view_assessment(current_user, match.engineer_id),
     )
 
 

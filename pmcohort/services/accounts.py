@@ -77,12 +77,17 @@ def authenticate(email: str, password: str) -> User | None:
 _DUMMY_HASH = hash_password("not-a-real-password")
 
 
-def request_password_reset(email: str) -> None:
+def _write_to_owner(email: str, action: str, topic: str) -> None:
+    """Audit `action` and send `topic` to the active account using `email`; nothing if there is none."""
     user = find_user_by_email(email)
     if user is not None and user.active:
-        record_audit("user.password_reset_requested", "user", user.id)
-        enqueue("account.password_reset", user_id=user.id)
+        record_audit(action, "user", user.id)
+        enqueue(topic, user_id=user.id)
         db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    _write_to_owner(email, "user.password_reset_requested", "account.password_reset")
 
 
 def reset_password(user: User, new_password: str) -> None:
@@ -133,11 +138,7 @@ def sign_out(user_id: int, *, everywhere: bool = False) -> None:
 
 def report_sign_in_throttled(email: str) -> None:
     """Failed sign-ins for this account reached the limit: tell its owner, once per time it happens."""
-    user = find_user_by_email(email)
-    if user is not None and user.active:
-        record_audit("user.sign_in_throttled", "user", user.id)
-        enqueue("account.sign_in_throttled", user_id=user.id)
-        db.session.commit()
+    _write_to_owner(email, "user.sign_in_throttled", "account.sign_in_throttled")
 
 
 def _set_password(user: User, password: str) -> None:

@@ -96,7 +96,7 @@ def _end_session(everywhere: bool) -> None:
 @login_required
 def logout():
     _end_session(everywhere=False)
-    flash("You are signed out.", "info")
+    flash("You are signed out, here and on any other device.", "info")
     return redirect(url_for("auth.login"))
 
 

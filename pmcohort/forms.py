@@ -3,6 +3,7 @@
 import re
 from collections.abc import Mapping
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, IntegerField
 from wtforms.fields.choices import SelectChoice
@@ -54,10 +55,18 @@ class _CheckedFieldsMeta:
         return field
 
 
+class _FormBodyOnlyMeta:
+    def wrap_formdata(self, form, formdata):
+        if request.is_json:  # pages post HTML forms; Flask-WTF would read a JSON body, with any types in it
+            formdata = request.form
+        return super().wrap_formdata(form, formdata)
+
+
 class BaseForm(FlaskForm):
     """The base of every page's form."""
 
-    Meta = _CheckedFieldsMeta
+    class Meta(_FormBodyOnlyMeta, _CheckedFieldsMeta):
+        pass
 
 
 class BaseSubForm(Form):

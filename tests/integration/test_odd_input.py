@@ -113,3 +113,14 @@ def test_the_user_list_clamps_its_page_number(client, user_factory, login, page)
     response = client.get(f"/admin/users?page={page}")
     assert response.status_code == 200
     assert admin.name in response.get_data(as_text=True)  # the one page there is
+
+
+def test_a_json_body_is_not_read_as_a_form(app, client, user_factory, login):
+    user = login(user_factory())
+    app.config["WTF_CSRF_ENABLED"] = False  # so the body itself is what the form meets
+    try:
+            response = client.post("/auth/account/password", json={"current_password": [1, {"a": None}], "new_password": 5, "confirm": 5})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 400
+    assert db.session.get(User, user.id).password_hash == user.password_hash

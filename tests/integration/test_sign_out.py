@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -80,11 +81,12 @@ def test_the_remember_cookie_is_refused_after_a_password_change_or_sign_out_ever
 
 
 def test_the_remember_cookie_is_secure_with_the_session_cookie_httponly_lax_and_lasts_30_days(committed_db):
-    user = make_user(email="remember@example.com")
+    make_user(email="remember@example.com")
     committed_db.session.commit()
+    committed_db.session.remove()  # SQLite: no transaction of this app may hold the lock the other app needs
     app = create_app({"SESSION_COOKIE_SECURE": True})
     try:
-        response = _sign_in(app.test_client(), user, remember=True)
+        response = _sign_in(app.test_client(), SimpleNamespace(email="remember@example.com"), remember=True)
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -1,6 +1,7 @@
 import click
 from flask import Flask
 
+from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.services import accounts
 
@@ -17,16 +18,16 @@ def init_commands(app: Flask) -> None:
 
         existing = find_user_by_email(email)
         if existing is not None:
-            existing.add_role("admin")
-            record_audit("user.role_granted", "user", existing.id, role="admin", via="cli")
+            existing.add_role(Role.ADMIN)
+            record_audit("user.role_granted", "user", existing.id, role=Role.ADMIN, via="cli")
             db.session.commit()
             click.echo(f"{existing.email} is now an admin.")
             return
         try:
-            user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, "admin"), roles=("admin",))
+            user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, Role.ADMIN), roles=(Role.ADMIN,))
         except accounts.AccountError as error:
             raise click.BadParameter(error.message, param_hint=error.field) from error
-        record_audit("user.created", "user", user.id, role="admin", via="cli")
+        record_audit("user.created", "user", user.id, role=Role.ADMIN, via="cli")
         db.session.commit()
         click.echo(f"Admin {user.email} created.")
 

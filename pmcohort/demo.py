@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from pmcohort.domain import assessment, practice, vocabulary
+from pmcohort.domain.statuses import Attendance, MatchSource, MatchStatus, MemberRole, ParticipantRole, Role, SessionKind, SessionStatus
 from pmcohort.extensions import db
 from pmcohort.models import (
     AvailabilityWindow,
@@ -154,16 +155,16 @@ def _ensure_demo_cohort() -> None:
     cohort = Cohort(name=DEMO_COHORT, start_date=utcnow().date(), weeks=12, created_by=lead.id)
     cohort.leads.append(CohortLead(user_id=lead.id))
     for number in range(1, ENGINEER_COUNT + 1):
-        cohort.members.append(CohortMember(user_id=find_user_by_email(f"engineer{number}@{DOMAIN}").id, role="engineer"))
+        cohort.members.append(CohortMember(user_id=find_user_by_email(f"engineer{number}@{DOMAIN}").id, role=MemberRole.ENGINEER))
     for number in range(1, MENTOR_COUNT + 1):
-        cohort.members.append(CohortMember(user_id=find_user_by_email(f"mentor{number}@{DOMAIN}").id, role="mentor"))
+        cohort.members.append(CohortMember(user_id=find_user_by_email(f"mentor{number}@{DOMAIN}").id, role=MemberRole.MENTOR))
     db.session.add(cohort)
 
 
 def _session(kind: str, host, guest, start: datetime, minutes: int, **columns) -> MentoringSession:
     session = MentoringSession(kind=kind, host_id=host.id, start_at=start, end_at=start + timedelta(minutes=minutes),
-                               time_zone=host.time_zone, status="scheduled", **columns)
-    for user, role in ((host, "host"), (guest, "participant")):
+                               time_zone=host.time_zone, status=SessionStatus.SCHEDULED, **columns)
+    for user, role in ((host, ParticipantRole.HOST), (guest, ParticipantRole.PARTICIPANT)):
         if user is not None:
             session.participants.append(SessionParticipant(user_id=user.id, role=role, start_at=session.start_at,
                                                            end_at=session.end_at, accepted_at=utcnow()))
@@ -177,40 +178,40 @@ def _ensure_demo_sessions() -> None:
         return
     engineer, mentor = find_user_by_email(f"engineer1@{DOMAIN}"), find_user_by_email(f"mentor1@{DOMAIN}")
     lead = find_user_by_email(f"lead@{DOMAIN}")
-    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active",
+    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source=MatchSource.REQUEST, status=MatchStatus.ACTIVE,
                          engineer_accepted_at=utcnow(), mentor_accepted_at=utcnow(), activated_at=utcnow() - timedelta(days=21),
                          score=0.7, reasons=["Matched for the demo"]))
     db.session.get(MentorProfile, mentor.id).active_mentees += 1
     today = datetime.combine(utcnow().date(), time(17), tzinfo=UTC)
     rubric = practice.RUBRICS["estimation"]
     for days_ago, level, question in ((17, 2, practice.questions_of("estimation")[0]), (4, 3, practice.questions_of("estimation")[1])):
-        past = _session("interview", mentor, engineer, today - timedelta(days=days_ago), 60, title="Mock interview: estimation",
+        past = _session(SessionKind.INTERVIEW, mentor, engineer, today - timedelta(days=days_ago), 60, title="Mock interview: estimation",
                         interview_kind="estimation", question_key=question.key)
-        past.status = "completed"
-        past.participants[1].attendance = "attended"
+        past.status = SessionStatus.COMPLETED
+        past.participants[1].attendance = Attendance.ATTENDED
         db.session.flush()
         scores = {d.key: min(4, level + (i % 2)) for i, d in enumerate(rubric.dimensions)}
         db.session.add(SessionFeedback(session_id=past.id, author_id=mentor.id, subject_id=engineer.id, rating=4,
                                        notes="Structured well; state assumptions before the numbers.", rubric_key=rubric.key, rubric_scores=scores))
-    _session("one_on_one", mentor, engineer, today + timedelta(days=2), 60, title="1:1: your prioritization rationale",
+    _session(SessionKind.ONE_ON_ONE, mentor, engineer, today + timedelta(days=2), 60, title="1:1: your prioritization rationale",
              agenda="Walk through the rationale for your team's top three backlog items, in business terms.")
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     for week in range(4):
-        _session("workshop", lead, None, today + timedelta(days=7 * (week + 1)), 90, title="Workshop: writing for executives",
+        _session(SessionKind.WORKSHOP, lead, None, today + timedelta(days=7 * (week + 1)), 90, title="Workshop: writing for executives",
                  agenda="Turn a design doc into a one-page summary for a VP.", cohort_id=cohort.id, seat_limit=20)
     db.session.commit()
 
 
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
-    _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", ("admin",))
-    _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", ("lead",))
+    _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", (Role.ADMIN,))
+    _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", (Role.LEAD,))
     for number in range(1, MENTOR_COUNT + 1):
-        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), ("mentor",))
+        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), (Role.MENTOR,))
         if created:
             _seed_mentor(rng, user.id)
     for number in range(1, ENGINEER_COUNT + 1):
-        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), ("engineer",))
+        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), (Role.ENGINEER,))
         if created:
             _seed_engineer(rng, user.id)
     _ensure_demo_cohort()
@@ -218,8 +219,8 @@ def seed_demo() -> list[tuple[str, str]]:
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
     return [
-        ("admin", f"admin@{DOMAIN}"),
-        ("lead", f"lead@{DOMAIN}"),
-        ("mentor", f"mentor1@{DOMAIN} … mentor{MENTOR_COUNT}@{DOMAIN}"),
-        ("engineer", f"engineer1@{DOMAIN} … engineer{ENGINEER_COUNT}@{DOMAIN}"),
+        (Role.ADMIN, f"admin@{DOMAIN}"),
+        (Role.LEAD, f"lead@{DOMAIN}"),
+        (Role.MENTOR, f"mentor1@{DOMAIN} … mentor{MENTOR_COUNT}@{DOMAIN}"),
+        (Role.ENGINEER, f"engineer1@{DOMAIN} … engineer{ENGINEER_COUNT}@{DOMAIN}"),
     ]

@@ -3,6 +3,8 @@
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
+from pmcohort.domain.statuses import SessionKind
+from pmcohort.domain.times import format_local_span
 from pmcohort.email import Attachment, send_email
 from pmcohort.extensions import db
 from pmcohort.models import EmailDelivery, Notification, OutboxMessage, User
@@ -172,11 +174,7 @@ def _session(message: OutboxMessage):
 
 
 def _when(session, user: User) -> str:
-    from zoneinfo import ZoneInfo
-
-    start = session.start_at.astimezone(ZoneInfo(user.time_zone))
-    end = session.end_at.astimezone(ZoneInfo(user.time_zone))
-    return f"{start.strftime('%A %d %B %Y, %H:%M')}–{end.strftime('%H:%M')} ({user.time_zone})"
+    return format_local_span(session.start_at, session.end_at, user.time_zone)
 
 
 def _invite_attachment(session) -> tuple[Attachment, ...]:
@@ -241,7 +239,7 @@ def session_reminder(message: OutboxMessage) -> None:
 @handles("session.feedback_request")
 def session_feedback_request(message: OutboxMessage) -> None:
     _session_notice(message, "How did the session go?",
-                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in ('interview', 'role_play') and s.host_id == u.id else ''}. It takes a minute.",
+                    lambda s, u: f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY) and s.host_id == u.id else ''}. It takes a minute.",
                     with_invite=False, people=lambda s: [p for p in s.participants if p.active])
 
 

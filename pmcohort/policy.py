@@ -1,4 +1,8 @@
-"""Who may do what. Routes ask here instead of repeating role and ownership checks."""
+"""Who may see and do what: every visibility rule, in one place.
+
+Routes load what a request names through the `..._or_404` helpers here, so a forbidden object
+answers 404 exactly like a missing one and its existence is never revealed.
+"""
 
 from functools import wraps
 
@@ -6,8 +10,9 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
 from pmcohort.extensions import db
-from pmcohort.models import Cohort, CohortLead, CohortMember, Match, MentoringSession
+from pmcohort.models import AssessmentAttempt, Cohort, CohortLead, CohortMember, Match, MatchingRun, MentoringSession, MentorProfile
 
 
 def roles_required(*roles: str):
@@ -17,7 +22,7 @@ def roles_required(*roles: str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(*roles, "admin"):
+            if not current_user.has_role(*roles, Role.ADMIN):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -27,7 +32,7 @@ def roles_required(*roles: str):
 
 
 def leads_cohort(user, cohort: Cohort) -> bool:
-    return user.is_authenticated and (user.has_role("admin") or (user.has_role("lead") and user.id in cohort.lead_ids))
+    return user.is_authenticated and (user.has_role(Role.ADMIN) or (user.has_role(Role.LEAD) and user.id in cohort.lead_ids))
 
 
 def cohort_for_lead_or_404(cohort_id: int) -> Cohort:
@@ -52,21 +57,21 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
         return False
     if viewer.id == engineer_id:
         return True
-    if viewer.has_role("mentor") and db.session.scalar(
-        select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == viewer.id, Match.status.in_(("proposed", "active", "completed")))
+    if viewer.has_role(Role.MENTOR) and db.session.scalar(
+        select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == viewer.id, Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)))
     ):
         return True
-    return viewer.has_role("lead") and db.session.scalar(
+    return viewer.has_role(Role.LEAD) and db.session.scalar(
         select(CohortLead.user_id)
         .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == "engineer")
+        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == MemberRole.ENGINEER)
     ) is not None
 
 
 def can_view_cohort_assessments(viewer, cohort: Cohort) -> bool:
     """Whether `viewer` may open the results of every engineer in `cohort`: its leads
     (the cohort case of `can_view_assessment`, without a query per engineer)."""
-    return viewer.is_authenticated and viewer.has_role("lead") and viewer.id in cohort.lead_ids
+    return viewer.is_authenticated and viewer.has_role(Role.LEAD) and viewer.id in cohort.lead_ids
 
 
 def can_view_session(user, session: MentoringSession) -> bool:
@@ -77,3 +82,74 @@ def can_view_session(user, session: MentoringSession) -> bool:
         return True
     cohort_id = session.cohort_id or (db.session.get(Match, session.match_id).cohort_id if session.match_id else None)
     return cohort_id is not None and leads_cohort(user, db.session.get(Cohort, cohort_id))
+
+
+def _or_404(found, allowed: bool):
+    if found is None or not allowed:
+        abort(404)
+    return found
+
+
+def visible_cohorts(user) -> list[Cohort]:
+    """Admins see every cohort; a lead sees the ones they lead."""
+    query = select(Cohort).order_by(Cohort.start_date.desc())
+    if not user.has_role(Role.ADMIN):
+        query = query.join(CohortLead).where(CohortLead.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def run_for_lead_or_404(cohort_id: int, run_id: int) -> tuple[Cohort, MatchingRun]:
+    cohort = cohort_for_lead_or_404(cohort_id)
+    run = db.session.get(MatchingRun, run_id)
+    return cohort, _or_404(run, run is not None and run.cohort_id == cohort.id)
+
+
+def cohort_match_for_lead_or_404(cohort_id: int, match_id: int) -> tuple[Cohort, Match]:
+    cohort = cohort_for_lead_or_404(cohort_id)
+    match = db.session.get(Match, match_id)
+    return cohort, _or_404(match, match is not None and match.cohort_id == cohort.id)
+
+
+def match_for_viewer_or_404(match_id: int) -> Match:
+    """A match its two sides and the cohort's leads may see."""
+    match = db.session.get(Match, match_id)
+    return _or_404(match, match is not None and can_view_match(current_user, match))
+
+
+def match_for_side_or_404(match_id: int) -> Match:
+    """A match the signed-in user is one side of."""
+    match = db.session.get(Match, match_id)
+    return _or_404(match, match is not None and match.side_of(current_user.id) is not None)
+
+
+def match_for_engineer_or_404(match_id: int) -> Match:
+    """A match whose engineer is the signed-in user."""
+    match = db.session.get(Match, match_id)
+    return _or_404(match, match is not None and match.engineer_id == current_user.id)
+
+
+def session_for_viewer_or_404(session_id: int) -> MentoringSession:
+    mentoring_session = db.session.get(MentoringSession, session_id)
+    return _or_404(mentoring_session, mentoring_session is not None and can_view_session(current_user, mentoring_session))
+
+
+def workshop_or_404(session_id: int) -> MentoringSession:
+    """Any signed-in user may find a workshop to join; the service checks they belong to its cohort."""
+    mentoring_session = db.session.get(MentoringSession, session_id)
+    return _or_404(mentoring_session, mentoring_session is not None and mentoring_session.kind == SessionKind.WORKSHOP)
+
+
+def attempt_for_viewer_or_404(attempt_id: int) -> AssessmentAttempt:
+    attempt = db.session.get(AssessmentAttempt, attempt_id)
+    return _or_404(attempt, attempt is not None and can_view_assessment(current_user, attempt.user_id))
+
+
+def engineer_results_or_404(engineer_id: int) -> None:
+    """An engineer's results page: refused like a missing page to anyone who may not see it."""
+    _or_404(engineer_id, can_view_assessment(current_user, engineer_id))
+
+
+def public_mentor_profile_or_404(user_id: int) -> MentorProfile:
+    """Any signed-in user may read an active mentor's public profile."""
+    profile = db.session.get(MentorProfile, user_id)
+    return _or_404(profile, profile is not None and profile.user.active and profile.user.has_role(Role.MENTOR))

@@ -1,25 +1,20 @@
 """Filters and globals the templates share."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from pmcohort.domain import vocabulary
+from pmcohort.domain import limits, statuses, vocabulary
+from pmcohort.domain.times import format_duration, format_local
 
 
-FULL_TIME = "%a %d %b %Y, %H:%M"
-
-
-def local_time(value: datetime | None, fmt: str = FULL_TIME) -> str:
-    """Show a UTC time in the viewer's own time zone; the full form names the zone's abbreviation."""
+def local_time(value: datetime | None, style: str = "full") -> str:
+    """A stored UTC time in the viewer's own time zone, in one of `times.TIME_STYLES`."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
-    local = value.astimezone(zone)
-    return f"{local.strftime(fmt)} {local.tzname()}" if fmt == FULL_TIME else local.strftime(fmt)
+    return format_local(value, current_user.time_zone if current_user.is_authenticated else "UTC", style)
 
 
 def label(key: str, labels: dict[str, str]) -> str:
@@ -41,5 +36,11 @@ def unread_notifications() -> int:
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
+    app.add_template_filter(format_duration, "duration")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")
+    app.add_template_global(limits, "limits")
+    # Templates compare statuses and kinds with the same names as the code does.
+    for enum in (statuses.Role, statuses.MemberRole, statuses.MatchStatus, statuses.MatchSide, statuses.MatchSource, statuses.RunStatus,
+                 statuses.PairRuleKind, statuses.SessionKind, statuses.SessionStatus, statuses.ParticipantRole, statuses.Attendance):
+        app.add_template_global(enum, enum.__name__)

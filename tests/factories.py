@@ -1,10 +1,25 @@
-"""Test data builders. They add to the session and flush; the test decides about commits."""
+"""Test data builders. Most add to the session and flush; the test decides about commits."""
 
 import itertools
+from datetime import date, datetime, time, timedelta
 
+from pmcohort.domain import vocabulary
 from pmcohort.extensions import db
-from pmcohort.models import User
+from pmcohort.models import (
+    AssessmentAttempt,
+    AvailabilityWindow,
+    CohortMember,
+    EngineerProfile,
+    MatchingRun,
+    MentoringSession,
+    MentorProfile,
+    MentorStrength,
+    User,
+)
+from pmcohort.models.types import utcnow
 from pmcohort.passwords import hash_password
+from pmcohort.services import cohorts, matching
+from pmcohort.services import sessions as service
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -35,3 +50,81 @@ def make_user(*, roles: tuple[str, ...] = ("engineer",), email: str | None = Non
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- matching: assessed engineers, mentors strong in one skill, cohorts
+
+EVENING = [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]  # Tue and Thu 18-20 local
+
+
+def engineer(user_factory, *, weakest: str = "discovery", windows=EVENING, time_zone="Europe/Berlin", path="internal_transfer"):
+    user = user_factory(roles=("engineer",), time_zone=time_zone)
+    scores = {skill: 80 for skill in vocabulary.SKILLS} | {weakest: 10}
+    db.session.add(AssessmentAttempt(user_id=user.id, scoring_version=1, answers={}, readiness=70, skill_scores=scores, top_gaps=[], pitfalls=[]))
+    db.session.add(EngineerProfile(user_id=user.id, years_experience=5, path=path, target_domain="developer_tools"))
+    for weekday, start, end in windows:
+        db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
+    db.session.flush()
+    return user
+
+
+def mentor(user_factory, *, strong_in: str = "discovery", capacity: int = 2, windows=EVENING, time_zone="Europe/Berlin"):
+    user = user_factory(roles=("mentor",), time_zone=time_zone)
+    profile = MentorProfile(user_id=user.id, capacity=capacity, former_engineer=True, paths=["internal_transfer"], domains=["developer_tools"])
+    for skill in vocabulary.SKILLS:
+        profile.strengths.append(MentorStrength(skill=skill, level=5 if skill == strong_in else 2))
+    db.session.add(profile)
+    for weekday, start, end in windows:
+        db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
+    db.session.flush()
+    return user
+
+
+def cohort_with(lead, engineers, mentors):
+    cohort = cohorts.create_cohort(lead.id, "Spring", date.today())
+    for person, role in [(e, "engineer") for e in engineers] + [(m, "mentor") for m in mentors]:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=person.id, role=role))
+    db.session.commit()
+    return cohort
+
+
+def run_now(cohort, lead) -> MatchingRun:
+    run = matching.start_run(cohort.id, actor_id=lead.id)
+    matching.execute_run(run.id)
+    db.session.refresh(run)
+    return run
+
+
+# --- sessions: people available all week, bookings, time passing
+
+ALL_WEEK = [(day, 0, 1440) for day in range(7)]
+
+
+def person(user_factory, roles, windows=ALL_WEEK, time_zone="UTC"):
+    user = user_factory(roles=roles, time_zone=time_zone)
+    for weekday, start, end in windows:
+        db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
+    if "mentor" in roles:
+        profile = MentorProfile(user_id=user.id, capacity=3, active_mentees=1)
+        profile.strengths = [MentorStrength(skill=skill, level=3) for skill in vocabulary.SKILLS]
+        db.session.add(profile)
+    db.session.flush()
+    return user
+
+
+def tomorrow_at(hour: int) -> datetime:
+    return datetime.combine((utcnow() + timedelta(days=1)).date(), time(hour), tzinfo=utcnow().tzinfo)
+
+
+def book(match, engineer, kind="one_on_one", start=None, minutes=60, **details):
+    start = start or tomorrow_at(10)
+    return service.book(match.id, engineer_id=engineer.id, kind=kind, start=start, end=start + timedelta(minutes=minutes),
+                        details=service.Details(**details))
+
+
+def as_past(session: MentoringSession, hours_ago: int = 2) -> None:
+    """Move a session into the past, as if time had passed."""
+    shift = session.start_at - (utcnow() - timedelta(hours=hours_ago))
+    for row in (session, *session.participants):
+        row.start_at, row.end_at = row.start_at - shift, row.end_at - shift
+    db.session.commit()

@@ -6,11 +6,11 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from pmcohort import outbox
-from pmcohort.notifications import MATCHING_RUN_TASK
-from pmcohort.services import matching, sessions
 from pmcohort.extensions import db
 from pmcohort.models import WorkerHeartbeat
 from pmcohort.models.types import utcnow
+from pmcohort.notifications import MATCHING_RUN_TASK
+from pmcohort.services import matching, sessions
 
 SWEEP_TASK = outbox.SWEEP_TASK
 HEARTBEAT_TASK = "pmcohort.worker.heartbeat"

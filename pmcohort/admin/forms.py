@@ -2,14 +2,14 @@ from wtforms import FieldList, FormField, HiddenField, SelectField, StringField,
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from pmcohort.domain.practice import RubricDimension
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.forms import BaseForm, BaseSubForm, choices_from
-from pmcohort.models import ROLES
 from pmcohort.services import practice_bank
 
 
 class RoleChangeForm(BaseForm):
-    role = SelectField("Role", choices=choices_from({role: role.title() for role in ROLES}), validators=[InputRequired()])
+    role = SelectField("Role", choices=choices_from({role: role.title() for role in Role}), validators=[InputRequired()])
     action = HiddenField(validators=[InputRequired()])
 
 

@@ -13,6 +13,7 @@ from pmcohort.admin.forms import (
     RubricForm,
     lines_of,
 )
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
@@ -28,7 +29,7 @@ WHOLE_RUBRIC = ("dimensions",)
 
 
 @bp.get("/users")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def users():
     query = request.args.get("q", "").strip()
     statement = select(User).order_by(User.name, User.id)
@@ -44,7 +45,7 @@ def users():
 
 
 @bp.post("/users/<int:user_id>/roles")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def change_role(user_id: int):
     form = RoleChangeForm()
     if not form.validate_on_submit() or form.action.data not in {"grant", "revoke"}:
@@ -66,7 +67,7 @@ def change_role(user_id: int):
 # --- the practice bank: questions, persona cards, rubrics
 
 @bp.get("/practice")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def practice():
     questions = practice_bank.items("question", include_retired=True)
     return render_template(
@@ -99,7 +100,7 @@ def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None
 
 @bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_question(item_id: int | None):
     item = _item_or_404("question", item_id)
     form = _item_form(QuestionForm, item, item and {
@@ -122,7 +123,7 @@ def edit_question(item_id: int | None):
 
 @bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_persona(item_id: int | None):
     item = _item_or_404("persona", item_id)
     form = _item_form(PersonaForm, item, item and {
@@ -145,7 +146,7 @@ def edit_persona(item_id: int | None):
 
 @bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_rubric(item_id: int | None):
     item = _item_or_404("rubric", item_id)
     stored_dimensions = item.body.get("dimensions", []) if item else []
@@ -165,7 +166,7 @@ def edit_rubric(item_id: int | None):
 
 
 @bp.post("/practice/<int:item_id>/retired")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def set_retired(item_id: int):
     form = RetireForm()
     if not form.validate_on_submit():

@@ -3,17 +3,18 @@ from flask_login import current_user, login_required
 
 from pmcohort.assessment import bp
 from pmcohort.domain import assessment
+from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.forms import UNSTORABLE_MESSAGE, has_unstorable_characters
 from pmcohort.models import AssessmentAttempt, User
-from pmcohort.policy import can_view_assessment, roles_required
+from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required
 from pmcohort.services import assessments
 from pmcohort.services.errors import FieldError
 from pmcohort.templating import local_time
 
 
 @bp.get("/assessment")
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def overview():
     answers = assessments.draft_answers(current_user.id)
     return render_template(
@@ -27,7 +28,7 @@ def overview():
 
 
 @bp.route("/assessment/step/<int:number>", methods=["GET", "POST"])
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def step(number: int):
     if not 1 <= number <= len(assessment.PAGES):
         abort(404)
@@ -67,29 +68,18 @@ def _finish():
     return redirect(url_for("assessment.result", attempt_id=attempt.id))
 
 
-@bp.get("/assessment/results")
-@roles_required("engineer")
-def latest_result():
-    latest = assessments.latest_attempt(current_user.id)
-    if latest is None:
-        return redirect(url_for("assessment.overview"))
-    return redirect(url_for("assessment.result", attempt_id=latest.id))
-
 
 @bp.get("/assessment/results/<int:attempt_id>")
 @login_required
 def result(attempt_id: int):
-    attempt = db.session.get(AssessmentAttempt, attempt_id)
-    if attempt is None or not can_view_assessment(current_user, attempt.user_id):
-        abort(404)
+    attempt = attempt_for_viewer_or_404(attempt_id)
     return _render_result(attempt)
 
 
 @bp.get("/engineers/<int:user_id>/assessment")
 @login_required
 def engineer_result(user_id: int):
-    if not can_view_assessment(current_user, user_id):
-        abort(404)
+    engineer_results_or_404(user_id)
     latest = assessments.latest_attempt(user_id)
     if latest is None:
         abort(404)
@@ -104,6 +94,6 @@ def _render_result(attempt: AssessmentAttempt):
         attempt=attempt,
         engineer=engineer,
         own=own,
-        history_points=[(local_time(past.completed_at, "%d %b"), past.readiness) for past in assessments.history(engineer.id)],
+        history_points=[(local_time(past.completed_at, "day"), past.readiness) for past in assessments.history(engineer.id)],
         allowed_from=assessments.next_attempt_allowed_at(engineer.id) if own else None,
     )

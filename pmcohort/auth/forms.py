@@ -1,6 +1,7 @@
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.forms import BaseForm, choices_from
 from pmcohort.passwords import MIN_PASSWORD_LENGTH
@@ -29,9 +30,9 @@ class SignUpForm(BaseForm):
                             description="Where you are, e.g. Europe/Berlin. Session times are shown in it.")
     role = RadioField(
         "I am joining as",
-        choices=choices_from({"engineer": "An engineer moving into product management", "mentor": "A PM who mentors engineers"}),
+        choices=choices_from({Role.ENGINEER: "An engineer moving into product management", Role.MENTOR: "A PM who mentors engineers"}),
         validators=[InputRequired(message="Choose engineer or mentor.")],
-        default="engineer",
+        default=Role.ENGINEER,
     )
 
 

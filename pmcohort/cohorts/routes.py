@@ -1,33 +1,34 @@
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
+from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.extensions import db
 from pmcohort.forms import database_id, show_error
-from pmcohort.models import Cohort, Match, MatchingRun
-from pmcohort.policy import can_view_cohort_assessments, cohort_for_lead_or_404, roles_required
+from pmcohort.models import Cohort, Match
+from pmcohort.policy import (
+    can_view_cohort_assessments,
+    cohort_for_lead_or_404,
+    cohort_match_for_lead_or_404,
+    roles_required,
+    run_for_lead_or_404,
+    visible_cohorts,
+)
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
 from pmcohort.services.errors import FieldError
 
 
-def _visible_cohorts() -> list[Cohort]:
-    """Admins see every cohort; a lead sees the ones they lead."""
-    if current_user.has_role("admin"):
-        return list(db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())))
-    return cohort_service.cohorts_led_by(current_user.id)
-
-
 @bp.get("")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def index():
-    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=CohortForm())
+    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=CohortForm())
 
 
 @bp.post("")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def create():
     form = CohortForm()
     if form.validate():
@@ -38,20 +39,20 @@ def create():
         else:
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
             return redirect(url_for("cohorts.board", cohort_id=cohort.id))
-    return render_template("cohorts/index.html", cohorts=_visible_cohorts(), form=form), 400
+    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
     matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
-    engineers = cohort_service.members(cohort.id, "engineer")
+    engineers = cohort_service.members(cohort.id, MemberRole.ENGINEER)
     return render_template(
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
         progress=_matching_progress(engineers, matches),
-        mentors=cohort_service.members(cohort.id, "mentor"),
+        mentors=cohort_service.members(cohort.id, MemberRole.MENTOR),
         run=run,
         matches=matches,
         rules=rules,
@@ -66,21 +67,21 @@ def _matching_progress(engineers, matches) -> dict[str, int]:
     """How many of the cohort's engineers are matched, waiting for answers, or not matched yet."""
     state = {}
     for match in matches:
-        if match.status == "active" or (match.status == "proposed" and state.get(match.engineer_id) != "active"):
+        if match.status == MatchStatus.ACTIVE or (match.status == MatchStatus.PROPOSED and state.get(match.engineer_id) != MatchStatus.ACTIVE):
             state[match.engineer_id] = match.status
-    active = sum(1 for member in engineers if state.get(member.user_id) == "active")
-    proposed = sum(1 for member in engineers if state.get(member.user_id) == "proposed")
+    active = sum(1 for member in engineers if state.get(member.user_id) == MatchStatus.ACTIVE)
+    proposed = sum(1 for member in engineers if state.get(member.user_id) == MatchStatus.PROPOSED)
     return {"active": active, "proposed": proposed, "unmatched": len(engineers) - active - proposed}
 
 
 @bp.get("/<int:cohort_id>")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def board(cohort_id: int):
     return _board(cohort_for_lead_or_404(cohort_id))
 
 
 @bp.post("/<int:cohort_id>/enroll")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def enroll(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = EnrollForm()
@@ -99,7 +100,7 @@ def enroll(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/runs")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     try:
@@ -109,25 +110,18 @@ def start_run(cohort_id: int):
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
 
 
-def _run_of(cohort: Cohort, run_id: int) -> MatchingRun:
-    run = db.session.get(MatchingRun, run_id)
-    if run is None or run.cohort_id != cohort.id:
-        abort(404)
-    return run
-
 
 @bp.get("/<int:cohort_id>/runs/<int:run_id>/progress")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def run_progress(cohort_id: int, run_id: int):
-    run = _run_of(cohort_for_lead_or_404(cohort_id), run_id)
+    _, run = run_for_lead_or_404(cohort_id, run_id)
     return jsonify(status=run.status, progress=run.progress, stage=run.stage, error=run.error)
 
 
 @bp.post("/<int:cohort_id>/runs/<int:run_id>/publish")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def publish(cohort_id: int, run_id: int):
-    cohort = cohort_for_lead_or_404(cohort_id)
-    _run_of(cohort, run_id)
+    cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     try:
         created = matching.publish_run(run_id, actor_id=current_user.id)
     except matching.MatchingError as error:
@@ -138,7 +132,7 @@ def publish(cohort_id: int, run_id: int):
 
 
 @bp.post("/<int:cohort_id>/rules")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     kind = request.form.get("kind") or None
@@ -150,25 +144,22 @@ def set_rule(cohort_id: int):
     except FieldError as error:
         flash(error.message, "error")
     else:
-        flash({"pinned": "Pair pinned for the next run.", "forbidden": "Pair forbidden for the next runs."}.get(kind, "Rule removed."), "success")
+        flash({PairRuleKind.PINNED: "Pair pinned for the next run.", PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs."}.get(kind, "Rule removed."), "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
 
 
 @bp.post("/<int:cohort_id>/matches/<int:match_id>/end")
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def end_match(cohort_id: int, match_id: int):
-    cohort = cohort_for_lead_or_404(cohort_id)
-    match = db.session.get(Match, match_id)
-    if match is None or match.cohort_id != cohort.id:
-        abort(404)
+    cohort, match = cohort_match_for_lead_or_404(cohort_id, match_id)
     form = EndMatchForm()
     if form.validate():
         try:
-            matching.end_match(match.id, actor_id=current_user.id, reason=form.reason.data or "", completed=form.outcome.data == "completed")
+            matching.end_match(match.id, actor_id=current_user.id, reason=form.reason.data or "", completed=form.outcome.data == MatchStatus.COMPLETED)
         except matching.MatchingError as error:
             flash(str(error), "error")
         else:
-            flash("Match completed." if form.outcome.data == "completed" else "Match ended; the engineer joins the next run.", "success")
+            flash("Match completed." if form.outcome.data == MatchStatus.COMPLETED else "Match ended; the engineer joins the next run.", "success")
     else:
         flash("Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages), "error")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
+from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.vocabulary import PITFALLS, SKILLS
 
 QuestionKind = Literal["self_rating", "evidence", "scenario"]
@@ -546,7 +547,7 @@ RULES_V1 = ScoringRules(
             "side_project": "skipping_soft_skills",
         },
     },
-    gap_threshold=70,
+    gap_threshold=GAP_THRESHOLD,
     max_gaps=3,
 )
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pmcohort.domain.times import as_utc
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -116,8 +117,8 @@ def utc_intervals(availability: Availability, start_utc: datetime, end_utc: date
     Sorted, with touching or overlapping intervals merged. Away dates remove
     the windows of those local dates.
     """
-    start_utc = _as_utc(start_utc)
-    end_utc = _as_utc(end_utc)
+    start_utc = as_utc(start_utc)
+    end_utc = as_utc(end_utc)
     if end_utc <= start_utc:
         return []
     zone = ZoneInfo(availability.time_zone)
@@ -153,7 +154,7 @@ def overlap_hours(a: Availability, b: Availability, week_start_utc: datetime) ->
 
 def weekly_minutes(availability: Availability, week_start_utc: datetime) -> tuple[tuple[int, int], ...]:
     """Available [start, end) minutes from week_start_utc (0..10080), sorted and merged."""
-    week_start_utc = _as_utc(week_start_utc)
+    week_start_utc = as_utc(week_start_utc)
     offsets = []
     for start, end in utc_intervals(availability, week_start_utc, week_start_utc + WEEK):
         # Round inward, so a week start off the minute never claims time nobody offered.
@@ -163,11 +164,6 @@ def weekly_minutes(availability: Availability, week_start_utc: datetime) -> tupl
             offsets.append((first, last))
     return tuple(offsets)
 
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{moment.isoformat()} has no time zone; pass an aware datetime")
-    return moment.astimezone(UTC)
 
 
 def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:

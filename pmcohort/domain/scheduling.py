@@ -16,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pmcohort.domain.availability import WEEKDAY_NAMES, Availability, Interval, utc_intervals
+from pmcohort.domain.availability import Availability, Interval, utc_intervals
+from pmcohort.domain.limits import CANCELLATION_NOTICE
+from pmcohort.domain.times import as_utc, format_duration, format_local_span
 
 MAX_SESSION_LENGTH = timedelta(hours=3)
 MIN_SESSION_LENGTH = timedelta(minutes=15)
 DEFAULT_SLOT_STEP = timedelta(minutes=30)
-CANCELLATION_NOTICE = timedelta(hours=24)
 
 # Availability windows never run past their local midnight, so widening a range
 # by a day on each side brings whole windows into view, not the range's cut of them.
@@ -40,8 +41,8 @@ class Booking:
     def __post_init__(self) -> None:
         # Normalising here means every Booking compares, sorts and prints in UTC,
         # whatever zone the caller's datetimes carried.
-        object.__setattr__(self, "start", _as_utc(self.start))
-        object.__setattr__(self, "end", _as_utc(self.end))
+        object.__setattr__(self, "start", as_utc(self.start))
+        object.__setattr__(self, "end", as_utc(self.end))
         if self.end <= self.start:
             # An empty or reversed interval is never a real session, and overlaps()
             # would misjudge it, so it is a caller's mistake: validate_booking reports
@@ -85,7 +86,7 @@ def validate_booking(
     leave the session being moved out of it. A naive datetime is a programming
     error and raises ValueError.
     """
-    start, end, now = _as_utc(start), _as_utc(end), _as_utc(now)
+    start, end, now = as_utc(start), as_utc(end), as_utc(now)
     problems: list[BookingProblem] = []
     if start < now:
         problems.append(BookingProblem("past", "This time has already passed; pick a time in the future."))
@@ -99,14 +100,14 @@ def validate_booking(
         problems.append(
             BookingProblem(
                 "too_long",
-                f"A session can last at most {_describe(max_length)}; this one lasts {_describe(length)}.",
+                f"A session can last at most {format_duration(max_length)}; this one lasts {format_duration(length)}.",
             )
         )
     if length < min_length:
         problems.append(
             BookingProblem(
                 "too_short",
-                f"A session must last at least {_describe(min_length)}; this one lasts {_describe(length)}.",
+                f"A session must last at least {format_duration(min_length)}; this one lasts {format_duration(length)}.",
             )
         )
 
@@ -120,7 +121,7 @@ def validate_booking(
 
     for clash in conflicts(Booking(start, end), busy):
         problems.append(
-            BookingProblem("overlap", f"This overlaps your session on {_describe_span(clash)}.", conflict=clash)
+            BookingProblem("overlap", f"This overlaps your session on {format_local_span(clash.start, clash.end, 'UTC')}.", conflict=clash)
         )
     return problems
 
@@ -146,7 +147,7 @@ def free_slots(
     """
     if length <= timedelta(0) or step <= timedelta(0):
         raise ValueError("Slot length and step must be positive.")
-    start_utc, end_utc, now = _as_utc(start_utc), _as_utc(end_utc), _as_utc(now)
+    start_utc, end_utc, now = as_utc(start_utc), as_utc(end_utc), as_utc(now)
     earliest_start = max(start_utc, now)
     # Only bookings touching the range can block a slot; the rest need not be checked per slot.
     in_range = [booking for booking in busy if booking.start < end_utc and start_utc < booking.end]
@@ -198,16 +199,11 @@ def weekly_occurrences(first_start_local: datetime, duration: timedelta, count: 
 
 def is_late_cancellation(start: datetime, cancelled_at: datetime, notice: timedelta = CANCELLATION_NOTICE) -> bool:
     """Cancelling less than notice before the start (or after it) is late; exactly notice is not."""
-    return _as_utc(start) - _as_utc(cancelled_at) < notice
+    return as_utc(start) - as_utc(cancelled_at) < notice
 
 
 # --- helpers
 
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{moment.isoformat()} has no time zone; pass an aware datetime")
-    return moment.astimezone(UTC)
 
 
 def _whole_intervals(availability: Availability, start_utc: datetime, end_utc: datetime) -> list[Interval]:
@@ -232,20 +228,3 @@ def _within_availability(availability: Availability, start: datetime, end: datet
     )
 
 
-def _describe(duration: timedelta) -> str:
-    """E.g. "3 h", "2 h 30 min", "45 s"; parts that are zero are left out."""
-    hours, remainder = divmod(int(duration.total_seconds()), 3600)
-    minutes, seconds = divmod(remainder, 60)
-    parts = [f"{value} {unit}" for value, unit in ((hours, "h"), (minutes, "min"), (seconds, "s")) if value]
-    return " ".join(parts) or "0 min"
-
-
-def _describe_span(booking: Booking) -> str:
-    """E.g. "Tue 2025-06-03 18:00\u201319:00 UTC"; weekday names spelt out so no locale is involved."""
-
-    def day_and_time(moment: datetime) -> str:
-        return f"{WEEKDAY_NAMES[moment.weekday()][:3]} {moment:%Y-%m-%d %H:%M}"
-
-    if booking.end.date() == booking.start.date():
-        return f"{day_and_time(booking.start)}\u2013{booking.end:%H:%M} UTC"
-    return f"{day_and_time(booking.start)} \u2013 {day_and_time(booking.end)} UTC"

@@ -37,3 +37,12 @@ INTERVIEW_KINDS = {
     "estimation": "Estimation",
     "behavioral": "Behavioral",
 }
+
+# Which skills matter most on each path, first to last: it breaks ties between equal gaps.
+# An internal transfer is won through relationships and context; an APM or external move
+# through the interview loop first.
+SKILL_PRIORITY_BY_PATH = {
+    "internal_transfer": ("influence", "discovery", "prioritization", "writing", "interviewing"),
+    "apm_program": ("interviewing", "discovery", "prioritization", "writing", "influence"),
+    "external_hire": ("interviewing", "discovery", "prioritization", "influence", "writing"),
+}

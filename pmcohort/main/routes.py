@@ -2,11 +2,12 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.extensions import db, limiter
 from pmcohort.main import bp
-from pmcohort.models import MATCH_OPEN, EngineerProfile, MentorProfile, Notification
-from pmcohort.services import assessments, cohorts, matching, profiles, sessions
+from pmcohort.models import EngineerProfile, MentorProfile, Notification
 from pmcohort.models.types import utcnow
+from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 
 INBOX_SIZE = 50
 
@@ -35,8 +36,8 @@ def dashboard():
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
         next_sessions=[s for s in sessions.sessions_for(user_id) if s.active and s.end_at >= now][:3],
-        cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role("lead") else [],
-        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role("engineer") else None,
+        cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role(Role.LEAD) else [],
+        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role(Role.ENGINEER) else None,
         engineer_profile=db.session.get(EngineerProfile, user_id),
         mentor_profile=db.session.get(MentorProfile, user_id),
         window_count=len(profiles.windows_of(user_id)),

@@ -1,23 +1,24 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.extensions import db
 from pmcohort.forms import database_id, form_text
 from pmcohort.matches import bp
-from pmcohort.models import Match, MentorProfile
-from pmcohort.policy import can_view_assessment, can_view_match, roles_required
+from pmcohort.models import MentorProfile
+from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, roles_required
 from pmcohort.services import matching
 from pmcohort.services.assessments import latest_attempt
 
 
 @bp.get("")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def index():
     mine = matching.matches_for(current_user.id)
-    is_engineer = current_user.has_role("engineer")
-    has_active = any(m.status == "active" and m.engineer_id == current_user.id for m in mine)
+    is_engineer = current_user.has_role(Role.ENGINEER)
+    has_active = any(m.status == MatchStatus.ACTIVE and m.engineer_id == current_user.id for m in mine)
     # A cohort proposal waiting for an answer comes first; asking mentors directly would compete with it.
-    cohort_proposal = any(m.status == "proposed" and m.source == "cohort" and m.engineer_id == current_user.id for m in mine)
+    cohort_proposal = any(m.status == MatchStatus.PROPOSED and m.source == MatchSource.COHORT and m.engineer_id == current_user.id for m in mine)
     return render_template(
         "matches/index.html",
         matches=mine,
@@ -30,17 +31,11 @@ def index():
     )
 
 
-def _visible_match_or_404(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or not can_view_match(current_user, match):
-        abort(404)
-    return match
-
 
 @bp.get("/<int:match_id>")
-@roles_required("engineer", "mentor", "lead")
+@roles_required(Role.ENGINEER, Role.MENTOR, Role.LEAD)
 def detail(match_id: int):
-    match = _visible_match_or_404(match_id)
+    match = match_for_viewer_or_404(match_id)
     return render_template(
         "matches/detail.html", match=match, side=match.side_of(current_user.id),
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
@@ -49,9 +44,9 @@ def detail(match_id: int):
 
 
 @bp.post("/<int:match_id>/accept")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def accept(match_id: int):
-    _visible_match_or_404(match_id)
+    match_for_viewer_or_404(match_id)
     try:
         match = matching.accept(match_id, user_id=current_user.id)
     except LookupError:
@@ -59,14 +54,14 @@ def accept(match_id: int):
     except matching.MatchingError as error:
         flash(str(error), "error")
     else:
-        flash("Match active: you both accepted." if match.status == "active" else "Accepted. Waiting for the other side.", "success")
+        flash("Match active: you both accepted." if match.status == MatchStatus.ACTIVE else "Accepted. Waiting for the other side.", "success")
     return redirect(url_for("matches.detail", match_id=match_id))
 
 
 @bp.post("/<int:match_id>/decline")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def decline(match_id: int):
-    _visible_match_or_404(match_id)
+    match_for_viewer_or_404(match_id)
     try:
         reason = form_text(request.form, "reason", lambda message, _field: matching.MatchingError(message))
         matching.decline(match_id, user_id=current_user.id, reason=reason)
@@ -80,7 +75,7 @@ def decline(match_id: int):
 
 
 @bp.post("/request")
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def request_mentor():
     try:
         match = matching.request_mentor(current_user.id, database_id(request.form.get("mentor_id", "0")))

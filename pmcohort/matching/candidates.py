@@ -9,19 +9,23 @@ the counts are small integers.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import timedelta
 
 import numpy as np
 
+from pmcohort.domain.times import format_duration
+from pmcohort.domain.vocabulary import SKILL_PRIORITY_BY_PATH
 from pmcohort.matching.pair_score import (
-    AVAILABILITY_WEIGHT,
+    AVAILABILITY_BONUS,
+    DOMAIN_BONUS,
     DOMAIN_KEYS,
-    DOMAIN_WEIGHT,
-    FORMER_ENGINEER_WEIGHT,
+    FORMER_ENGINEER_BONUS,
     FULL_OVERLAP_MINUTES,
-    GAP_COVERAGE_WEIGHT,
+    GAP_RANK_WEIGHTS,
+    MAX_CONTEXT_BONUS,
     MIN_OVERLAP_MINUTES,
+    PATH_BONUS,
     PATH_KEYS,
-    PATH_WEIGHT,
     SKILL_KEYS,
     SLOT_MINUTES,
     SLOTS_PER_WEEK,
@@ -31,7 +35,6 @@ from pmcohort.matching.pair_score import (
     Mentee,
     Mentor,
     Week,
-    format_duration,
 )
 
 # Mentees scored per block: a block's matrices stay at a few MB instead of
@@ -56,9 +59,9 @@ def candidate_weights(
     """
     if not mentees or not mentors or k <= 0:
         return {}
-    mentee_features, mentee_slots = _mentee_arrays(mentees)
-    mentor_features, mentor_slots = _mentor_arrays(mentors)
-    reliability = np.array([m.reliability for m in mentors], np.float32)
+    mentee_coverage, mentee_context, mentee_slots = _mentee_arrays(mentees)
+    mentor_strength, mentor_context, mentor_slots = _mentor_arrays(mentors)
+    reliability = np.array([m.reliability for m in mentors], np.float32) / np.float32(1 + MAX_CONTEXT_BONUS)
     is_open = np.array([m.capacity > 0 for m in mentors])
     n_mentors = len(mentors)
 
@@ -69,8 +72,10 @@ def candidate_weights(
     for start in range(0, len(mentees), BLOCK_ROWS):
         block = slice(start, start + BLOCK_ROWS)
         overlap = mentee_slots[block] @ mentor_slots.T
-        scores = mentee_features[block] @ mentor_features.T
-        scores += AVAILABILITY_WEIGHT * np.minimum(overlap, FULL_OVERLAP_SLOTS) / FULL_OVERLAP_SLOTS
+        context = mentee_context[block] @ mentor_context.T
+        context += AVAILABILITY_BONUS * np.minimum(overlap, FULL_OVERLAP_SLOTS) / FULL_OVERLAP_SLOTS
+        scores = mentee_coverage[block] @ mentor_strength.T
+        scores *= context
         scores *= reliability
         np.minimum(scores, 1, out=scores)  # as score_pair: float rounding must not pass 1
         # Push infeasible pairs below every real score (all >= 0) but keep them
@@ -124,39 +129,40 @@ def no_candidate_reasons(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -
         elif best_overlap[row] == 0:
             reasons[mentees[row].id] = "no mentor with shared availability"
         else:
-            most = format_duration(int(best_overlap[row]) * SLOT_MINUTES)
+            most = format_duration(timedelta(minutes=int(best_overlap[row]) * SLOT_MINUTES))
             reasons[mentees[row].id] = f"no mentor with at least 1 h of shared weekly availability (the most is {most})"
     return reasons
 
 
-def _mentee_arrays(mentees: Sequence[Mentee]) -> tuple[np.ndarray, np.ndarray]:
-    """Features laid out so ``mentee_features @ mentor_features.T`` is every
-    score component except availability: [gap shares | path | domain | 1]."""
-    gaps = 100 - np.array(
-        [[m.skills.get(s, UNASSESSED_SKILL_SCORE) for s in SKILL_KEYS] for m in mentees], np.float32
+def _mentee_arrays(mentees: Sequence[Mentee]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each mentee's gap-rank weight per skill, context features and free slots, laid out so that
+    ``coverage @ strength.T`` and ``context @ mentor_context.T`` give every pair at once."""
+    scores = np.array([[m.skills.get(s, UNASSESSED_SKILL_SCORE) for s in SKILL_KEYS] for m in mentees], np.float64)
+    priority = np.array(
+        [[SKILL_PRIORITY_BY_PATH.get(m.path, SKILL_KEYS).index(s) for s in SKILL_KEYS] for m in mentees], np.int64
     )
-    total_gap = gaps.sum(axis=1, keepdims=True)
-    gap_shares = np.divide(gaps, total_gap, out=np.full_like(gaps, 1 / len(SKILL_KEYS)), where=total_gap > 0)
+    # As gap_order: lowest score first, ties by what matters more on the mentee's path.
+    order = np.lexsort((priority, scores), axis=1)
+    coverage = np.zeros(scores.shape, np.float32)
+    np.put_along_axis(coverage, order, np.array(GAP_RANK_WEIGHTS, np.float32)[None, :], axis=1)
     domains = [d if d != UNSPECIFIC_DOMAIN else None for d in (m.domain for m in mentees)]
-    features = np.hstack([
-        GAP_COVERAGE_WEIGHT * gap_shares,
-        PATH_WEIGHT * _one_hot([m.path for m in mentees], PATH_KEYS),
-        DOMAIN_WEIGHT * _one_hot(domains, DOMAIN_KEYS),
+    context = np.hstack([
+        PATH_BONUS * _one_hot([m.path for m in mentees], PATH_KEYS),
+        DOMAIN_BONUS * _one_hot(domains, DOMAIN_KEYS),
         np.ones((len(mentees), 1), np.float32),
     ])
-    return features, _slot_matrix([m.week for m in mentees])
+    return coverage, context, _slot_matrix([m.week for m in mentees])
 
 
-def _mentor_arrays(mentors: Sequence[Mentor]) -> tuple[np.ndarray, np.ndarray]:
-    """Features matching ``_mentee_arrays``: [strength 0-1 | paths | domains | former-engineer bonus]."""
+def _mentor_arrays(mentors: Sequence[Mentor]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Matching ``_mentee_arrays``: strength 0-1 per skill; [paths | domains | 1 + former-engineer bonus]."""
     strengths = np.array([[m.strengths.get(s, UNRATED_STRENGTH) for s in SKILL_KEYS] for m in mentors], np.float32)
-    features = np.hstack([
-        (strengths - 1) / 4,
+    context = np.hstack([
         np.array([[key in m.paths for key in PATH_KEYS] for m in mentors], np.float32),
         np.array([[key in m.domains for key in DOMAIN_KEYS] for m in mentors], np.float32),
-        FORMER_ENGINEER_WEIGHT * np.array([[m.former_engineer] for m in mentors], np.float32),
+        1 + FORMER_ENGINEER_BONUS * np.array([[m.former_engineer] for m in mentors], np.float32),
     ])
-    return features, _slot_matrix([m.week for m in mentors])
+    return (strengths - 1) / 4, context, _slot_matrix([m.week for m in mentors])
 
 
 def _top_columns(scores: np.ndarray, count: int) -> np.ndarray:

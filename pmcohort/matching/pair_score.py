@@ -1,33 +1,48 @@
 """How well one PM mentor fits one engineer, and why, in words a person reads.
 
-score = reliability × (weighted sum of the components below), in [0, 1].
-Hard constraints (a pair failing one is not a candidate, score 0): the mentor
-has capacity, and the two share at least an hour a week.
+score = reliability × coverage × context, in [0, 1].
 
-Weekly availability is counted in whole 15-minute slots of a reference week
-(every time-zone offset is a multiple of 15 minutes, so windows on a quarter-hour
-grid lose nothing); a part-covered slot does not count.
+- coverage (0-1) is the mentor's strength in the engineer's gaps, weighted by the gap's rank:
+  the largest gap counts most, and the two largest together outweigh everything else, so a
+  mentor rated 5 in both of them always beats one rated 3 or lower there.
+- context (1 to 1 + MAX_CONTEXT_BONUS) is shared path, domain, a former-engineer past and shared
+  hours past the minimum: enough to separate near-equals, never enough to beat strength.
+- reliability (0.7-1) is the mentor's record: answering, showing up, reviewing on time.
+
+Hard constraints (a pair failing one is not a candidate, score 0): the mentor has capacity, and
+the two share at least an hour a week.
+
+Weekly availability is counted in whole 15-minute slots of a reference week (every time-zone
+offset is a multiple of 15 minutes, so windows on a quarter-hour grid lose nothing); a
+part-covered slot does not count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from numbers import Integral
 
-from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS
+from pmcohort.domain.limits import GAP_THRESHOLD
+from pmcohort.domain.times import format_duration
+from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
 
-# Component weights; they sum to 1 so the score stays in [0, 1].
-GAP_COVERAGE_WEIGHT = 0.50  # closing the engineer's gaps is why the pairing exists
-AVAILABILITY_WEIGHT = 0.15  # past the hard minimum, more shared time is a mild plus
-PATH_WEIGHT = 0.15  # a mentor who took the same route knows its traps
-DOMAIN_WEIGHT = 0.10  # domain context helps, but PM craft transfers across domains
-FORMER_ENGINEER_WEIGHT = 0.10  # has unlearned "still being the engineer" first-hand
+# Coverage weight of the engineer's gaps by rank, largest first; they sum to 1. The two largest
+# (0.75) at half strength plus the rest at full strength (0.625) stay below the two largest at full
+# strength even with every context bonus: 0.625 × (1 + MAX_CONTEXT_BONUS) < 0.75.
+GAP_RANK_WEIGHTS = (0.45, 0.30, 0.10, 0.08, 0.07)
+
+# Context bonuses, each a fraction added to the context factor.
+PATH_BONUS = 0.04  # a mentor who knows the engineer's route knows its traps
+DOMAIN_BONUS = 0.03  # domain context helps, but PM craft transfers across domains
+FORMER_ENGINEER_BONUS = 0.03  # has unlearned "still being the engineer" first-hand
+AVAILABILITY_BONUS = 0.04  # past the hard minimum, more shared time is a mild plus
+MAX_CONTEXT_BONUS = PATH_BONUS + DOMAIN_BONUS + FORMER_ENGINEER_BONUS + AVAILABILITY_BONUS
 
 MIN_OVERLAP_MINUTES = 60  # under an hour a week leaves no room for a session
 FULL_OVERLAP_MINUTES = 3 * 60  # a weekly 1:1 plus shadowing; more adds no value
 STRONG_STRENGTH = 4  # the lowest strength (of 1-5) worth telling the engineer about
-GAP_BELOW = 75  # a skill scored 75 or more is not called a gap in reasons
 UNSPECIFIC_DOMAIN = "other"  # two people in "other" need not share anything
 
 SKILL_KEYS = tuple(SKILLS)
@@ -107,54 +122,57 @@ class PairScore:
     reasons: tuple[str, ...]  # strongest first
 
 
+def gap_order(mentee: Mentee) -> tuple[str, ...]:
+    """The engineer's skills from largest gap to smallest; ties go to what matters more on their path."""
+    priority = SKILL_PRIORITY_BY_PATH.get(mentee.path, SKILL_KEYS)
+    return tuple(sorted(SKILL_KEYS, key=lambda skill: (mentee.skills.get(skill, UNASSESSED_SKILL_SCORE), priority.index(skill))))
+
+
 def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     overlap_minutes = SLOT_MINUTES * _shared_slots(mentee.week, mentor.week)
-    gaps = [(100 - mentee.skills.get(skill, UNASSESSED_SKILL_SCORE)) / 100 for skill in SKILL_KEYS]
-    strengths = [mentor.strengths.get(skill, UNRATED_STRENGTH) for skill in SKILL_KEYS]
-    total_gap = sum(gaps)
-    # Each skill counts in proportion to the engineer's gap there; with no gap at
-    # all, every skill counts the same.
-    gap_shares = [gap / total_gap for gap in gaps] if total_gap > 0 else [1 / len(gaps)] * len(gaps)
+    order = gap_order(mentee)
 
-    # (contribution to the score, sentence or None): the sentences are ranked by contribution.
-    parts: list[tuple[float, str | None]] = []
-    for skill, share, strength, gap in zip(SKILL_KEYS, gap_shares, strengths, gaps):
-        contribution = GAP_COVERAGE_WEIGHT * share * (strength - 1) / 4
-        reason = None
-        if strength >= STRONG_STRENGTH and gap > 1 - GAP_BELOW / 100:
-            rank = sum(other > gap for other in gaps)
+    skill_scores = [mentee.skills.get(skill, UNASSESSED_SKILL_SCORE) for skill in order]
+    coverage = 0.0
+    gap_reasons = []  # largest gap first: the reason the pair exists comes first
+    for skill, score, weight in zip(order, skill_scores, GAP_RANK_WEIGHTS, strict=True):
+        strength = mentor.strengths.get(skill, UNRATED_STRENGTH)
+        coverage += weight * (strength - 1) / 4
+        if strength >= STRONG_STRENGTH and score < GAP_THRESHOLD:
             adverb = "Very strong" if strength == 5 else "Strong"
-            reason = f"{adverb} in {_inline(SKILLS[skill])}, {_gap_rank_phrase(rank)}"
-        parts.append((contribution, reason))
+            # Equal gaps share a rank in words: two skills at 0 are both "your largest gap".
+            rank = sum(other < score for other in skill_scores)
+            gap_reasons.append(f"{adverb} in {_inline(SKILLS[skill])}, {_gap_rank_phrase(rank)}")
 
-    availability = min(overlap_minutes / FULL_OVERLAP_MINUTES, 1.0)
-    parts.append(
-        (AVAILABILITY_WEIGHT * availability,
-         f"{format_duration(overlap_minutes)} a week of shared availability" if overlap_minutes else None)
-    )
-    if mentor.former_engineer:
-        parts.append((FORMER_ENGINEER_WEIGHT, "Also moved from engineering to PM"))
+    # (bonus, sentence): the context reasons follow the gap reasons, largest bonus first.
+    context: list[tuple[float, str]] = []
     if mentee.path is not None and mentee.path in mentor.paths:
-        parts.append((PATH_WEIGHT, f"Walked the {_inline(PATHS[mentee.path])} path you chose"))
+        context.append((PATH_BONUS, f"Knows the {_inline(PATHS[mentee.path])} path you chose well"))
     if mentee.domain not in (None, UNSPECIFIC_DOMAIN) and mentee.domain in mentor.domains:
-        parts.append((DOMAIN_WEIGHT, f"Knows {_inline(DOMAINS[mentee.domain])}"))
+        context.append((DOMAIN_BONUS, f"Knows {_inline(DOMAINS[mentee.domain])}"))
+    if mentor.former_engineer:
+        context.append((FORMER_ENGINEER_BONUS, "Also moved from engineering to PM"))
+    if overlap_minutes:
+        shared = AVAILABILITY_BONUS * min(overlap_minutes / FULL_OVERLAP_MINUTES, 1.0)
+        context.append((shared, f"{format_duration(timedelta(minutes=overlap_minutes))} a week of shared availability"))
 
     if mentor.capacity <= 0:
         blocker = "not taking mentees right now"
     elif overlap_minutes == 0:
         blocker = "no shared weekly availability (needs at least 1 h)"
     elif overlap_minutes < MIN_OVERLAP_MINUTES:
-        blocker = f"only {format_duration(overlap_minutes)} of shared weekly availability (needs at least 1 h)"
+        blocker = f"only {format_duration(timedelta(minutes=overlap_minutes))} of shared weekly availability (needs at least 1 h)"
     else:
         blocker = None
 
-    ranked = sorted((part for part in parts if part[1] and part[0] > 0), key=lambda part: -part[0])
+    context_factor = 1 + sum(bonus for bonus, _ in context)
+    ranked_context = [reason for _, reason in sorted(context, key=lambda part: -part[0])]
     return PairScore(
-        score=0.0 if blocker else min(1.0, mentor.reliability * sum(c for c, _ in parts)),
+        score=0.0 if blocker else min(1.0, mentor.reliability * coverage * context_factor / (1 + MAX_CONTEXT_BONUS)),
         feasible=blocker is None,
         blocker=blocker,
         overlap_hours=overlap_minutes / 60,
-        reasons=tuple(reason for _, reason in ranked),
+        reasons=(*gap_reasons, *ranked_context),
     )
 
 
@@ -201,8 +219,3 @@ def _inline(label: str) -> str:
 def _gap_rank_phrase(rank: int) -> str:
     return ("your largest gap", "your second-largest gap", "your third-largest gap")[rank] if rank < 3 else "one of your gaps"
 
-
-def format_duration(minutes: int) -> str:
-    """90 → "1 h 30 min", the way durations read in reasons."""
-    hours, rest = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part)

@@ -1,8 +1,6 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from pmcohort.models.cohort import (
-    MATCH_OPEN,
-    RUN_IN_PROGRESS,
     Cohort,
     CohortLead,
     CohortMember,
@@ -20,10 +18,8 @@ from pmcohort.models.profile import (
     EngineerProfile,
     MentorProfile,
     MentorStrength,
-    load_availability,
 )
 from pmcohort.models.sessions import (
-    SESSION_KINDS,
     CalendarFeed,
     MentoringSession,
     PracticeItem,
@@ -32,10 +28,9 @@ from pmcohort.models.sessions import (
     SessionReminder,
     ShadowingObservation,
 )
-from pmcohort.models.user import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email
+from pmcohort.models.user import User, UserRole, find_user_by_email
 
 __all__ = [
-    "SESSION_KINDS",
     "CalendarFeed",
     "MentoringSession",
     "PracticeItem",
@@ -43,8 +38,6 @@ __all__ = [
     "SessionParticipant",
     "SessionReminder",
     "ShadowingObservation",
-    "MATCH_OPEN",
-    "RUN_IN_PROGRESS",
     "Cohort",
     "CohortLead",
     "CohortMember",
@@ -58,9 +51,6 @@ __all__ = [
     "EngineerProfile",
     "MentorProfile",
     "MentorStrength",
-    "load_availability",
-    "ROLES",
-    "SELF_SERVICE_ROLES",
     "AuditEvent",
     "EmailDelivery",
     "Notification",

@@ -6,17 +6,20 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS, PERCENT
+from pmcohort.domain.statuses import (
+    RUN_IN_PROGRESS,
+    MatchSide,
+    MatchSource,
+    MatchStatus,
+    MemberRole,
+    PairRuleKind,
+    RunStatus,
+    sql_in,
+)
 from pmcohort.extensions import db
 from pmcohort.models.types import UTCDateTime, utcnow
 from pmcohort.models.user import User
-
-DEFAULT_WEEKS = 12  # the guide's first three months
-MEMBER_ROLES = ("engineer", "mentor")
-RULE_KINDS = ("pinned", "forbidden")
-RUN_STATUSES = ("queued", "running", "done", "failed", "published", "superseded")
-RUN_IN_PROGRESS = ("queued", "running")
-MATCH_STATUSES = ("proposed", "active", "completed", "declined", "ended", "expired", "withdrawn")
-MATCH_OPEN = ("proposed", "active")  # a match that still holds the engineer and the mentor's attention
 
 
 class Cohort(db.Model):
@@ -25,14 +28,14 @@ class Cohort(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     start_date: Mapped[date] = mapped_column(Date)
-    weeks: Mapped[int] = mapped_column(default=DEFAULT_WEEKS)
+    weeks: Mapped[int] = mapped_column(default=DEFAULT_COHORT_WEEKS)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     leads: Mapped[list["CohortLead"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     members: Mapped[list["CohortMember"]] = relationship(cascade="all, delete-orphan", back_populates="cohort")
 
-    __table_args__ = (CheckConstraint("weeks BETWEEN 1 AND 52", name="weeks_in_range"),)
+    __table_args__ = (CheckConstraint(COHORT_WEEKS.sql("weeks"), name="weeks_in_range"),)
 
     @property
     def lead_ids(self) -> set[int]:
@@ -60,7 +63,7 @@ class CohortMember(db.Model):
 
     __table_args__ = (
         UniqueConstraint("cohort_id", "user_id", "role", name="uq_cohort_members_cohort_user_role"),
-        CheckConstraint(f"role IN {MEMBER_ROLES!r}", name="known_role"),
+        CheckConstraint(sql_in("role", MemberRole), name="known_role"),
     )
 
 
@@ -79,7 +82,7 @@ class PairRule(db.Model):
 
     __table_args__ = (
         UniqueConstraint("cohort_id", "engineer_id", "mentor_id", name="uq_pair_rules_cohort_pair"),
-        CheckConstraint(f"kind IN {RULE_KINDS!r}", name="known_kind"),
+        CheckConstraint(sql_in("kind", PairRuleKind), name="known_kind"),
     )
 
 
@@ -90,7 +93,7 @@ class MatchingRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     stage: Mapped[str] = mapped_column(String(120), default="Waiting for a worker")
     error: Mapped[str | None] = mapped_column(Text)
@@ -101,15 +104,15 @@ class MatchingRun(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint(f"status IN {RUN_STATUSES!r}", name="known_status"),
-        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_in_range"),
+        CheckConstraint(sql_in("status", RunStatus), name="known_status"),
+        CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
         # At most one run in progress per cohort, whatever races the web tier has.
         Index(
             "uq_matching_runs_one_in_progress",
             "cohort_id",
             unique=True,
-            postgresql_where=text("status IN ('queued', 'running')"),
-            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text(sql_in("status", RUN_IN_PROGRESS)),
+            sqlite_where=text(sql_in("status", RUN_IN_PROGRESS)),
         ),
     )
 
@@ -128,8 +131,8 @@ class Match(db.Model):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_runs.id", ondelete="SET NULL"))
     engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(16))  # "cohort" (a published run) or "request" (the engineer asked)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    source: Mapped[str] = mapped_column(String(16))  # a published cohort run, or the engineer asked
+    status: Mapped[str] = mapped_column(String(16), default=MatchStatus.PROPOSED)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     engineer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -145,25 +148,25 @@ class Match(db.Model):
     cohort: Mapped[Cohort | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(f"status IN {MATCH_STATUSES!r}", name="known_status"),
-        CheckConstraint("source IN ('cohort', 'request')", name="known_source"),
+        CheckConstraint(sql_in("status", MatchStatus), name="known_status"),
+        CheckConstraint(sql_in("source", MatchSource), name="known_source"),
         # One mentor per mentee: the database refuses a second active match.
         Index(
             "uq_matches_one_active_per_engineer",
             "engineer_id",
             unique=True,
-            postgresql_where=text("status = 'active'"),
-            sqlite_where=text("status = 'active'"),
+            postgresql_where=text(f"status = '{MatchStatus.ACTIVE}'"),
+            sqlite_where=text(f"status = '{MatchStatus.ACTIVE}'"),
         ),
         Index("ix_matches_status_created", "status", "created_at"),
     )
 
-    def side_of(self, user_id: int) -> str | None:
+    def side_of(self, user_id: int) -> MatchSide | None:
         if user_id == self.engineer_id:
-            return "engineer"
+            return MatchSide.ENGINEER
         if user_id == self.mentor_id:
-            return "mentor"
+            return MatchSide.MENTOR
         return None
 
-    def accepted_by(self, side: str) -> bool:
-        return (self.engineer_accepted_at if side == "engineer" else self.mentor_accepted_at) is not None
+    def accepted_by(self, side: MatchSide) -> bool:
+        return (self.engineer_accepted_at if side == MatchSide.ENGINEER else self.mentor_accepted_at) is not None

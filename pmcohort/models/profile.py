@@ -7,6 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.domain import availability
+from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 from pmcohort.extensions import db
 from pmcohort.models.types import UTCDateTime, utcnow
 from pmcohort.models.user import User
@@ -25,7 +26,7 @@ class EngineerProfile(db.Model):
 
     user: Mapped[User] = relationship()
 
-    __table_args__ = (CheckConstraint("years_experience BETWEEN 0 AND 60", name="years_in_range"),)
+    __table_args__ = (CheckConstraint(YEARS_OF_EXPERIENCE.sql("years_experience"), name="years_in_range"),)
 
 
 class MentorProfile(db.Model):
@@ -49,7 +50,7 @@ class MentorProfile(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint("capacity BETWEEN 0 AND 10", name="capacity_in_range"),
+        CheckConstraint(MENTOR_CAPACITY.sql("capacity"), name="capacity_in_range"),
         CheckConstraint("active_mentees >= 0", name="active_mentees_not_negative"),
     )
 
@@ -74,7 +75,7 @@ class MentorStrength(db.Model):
 
     __table_args__ = (
         UniqueConstraint("mentor_id", "skill", name="uq_mentor_strengths_mentor_skill"),
-        CheckConstraint("level BETWEEN 1 AND 5", name="level_in_range"),
+        CheckConstraint(STRENGTH_LEVEL.sql("level"), name="level_in_range"),
     )
 
 
@@ -139,10 +140,3 @@ class AssessmentDraft(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-
-def load_availability(user: User) -> availability.Availability:
-    windows = db.session.scalars(
-        db.select(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id).order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
-    ).all()
-    away = db.session.scalars(db.select(AwayPeriod).where(AwayPeriod.user_id == user.id).order_by(AwayPeriod.first_day)).all()
-    return availability.Availability(user.time_zone, tuple(w.as_domain() for w in windows), tuple(a.as_domain() for a in away))

@@ -7,20 +7,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pmcohort.domain.limits import FEEDBACK_RATING
+from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance, ParticipantRole, SessionKind, SessionStatus, sql_in
 from pmcohort.extensions import db
 from pmcohort.models.types import UTCDateTime, utcnow
 from pmcohort.models.user import User
-
-SESSION_KINDS = {
-    "shadowing": "Shadowing",
-    "interview": "Interview practice",
-    "role_play": "Stakeholder role-play",
-    "one_on_one": "1:1 mentoring",
-    "workshop": "Cohort workshop",
-}
-SESSION_STATUSES = ("proposed", "scheduled", "cancelled", "completed")
-PARTICIPANT_ROLES = ("host", "participant")
-ATTENDANCE = ("attended", "no_show")
 
 
 class MentoringSession(db.Model):
@@ -28,7 +19,7 @@ class MentoringSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
     title: Mapped[str] = mapped_column(String(160))
     agenda: Mapped[str] = mapped_column(Text, default="")
     watch_for: Mapped[str] = mapped_column(Text, default="")  # shadowing: what to watch for
@@ -58,25 +49,25 @@ class MentoringSession(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint(f"kind IN {tuple(SESSION_KINDS)!r}", name="known_kind"),
-        CheckConstraint(f"status IN {SESSION_STATUSES!r}", name="known_status"),
+        CheckConstraint(sql_in("kind", SessionKind), name="known_kind"),
+        CheckConstraint(sql_in("status", SessionStatus), name="known_status"),
         CheckConstraint("start_at < end_at", name="ordered_times"),
         CheckConstraint("seat_limit IS NULL OR seat_limit >= 1", name="seat_limit_positive"),
     )
 
     @property
     def kind_label(self) -> str:
-        return SESSION_KINDS[self.kind]
+        return SESSION_KIND_LABELS[self.kind]
 
     @property
     def active(self) -> bool:
-        return self.status in ("proposed", "scheduled")
+        return self.status in (SessionStatus.PROPOSED, SessionStatus.SCHEDULED)
 
     def participant(self, user_id: int) -> "SessionParticipant | None":
         return next((p for p in self.participants if p.user_id == user_id), None)
 
     def guests(self) -> list["SessionParticipant"]:
-        return [p for p in self.participants if p.role == "participant" and p.active]
+        return [p for p in self.participants if p.role == ParticipantRole.PARTICIPANT and p.active]
 
 
 class SessionParticipant(db.Model):
@@ -103,8 +94,8 @@ class SessionParticipant(db.Model):
 
     __table_args__ = (
         UniqueConstraint("session_id", "user_id", name="uq_session_participants_session_user"),
-        CheckConstraint(f"role IN {PARTICIPANT_ROLES!r}", name="known_role"),
-        CheckConstraint("attendance IS NULL OR attendance IN ('attended', 'no_show')", name="known_attendance"),
+        CheckConstraint(sql_in("role", ParticipantRole), name="known_role"),
+        CheckConstraint(f"attendance IS NULL OR {sql_in('attendance', Attendance)}", name="known_attendance"),
         Index("ix_session_participants_user_times", "user_id", "start_at", "end_at"),
     )
 
@@ -127,7 +118,7 @@ class SessionFeedback(db.Model):
 
     __table_args__ = (
         UniqueConstraint("session_id", "author_id", name="uq_session_feedback_session_author"),
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_in_range"),
+        CheckConstraint(FEEDBACK_RATING.sql("rating"), name="rating_in_range"),
     )
 
 

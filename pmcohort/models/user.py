@@ -5,11 +5,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pmcohort.domain.statuses import Role, sql_in
 from pmcohort.extensions import db
 from pmcohort.models.types import UTCDateTime, utcnow
-
-ROLES = ("engineer", "mentor", "lead", "admin")
-SELF_SERVICE_ROLES = ("engineer", "mentor")
 
 
 def new_auth_token() -> str:
@@ -43,7 +41,7 @@ class User(UserMixin, db.Model):
         return not self.roles.isdisjoint(roles)
 
     def add_role(self, role: str) -> None:
-        if role not in ROLES:
+        if role not in tuple(Role):
             raise ValueError(f"unknown role {role!r}")
         if role not in self.roles:
             self.role_rows.append(UserRole(role=role))
@@ -79,7 +77,7 @@ class UserRole(db.Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
-        CheckConstraint(f"role IN {ROLES!r}", name="known_role"),
+        CheckConstraint(sql_in("role", Role), name="known_role"),
     )
 
 

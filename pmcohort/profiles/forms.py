@@ -6,6 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from pmcohort.domain import vocabulary
 from pmcohort.domain.availability import WEEKDAY_NAMES
+from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 from pmcohort.forms import BaseForm, choices_from
 
 STRENGTH_LEVELS = {
@@ -25,7 +26,7 @@ class CheckboxesField(SelectMultipleField):
 class EngineerProfileForm(BaseForm):
     years_experience = IntegerField(
         "Years of engineering experience",
-        validators=[InputRequired(message="Enter a whole number of years."), NumberRange(0, 60, "Enter a whole number of years between 0 and 60.")],
+        validators=[InputRequired(message="Enter a whole number of years."), NumberRange(YEARS_OF_EXPERIENCE.low, YEARS_OF_EXPERIENCE.high, f"Enter a whole number of years between {YEARS_OF_EXPERIENCE.low} and {YEARS_OF_EXPERIENCE.high}.")],
     )
     path = RadioField("Your path into product management", choices=choices_from(vocabulary.PATHS),
                       validators=[InputRequired(message="Choose the path you are taking.")])
@@ -42,14 +43,14 @@ class MentorProfileForm(BaseForm):
     interview_kinds = CheckboxesField("Mock interviews you can run", choices=choices_from(vocabulary.INTERVIEW_KINDS))
     capacity = IntegerField(
         "How many mentees at once",
-        validators=[InputRequired(message="Enter a number from 0 to 10."), NumberRange(0, 10, "Enter a number of mentees between 0 and 10 (0 pauses new matches).")],
+        validators=[InputRequired(message=f"Enter a number from {MENTOR_CAPACITY.low} to {MENTOR_CAPACITY.high}."), NumberRange(MENTOR_CAPACITY.low, MENTOR_CAPACITY.high, f"Enter a number of mentees between {MENTOR_CAPACITY.low} and {MENTOR_CAPACITY.high} (0 pauses new matches).")],
         description="0 pauses new matches without hiding your profile.",
     )
 
 
 for _skill, _label in vocabulary.SKILLS.items():
     setattr(MentorProfileForm, f"strength_{_skill}", SelectField(
-        f"{_label}: your level", choices=choices_from(STRENGTH_LEVELS), validators=[InputRequired(message="Choose a level from 1 to 5.")]))
+        f"{_label}: your level", choices=choices_from(STRENGTH_LEVELS), validators=[InputRequired(message=f"Choose a level from {STRENGTH_LEVEL.low} to {STRENGTH_LEVEL.high}.")]))
     setattr(MentorProfileForm, f"evidence_{_skill}", StringField(
         f"{_label}: one line of evidence", validators=[Optional(), Length(max=200, message="Keep it to one line (200 characters).")],
         description="What you have done that shows it."))

@@ -2,10 +2,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.domain import vocabulary
+from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.forms import show_error
 from pmcohort.models import EngineerProfile, MentorProfile
-from pmcohort.policy import roles_required
+from pmcohort.policy import public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import bp
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.services import profiles
@@ -13,7 +14,7 @@ from pmcohort.services.errors import FieldError
 
 
 @bp.route("/profile/engineer", methods=["GET", "POST"])
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def engineer_profile():
     profile = db.session.get(EngineerProfile, current_user.id)
     form = EngineerProfileForm(obj=profile)
@@ -29,7 +30,7 @@ def engineer_profile():
 
 
 @bp.route("/profile/mentor", methods=["GET", "POST"])
-@roles_required("mentor")
+@roles_required(Role.MENTOR)
 def mentor_profile():
     profile = db.session.get(MentorProfile, current_user.id)
     form = MentorProfileForm(obj=profile)
@@ -63,9 +64,7 @@ def mentor_profile():
 @bp.get("/mentors/<int:user_id>")
 @login_required
 def mentor_public(user_id: int):
-    profile = db.session.get(MentorProfile, user_id)
-    if profile is None or not profile.user.active or not profile.user.has_role("mentor"):
-        abort(404)
+    profile = public_mentor_profile_or_404(user_id)
     return render_template(
         "profiles/mentor_public.html", profile=profile, mentor=profile.user, windows=profiles.windows_of(user_id)
     )
@@ -82,7 +81,7 @@ def _availability_page(window_form=None, away_form=None, status: int = 200):
 
 
 @bp.get("/availability")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def availability():
     return _availability_page()
 
@@ -108,20 +107,20 @@ def _availability_removal(removed: bool, done: str):
 
 
 @bp.post("/availability/windows")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def add_window():
     form = WindowForm()
     return _availability_change(form, "window_form", lambda: profiles.add_window(current_user.id, *form.minutes()), "Window added.")
 
 
 @bp.post("/availability/windows/<int:window_id>/delete")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_window(window_id: int):
     return _availability_removal(profiles.remove_window(current_user.id, window_id), "Window removed.")
 
 
 @bp.post("/availability/away")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def add_away():
     form = AwayForm()
     return _availability_change(
@@ -130,6 +129,6 @@ def add_away():
 
 
 @bp.post("/availability/away/<int:away_id>/delete")
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_away(away_id: int):
     return _availability_removal(profiles.remove_away(current_user.id, away_id), "Time away removed.")

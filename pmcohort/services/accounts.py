@@ -3,9 +3,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from pmcohort.domain.statuses import SELF_SERVICE_ROLES, Role
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
-from pmcohort.models import ROLES, SELF_SERVICE_ROLES, User, UserRole, find_user_by_email, record_audit
+from pmcohort.models import User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from pmcohort.services.errors import FieldError
@@ -155,7 +156,7 @@ def update_time_zone(user_id: int, time_zone: str) -> None:
 
 
 def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise AccountError("role", f"Unknown role {role!r}.")
     user = db.get_or_404(User, user_id)
     if role not in user.roles:
@@ -166,8 +167,8 @@ def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:
     user = db.get_or_404(User, user_id)
-    if role == "admin" and "admin" in user.roles:
-        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+    if role == Role.ADMIN and Role.ADMIN in user.roles:
+        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
         if admins <= 1:
             raise AccountError("role", "This is the last admin; grant the role to someone else first.")
     if role in user.roles:

@@ -1,8 +1,8 @@
 """Taking the readiness assessment: drafts page by page, completion, history, re-scoring."""
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from collections.abc import Mapping
 
 from sqlalchemy import select
 

@@ -4,7 +4,6 @@ The rules themselves (pair scores, the optimal assignment) live in `pmcohort.mat
 this module loads profiles into them, saves what they decide, and asks for notifications.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,15 +11,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from pmcohort.domain.availability import Availability, weekly_minutes
+from pmcohort.domain.availability import weekly_minutes
+from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
+from pmcohort.domain.statuses import MATCH_OPEN, RUN_IN_PROGRESS, MatchSide, MatchSource, MatchStatus, MemberRole, PairRuleKind, Role, RunStatus
 from pmcohort.extensions import db
 from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
 from pmcohort.models import (
-    MATCH_OPEN,
-    RUN_IN_PROGRESS,
     AssessmentAttempt,
-    AvailabilityWindow,
-    AwayPeriod,
     Cohort,
     CohortMember,
     EngineerProfile,
@@ -33,9 +30,9 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
+from pmcohort.services import profiles
 
 CANDIDATES_PER_ENGINEER = 50
-PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
 RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
@@ -73,21 +70,12 @@ def _latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
 
 
 def _weeks(users: list[User], week_start: datetime) -> dict[int, tuple[tuple[int, int], ...]]:
-    ids = [user.id for user in users]
-    windows, away = defaultdict(list), defaultdict(list)
-    for window in db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id.in_(ids))):
-        windows[window.user_id].append(window.as_domain())
-    for period in db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id.in_(ids))):
-        away[period.user_id].append(period.as_domain())
-    return {
-        user.id: weekly_minutes(Availability(user.time_zone, tuple(windows[user.id]), tuple(away[user.id])), week_start)
-        for user in users
-    }
+    return {user_id: weekly_minutes(availability, week_start) for user_id, availability in profiles.availabilities(users).items()}
 
 
 def _pending_proposals(mentor_ids: Iterable[int]) -> dict[int, int]:
     rows = db.session.execute(
-        select(Match.mentor_id, func.count()).where(Match.mentor_id.in_(list(mentor_ids)), Match.status == "proposed").group_by(Match.mentor_id)
+        select(Match.mentor_id, func.count()).where(Match.mentor_id.in_(list(mentor_ids)), Match.status == MatchStatus.PROPOSED).group_by(Match.mentor_id)
     )
     return dict(rows.all())
 
@@ -154,14 +142,14 @@ def latest_run(cohort_id: int) -> MatchingRun | None:
 
 
 def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
-    if not _members(cohort_id, "engineer"):
+    if not _members(cohort_id, MemberRole.ENGINEER):
         raise MatchingError("This cohort has no engineers yet. Enroll them first.")
-    if not _members(cohort_id, "mentor"):
+    if not _members(cohort_id, MemberRole.MENTOR):
         raise MatchingError("This cohort has no mentors yet. Enroll them first.")
     db.session.execute(
         update(MatchingRun)
         .where(MatchingRun.cohort_id == cohort_id, MatchingRun.status.in_(RUN_IN_PROGRESS), MatchingRun.created_at < utcnow() - RUN_STALE_AFTER)
-        .values(status="failed", error="No worker finished this run in time.", finished_at=utcnow())
+        .values(status=RunStatus.FAILED, error="No worker finished this run in time.", finished_at=utcnow())
     )
     run = MatchingRun(cohort_id=cohort_id, started_by=actor_id)
     db.session.add(run)
@@ -184,8 +172,8 @@ def _progress(run: MatchingRun, percent: int, stage: str) -> None:
 def execute_run(run_id: int) -> bool:
     """Solve a queued run and store its preview. Returns False if it was not queued (already done elsewhere)."""
     claimed = db.session.execute(
-        update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == "queued")
-        .values(status="running", progress=5, stage="Loading profiles")
+        update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.RUNNING, progress=5, stage="Loading profiles")
     ).rowcount
     db.session.commit()
     if not claimed:
@@ -193,12 +181,12 @@ def execute_run(run_id: int) -> bool:
     run = db.session.get(MatchingRun, run_id)
     try:
         run.result = _solve(run)
-        run.status, run.progress, run.stage, run.finished_at = "done", 100, "Ready to review", utcnow()
+        run.status, run.progress, run.stage, run.finished_at = RunStatus.DONE, 100, "Ready to review", utcnow()
         db.session.commit()
     except Exception as error:
         db.session.rollback()
         run = db.session.get(MatchingRun, run_id)
-        run.status, run.stage, run.finished_at = "failed", "Failed", utcnow()
+        run.status, run.stage, run.finished_at = RunStatus.FAILED, "Failed", utcnow()
         run.error = str(error) if isinstance(error, (ValueError, MatchingError)) else "The run failed unexpectedly; try again."
         db.session.commit()
         if not isinstance(error, (ValueError, MatchingError)):
@@ -208,12 +196,12 @@ def execute_run(run_id: int) -> bool:
 
 def _solve(run: MatchingRun) -> dict:
     cohort = db.session.get(Cohort, run.cohort_id)
-    engineers, mentors = _members(cohort.id, "engineer"), _members(cohort.id, "mentor")
+    engineers, mentors = _members(cohort.id, MemberRole.ENGINEER), _members(cohort.id, MemberRole.MENTOR)
     names = {user.id: user.name for user in engineers + mentors}
     kept = {
         match.engineer_id: match
         for match in db.session.scalars(select(Match).where(Match.engineer_id.in_([u.id for u in engineers]), Match.status.in_(MATCH_OPEN)))
-        if match.status == "active" or match.cohort_id == cohort.id
+        if match.status == MatchStatus.ACTIVE or match.cohort_id == cohort.id
     }
     to_match = [user for user in engineers if user.id not in kept]
     week_start = reference_week_start(cohort.start_date)
@@ -223,11 +211,11 @@ def _solve(run: MatchingRun) -> dict:
     rules = db.session.scalars(select(PairRule).where(PairRule.cohort_id == cohort.id)).all()
     considered = {mentee.id for mentee in inputs.mentees}
     mentor_ids = {mentor.id for mentor in inputs.mentors}
-    pinned = [(r.engineer_id, r.mentor_id) for r in rules if r.kind == "pinned" and r.engineer_id in considered and r.mentor_id in mentor_ids]
+    pinned = [(r.engineer_id, r.mentor_id) for r in rules if r.kind == PairRuleKind.PINNED and r.engineer_id in considered and r.mentor_id in mentor_ids]
     declined = db.session.execute(
-        select(Match.engineer_id, Match.mentor_id).where(Match.cohort_id == cohort.id, Match.status == "declined")
+        select(Match.engineer_id, Match.mentor_id).where(Match.cohort_id == cohort.id, Match.status == MatchStatus.DECLINED)
     ).all()
-    forbidden = {(r.engineer_id, r.mentor_id) for r in rules if r.kind == "forbidden"} | {tuple(pair) for pair in declined}
+    forbidden = {(r.engineer_id, r.mentor_id) for r in rules if r.kind == PairRuleKind.FORBIDDEN} | {tuple(pair) for pair in declined}
     forbidden -= set(pinned)
 
     weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
@@ -282,7 +270,7 @@ def _solve(run: MatchingRun) -> dict:
 
 def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
     run = db.session.get(MatchingRun, run_id, with_for_update=True)  # a double click publishes once
-    if run is None or run.status != "done":
+    if run is None or run.status != RunStatus.DONE:
         raise MatchingError("Only a finished run can be published.")
     if latest_run(run.cohort_id).id != run.id:
         raise MatchingError("A newer run exists for this cohort; publish that one instead.")
@@ -298,7 +286,7 @@ def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
             continue  # matched some other way since the run; their current match stands
         match = Match(
             cohort_id=run.cohort_id, run_id=run.id, engineer_id=proposal["engineer_id"], mentor_id=proposal["mentor_id"],
-            source="cohort", score=proposal["score"], reasons=proposal["reasons"],
+            source=MatchSource.COHORT, score=proposal["score"], reasons=proposal["reasons"],
         )
         db.session.add(match)
         created.append(match)
@@ -306,9 +294,9 @@ def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
     for match in created:
         enqueue("match.proposed", match_id=match.id)
     db.session.execute(
-        update(MatchingRun).where(MatchingRun.cohort_id == run.cohort_id, MatchingRun.status == "done", MatchingRun.id != run.id).values(status="superseded")
+        update(MatchingRun).where(MatchingRun.cohort_id == run.cohort_id, MatchingRun.status == RunStatus.DONE, MatchingRun.id != run.id).values(status=RunStatus.SUPERSEDED)
     )
-    run.status, run.published_at = "published", utcnow()
+    run.status, run.published_at = RunStatus.PUBLISHED, utcnow()
     record_audit("matching.run_published", "matching_run", run.id, actor_id=actor_id, proposals=len(created))
     db.session.commit()
     return created
@@ -351,10 +339,10 @@ def _open_match_for(match_id: int, user_id: int) -> tuple[Match, str]:
 
 def accept(match_id: int, *, user_id: int) -> Match:
     match, side = _open_match_for(match_id, user_id)
-    if match.status != "proposed":
+    if match.status != MatchStatus.PROPOSED:
         raise MatchingError(f"This match is {match.status}; it can no longer be accepted.")
     now = utcnow()
-    if side == "engineer":
+    if side == MatchSide.ENGINEER:
         match.engineer_accepted_at = match.engineer_accepted_at or now
     else:
         match.mentor_accepted_at = match.mentor_accepted_at or now
@@ -369,17 +357,17 @@ def _activate(match: Match, now: datetime) -> None:
     if not _take_place(match.mentor_id):
         db.session.rollback()
         raise MatchingError(f"{match.mentor.name} has no free place left, so this match cannot start.")
-    match.status, match.activated_at = "active", now
+    match.status, match.activated_at = MatchStatus.ACTIVE, now
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise MatchingError(f"{match.engineer.name} already has an active mentor.") from None
     others = db.session.scalars(
-        select(Match).where(Match.engineer_id == match.engineer_id, Match.status == "proposed", Match.id != match.id)
+        select(Match).where(Match.engineer_id == match.engineer_id, Match.status == MatchStatus.PROPOSED, Match.id != match.id)
     ).all()
     for other in others:
-        other.status, other.closed_at, other.close_reason = "withdrawn", now, "The engineer started another match."
+        other.status, other.closed_at, other.close_reason = MatchStatus.WITHDRAWN, now, "The engineer started another match."
         enqueue("match.withdrawn", match_id=other.id)
     record_audit("match.activated", "match", match.id, engineer_id=match.engineer_id, mentor_id=match.mentor_id)
     enqueue("match.accepted", match_id=match.id)
@@ -392,9 +380,9 @@ def decline(match_id: int, *, user_id: int, reason: str) -> Match:
     if len(reason) > MAX_REASON_LENGTH:
         raise MatchingError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
     match, side = _open_match_for(match_id, user_id)
-    if match.status != "proposed":
+    if match.status != MatchStatus.PROPOSED:
         raise MatchingError(f"This match is {match.status}; it can no longer be declined.")
-    match.status, match.closed_at, match.closed_by, match.close_reason = "declined", utcnow(), user_id, reason
+    match.status, match.closed_at, match.closed_by, match.close_reason = MatchStatus.DECLINED, utcnow(), user_id, reason
     record_audit("match.declined", "match", match.id, actor_id=user_id, side=side, reason=reason)
     enqueue("match.declined", match_id=match.id)
     db.session.commit()
@@ -408,11 +396,11 @@ def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = Fa
         raise LookupError(match_id)
     if match.status not in MATCH_OPEN:
         raise MatchingError(f"This match is already {match.status}.")
-    if completed and match.status != "active":
+    if completed and match.status != MatchStatus.ACTIVE:
         raise MatchingError("Only an active match can be completed.")
-    if match.status == "active":
+    if match.status == MatchStatus.ACTIVE:
         _free_place(match.mentor_id)
-    match.status = "completed" if completed else "ended"
+    match.status = MatchStatus.COMPLETED if completed else MatchStatus.ENDED
     match.closed_at, match.closed_by, match.close_reason = utcnow(), actor_id, reason.strip() or None
     record_audit(f"match.{match.status}", "match", match.id, actor_id=actor_id, reason=reason)
     db.session.commit()
@@ -421,9 +409,9 @@ def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = Fa
 
 def expire_stale_proposals(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - PROPOSAL_EXPIRES_AFTER
-    stale = db.session.scalars(select(Match).where(Match.status == "proposed", Match.created_at < cutoff).with_for_update(skip_locked=True, of=Match)).all()
+    stale = db.session.scalars(select(Match).where(Match.status == MatchStatus.PROPOSED, Match.created_at < cutoff).with_for_update(skip_locked=True, of=Match)).all()
     for match in stale:
-        match.status, match.closed_at, match.close_reason = "expired", utcnow(), "Not answered within 7 days."
+        match.status, match.closed_at, match.close_reason = MatchStatus.EXPIRED, utcnow(), f"Not answered within {PROPOSAL_EXPIRES_AFTER.days} days."
         record_audit("match.expired", "match", match.id)
         enqueue("match.expired", match_id=match.id)
     db.session.commit()
@@ -450,7 +438,7 @@ def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> l
     if only_mentor is not None:
         query = query.where(User.id == only_mentor)
     taken = set(db.session.scalars(select(Match.mentor_id).where(Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))))
-    mentors = [m for m in db.session.scalars(query) if m.id not in taken and m.has_role("mentor")]
+    mentors = [m for m in db.session.scalars(query) if m.id not in taken and m.has_role(Role.MENTOR)]
     if not mentors:
         return []
     inputs = build_inputs([engineer], mentors, reference_week_start())
@@ -468,14 +456,14 @@ def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggest
 
 def open_requests(engineer_id: int) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Match).where(Match.engineer_id == engineer_id, Match.source == "request", Match.status == "proposed")
+        select(func.count()).select_from(Match).where(Match.engineer_id == engineer_id, Match.source == MatchSource.REQUEST, Match.status == MatchStatus.PROPOSED)
     )
 
 
 def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     # One request at a time per engineer, so two quick clicks cannot pass the open-request limit.
     db.session.get(User, engineer_id, with_for_update=True)
-    if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.status == "active")):
+    if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.status == MatchStatus.ACTIVE)):
         raise MatchingError("You already have an active mentor. End that match before asking another.")
     if open_requests(engineer_id) >= MAX_OPEN_REQUESTS:
         raise MatchingError(f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
@@ -486,7 +474,7 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
         raise MatchingError("This mentor is not available to you right now (no free place or no shared weekly time).")
     pair = offered[0].pair
     match = Match(
-        engineer_id=engineer_id, mentor_id=mentor_id, source="request", score=round(pair.score, 4),
+        engineer_id=engineer_id, mentor_id=mentor_id, source=MatchSource.REQUEST, score=round(pair.score, 4),
         reasons=list(pair.reasons), engineer_accepted_at=utcnow(),
     )
     db.session.add(match)

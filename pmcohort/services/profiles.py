@@ -1,16 +1,16 @@
 """Engineer and mentor profiles and weekly availability."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from pmcohort.domain import availability, vocabulary
+from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 from pmcohort.extensions import db
-from pmcohort.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile, MentorStrength, record_audit
+from pmcohort.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile, MentorStrength, User, record_audit
 from pmcohort.services.errors import FieldError
-
-MAX_CAPACITY = 10
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class MentorDetails:
 
 
 def save_engineer_profile(user_id: int, years_experience: int, path: str, target_domain: str) -> EngineerProfile:
-    if not 0 <= years_experience <= 60:
-        raise FieldError("years_experience", "Enter a whole number of years between 0 and 60.")
+    if years_experience not in YEARS_OF_EXPERIENCE:
+        raise FieldError("years_experience", f"Enter a whole number of years between {YEARS_OF_EXPERIENCE.low} and {YEARS_OF_EXPERIENCE.high}.")
     if path not in vocabulary.PATHS:
         raise FieldError("path", "Choose the path you are taking.")
     if target_domain not in vocabulary.DOMAINS:
@@ -47,8 +47,8 @@ def save_engineer_profile(user_id: int, years_experience: int, path: str, target
 
 
 def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
-    if not 0 <= details.capacity <= MAX_CAPACITY:
-        raise FieldError("capacity", f"Enter a number of mentees between 0 and {MAX_CAPACITY} (0 pauses new matches).")
+    if details.capacity not in MENTOR_CAPACITY:
+        raise FieldError("capacity", f"Enter a number of mentees between {MENTOR_CAPACITY.low} and {MENTOR_CAPACITY.high} (0 pauses new matches).")
     for field, chosen, allowed in (
         ("paths", details.paths, vocabulary.PATHS),
         ("domains", details.domains, vocabulary.DOMAINS),
@@ -59,8 +59,8 @@ def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
     if {strength.skill for strength in details.strengths} != set(vocabulary.SKILLS):
         raise FieldError(None, "Rate every skill from 1 to 5.")
     for strength in details.strengths:
-        if not 1 <= strength.level <= 5:
-            raise FieldError(f"strength_{strength.skill}", "Choose a level from 1 to 5.")
+        if strength.level not in STRENGTH_LEVEL:
+            raise FieldError(f"strength_{strength.skill}", f"Choose a level from {STRENGTH_LEVEL.low} to {STRENGTH_LEVEL.high}.")
         if len(strength.evidence) > 200:
             raise FieldError(f"evidence_{strength.skill}", "Keep the evidence to one line (200 characters).")
 
@@ -83,6 +83,21 @@ def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
     record_audit("profile.mentor_saved", "user", user_id, actor_id=user_id, capacity=details.capacity)
     db.session.commit()
     return profile
+
+
+def availabilities(users: list[User]) -> dict[int, availability.Availability]:
+    """Each user's weekly windows and time away, in their own zone, in two queries whatever the number of users."""
+    ids = [user.id for user in users]
+    windows, away = defaultdict(list), defaultdict(list)
+    for window in db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id.in_(ids)).order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)):
+        windows[window.user_id].append(window.as_domain())
+    for period in db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id.in_(ids)).order_by(AwayPeriod.first_day)):
+        away[period.user_id].append(period.as_domain())
+    return {user.id: availability.Availability(user.time_zone, tuple(windows[user.id]), tuple(away[user.id])) for user in users}
+
+
+def availability_of(user: User) -> availability.Availability:
+    return availabilities([user])[user.id]
 
 
 def windows_of(user_id: int) -> list[AvailabilityWindow]:

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
+from pmcohort.domain.statuses import PAIR_SESSION_KINDS, SESSION_KIND_LABELS, Attendance, MatchStatus, ParticipantRole, SessionKind, SessionStatus
+from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.models import (
-    SESSION_KINDS,
     CalendarFeed,
     CohortMember,
     Match,
@@ -26,15 +27,13 @@ from pmcohort.models import (
     SessionReminder,
     ShadowingObservation,
     User,
-    load_availability,
     record_audit,
 )
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
-from pmcohort.services import practice_bank
+from pmcohort.services import practice_bank, profiles
 
-PAIR_KINDS = ("one_on_one", "interview", "role_play", "shadowing")
-BOOKABLE_BY_ENGINEER = ("one_on_one", "interview", "role_play")
+BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 BOOKING_HORIZON = timedelta(days=14)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -78,8 +77,7 @@ def _clash_message(user: User, viewer: User, problem: scheduling.BookingProblem)
     who = "You are" if user.id == viewer.id else f"{user.name} is"
     if problem.conflict is None:
         return f"{who} already booked then."
-    local = problem.conflict.start.astimezone(ZoneInfo(viewer.time_zone))
-    return f"{who} already in a session at {local.strftime('%a %d %b %H:%M')} ({viewer.time_zone}). Pick another time."
+    return f"{who} already in a session at {format_local(problem.conflict.start, viewer.time_zone, 'day_and_time')}. Pick another time."
 
 
 def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> list[scheduling.Booking]:
@@ -89,7 +87,7 @@ def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> 
     step = scheduling.DEFAULT_SLOT_STEP
     start = datetime.fromtimestamp(-(-now.timestamp() // step.total_seconds()) * step.total_seconds(), tz=now.tzinfo)
     busy = busy_for(match.mentor_id) + busy_for(match.engineer_id)
-    return scheduling.free_slots(load_availability(match.mentor), busy, start_utc=start, end_utc=start + BOOKING_HORIZON,
+    return scheduling.free_slots(profiles.availability_of(match.mentor), busy, start_utc=start, end_utc=start + BOOKING_HORIZON,
                                  length=length, now=start)
 
 
@@ -98,7 +96,7 @@ def sessions_for(user_id: int) -> list[MentoringSession]:
     return list(db.session.scalars(
         select(MentoringSession).join(SessionParticipant)
         .where(SessionParticipant.user_id == user_id,
-               SessionParticipant.active.is_(True) | (MentoringSession.status == "cancelled"))
+               SessionParticipant.active.is_(True) | (MentoringSession.status == SessionStatus.CANCELLED))
         .order_by(MentoringSession.start_at)
     ).unique())
 
@@ -110,7 +108,7 @@ def _active_match_for(match_id: int, actor_id: int) -> Match:
     match = db.session.get(Match, match_id)
     if match is None or match.side_of(actor_id) is None:
         raise LookupError(match_id)
-    if match.status != "active":
+    if match.status != MatchStatus.ACTIVE:
         raise SessionError("You can book sessions only within an active match.")
     return match
 
@@ -140,29 +138,29 @@ def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
 
 
 def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
-    if kind == "interview" and details.interview_kind not in INTERVIEW_KINDS:
+    if kind == SessionKind.INTERVIEW and details.interview_kind not in INTERVIEW_KINDS:
         raise SessionError("Choose the kind of mock interview.", "interview_kind")
-    persona = practice_bank.find("persona", details.persona_key) if kind == "role_play" else None
-    if kind == "role_play" and (persona is None or persona.retired):
+    persona = practice_bank.find("persona", details.persona_key) if kind == SessionKind.ROLE_PLAY else None
+    if kind == SessionKind.ROLE_PLAY and (persona is None or persona.retired):
         raise SessionError("Choose a persona card for the role-play.", "persona_key")
-    if kind == "shadowing" and not details.agenda.strip():
+    if kind == SessionKind.SHADOWING and not details.agenda.strip():
         raise SessionError("Describe the activity and its agenda, so the engineer knows what they will observe.", "agenda")
     for name in ("title", "agenda", "watch_for", "confidentiality"):
         if len(getattr(details, name)) > MAX_TEXT:
             raise SessionError(f"Keep it under {MAX_TEXT} characters.", name)
     return MentoringSession(
         kind=kind, host_id=host.id, start_at=start, end_at=end, time_zone=host.time_zone,
-        title=details.title.strip() or SESSION_KINDS[kind], agenda=details.agenda.strip(), watch_for=details.watch_for.strip(),
+        title=details.title.strip() or SESSION_KIND_LABELS[kind], agenda=details.agenda.strip(), watch_for=details.watch_for.strip(),
         confidentiality=details.confidentiality.strip(),
-        interview_kind=details.interview_kind if kind == "interview" else None,
-        persona_key=details.persona_key if kind == "role_play" else None,
+        interview_kind=details.interview_kind if kind == SessionKind.INTERVIEW else None,
+        persona_key=details.persona_key if kind == SessionKind.ROLE_PLAY else None,
         **columns,
     )
 
 
 def _add_people(session: MentoringSession, host: User, guests: list[User], *, accepted: set[int]) -> None:
     now = utcnow()
-    for user, role in [(host, "host"), *[(guest, "participant") for guest in guests]]:
+    for user, role in [(host, ParticipantRole.HOST), *[(guest, ParticipantRole.PARTICIPANT) for guest in guests]]:
         session.participants.append(SessionParticipant(
             user_id=user.id, role=role, start_at=session.start_at, end_at=session.end_at,
             accepted_at=now if user.id in accepted else None,
@@ -186,9 +184,9 @@ def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: da
         raise LookupError(match_id)
     if kind not in BOOKABLE_BY_ENGINEER:
         raise SessionError("Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.", "kind")
-    _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=load_availability(match.mentor))
-    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status="scheduled", proposed_by=engineer_id)
-    if kind == "interview":
+    _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=profiles.availability_of(match.mentor))
+    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status=SessionStatus.SCHEDULED, proposed_by=engineer_id)
+    if kind == SessionKind.INTERVIEW:
         session.question_key = _pick_question(details.interview_kind, engineer_id, seed=match.id)
     _add_people(session, match.mentor, [match.engineer], accepted={match.mentor_id, match.engineer_id})
     _save(session)
@@ -201,14 +199,14 @@ def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: da
 def propose(match_id: int, *, actor_id: int, kind: str, start: datetime, end: datetime, details: Details) -> MentoringSession:
     """Either side proposes a time (the mentor for shadowing a real activity); the other accepts."""
     match = _active_match_for(match_id, actor_id)
-    if kind not in PAIR_KINDS:
+    if kind not in PAIR_SESSION_KINDS:
         raise SessionError("Choose a kind of session.", "kind")
-    if kind == "shadowing" and actor_id != match.mentor_id:
+    if kind == SessionKind.SHADOWING and actor_id != match.mentor_id:
         raise SessionError("Shadowing is offered by the mentor.", "kind")
     viewer = db.session.get(User, actor_id)
     _check(start, end, [match.mentor, match.engineer], viewer)
-    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status="proposed", proposed_by=actor_id)
-    if kind == "interview":
+    session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status=SessionStatus.PROPOSED, proposed_by=actor_id)
+    if kind == SessionKind.INTERVIEW:
         session.question_key = _pick_question(details.interview_kind, match.engineer_id, seed=match.id)
     _add_people(session, match.mentor, [match.engineer], accepted={actor_id})
     _save(session)
@@ -222,18 +220,18 @@ def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, Sessi
     """The session and the user's place in it, locked; LookupError for anyone without a place (or who left)."""
     session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
     place = session.participant(user_id) if session else None
-    if place is None or not (place.active or session.status == "cancelled"):
+    if place is None or not (place.active or session.status == SessionStatus.CANCELLED):
         raise LookupError(session_id)
     return session, place
 
 
 def accept(session_id: int, *, user_id: int) -> MentoringSession:
     session, place = _session_for(session_id, user_id)
-    if session.status != "proposed":
+    if session.status != SessionStatus.PROPOSED:
         raise SessionError(f"This session is {session.status}.")
     place.accepted_at = utcnow()
     if all(p.accepted_at for p in session.participants if p.active):
-        session.status = "scheduled"
+        session.status = SessionStatus.SCHEDULED
         session.sequence += 1
         enqueue("session.scheduled", session_id=session.id)
     record_audit("session.accepted", "session", session.id, actor_id=user_id)
@@ -243,7 +241,7 @@ def accept(session_id: int, *, user_id: int) -> MentoringSession:
 
 def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime, reason: str) -> MentoringSession:
     session, place = _session_for(session_id, actor_id)
-    if session.kind == "workshop" and place.role != "host":
+    if session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
         raise LookupError(session_id)  # only the lead moves a workshop; a participant can leave it
     if not session.active:
         raise SessionError(f"This session is {session.status}; it cannot be moved.")
@@ -256,11 +254,11 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
     now = utcnow()
     for each in session.participants:
         each.start_at, each.end_at = start, end
-        if session.kind != "workshop":
+        if session.kind != SessionKind.WORKSHOP:
             # The mover agrees to the new time by moving it; the other side is asked again.
             each.accepted_at = now if each.user_id == actor_id else None
-    if session.kind != "workshop":
-        session.status = "proposed"
+    if session.kind != SessionKind.WORKSHOP:
+        session.status = SessionStatus.PROPOSED
     session.sequence += 1
     _save(session)
     record_audit("session.rescheduled", "session", session.id, actor_id=actor_id, reason=reason.strip(), start=start.isoformat())
@@ -276,12 +274,12 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     if not reason.strip():
         raise SessionError("Say briefly why you cancel.", "cancel_reason")
     now = utcnow()
-    if session.kind == "workshop" and place.role != "host":
+    if session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
         place.active = False  # a participant leaves the workshop; it goes on for the others
         record_audit("session.left", "session", session.id, actor_id=actor_id, late=scheduling.is_late_cancellation(session.start_at, now))
         db.session.commit()
         return session
-    session.status, session.cancelled_at, session.cancel_reason = "cancelled", now, reason.strip()
+    session.status, session.cancelled_at, session.cancel_reason = SessionStatus.CANCELLED, now, reason.strip()
     session.cancelled_late = scheduling.is_late_cancellation(session.start_at, now)
     session.sequence += 1
     still_in = [each.user_id for each in session.participants if each.active]
@@ -305,8 +303,8 @@ def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, du
     created = []
     for occurrence in scheduling.weekly_occurrences(first_start.astimezone(ZoneInfo(lead.time_zone)), duration, weeks):
         _check(occurrence.start, occurrence.end, [lead], lead)
-        session = _new_session("workshop", lead, occurrence.start, occurrence.end, details, cohort_id=cohort_id,
-                               status="scheduled", seat_limit=seat_limit, series_id=series, proposed_by=lead_id)
+        session = _new_session(SessionKind.WORKSHOP, lead, occurrence.start, occurrence.end, details, cohort_id=cohort_id,
+                               status=SessionStatus.SCHEDULED, seat_limit=seat_limit, series_id=series, proposed_by=lead_id)
         _add_people(session, lead, [], accepted={lead_id})
         _save(session)
         created.append(session)
@@ -317,7 +315,7 @@ def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, du
 
 def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
     session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
-    if session is None or session.kind != "workshop":
+    if session is None or session.kind != SessionKind.WORKSHOP:
         raise LookupError(session_id)
     member = db.session.scalar(select(CohortMember.id).where(CohortMember.cohort_id == session.cohort_id, CohortMember.user_id == user_id))
     if member is None:
@@ -330,7 +328,7 @@ def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
     _check(session.start_at, session.end_at, [user], user)
     place = session.participant(user_id)
     if place is None:
-        session.participants.append(SessionParticipant(user_id=user_id, role="participant", start_at=session.start_at,
+        session.participants.append(SessionParticipant(user_id=user_id, role=ParticipantRole.PARTICIPANT, start_at=session.start_at,
                                                        end_at=session.end_at, accepted_at=utcnow()))
     else:
         place.active, place.accepted_at = True, utcnow()
@@ -347,28 +345,28 @@ def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
 def _started(session: MentoringSession) -> None:
     if session.start_at > utcnow():
         raise SessionError("This can be recorded once the session has started.")
-    if session.status == "cancelled":
+    if session.status == SessionStatus.CANCELLED:
         raise SessionError("This session was cancelled.")
 
 
 def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, str]) -> None:
     session, place = _session_for(session_id, host_id)
-    if place.role != "host":
+    if place.role != ParticipantRole.HOST:
         raise LookupError(session_id)
     _started(session)
     for each in session.guests():
         value = attendance.get(each.user_id)
-        if value not in ("attended", "no_show"):
+        if value not in (Attendance.ATTENDED, Attendance.NO_SHOW):
             raise SessionError(f"Mark {each.user.name} as attended or no-show.", f"attendance-{each.user_id}")
         each.attendance = value
-    session.status = "completed"
+    session.status = SessionStatus.COMPLETED
     record_audit("session.attendance", "session", session.id, actor_id=host_id, attendance={str(k): v for k, v in attendance.items()})
     db.session.commit()
 
 
 def rubric_of(session: MentoringSession) -> practice.Rubric | None:
     """The session's rubric as the admins keep it, or None for kinds without one."""
-    key = practice.rubric_key_for_session(session.interview_kind if session.kind == "interview" else session.kind)
+    key = practice.rubric_key_for_session(session.interview_kind if session.kind == SessionKind.INTERVIEW else session.kind)
     return practice_bank.rubric(key) if key else None
 
 
@@ -384,7 +382,7 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
         raise SessionError("You already gave feedback on this session.")
     feedback = SessionFeedback(session_id=session.id, author_id=author_id, rating=rating, notes=notes.strip())
     rubric = rubric_of(session)
-    if rubric is not None and place.role == "host":
+    if rubric is not None and place.role == ParticipantRole.HOST:
         errors = practice.validate_scores(rubric, rubric_scores or {})
         if errors:
             raise SessionError("Score every rubric dimension from 1 to 4.", errors={f"score-{key}": message for key, message in errors.items()})
@@ -400,7 +398,7 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
 
 def save_observation(session_id: int, *, engineer_id: int, decision: str, who_moved_it: str, trade_off: str) -> ShadowingObservation:
     session, place = _session_for(session_id, engineer_id)
-    if session.kind != "shadowing" or place.role != "participant":
+    if session.kind != SessionKind.SHADOWING or place.role != ParticipantRole.PARTICIPANT:
         raise LookupError(session_id)
     _started(session)
     answers = {"decision": decision.strip(), "who_moved_it": who_moved_it.strip(), "trade_off": trade_off.strip()}
@@ -419,7 +417,7 @@ def save_observation(session_id: int, *, engineer_id: int, decision: str, who_mo
 def comment_observation(session_id: int, *, mentor_id: int, comment: str) -> None:
     session, place = _session_for(session_id, mentor_id)
     observation = db.session.get(ShadowingObservation, session_id)
-    if place.role != "host" or observation is None:
+    if place.role != ParticipantRole.HOST or observation is None:
         raise LookupError(session_id)
     if not comment.strip():
         raise SessionError("Write a comment first.", "comment")
@@ -458,7 +456,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
     upcoming = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.status == "scheduled", MentoringSession.start_at > now,
+        select(MentoringSession).where(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.start_at > now,
                                        MentoringSession.start_at <= now + REMINDERS[0][1])
     ).all()
     for session in upcoming:
@@ -468,7 +466,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             enqueue("session.reminder", session_id=session.id, kind=kind)
             queued += 1
     finished = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.status.in_(("scheduled", "completed")), MentoringSession.end_at <= now,
+        select(MentoringSession).where(MentoringSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.COMPLETED)), MentoringSession.end_at <= now,
                                        MentoringSession.end_at > now - FEEDBACK_WINDOW)
     ).all()
     for session in finished:
@@ -508,7 +506,7 @@ def open_workshops(user_id: int) -> list[MentoringSession]:
     """Upcoming workshops in the user's cohorts that they have no seat in yet."""
     cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
     workshops = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.kind == "workshop", MentoringSession.status == "scheduled",
+        select(MentoringSession).where(MentoringSession.kind == SessionKind.WORKSHOP, MentoringSession.status == SessionStatus.SCHEDULED,
                                        MentoringSession.cohort_id.in_(cohort_ids), MentoringSession.start_at > utcnow())
         .order_by(MentoringSession.start_at)
     ).all()

@@ -7,12 +7,20 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
+from pmcohort.domain.statuses import SESSION_KIND_LABELS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.forms import DATABASE_INT_MAX, form_text
-from pmcohort.models import SESSION_KINDS, Match, MentoringSession, SessionFeedback, ShadowingObservation
+from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
-from pmcohort.policy import can_view_session, cohort_for_lead_or_404, roles_required
+from pmcohort.policy import (
+    cohort_for_lead_or_404,
+    match_for_engineer_or_404,
+    match_for_side_or_404,
+    roles_required,
+    session_for_viewer_or_404,
+    workshop_or_404,
+)
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.sessions import bp
@@ -55,16 +63,10 @@ def _details() -> service.Details:
     )
 
 
-def _match_or_404(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or match.side_of(current_user.id) is None:
-        abort(404)
-    return match
-
 
 def _form_context() -> dict:
     return {
-        "kinds": SESSION_KINDS,
+        "kinds": SESSION_KIND_LABELS,
         "interview_kinds": INTERVIEW_KINDS,
         "personas": practice_bank.items("persona"),
         "durations": DURATIONS,
@@ -77,29 +79,27 @@ def index():
     mine = service.sessions_for(current_user.id)
     now = utcnow()
     active_matches = db.session.scalars(
-        select(Match).where(Match.status == "active", (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
+        select(Match).where(Match.status == MatchStatus.ACTIVE, (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
     ).all()
     return render_template(
         "sessions/index.html",
-        upcoming=[s for s in mine if s.end_at >= now and s.status != "cancelled"],
-        past=[s for s in mine if s.end_at < now or s.status == "cancelled"][::-1],
+        upcoming=[s for s in mine if s.end_at >= now and s.status != SessionStatus.CANCELLED],
+        past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
         active_matches=active_matches,
         feed=service.feed_for(current_user.id),
         workshops=service.open_workshops(current_user.id),
         history={
-            key: [(local_time(start, "%d %b"), scores) for start, scores in entries]
-            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role("engineer") else {}).items()
+            key: [(local_time(start, "day"), scores) for start, scores in entries]
+            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}).items()
         },
         rubrics={key: practice_bank.rubric(key) for key in practice.RUBRICS},
     )
 
 
 @bp.route("/sessions/book/<int:match_id>", methods=["GET", "POST"])
-@roles_required("engineer")
+@roles_required(Role.ENGINEER)
 def book(match_id: int):
-    match = _match_or_404(match_id)
-    if match.engineer_id != current_user.id:
-        abort(404)
+    match = match_for_engineer_or_404(match_id)
     errors: dict[str, str] = {}
     try:
         length = _duration(request.values.get("duration"))
@@ -124,18 +124,18 @@ def book(match_id: int):
             else:
                 flash("Booked. The calendar invite is on its way.", "success")
                 return redirect(url_for("sessions.detail", session_id=session.id))
-    slots = service.free_slots(match, length) if match.status == "active" else []
+    slots = service.free_slots(match, length) if match.status == MatchStatus.ACTIVE else []
     slot_days: dict[str, list] = {}
     for slot in slots:
-        slot_days.setdefault(local_time(slot.start, "%A %d %B"), []).append(slot)
+        slot_days.setdefault(local_time(slot.start, "weekday_and_date"), []).append(slot)
     return render_template("sessions/book.html", match=match, slot_days=slot_days, length=length, errors=errors,
                            values=request.form, **_form_context()), 400 if errors else 200
 
 
 @bp.route("/sessions/propose/<int:match_id>", methods=["GET", "POST"])
-@roles_required("engineer", "mentor")
+@roles_required(Role.ENGINEER, Role.MENTOR)
 def propose(match_id: int):
-    match = _match_or_404(match_id)
+    match = match_for_side_or_404(match_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -158,16 +158,10 @@ def propose(match_id: int):
                            **_form_context()), 400 if errors else 200
 
 
-def _visible_or_404(session_id: int) -> MentoringSession:
-    session = db.session.get(MentoringSession, session_id)
-    if session is None or not can_view_session(current_user, session):
-        abort(404)
-    return session
-
 
 def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None, status: int = 200):
     place = session.participant(current_user.id)
-    is_host = place is not None and place.role == "host"
+    is_host = place is not None and place.role == ParticipantRole.HOST
     question = practice_bank.find("question", session.question_key)
     persona = practice_bank.find("persona", session.persona_key)
     return render_template(
@@ -190,11 +184,11 @@ def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def detail(session_id: int):
-    return _detail_page(_visible_or_404(session_id))
+    return _detail_page(session_for_viewer_or_404(session_id))
 
 
 def _act(session_id: int, action, done: str):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     try:
         action(session)
     except LookupError:
@@ -215,9 +209,7 @@ def accept(session_id: int):
 @bp.post("/sessions/<int:session_id>/join")
 @login_required
 def join(session_id: int):
-    session = db.session.get(MentoringSession, session_id)
-    if session is None or session.kind != "workshop":
-        abort(404)
+    workshop_or_404(session_id)
     try:
         service.join_workshop(session_id, user_id=current_user.id)
     except LookupError:
@@ -303,7 +295,7 @@ def comment(session_id: int):
 @bp.get("/sessions/<int:session_id>/invite.ics")
 @login_required
 def invite(session_id: int):
-    session = _visible_or_404(session_id)
+    session = session_for_viewer_or_404(session_id)
     return Response(session_invite(session), mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=pm-cohort-session-{session.id}.ics"})
 
@@ -327,7 +319,7 @@ def revoke_feed():
 
 
 @bp.route("/cohorts/<int:cohort_id>/workshops/new", methods=["GET", "POST"])
-@roles_required("lead")
+@roles_required(Role.LEAD)
 def new_workshop(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     errors: dict[str, str] = {}

@@ -2,22 +2,11 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
+from tests.browser.steps import signed_in
+from tests.factories import cohort_with, engineer, make_user, mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-
-def signed_in(browser, live, person: dict):
-    context = browser.new_context(base_url=live.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(person["email"])
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=f"Hello, {person['first_name']}")).to_be_visible()
-    return page
 
 
 def test_lead_runs_matching_and_publishes_then_both_sides_accept(browser, live):

@@ -5,9 +5,8 @@ from pmcohort.extensions import db
 from pmcohort.models import Match, MentoringSession
 from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
-from tests.factories import make_user
-from tests.integration.session_helpers import as_past, person
-from tests.browser.test_matching_in_browser import signed_in
+from tests.browser.steps import signed_in
+from tests.factories import as_past, make_user, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 

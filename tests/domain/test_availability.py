@@ -17,7 +17,7 @@ from pmcohort.domain.availability import (
     weekly_minutes,
 )
 from pmcohort.domain.timezones import is_valid_time_zone
-from tests.domain.weekly import MON, TUE, WED, THU, FRI, SUN, hm, utc, windows
+from tests.domain.weekly import FRI, MON, SUN, THU, TUE, WED, hm, utc, windows
 
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 EVERY_DAY = range(7)

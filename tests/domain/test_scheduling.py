@@ -16,7 +16,7 @@ from pmcohort.domain.scheduling import (
     validate_booking,
     weekly_occurrences,
 )
-from tests.domain.weekly import MON, TUE, WED, THU, FRI, utc, windows
+from tests.domain.weekly import FRI, MON, THU, TUE, WED, utc, windows
 
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -242,10 +242,10 @@ def test_each_overlap_names_the_clashing_session_in_utc_and_carries_it():
     assert problems == [
         BookingProblem(
             "overlap",
-            "This overlaps your session on Mon 2025-01-13 23:30 \u2013 Tue 2025-01-14 00:30 UTC.",
+            "This overlaps your session on Mon 13 Jan 2025, 23:30 UTC \u2013 Tue 14 Jan 2025, 00:30 UTC.",
             over_midnight,
         ),
-        BookingProblem("overlap", "This overlaps your session on Tue 2025-01-14 17:30\u201318:30 UTC.", evening),
+        BookingProblem("overlap", "This overlaps your session on Tue 14 Jan 2025, 17:30\u201318:30 UTC.", evening),
     ]
 
 

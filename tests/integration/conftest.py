@@ -6,7 +6,7 @@ from pmcohort.extensions import db
 from pmcohort.models import Match
 from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
-from tests.integration.session_helpers import person
+from tests.factories import person
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from pmcohort.extensions import db
 from pmcohort.models import Match, MentoringSession
 from pmcohort.models.types import utcnow
 from pmcohort.services import sessions as service
-from tests.factories import make_user
-from tests.integration.session_helpers import person, tomorrow_at
+from tests.factories import make_user, person, tomorrow_at
 from tests.services import require_postgres
 
 CONTENDERS = 20
@@ -50,6 +49,7 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a contender never finished: the race is undecided"
 
     by_database = outcomes.count(service.TAKEN)
     print(f"{CONTENDERS} concurrent bookings: {outcomes.count('booked')} booked, {by_database} refused by the exclusion constraint, "

@@ -1,13 +1,13 @@
 """Capacity holds when accepts race: many threads, each its own connection, against a real PostgreSQL."""
 
 import threading
+
 from sqlalchemy import func, select
 
 from pmcohort.extensions import db
 from pmcohort.models import Match, MentorProfile
 from pmcohort.services import matching
-from tests.integration.test_matching_workflow import cohort_with, engineer, mentor
-from tests.factories import make_user
+from tests.factories import cohort_with, engineer, make_user, mentor
 from tests.services import require_postgres
 
 ACCEPTS = 12
@@ -48,6 +48,7 @@ def test_concurrent_accepts_never_exceed_capacity(committed_db, base_app):
         thread.start()
     for thread in threads:
         thread.join(30)
+    assert not any(thread.is_alive() for thread in threads), "a contender never finished: the race is undecided"
 
     assert outcomes.count("active") == CAPACITY
     assert all("no free place left" in outcome for outcome in outcomes if outcome != "active")

@@ -8,59 +8,16 @@ from sqlalchemy import func, select
 from pmcohort.domain import vocabulary
 from pmcohort.extensions import db
 from pmcohort.models import (
-    AssessmentAttempt,
-    AvailabilityWindow,
     CohortMember,
-    EngineerProfile,
     Match,
     MatchingRun,
     MentorProfile,
-    MentorStrength,
     OutboxMessage,
 )
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
 from tests.conftest import sign_in
-
-EVENING = [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]  # Tue and Thu 18-20 local
-
-
-def engineer(user_factory, *, weakest: str = "discovery", windows=EVENING, time_zone="Europe/Berlin", path="internal_transfer"):
-    user = user_factory(roles=("engineer",), time_zone=time_zone)
-    scores = {skill: 80 for skill in vocabulary.SKILLS} | {weakest: 10}
-    db.session.add(AssessmentAttempt(user_id=user.id, scoring_version=1, answers={}, readiness=70, skill_scores=scores, top_gaps=[], pitfalls=[]))
-    db.session.add(EngineerProfile(user_id=user.id, years_experience=5, path=path, target_domain="developer_tools"))
-    for weekday, start, end in windows:
-        db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
-    db.session.flush()
-    return user
-
-
-def mentor(user_factory, *, strong_in: str = "discovery", capacity: int = 2, windows=EVENING, time_zone="Europe/Berlin"):
-    user = user_factory(roles=("mentor",), time_zone=time_zone)
-    profile = MentorProfile(user_id=user.id, capacity=capacity, former_engineer=True, paths=["internal_transfer"], domains=["developer_tools"])
-    for skill in vocabulary.SKILLS:
-        profile.strengths.append(MentorStrength(skill=skill, level=5 if skill == strong_in else 2))
-    db.session.add(profile)
-    for weekday, start, end in windows:
-        db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
-    db.session.flush()
-    return user
-
-
-def cohort_with(lead, engineers, mentors):
-    cohort = cohorts.create_cohort(lead.id, "Spring", date.today())
-    for person, role in [(e, "engineer") for e in engineers] + [(m, "mentor") for m in mentors]:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=person.id, role=role))
-    db.session.commit()
-    return cohort
-
-
-def run_now(cohort, lead) -> MatchingRun:
-    run = matching.start_run(cohort.id, actor_id=lead.id)
-    matching.execute_run(run.id)
-    db.session.refresh(run)
-    return run
+from tests.factories import cohort_with, engineer, mentor, run_now
 
 
 def test_each_engineer_gets_the_mentor_strong_in_their_gap(app, user_factory):

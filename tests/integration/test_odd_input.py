@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, MentoringSession, User
-from tests.integration.session_helpers import tomorrow_at
+from tests.factories import tomorrow_at
 
 BEYOND_INTEGER = str(2**31)
 TWENTY_DIGITS = "9" * 20

@@ -5,8 +5,7 @@ from datetime import timedelta
 from pmcohort.extensions import db
 from pmcohort.models import CohortMember
 from pmcohort.services import matching
-from tests.integration.test_matching_workflow import cohort_with, engineer, mentor, run_now
-from tests.integration.session_helpers import book, tomorrow_at
+from tests.factories import book, cohort_with, engineer, mentor, run_now, tomorrow_at
 
 
 def queries_for(client, count_queries, url: str) -> int:

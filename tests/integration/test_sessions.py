@@ -19,7 +19,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, practice_bank
 from pmcohort.services import sessions as service
 from tests.conftest import sign_in
-from tests.integration.session_helpers import as_past, book, person, tomorrow_at
+from tests.factories import as_past, book, person, tomorrow_at
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:

@@ -13,7 +13,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as session_service
 from pmcohort.services.assessments import attempt_from
-from tests.integration.session_helpers import book, person
+from tests.factories import book, person
 
 # Inside the world: an engineer and a mentor matched in a cohort that `lead` leads.
 # Outside it: someone of each role with nothing to do with those objects.

@@ -1,0 +1,55 @@
+"""Every range and duration the product enforces, named once.
+
+Forms, services, database CHECK constraints and templates all read these, so a bound
+changes in one place.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """An inclusive range of whole numbers."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: int) -> bool:
+        return self.low <= value <= self.high
+
+    def sql(self, column: str) -> str:
+        """The CHECK constraint's text."""
+        return f"{column} BETWEEN {self.low} AND {self.high}"
+
+    @property
+    def values(self) -> range:
+        return range(self.low, self.high + 1)
+
+
+MENTOR_CAPACITY = Bounds(0, 10)  # 0 pauses new matches
+YEARS_OF_EXPERIENCE = Bounds(0, 60)
+COHORT_WEEKS = Bounds(1, 52)
+DEFAULT_COHORT_WEEKS = 12  # the guide's first three months
+STRENGTH_LEVEL = Bounds(1, 5)  # a mentor's self-rated strength in a skill
+FEEDBACK_RATING = Bounds(1, 5)  # "how useful was it?"
+RUBRIC_LEVEL = Bounds(1, 4)  # every rubric dimension, anchored at each level
+PERCENT = Bounds(0, 100)
+
+# A skill scoring below this is a gap: the results page, the charts and match reasons all use it.
+GAP_THRESHOLD = 70
+
+# What a readiness score means, from the top band down: (lowest score in the band, what it says).
+READINESS_BANDS = (
+    (75, "You are close: the gaps left are specific, and a mentor can help you close them fast."),
+    (50, "A solid base with clear gaps. Three focused months close most of them."),
+    (0, "Early days. Start with the largest gap below; the first three months are about exactly this."),
+)
+
+
+def readiness_summary(readiness: int) -> str:
+    return next(text for lowest, text in READINESS_BANDS if readiness >= lowest)
+
+
+PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
+CANCELLATION_NOTICE = timedelta(hours=24)  # cancelling with less notice is recorded as late

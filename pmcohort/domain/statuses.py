@@ -1,0 +1,108 @@
+"""Every status and kind the product stores, named once.
+
+They are `StrEnum`s: the value is what the database holds, so a member compares equal to its
+stored string and goes into a query or a template as it is.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ENGINEER = "engineer"
+    MENTOR = "mentor"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+SELF_SERVICE_ROLES = (Role.ENGINEER, Role.MENTOR)
+
+
+class MemberRole(StrEnum):
+    """A person's place in a cohort."""
+
+    ENGINEER = "engineer"
+    MENTOR = "mentor"
+
+
+class PairRuleKind(StrEnum):
+    PINNED = "pinned"
+    FORBIDDEN = "forbidden"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+RUN_IN_PROGRESS = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class MatchStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    ENDED = "ended"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+# A match that still holds the engineer's and the mentor's attention.
+MATCH_OPEN = (MatchStatus.PROPOSED, MatchStatus.ACTIVE)
+
+
+class MatchSide(StrEnum):
+    ENGINEER = "engineer"
+    MENTOR = "mentor"
+
+
+class MatchSource(StrEnum):
+    COHORT = "cohort"
+    REQUEST = "request"
+
+
+class SessionKind(StrEnum):
+    """The kinds of mentoring session."""
+
+    SHADOWING = "shadowing"
+    INTERVIEW = "interview"
+    ROLE_PLAY = "role_play"
+    ONE_ON_ONE = "one_on_one"
+    WORKSHOP = "workshop"
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.SHADOWING: "Shadowing",
+    SessionKind.INTERVIEW: "Interview practice",
+    SessionKind.ROLE_PLAY: "Stakeholder role-play",
+    SessionKind.ONE_ON_ONE: "1:1 mentoring",
+    SessionKind.WORKSHOP: "Cohort workshop",
+}
+# Kinds held by a matched pair; a workshop belongs to a cohort instead.
+PAIR_SESSION_KINDS = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY, SessionKind.SHADOWING)
+
+
+class SessionStatus(StrEnum):
+    PROPOSED = "proposed"
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class ParticipantRole(StrEnum):
+    HOST = "host"
+    PARTICIPANT = "participant"
+
+
+class Attendance(StrEnum):
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+def sql_in(column: str, values) -> str:
+    """A CHECK constraint's text: the column holds one of `values` (an enum or a tuple of members)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"

@@ -97,7 +97,7 @@ def _add_windows(rng: random.Random, user_id: int, patterns: int = 1) -> None:
 
 def _answers_for(rng: random.Random, levels: dict[str, float]) -> dict[str, object]:
     """Answers a person with these per-skill levels (0..1) would plausibly give."""
-    rules = assessment.RULES_V1
+    rules = assessment.CURRENT.rules
     answers: dict[str, object] = {}
     for question in assessment.QUESTIONS:
         level = min(1.0, max(0.0, levels[question.skills[0]] + rng.uniform(-0.15, 0.15)))

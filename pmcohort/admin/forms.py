@@ -1,9 +1,11 @@
 from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from pmcohort.domain.practice import RubricDimension
+from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, Bounds
+from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 from pmcohort.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.services import practice_bank
 
@@ -15,13 +17,6 @@ class RoleChangeForm(BaseForm):
 
 # --- the practice bank
 
-MAX_FOLLOW_UPS = 5
-MAX_PUSHBACK_LINES = 6
-MIN_DIMENSIONS = 3
-MAX_DIMENSIONS = 5  # the rows the rubric form offers; mentors score every dimension after each session
-DIMENSION_KEY_MAX_LENGTH = 32
-
-
 def lines_of(text: str | None) -> list[str]:
     """The non-blank lines of a one-per-line text box, trimmed."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -32,14 +27,14 @@ def _trimmed(value):
 
 
 class LineCount:
-    """A one-per-line text box holds between `minimum` and `maximum` non-blank lines; `message` may use {count}."""
+    """A one-per-line text box holds a number of non-blank lines within `bounds`; `message` may use {count}."""
 
-    def __init__(self, minimum: int, maximum: int, message: str):
-        self.minimum, self.maximum, self.message = minimum, maximum, message
+    def __init__(self, bounds: Bounds, message: str):
+        self.bounds, self.message = bounds, message
 
     def __call__(self, form, field):
         count = len(lines_of(field.data))
-        if not self.minimum <= count <= self.maximum:
+        if count not in self.bounds:
             raise ValidationError(self.message.format(count=count))
 
 
@@ -47,7 +42,7 @@ def _key_field(item_type: str) -> StringField:
     rule = practice_bank.key_rule(item_type)
     return StringField("Key", filters=[_trimmed], description=f"{rule} It cannot change later: sessions store it.", validators=[
         DataRequired(message="Give it a key."),
-        Length(max=practice_bank.KEY_MAX_LENGTH[item_type], message=rule),
+        Length(max=KEY_MAX_LENGTH[item_type], message=rule),
         Regexp(practice_bank.KEY_PATTERN, message=rule),
     ])
 
@@ -65,8 +60,8 @@ class QuestionForm(BaseForm):
     prompt = _text_area("Prompt", "Write the question the mentor asks.")
     follow_ups = TextAreaField(
         "Follow-ups", render_kw={"rows": 4},
-        description=f"Optional. One per line, at most {MAX_FOLLOW_UPS}: what the mentor asks after the first answer.",
-        validators=[LineCount(0, MAX_FOLLOW_UPS, f"Give at most {MAX_FOLLOW_UPS} follow-ups, one per line; there are {{count}}.")],
+        description=f"Optional. One per line, at most {FOLLOW_UPS.high}: what the mentor asks after the first answer.",
+        validators=[LineCount(FOLLOW_UPS, f"Give at most {FOLLOW_UPS.high} follow-ups, one per line; there are {{count}}.")],
     )
     strong_answer = _text_area("What a strong answer shows", "Describe what a strong answer shows: mentors score against it.",
                                "A guide for the mentor, not a script.", rows=4)
@@ -82,8 +77,9 @@ class PersonaForm(BaseForm):
                                    "For the mentor only: what really drives the persona, and what the mentee should draw out.")
     pushback_lines = TextAreaField(
         "Pushback lines", render_kw={"rows": 5},
-        description=f"One per line, 1 to {MAX_PUSHBACK_LINES}: what the persona says to push back.",
-        validators=[LineCount(1, MAX_PUSHBACK_LINES, f"Give 1 to {MAX_PUSHBACK_LINES} pushback lines, one per line; there are {{count}}.")],
+        description=f"One per line, {PUSHBACK_LINES.low} to {PUSHBACK_LINES.high}: what the persona says to push back.",
+        validators=[LineCount(PUSHBACK_LINES, f"Give {PUSHBACK_LINES.low} to {PUSHBACK_LINES.high} pushback lines, one per line; "
+                                              "there are {count}.")],
     )
 
 
@@ -92,16 +88,21 @@ class DimensionForm(BaseSubForm):
 
     key = StringField("Key", filters=[_trimmed], description="Lowercase letters a–z, digits and underscores. Fixed once saved.", validators=[
         Optional(),
-        Length(max=DIMENSION_KEY_MAX_LENGTH, message=f"Use up to {DIMENSION_KEY_MAX_LENGTH} lowercase letters a–z, digits and underscores."),
+        Length(max=KEY_MAX_LENGTH["dimension"],
+               message=f"Use up to {KEY_MAX_LENGTH['dimension']} lowercase letters a–z, digits and underscores."),
         Regexp(practice_bank.KEY_PATTERN, message="Use only lowercase letters a–z, digits and underscores, e.g. problem_framing."),
     ])
     label = StringField("Label", filters=[_trimmed], validators=[Length(max=120)])
+    skill = SelectField("Skill it shows", choices=[SelectChoice("", "Choose a skill"), *choices_from(SKILLS)], validate_choice=False,
+                        description="The skill of the engineer's gap profile this score is evidence of.",
+                        validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")])
     what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
     what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
 
     _MISSING = {
         "key": "Give the dimension a key.",
         "label": "Give the dimension a label.",
+        "skill": "Choose the skill this dimension is evidence of.",
         "what_4_looks_like": "Describe what a 4 looks like.",
         "what_1_looks_like": "Describe what a 1 looks like.",
     }
@@ -124,12 +125,13 @@ class DimensionForm(BaseSubForm):
 class RubricForm(BaseForm):
     key = _key_field("rubric")
     title = StringField("Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)])
-    dimensions = FieldList(FormField(DimensionForm), min_entries=MAX_DIMENSIONS, max_entries=MAX_DIMENSIONS)
+    # As many rows as a rubric may have dimensions; unused rows stay blank.
+    dimensions = FieldList(FormField(DimensionForm), min_entries=RUBRIC_DIMENSIONS.high, max_entries=RUBRIC_DIMENSIONS.high)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if len(self.given_dimensions()) < MIN_DIMENSIONS:
-            self.form_errors.append(f"Give at least {MIN_DIMENSIONS} dimensions, each with a key, a label, "
+        if len(self.given_dimensions()) < RUBRIC_DIMENSIONS.low:
+            self.form_errors.append(f"Give at least {RUBRIC_DIMENSIONS.low} dimensions, each with a key, a label, a skill, "
                                     "and what a 4 and a 1 look like.")
             valid = False
         return valid

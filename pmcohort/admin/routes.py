@@ -4,8 +4,6 @@ from sqlalchemy import or_, select
 
 from pmcohort.admin import bp
 from pmcohort.admin.forms import (
-    MAX_DIMENSIONS,
-    MIN_DIMENSIONS,
     PersonaForm,
     QuestionForm,
     RetireForm,
@@ -161,8 +159,7 @@ def edit_rubric(item_id: int | None):
         else:
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_rubric.html", form=form, item=item, min_dimensions=MIN_DIMENSIONS,
-                           max_dimensions=MAX_DIMENSIONS), 400 if form.errors else 200
+    return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200
 
 
 @bp.post("/practice/<int:item_id>/retired")

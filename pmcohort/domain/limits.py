@@ -34,6 +34,9 @@ DEFAULT_COHORT_WEEKS = 12  # the guide's first three months
 STRENGTH_LEVEL = Bounds(1, 5)  # a mentor's self-rated strength in a skill
 FEEDBACK_RATING = Bounds(1, 5)  # "how useful was it?"
 RUBRIC_LEVEL = Bounds(1, 4)  # every rubric dimension, anchored at each level
+RUBRIC_DIMENSIONS = Bounds(3, 5)  # mentors score every dimension after each session
+FOLLOW_UPS = Bounds(0, 5)  # per practice question
+PUSHBACK_LINES = Bounds(1, 6)  # per persona card
 PERCENT = Bounds(0, 100)
 
 # A skill scoring below this is a gap: the results page, the charts and match reasons all use it.

@@ -161,7 +161,7 @@ class CalendarFeed(db.Model):
 
 
 class PracticeItem(db.Model):
-    """The question bank, persona cards and rubrics, editable by admins; seeded from pmcohort.domain.practice."""
+    """The question bank, persona cards and rubrics, editable by admins; seeded from the starter set in pmcohort/data/practice/."""
 
     __tablename__ = "practice_items"
 

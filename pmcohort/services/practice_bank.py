@@ -1,18 +1,15 @@
 """The question bank, persona cards and rubrics as stored (admins edit them), seeded from the starter set."""
 
-import re
 from dataclasses import asdict
 
 from sqlalchemy import select
 
 from pmcohort.domain import practice
+from pmcohort.domain.content import KEY_PATTERN
 from pmcohort.extensions import db
 from pmcohort.models import PracticeItem, record_audit
 from pmcohort.services.errors import FieldError
 
-KEY_PATTERN = re.compile(r"[a-z0-9_]+\Z")
-# As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters.
-KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32}
 _KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
 # Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
 RETIRABLE_TYPES = ("question", "persona")
@@ -38,8 +35,19 @@ def seed_starter_set() -> int:
             db.session.add(PracticeItem(item_type="rubric", key=rubric.key, kind=rubric.key, title=rubric.title,
                                         body={"dimensions": [asdict(d) for d in rubric.dimensions]}))
             added += 1
+        else:
+            _name_missing_skills(find("rubric", rubric.key), rubric)
     db.session.commit()
     return added
+
+
+def _name_missing_skills(item: PracticeItem, starter: practice.Rubric) -> None:
+    """Rubrics stored before dimensions named a skill get the starter set's; every other field keeps the admin's edit."""
+    skill_of = {dimension.key: dimension.skill for dimension in starter.dimensions}
+    stored = item.body.get("dimensions", [])
+    named = [{**d, "skill": skill_of[d["key"]]} if not d.get("skill") and d["key"] in skill_of else d for d in stored]
+    if named != stored:
+        item.body = {**item.body, "dimensions": named}  # a new dict, so the JSON column sees the change
 
 
 def items(item_type: str, *, include_retired: bool = False) -> list[PracticeItem]:
@@ -73,7 +81,7 @@ def find(item_type: str, key: str | None) -> PracticeItem | None:
 
 
 def key_rule(item_type: str) -> str:
-    return (f"Use up to {KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
+    return (f"Use up to {practice.KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
             f"e.g. {_KEY_EXAMPLE[item_type]}.")
 
 
@@ -90,7 +98,7 @@ def _item_to_save(item_type: str, item_id: int | None, key: str) -> tuple[Practi
         if key != item.key:
             raise FieldError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
         return item, False
-    if not KEY_PATTERN.match(key) or len(key) > KEY_MAX_LENGTH[item_type]:
+    if not KEY_PATTERN.match(key) or len(key) > practice.KEY_MAX_LENGTH[item_type]:
         raise FieldError("key", key_rule(item_type))
     if find(item_type, key) is not None:
         raise FieldError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")

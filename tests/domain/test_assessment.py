@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -5,17 +6,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmcohort.domain.assessment import (
-    NEXT_STEPS,
     PAGES,
     QUESTIONS,
-    QUESTIONS_BY_KEY,
-    RULES_V1,
+    RELEASED,
     SCORING_VERSION,
+    VERSIONS,
+    Release,
     coerce_answers,
+    load_version,
+    load_versions,
     score,
+    scoring_fingerprint,
     validate,
 )
+from pmcohort.domain.content import ContentError
+from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.vocabulary import PITFALLS, SKILLS
+from tests.domain.content_files import edit
+
+V1 = VERSIONS[1]
+V1_QUESTIONS = {question.key: question for question in V1.questions}
 
 STRONG = {
     "discovery_self_rating": 4,
@@ -67,10 +77,10 @@ WEAK = {
 
 
 def _least_credited(question):
-    return min(question.choices, key=lambda c: RULES_V1.choice_credit[question.key][c.value]).value
+    return min(question.choices, key=lambda c: V1.rules.choice_credit[question.key][c.value]).value
 
 
-LOWEST = {question.key: 0 if question.is_numeric else _least_credited(question) for question in QUESTIONS}
+LOWEST = {question.key: 0 if question.is_numeric else _least_credited(question) for question in V1.questions}
 
 # Hand-computed with the v1 weights (self-rating 1, evidence 2, scenario 1.5).
 # STRONG discovery: 1*0.75 + 2*1 + 2*1 + 1.5*1 = 6.25 of 6.5 -> 96.
@@ -132,9 +142,9 @@ CASES = {
     ("answers", "readiness", "skill_scores", "top_gaps", "pitfalls"), CASES.values(), ids=CASES.keys()
 )
 def test_pinned_answer_sets(answers, readiness, skill_scores, top_gaps, pitfalls):
-    result = score(answers)
+    result = score(answers, version=1)
 
-    assert result.version == SCORING_VERSION
+    assert result.version == 1
     assert result.readiness == readiness
     assert result.skill_scores == skill_scores
     assert tuple(gap.skill for gap in result.top_gaps) == top_gaps
@@ -166,8 +176,75 @@ def test_pitfall_flags_explain_themselves():
         assert flag.explanation
 
 
-def test_old_answers_rescore_with_an_explicit_version():
-    assert score(STRONG, version=1) == score(STRONG)
+def test_the_newest_version_is_the_one_people_take():
+    assert SCORING_VERSION == max(VERSIONS)
+    assert score(STRONG).version == SCORING_VERSION
+    assert QUESTIONS == VERSIONS[SCORING_VERSION].questions
+
+
+def test_the_current_version_finds_gaps_below_the_threshold_every_page_draws():
+    # One threshold defines a gap everywhere: charts and match reasons read GAP_THRESHOLD. A new threshold
+    # comes with a new version; results of older versions keep the gaps they were scored with.
+    assert VERSIONS[SCORING_VERSION].rules.gap_threshold == GAP_THRESHOLD
+
+
+# --- versions pin what they scored
+
+
+def _second_version(data, v2_text):
+    """Release `v2_text` as version 2 next to the untouched v1.toml in `data`, and load both."""
+    (data / "assessment" / "v2.toml").write_text(v2_text)
+    released = {**RELEASED, 2: Release(scoring_fingerprint(load_version(data, 2)), RELEASED[1].scorer)}
+    return load_versions(data, released)
+
+
+def test_a_new_current_bank_leaves_version_1_results_alone(data_copy):
+    v1_text = (data_copy / "assessment" / "v1.toml").read_text()
+    # The bank people take next: a choice earns more, a count needs more, a question is gone.
+    v2_text = edit(v1_text, "version = 1", "version = 2")
+    v2_text = edit(v2_text, 'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.35',
+                   'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.9')
+    v2_text = edit(v2_text, "maximum = 50\nfull_credit_at = 5", "maximum = 50\nfull_credit_at = 10")
+    v2_text = re.sub(r'\[\[question\]\]\nkey = "influence_decisions_aligned"\n.*?\n\n', "", v2_text, count=1, flags=re.S)
+    assert "influence_decisions_aligned" not in v2_text
+    answers = STRONG | {"discovery_furthest": "joined", "discovery_interviews_run": 5, "influence_decisions_aligned": 0}
+
+    versions = _second_version(data_copy, v2_text)
+
+    assert list(versions) == [1, 2]
+    v1_result, v2_result = versions[1].score(answers), versions[2].score(answers)
+    assert v1_result == score(answers, version=1)  # what version 1 meant before version 2 existed
+    # By hand: discovery 1*0.75 + 2*(5/5) + 2*0.35 + 1.5*1 = 4.95 of 6.5 in v1; 2*(5/10) + 2*0.9 in v2 give 5.05.
+    assert (v1_result.skill_scores["discovery"], v2_result.skill_scores["discovery"]) == (76, 78)
+    # The unanswered-for-credit question still counts in v1 (7.25 of 9.5), no longer in v2 (7.25 of 7.5).
+    assert (v1_result.skill_scores["influence"], v2_result.skill_scores["influence"]) == (76, 97)
+
+
+def test_a_released_version_refuses_a_change_to_what_it_scores(data_copy):
+    v1 = data_copy / "assessment" / "v1.toml"
+    v1.write_text(edit(v1.read_text(), "credit = 0.35", "credit = 0.4"))
+
+    with pytest.raises(ContentError, match=r"assessment/v1\.toml: version 1 is released, and what it scores has changed"):
+        load_versions(data_copy)
+
+
+def test_a_released_version_accepts_a_wording_fix(data_copy):
+    v1 = data_copy / "assessment" / "v1.toml"
+    v1.write_text(edit(v1.read_text(), "real user interviews did you run yourself?", "real user interviews have you run yourself?"))
+
+    versions = load_versions(data_copy)
+
+    question = next(q for q in versions[1].questions if q.key == "discovery_interviews_run")
+    assert question.prompt.endswith("have you run yourself?")
+    assert versions[1].score(STRONG) == score(STRONG, version=1)
+
+
+def test_an_unreleased_version_file_does_not_load(data_copy):
+    v1_text = (data_copy / "assessment" / "v1.toml").read_text()
+    (data_copy / "assessment" / "v2.toml").write_text(v1_text.replace("version = 1", "version = 2", 1))
+
+    with pytest.raises(ContentError, match=r"assessment/v2\.toml: version 2 is not released; .* add 2: Release\('[0-9a-f]{16}'"):
+        load_versions(data_copy)
 
 
 @pytest.mark.parametrize("version", [0, 2, 99])
@@ -259,7 +336,7 @@ def test_coerce_answers_keeps_unreadable_input_for_validate_to_report():
 
 def test_bank_covers_every_skill_with_every_kind_of_question():
     assert 15 <= len(QUESTIONS) <= 25
-    assert len(QUESTIONS_BY_KEY) == len(QUESTIONS)
+    assert len({q.key for q in QUESTIONS}) == len(QUESTIONS)
     kinds_per_skill = {(skill, q.kind) for q in QUESTIONS for skill in q.skills}
     assert kinds_per_skill >= {(s, k) for s in SKILLS for k in ("self_rating", "evidence", "scenario")}
     assert all(set(q.skills) <= set(SKILLS) for q in QUESTIONS)
@@ -271,37 +348,49 @@ def test_pages_hold_every_question_once_in_skill_order():
     assert on_pages == Counter(q.key for q in QUESTIONS)
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("question", V1.questions, ids=lambda q: q.key)
 def test_every_answer_has_a_v1_rule(question):
     if question.is_numeric:
         assert question.minimum == 0 and question.maximum > 0
-        assert question.key in RULES_V1.full_credit_count
+        assert question.key in V1.rules.full_credit_count
     else:
         values = [c.value for c in question.choices]
         assert len(set(values)) == len(values)
-        assert set(RULES_V1.choice_credit[question.key]) == set(values)
+        assert set(V1.rules.choice_credit[question.key]) == set(values)
 
 
 def test_evidence_choices_are_listed_from_least_to_most():
-    for question in QUESTIONS:
+    for question in V1.questions:
         if question.kind == "evidence" and not question.is_numeric:
-            credits = [RULES_V1.choice_credit[question.key][c.value] for c in question.choices]
+            credits = [V1.rules.choice_credit[question.key][c.value] for c in question.choices]
             assert credits == sorted(credits), question.key
 
 
 def test_every_pitfall_can_be_revealed_by_a_scenario():
-    revealed = {p for by_answer in RULES_V1.pitfall_answers.values() for p in by_answer.values()}
+    revealed = {p for by_answer in V1.rules.pitfall_answers.values() for p in by_answer.values()}
     assert revealed == set(PITFALLS)
-    for key, by_answer in RULES_V1.pitfall_answers.items():
-        assert QUESTIONS_BY_KEY[key].kind == "scenario"
-        assert set(by_answer) <= {c.value for c in QUESTIONS_BY_KEY[key].choices}
+    for key, by_answer in V1.rules.pitfall_answers.items():
+        assert V1_QUESTIONS[key].kind == "scenario"
+        assert set(by_answer) <= {c.value for c in V1_QUESTIONS[key].choices}
 
 
 def test_every_skill_has_at_least_two_unconditional_next_steps():
     for skill in SKILLS:
-        steps = NEXT_STEPS[skill]
+        steps = V1.next_steps[skill]
         assert len([s for s in steps if s.done_when_full_credit_on is None]) >= 2
-        assert all(s.done_when_full_credit_on in (None, *QUESTIONS_BY_KEY) for s in steps)
+        assert all(s.done_when_full_credit_on in (None, *V1_QUESTIONS) for s in steps)
+
+
+@pytest.mark.parametrize("version", VERSIONS.values(), ids=lambda version: f"v{version.number}")
+def test_every_key_a_version_names_exists(version):
+    keys = {q.key for q in version.questions}
+    assert all(set(q.skills) <= set(SKILLS) for q in version.questions)
+    assert set(version.rules.choice_credit) | set(version.rules.full_credit_count) == keys
+    assert set(version.rules.pitfall_answers) <= keys
+    assert {p for by_answer in version.rules.pitfall_answers.values() for p in by_answer.values()} <= set(PITFALLS)
+    assert set(version.pitfall_explanations) == set(PITFALLS)
+    assert set(version.next_steps) == set(SKILLS)
+    assert all(step.done_when_full_credit_on in (None, *keys) for steps in version.next_steps.values() for step in steps)
 
 
 # --- properties over random valid answer sets
@@ -330,8 +419,8 @@ def test_scores_stay_in_range_and_are_deterministic(answers):
     assert all(0 <= value <= 100 for value in result.skill_scores.values())
     gap_scores = [gap.score for gap in result.top_gaps]
     assert gap_scores == sorted(gap_scores)
-    assert len(gap_scores) <= RULES_V1.max_gaps
-    assert all(value < RULES_V1.gap_threshold for value in gap_scores)
+    assert len(gap_scores) <= V1.rules.max_gaps
+    assert all(value < V1.rules.gap_threshold for value in gap_scores)
     assert all(2 <= len(gap.next_steps) <= 4 for gap in result.top_gaps)
 
 

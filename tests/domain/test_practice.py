@@ -7,17 +7,16 @@ from hypothesis import strategies as st
 
 from pmcohort.domain.practice import (
     PERSONAS,
-    PERSONAS_BY_KEY,
     QUESTIONS,
-    QUESTIONS_BY_KEY,
-    ROLE_PLAY,
+    RUBRIC_FOR,
     RUBRICS,
     next_question,
     questions_of,
-    rubric_for_session,
+    rubric_key_for_session,
     validate_scores,
 )
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.statuses import SessionKind
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 
 KINDS = sorted(INTERVIEW_KINDS)
 
@@ -40,7 +39,6 @@ def test_question_keys_are_unique_slugs():
     keys = [q.key for q in QUESTIONS]
     assert len(keys) == len(set(keys))
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", key) and len(key) <= 64 for key in keys)
-    assert QUESTIONS_BY_KEY == {q.key: q for q in QUESTIONS}
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
@@ -65,13 +63,12 @@ def test_at_least_five_personas_including_the_core_cast():
         "sales_lead_customer_promise",
         "compliance_reviewer",
         "bypassed_designer",
-    } <= set(PERSONAS_BY_KEY)
+    } <= {p.key for p in PERSONAS}
 
 
 def test_persona_keys_are_unique():
     keys = [p.key for p in PERSONAS]
     assert len(keys) == len(set(keys))
-    assert PERSONAS_BY_KEY == {p.key: p for p in PERSONAS}
 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.key)
@@ -190,23 +187,40 @@ def test_next_question_is_never_one_already_asked(kind, seed, data):
         assert next_question(kind, asked | skipped, seed) == question
 
 
-# --- rubric_for_session
+# --- cross-references: every key one entry names exists
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+def test_every_question_is_scored_by_a_rubric(question):
+    assert RUBRICS[rubric_key_for_session(question.kind)].dimensions
+
+
+def test_role_plays_on_persona_cards_are_scored_by_the_influence_rubric():
+    assert PERSONAS
+    assert RUBRICS[rubric_key_for_session(SessionKind.ROLE_PLAY)].key == "influence"
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_interview_kinds_get_their_own_rubric(kind):
-    assert rubric_for_session(kind) is RUBRICS[kind]
+    assert rubric_key_for_session(kind) == kind
 
 
-def test_role_play_gets_the_influence_rubric():
-    assert ROLE_PLAY == "role_play"
-    assert rubric_for_session("role_play") is RUBRICS["influence"]
-
-
-@pytest.mark.parametrize("kind", ["shadowing", "influence", "Behavioral", ""])
+@pytest.mark.parametrize("kind", ["shadowing", "influence", "Behavioral", "", None])
 def test_other_session_kinds_have_no_rubric(kind):
-    with pytest.raises(ValueError, match="no rubric"):
-        rubric_for_session(kind)
+    assert rubric_key_for_session(kind) is None
+
+
+def test_every_rubric_is_used_by_some_kind_of_session():
+    assert set(RUBRIC_FOR.values()) == set(RUBRICS)
+
+
+@pytest.mark.parametrize("key", sorted(RUBRICS))
+def test_every_rubric_dimension_is_evidence_of_a_skill(key):
+    assert all(dimension.skill in SKILLS for dimension in RUBRICS[key].dimensions)
+
+
+def test_influence_role_plays_inform_the_influence_skill():
+    assert {dimension.skill for dimension in RUBRICS["influence"].dimensions} == {"influence"}
 
 
 # --- validate_scores

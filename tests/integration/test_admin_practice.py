@@ -1,6 +1,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.domain import practice
 from pmcohort.extensions import db
 from pmcohort.models import AuditEvent, PracticeItem
 from pmcohort.services import practice_bank
@@ -22,20 +23,23 @@ PERSONA = {
 }
 
 
-def rubric_form(key: str | None, title: str, dimensions: list[tuple[str, str, str, str]]) -> dict:
+DIMENSION_FIELDS = ("key", "label", "skill", "what_4_looks_like", "what_1_looks_like")
+
+
+def rubric_form(key: str | None, title: str, dimensions: list[tuple[str, str, str, str, str]]) -> dict:
     """The rubric form as a browser posts it: one row per dimension, blank rows for the rest."""
     data = {"title": title} if key is None else {"key": key, "title": title}
     for index in range(5):
-        row = dimensions[index] if index < len(dimensions) else ("", "", "", "")
-        for name, value in zip(("key", "label", "what_4_looks_like", "what_1_looks_like"), row):
+        row = dimensions[index] if index < len(dimensions) else ("",) * len(DIMENSION_FIELDS)
+        for name, value in zip(DIMENSION_FIELDS, row, strict=True):
             data[f"dimensions-{index}-{name}"] = value
     return data
 
 
 THREE_DIMENSIONS = [
-    ("framing", "Frames the problem", "States the problem first.", "Jumps to features."),
-    ("trade_offs", "Weighs trade-offs", "Compares options.", "One option only."),
-    ("metrics", "Defines success", "An outcome metric with guardrails.", "No metric."),
+    ("framing", "Frames the problem", "discovery", "States the problem first.", "Jumps to features."),
+    ("trade_offs", "Weighs trade-offs", "prioritization", "Compares options.", "One option only."),
+    ("metrics", "Defines success", "prioritization", "An outcome metric with guardrails.", "No metric."),
 ]
 
 
@@ -76,9 +80,13 @@ def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
     ("/admin/practice/personas/new", {**PERSONA, "hidden_constraint": ""}, "hidden_constraint", "Give the hidden constraint"),
     ("/admin/practice/personas/new", {**PERSONA, "pushback_lines": "\n"}, "pushback_lines", "Give 1 to 6 pushback lines"),
     ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]), "dimensions", "at least 3 dimensions"),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Rambles.")]),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "writing", "", "Rambles.")]),
      "dimensions-2-what_4_looks_like", "Describe what a 4 looks like."),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "Crisp.", "Rambles.")]),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Crisp.", "Rambles.")]),
+     "dimensions-2-skill", "Choose the skill this dimension is evidence of."),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "charisma", "Crisp.", "Rambles.")]),
+     "dimensions-2-skill", "Choose one of the skills."),
+    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "writing", "Crisp.", "Rambles.")]),
      "dimensions-3-key", "Use only lowercase letters"),
 ])
 def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(admin, form_post, url, data, field, message):
@@ -124,7 +132,7 @@ def test_editing_a_rubric_changes_texts_but_keeps_dimension_keys(client, admin, 
     rubric = practice_bank.rubric("estimation")
     item = practice_bank.find("rubric", "estimation")
     url = f"/admin/practice/rubrics/{item.id}"
-    rows = [(d.key, d.label, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
+    rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
     assert 'id="dimensions-0-key" maxlength="32" name="dimensions-0-key" readonly' in client.get(url).get_data(as_text=True)
 
     renamed = [("scope", "Clarifies scope", *rows[0][2:]), *rows[1:]]
@@ -141,18 +149,63 @@ def test_editing_a_rubric_changes_texts_but_keeps_dimension_keys(client, admin, 
     edited = practice_bank.rubric("estimation")
     assert edited.dimension_keys == rubric.dimension_keys
     assert edited.dimensions[0].label == "Pins down the question"
+    assert [d.skill for d in edited.dimensions] == [d.skill for d in rubric.dimensions] != [None] * 5
 
 
 def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
     form_post("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS))
     item = practice_bank.find("rubric", "pitch")
 
-    added = ("clarity", "Speaks clearly", "Crisp and structured.", "Rambles.")
+    added = ("clarity", "Speaks clearly", "interviewing", "Crisp and structured.", "Rambles.")
     response = form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, "Pitch", [*THREE_DIMENSIONS, added]))
 
     assert response.status_code == 303
     db.session.expire_all()
     assert practice_bank.rubric("pitch").dimension_keys == ("framing", "trade_offs", "metrics", "clarity")
+
+
+def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_post):
+    """The starter files obey the editor's bounds, so an admin can always save a starter item back."""
+    practice_bank.seed_starter_set()
+    before = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+
+    for question in practice.QUESTIONS:
+        item = practice_bank.find("question", question.key)
+        response = form_post(f"/admin/practice/questions/{item.id}", {
+            "key": question.key, "kind": question.kind, "prompt": question.prompt,
+            "follow_ups": "\n".join(question.follow_ups), "strong_answer": question.strong_answer})
+        assert response.status_code == 303, question.key
+    for persona in practice.PERSONAS:
+        item = practice_bank.find("persona", persona.key)
+        response = form_post(f"/admin/practice/personas/{item.id}", {
+            "key": persona.key, "title": persona.title, "situation": persona.situation, "wants": persona.wants,
+            "hidden_constraint": persona.hidden_constraint, "pushback_lines": "\n".join(persona.pushback_lines)})
+        assert response.status_code == 303, persona.key
+    for rubric in practice.RUBRICS.values():
+        item = practice_bank.find("rubric", rubric.key)
+        rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
+        assert form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, rubric.title, rows)).status_code == 303, rubric.key
+
+    db.session.expire_all()
+    after = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+    assert after == before
+
+
+def test_seeding_names_the_skills_of_a_rubric_stored_before_dimensions_had_one(app):
+    practice_bank.seed_starter_set()
+    item = practice_bank.find("rubric", "influence")
+    without_skills = [{k: v for k, v in d.items() if k != "skill"} for d in item.body["dimensions"]]
+    without_skills[0]["label"] = "An admin's label"
+    item.body = {"dimensions": [*without_skills, {"key": "admins_own", "label": "Added by an admin",
+                                                  "what_4_looks_like": "Great.", "what_1_looks_like": "Poor."}]}
+    db.session.commit()
+
+    assert practice_bank.seed_starter_set() == 0
+
+    db.session.expire_all()
+    dimensions = practice_bank.rubric("influence").dimensions
+    assert [d.skill for d in dimensions] == ["influence"] * 5 + [None]
+    assert dimensions[0].label == "An admin's label"
 
 
 @pytest.mark.parametrize("roles", [("engineer",), ("mentor",), ("lead",)])

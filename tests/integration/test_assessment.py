@@ -19,14 +19,14 @@ def page_answers(page, pick) -> dict[str, str]:
 def strongest(question):
     if question.is_numeric:
         return question.maximum
-    credit = assessment.RULES_V1.choice_credit.get(question.key, {})
+    credit = assessment.CURRENT.rules.choice_credit.get(question.key, {})
     return max(question.choices, key=lambda choice: credit.get(choice.value, 0)).value
 
 
 def weakest(question):
     if question.is_numeric:
         return 0
-    credit = assessment.RULES_V1.choice_credit.get(question.key, {})
+    credit = assessment.CURRENT.rules.choice_credit.get(question.key, {})
     return min(question.choices, key=lambda choice: credit.get(choice.value, 0)).value
 
 

@@ -4,6 +4,7 @@ from flask import Flask
 from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.services import accounts
+from pmcohort.services.errors import ServiceError
 
 
 def init_commands(app: Flask) -> None:
@@ -25,7 +26,7 @@ def init_commands(app: Flask) -> None:
             return
         try:
             user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, Role.ADMIN), roles=(Role.ADMIN,))
-        except accounts.AccountError as error:
+        except ServiceError as error:
             raise click.BadParameter(error.message, param_hint=error.field) from error
         record_audit("user.created", "user", user.id, role=Role.ADMIN, via="cli")
         db.session.commit()

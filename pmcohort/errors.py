@@ -1,8 +1,9 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from pmcohort.request_id import current_request_id
+from pmcohort.services.errors import NotFoundError
 
 STYLED_ERRORS = {400, 403, 404, 405, 429}
 
@@ -15,6 +16,10 @@ def init_errors(app: Flask) -> None:
             "Go back, reload the page and submit it again."
         )
         return render_template("errors/error.html", code=400, title="Please submit the form again", message=message), 400
+
+    @app.errorhandler(NotFoundError)
+    def not_found(error: NotFoundError):
+        return http_error(NotFound())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,15 +1,17 @@
-"""Small helpers shared by every area's forms, and the one place where typed text is checked."""
+"""Small helpers shared by every area's forms: the one place typed text is checked, and the one
+place a service's refusal becomes a page."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
-from flask import request
+from flask import flash, request
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 # NUL and the other C0 control characters (tab, newline and carriage return are ordinary
 # typing), DEL, and lone surrogates: PostgreSQL refuses some of them and none belongs in text.
@@ -21,14 +23,6 @@ DATABASE_INT_MAX = 2**31 - 1
 
 def has_unstorable_characters(text: str) -> bool:
     return _UNSTORABLE.search(text) is not None
-
-
-def database_id(raw: str) -> int:
-    """An id typed into a form; ValueError unless it is a whole number the database's ids can be."""
-    value = int(raw)
-    if not 0 < value <= DATABASE_INT_MAX:
-        raise ValueError(raw)
-    return value
 
 
 def refuse_unstorable_characters(form, field) -> None:
@@ -75,23 +69,33 @@ class BaseSubForm(Form):
     Meta = _CheckedFieldsMeta
 
 
-def form_text(form_data: Mapping[str, str], name: str, error) -> str:
-    """A text field read straight from a request's form; `error(message, field)` is raised for unstorable text."""
-    value = form_data.get(name, "")
-    if has_unstorable_characters(value):
-        raise error(UNSTORABLE_MESSAGE, name)
-    return value
-
-
-def choices_from(labels: Mapping[str, str]) -> list[SelectChoice]:
+def choices_from(labels: Mapping[object, str]) -> list[SelectChoice]:
     """Select or radio choices from a key -> label mapping, in its order."""
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-def show_error(form, error: FieldError, *, whole_form_fields: tuple[str, ...] = ()) -> None:
-    """Put a service's FieldError at its field, or above the form when it concerns the whole form."""
-    field = getattr(form, error.field, None) if error.field and error.field not in whole_form_fields else None
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
+def show_error(form, error: ServiceError, *, whole_form_fields: tuple[str, ...] = ()) -> None:
+    """Put a service's error messages at their fields, or above the form when they concern the whole form
+    (or a field the person cannot see or change)."""
+    for name, message in {error.field: error.message, **error.errors}.items():
+        field = getattr(form, name, None) if name and name not in whole_form_fields else None
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            form.form_errors.append(message)
+        elif message not in field.errors:
+            field.errors = [*field.errors, message]
+
+
+@contextmanager
+def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Iterator[None]:
+    """Translate a service's refusal inside the block: a field error lands on `form` (the route then
+    re-renders it, status 400), or is flashed as an error when the action has no form of its own;
+    a not-found error goes on to the app's 404 page."""
+    try:
+        yield
+    except NotFoundError:
+        raise
+    except ServiceError as error:
+        if form is None:
+            flash(error.message, "error")
+        else:
+            show_error(form, error, whole_form_fields=whole_form_fields)

@@ -112,7 +112,7 @@ def sign_in(client, user, password: str = DEFAULT_PASSWORD):
     page = client.get("/auth/login")
     token = csrf_token_from(page.get_data(as_text=True))
     response = client.post("/auth/login", data={"email": user.email, "password": password, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     return user
 
 

@@ -29,3 +29,10 @@ def test_the_check_catches_a_bare_status():
     assert BARE_STATUS.findall("{% if match.status == 'active' %}") == ["active"]
     assert BARE_STATUS.findall("{% if current_user.has_role('lead') %}") == ["lead"]
     assert not BARE_STATUS.findall("{% if match.status == MatchStatus.ACTIVE %}")
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(ROOT / "templates")))
+def test_only_the_form_macros_write_a_csrf_input(template):
+    if template.name == "_forms.html":
+        return
+    assert "csrf_token" not in template.read_text(), "use form.hidden_tag() or the csrf_field() macro from _forms.html"

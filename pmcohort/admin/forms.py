@@ -1,4 +1,4 @@
-from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -8,6 +8,19 @@ from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 from pmcohort.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.services import practice_bank
+
+
+def _trimmed(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class UserSearchForm(BaseForm):
+    """The user list's search box: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search by name or email", filters=[_trimmed])
 
 
 class RoleChangeForm(BaseForm):
@@ -20,10 +33,6 @@ class RoleChangeForm(BaseForm):
 def lines_of(text: str | None) -> list[str]:
     """The non-blank lines of a one-per-line text box, trimmed."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class LineCount:

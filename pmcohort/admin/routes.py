@@ -9,16 +9,16 @@ from pmcohort.admin.forms import (
     RetireForm,
     RoleChangeForm,
     RubricForm,
+    UserSearchForm,
     lines_of,
 )
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
-from pmcohort.forms import show_error
+from pmcohort.forms import service_errors
 from pmcohort.models import PracticeItem, User
 from pmcohort.policy import roles_required
 from pmcohort.services import accounts, practice_bank
-from pmcohort.services.errors import FieldError
 
 USERS_PER_PAGE = 25
 MAX_PAGE = 100_000
@@ -29,7 +29,8 @@ WHOLE_RUBRIC = ("dimensions",)
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():
-    query = request.args.get("q", "").strip()
+    search = UserSearchForm(formdata=request.args)
+    query = search.q.data or ""
     statement = select(User).order_by(User.name, User.id)
     if query:
         pattern = f"%{query.lower()}%"
@@ -39,7 +40,7 @@ def users():
     page = db.paginate(statement, page=max(1, min(asked, MAX_PAGE)), per_page=USERS_PER_PAGE, error_out=False)
     if page.page > max(page.pages, 1):
         page = db.paginate(statement, page=max(page.pages, 1), per_page=USERS_PER_PAGE, error_out=False)
-    return render_template("admin/users.html", page=page, query=query, form=RoleChangeForm())
+    return render_template("admin/users.html", page=page, query=query, search=search, form=RoleChangeForm())
 
 
 @bp.post("/users/<int:user_id>/roles")
@@ -48,15 +49,12 @@ def change_role(user_id: int):
     form = RoleChangeForm()
     if not form.validate_on_submit() or form.action.data not in {"grant", "revoke"}:
         flash("Choose a role to grant or revoke.", "error")
-        return redirect(url_for("admin.users")), 303
-    try:
+        return redirect(url_for("admin.users"), 303)
+    with service_errors():
         if form.action.data == "grant":
             accounts.grant_role(user_id, form.role.data, actor_id=current_user.id)
         else:
             accounts.revoke_role(user_id, form.role.data, actor_id=current_user.id)
-    except accounts.AccountError as error:
-        flash(error.message, "error")
-    else:
         verb = "granted" if form.action.data == "grant" else "revoked"
         flash(f"Role {form.role.data} {verb}.", "success")
     return redirect(request.referrer or url_for("admin.users"), 303)
@@ -106,14 +104,11 @@ def edit_question(item_id: int | None):
         "strong_answer": item.body.get("strong_answer", ""),
     })
     if form.validate_on_submit():
-        try:
+        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_question(
                 item_id, key=item.key if item else form.key.data, kind=form.kind.data, prompt=form.prompt.data,
                 follow_ups=lines_of(form.follow_ups.data), strong_answer=form.strong_answer.data, actor_id=current_user.id,
             )
-        except FieldError as error:
-            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
-        else:
             flash(f"Question “{saved.key}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
     return render_template("admin/practice_question.html", form=form, item=item), 400 if form.errors else 200
@@ -128,15 +123,12 @@ def edit_persona(item_id: int | None):
         "title": item.title, **item.body, "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
     })
     if form.validate_on_submit():
-        try:
+        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_persona(
                 item_id, key=item.key if item else form.key.data, title=form.title.data, situation=form.situation.data,
                 wants=form.wants.data, hidden_constraint=form.hidden_constraint.data,
                 pushback_lines=lines_of(form.pushback_lines.data), actor_id=current_user.id,
             )
-        except FieldError as error:
-            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
-        else:
             flash(f"Persona card “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
     return render_template("admin/practice_persona.html", form=form, item=item), 400 if form.errors else 200
@@ -151,12 +143,9 @@ def edit_rubric(item_id: int | None):
     form = _item_form(RubricForm, item, item and {"title": item.title, "dimensions": stored_dimensions})
     form.lock_stored_keys(len(stored_dimensions))
     if form.validate_on_submit():
-        try:
+        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_rubric(item_id, key=item.key if item else form.key.data, title=form.title.data,
                                               dimensions=form.given_dimensions(), actor_id=current_user.id)
-        except FieldError as error:
-            show_error(form, error, whole_form_fields=WHOLE_RUBRIC)
-        else:
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
     return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200
@@ -169,9 +158,6 @@ def set_retired(item_id: int):
     if not form.validate_on_submit():
         flash("Choose to retire the item or bring it back.", "error")
         return redirect(url_for("admin.practice"), 303)
-    try:
-        item = practice_bank.set_retired(item_id, form.retired.data == "yes", actor_id=current_user.id)
-    except LookupError:
-        abort(404)
+    item = practice_bank.set_retired(item_id, form.retired.data == "yes", actor_id=current_user.id)
     flash(f"“{item.key}” {'retired: new sessions no longer use it' if item.retired else 'is back in use'}.", "success")
     return redirect(url_for("admin.practice"), 303)

@@ -2,14 +2,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.assessment import bp
+from pmcohort.assessment.forms import step_form
 from pmcohort.domain import assessment
 from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
-from pmcohort.forms import UNSTORABLE_MESSAGE, has_unstorable_characters
+from pmcohort.forms import service_errors
 from pmcohort.models import AssessmentAttempt, User
 from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required
 from pmcohort.services import assessments
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import ServiceError
 from pmcohort.templating import local_time
 
 
@@ -32,40 +33,35 @@ def overview():
 def step(number: int):
     if not 1 <= number <= len(assessment.PAGES):
         abort(404)
-    allowed_from = assessments.next_attempt_allowed_at(current_user.id)
-    if allowed_from is not None:
-        return redirect(url_for("assessment.overview"))
+    if assessments.next_attempt_allowed_at(current_user.id) is not None:
+        return redirect(url_for("assessment.overview"), 303)
     page = assessment.PAGES[number - 1]
-    errors: dict[str, str] = {}
-    answers = assessments.draft_answers(current_user.id)
-    if request.method == "POST":
-        errors = {q.key: UNSTORABLE_MESSAGE for q in page.questions
-                  if any(has_unstorable_characters(value) for value in request.form.getlist(q.key))}
-        errors = errors or assessments.save_page(current_user.id, number - 1, request.form)
-        if not errors:
-            if request.form.get("direction") == "back" and number > 1:
-                return redirect(url_for("assessment.step", number=number - 1))
+    saved = None if request.method == "POST" else assessments.draft_answers(current_user.id)
+    form = step_form(page, saved, last=number == len(assessment.PAGES))
+    if form.validate_on_submit():
+        with service_errors(form):
+            assessments.save_page(current_user.id, number - 1, form.answers())
+            if form.back.data and number > 1:
+                return redirect(url_for("assessment.step", number=number - 1), 303)
             if number < len(assessment.PAGES):
-                return redirect(url_for("assessment.step", number=number + 1))
+                return redirect(url_for("assessment.step", number=number + 1), 303)
             return _finish()
-        answers = {**answers, **{key: request.form.get(key, "") for key in (q.key for q in page.questions)}}
     return render_template(
-        "assessment/step.html", page=page, number=number, total=len(assessment.PAGES), answers=answers, errors=errors
-    ), 400 if errors else 200
+        "assessment/step.html", page=page, number=number, total=len(assessment.PAGES), form=form
+    ), 400 if form.errors else 200
 
 
 def _finish():
     try:
         attempt = assessments.complete(current_user.id)
-    except FieldError:
-        answers = assessments.draft_answers(current_user.id)
-        missing = assessments.first_incomplete_page(answers) or 0
-        flash("A few questions still need an answer.", "error")
-        return redirect(url_for("assessment.step", number=missing + 1))
-    except assessments.RetakeTooSoon:
-        return redirect(url_for("assessment.overview"))
+    except ServiceError as error:
+        flash(error.message, "error")
+        if error.field is None:  # taken too recently
+            return redirect(url_for("assessment.overview"), 303)
+        missing = assessments.first_incomplete_page(assessments.draft_answers(current_user.id)) or 0
+        return redirect(url_for("assessment.step", number=missing + 1), 303)
     flash("Your readiness profile is ready.", "success")
-    return redirect(url_for("assessment.result", attempt_id=attempt.id))
+    return redirect(url_for("assessment.result", attempt_id=attempt.id), 303)
 
 
 

@@ -17,7 +17,7 @@ from pmcohort.auth.forms import (
 )
 from pmcohort.domain.timezones import time_zone_names
 from pmcohort.extensions import limiter
-from pmcohort.forms import show_error
+from pmcohort.forms import service_errors
 from pmcohort.services import accounts
 from pmcohort.tokens import user_for_reset_token
 
@@ -43,20 +43,17 @@ def _safe_next(default: str) -> str:
 @limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     form = SignUpForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_errors(form):
             user = accounts.sign_up(
                 accounts.NewAccount(form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data)
             )
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():
         status = 400
     return render_template("auth/signup.html", form=form, time_zones=time_zone_names()), status
@@ -67,7 +64,7 @@ def signup():
                error_message="Too many sign-in attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -77,7 +74,7 @@ def login():
         user = accounts.authenticate(email, form.password.data)
         if user is not None and not paused:
             _start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(url_for("main.dashboard")))
+            return redirect(_safe_next(url_for("main.dashboard")), 303)
         if not paused and throttle.count_failure(email):
             accounts.report_sign_in_throttled(email)
         form.password.errors = [WRONG_PASSWORD]
@@ -97,7 +94,7 @@ def _end_session(everywhere: bool) -> None:
 def logout():
     _end_session(everywhere=False)
     flash("You are signed out, here and on any other device.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.post("/account/sign-out-everywhere")
@@ -107,7 +104,7 @@ def sign_out_everywhere():
         abort(400)
     _end_session(everywhere=True)
     flash("You are signed out on every device, including this one.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -118,7 +115,7 @@ def request_reset():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
         flash(RESET_SENT, "info")
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_request.html", form=form), status
 
@@ -130,13 +127,14 @@ def reset_password(token: str):
     user = user_for_reset_token(token)
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
-        return redirect(url_for("auth.request_reset"))
+        return redirect(url_for("auth.request_reset"), 303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(user, form.password.data)
-        throttle.forget(user.email)
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"))
+        with service_errors(form):
+            accounts.reset_password(user, form.password.data)
+            throttle.forget(user.email)
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
 
@@ -163,15 +161,12 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate():
-        try:
+        with service_errors(form):
             user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             throttle.forget(user.email)
             _start_session(user)
             flash("Your password is changed. Other devices are signed out.", "success")
-            return redirect(url_for("auth.account"))
+            return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form, status=400)
 
 
@@ -180,13 +175,10 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate():
-        try:
+        with service_errors(form):
             accounts.change_email(current_user.id, form.current_password.data, form.email.data)
-        except accounts.AccountError as error:
-            show_error(form, error)
-        else:
             flash("Your email is changed. Sign in with the new one from now on.", "success")
-            return redirect(url_for("auth.account"))
+            return redirect(url_for("auth.account"), 303)
     return _account_page(email_form=form, status=400)
 
 
@@ -195,7 +187,8 @@ def change_email():
 def change_time_zone():
     form = TimeZoneForm()
     if form.validate():
-        accounts.update_time_zone(current_user.id, form.time_zone.data)
-        flash("Time zone saved.", "success")
-        return redirect(url_for("auth.account"))
+        with service_errors(form):
+            accounts.update_time_zone(current_user.id, form.time_zone.data)
+            flash("Time zone saved.", "success")
+            return redirect(url_for("auth.account"), 303)
     return _account_page(zone_form=form, status=400)

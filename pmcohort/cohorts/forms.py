@@ -1,6 +1,7 @@
 from datetime import date
 
-from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS
@@ -25,3 +26,20 @@ class EnrollForm(BaseForm):
 class EndMatchForm(BaseForm):
     reason = StringField("Reason", validators=[Optional(), Length(max=500)])
     outcome = HiddenField(validators=[InputRequired()])
+
+
+class PairRuleForm(BaseForm):
+    """Pin or forbid a pair, or clear its rule: the button pressed sends `kind`."""
+
+    engineer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    mentor_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    kind = StringField()
+
+    def rule(self) -> str | None:
+        return None if self.kind.data in ("", "clear") else self.kind.data
+
+
+class PinForm(PairRuleForm):
+    """The same rule, shown for an unmatched engineer with the mentor to pin them to as a choice."""
+
+    mentor_id = SelectField("Mentor to pin to", coerce=int, validators=[InputRequired()])

@@ -1,12 +1,12 @@
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from pmcohort.cohorts import bp
-from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm
+from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.extensions import db
-from pmcohort.forms import database_id, show_error
+from pmcohort.forms import choices_from, service_errors
 from pmcohort.models import Cohort, Match
 from pmcohort.policy import (
     can_view_cohort_assessments,
@@ -18,7 +18,6 @@ from pmcohort.policy import (
 )
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
-from pmcohort.services.errors import FieldError
 
 
 @bp.get("")
@@ -32,13 +31,10 @@ def index():
 def create():
     form = CohortForm()
     if form.validate():
-        try:
+        with service_errors(form):
             cohort = cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data)
-        except FieldError as error:
-            show_error(form, error)
-        else:
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
-            return redirect(url_for("cohorts.board", cohort_id=cohort.id))
+            return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
     return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400
 
 
@@ -47,17 +43,22 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
     engineers = cohort_service.members(cohort.id, MemberRole.ENGINEER)
+    mentors = cohort_service.members(cohort.id, MemberRole.MENTOR)
+    pin_form = PinForm(formdata=None)
+    pin_form.mentor_id.choices = choices_from({member.user_id: member.user.name for member in mentors})
     return render_template(
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
         progress=_matching_progress(engineers, matches),
-        mentors=cohort_service.members(cohort.id, MemberRole.MENTOR),
+        mentors=mentors,
         run=run,
         matches=matches,
         rules=rules,
         enroll_form=enroll_form or EnrollForm(),
         end_form=EndMatchForm(),
+        rule_form=PairRuleForm(formdata=None),
+        pin_form=pin_form,
         report=report,
         may_view_assessments=can_view_cohort_assessments(current_user, cohort),
     ), status
@@ -87,28 +88,24 @@ def enroll(cohort_id: int):
     form = EnrollForm()
     if not form.validate():
         return _board(cohort, enroll_form=form, status=400)
-    try:
+    with service_errors(form):
         report = cohort_service.enroll(cohort.id, form.role.data, form.emails.data, actor_id=current_user.id)
-    except FieldError as error:
-        show_error(form, error)
+    if form.errors:
         return _board(cohort, enroll_form=form, status=400)
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
     flash(f"Enrolled {len(report.added)}; {len(report.already)} were already in the cohort.", "success")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id))
+    return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
 
 
 @bp.post("/<int:cohort_id>/runs")
 @roles_required(Role.LEAD)
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    try:
+    with service_errors():
         matching.start_run(cohort.id, actor_id=current_user.id)
-    except matching.MatchingError as error:
-        flash(str(error), "error")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
-
+    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
 
 
 @bp.get("/<int:cohort_id>/runs/<int:run_id>/progress")
@@ -122,30 +119,25 @@ def run_progress(cohort_id: int, run_id: int):
 @roles_required(Role.LEAD)
 def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
-    try:
+    with service_errors():
         created = matching.publish_run(run_id, actor_id=current_user.id)
-    except matching.MatchingError as error:
-        flash(str(error), "error")
-    else:
         flash(f"Published {len(created)} proposed matches. Both sides are notified and have 7 days to answer.", "success")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"))
+    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
 
 
 @bp.post("/<int:cohort_id>/rules")
 @roles_required(Role.LEAD)
 def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    kind = request.form.get("kind") or None
-    try:
-        engineer_id, mentor_id = database_id(request.form["engineer_id"]), database_id(request.form["mentor_id"])
-        cohort_service.set_pair_rule(cohort.id, engineer_id, mentor_id, None if kind == "clear" else kind, actor_id=current_user.id)
-    except (KeyError, ValueError):
+    form = PairRuleForm()
+    if not form.validate():
         flash("Choose an engineer and a mentor.", "error")
-    except FieldError as error:
-        flash(error.message, "error")
     else:
-        flash({PairRuleKind.PINNED: "Pair pinned for the next run.", PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs."}.get(kind, "Rule removed."), "success")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
+        with service_errors():
+            cohort_service.set_pair_rule(cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id)
+            done = {PairRuleKind.PINNED: "Pair pinned for the next run.", PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs."}
+            flash(done.get(form.rule(), "Rule removed."), "success")
+    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
 
 
 @bp.post("/<int:cohort_id>/matches/<int:match_id>/end")
@@ -154,12 +146,9 @@ def end_match(cohort_id: int, match_id: int):
     cohort, match = cohort_match_for_lead_or_404(cohort_id, match_id)
     form = EndMatchForm()
     if form.validate():
-        try:
+        with service_errors():
             matching.end_match(match.id, actor_id=current_user.id, reason=form.reason.data or "", completed=form.outcome.data == MatchStatus.COMPLETED)
-        except matching.MatchingError as error:
-            flash(str(error), "error")
-        else:
             flash("Match completed." if form.outcome.data == MatchStatus.COMPLETED else "Match ended; the engineer joins the next run.", "success")
     else:
         flash("Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages), "error")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"))
+    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)

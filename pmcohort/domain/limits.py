@@ -38,6 +38,8 @@ RUBRIC_DIMENSIONS = Bounds(3, 5)  # mentors score every dimension after each ses
 FOLLOW_UPS = Bounds(0, 5)  # per practice question
 PUSHBACK_LINES = Bounds(1, 6)  # per persona card
 PERCENT = Bounds(0, 100)
+WORKSHOP_WEEKS = Bounds(1, 12)  # a weekly workshop series
+WORKSHOP_SEATS = Bounds(1, 500)
 
 # A skill scoring below this is a gap: the results page, the charts and match reasons all use it.
 GAP_THRESHOLD = 70

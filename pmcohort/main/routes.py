@@ -16,7 +16,7 @@ INBOX_SIZE = 50
 @limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"), 303)
     return render_template("main/index.html")
 
 

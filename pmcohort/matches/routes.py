@@ -1,11 +1,12 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.extensions import db
-from pmcohort.forms import database_id, form_text
+from pmcohort.forms import service_errors
 from pmcohort.matches import bp
-from pmcohort.models import MentorProfile
+from pmcohort.matches.forms import DeclineForm, RequestMentorForm
+from pmcohort.models import Match, MentorProfile
 from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, roles_required
 from pmcohort.services import matching
 from pmcohort.services.assessments import latest_attempt
@@ -28,61 +29,59 @@ def index():
         open_requests=matching.open_requests(current_user.id) if is_engineer else 0,
         max_requests=matching.MAX_OPEN_REQUESTS,
         has_active=has_active,
+        request_form=RequestMentorForm(formdata=None),
     )
 
+
+def _detail_page(match: Match, decline_form: DeclineForm | None = None, status: int = 200):
+    side = match.side_of(current_user.id)
+    form = decline_form or DeclineForm(formdata=None)
+    if side is not None and match.accepted_by(side):
+        form.reason.label.text = "Withdraw with a reason"
+    return render_template(
+        "matches/detail.html", match=match, side=side, decline_form=form,
+        mentor_profile=db.session.get(MentorProfile, match.mentor_id),
+        may_view_assessment=can_view_assessment(current_user, match.engineer_id),
+    ), status
 
 
 @bp.get("/<int:match_id>")
 @roles_required(Role.ENGINEER, Role.MENTOR, Role.LEAD)
 def detail(match_id: int):
-    match = match_for_viewer_or_404(match_id)
-    return render_template(
-        "matches/detail.html", match=match, side=match.side_of(current_user.id),
-        mentor_profile=db.session.get(MentorProfile, match.mentor_id),
-        may_view_assessment=can_view_assessment(current_user, match.engineer_id),
-    )
+    return _detail_page(match_for_viewer_or_404(match_id))
 
 
 @bp.post("/<int:match_id>/accept")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def accept(match_id: int):
     match_for_viewer_or_404(match_id)
-    try:
+    with service_errors():
         match = matching.accept(match_id, user_id=current_user.id)
-    except LookupError:
-        abort(404)
-    except matching.MatchingError as error:
-        flash(str(error), "error")
-    else:
         flash("Match active: you both accepted." if match.status == MatchStatus.ACTIVE else "Accepted. Waiting for the other side.", "success")
-    return redirect(url_for("matches.detail", match_id=match_id))
+    return redirect(url_for("matches.detail", match_id=match_id), 303)
 
 
 @bp.post("/<int:match_id>/decline")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def decline(match_id: int):
-    match_for_viewer_or_404(match_id)
-    try:
-        reason = form_text(request.form, "reason", lambda message, _field: matching.MatchingError(message))
-        matching.decline(match_id, user_id=current_user.id, reason=reason)
-    except LookupError:
-        abort(404)
-    except matching.MatchingError as error:
-        flash(str(error), "error")
-        return redirect(url_for("matches.detail", match_id=match_id, _anchor="decline")), 303
-    flash("Declined. Thank you for saying why.", "success")
-    return redirect(url_for("matches.index"))
+    match = match_for_viewer_or_404(match_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        with service_errors(form):
+            matching.decline(match_id, user_id=current_user.id, reason=form.reason.data or "")
+            flash("Declined. Thank you for saying why.", "success")
+            return redirect(url_for("matches.index"), 303)
+    return _detail_page(match, form, 400)
 
 
 @bp.post("/request")
 @roles_required(Role.ENGINEER)
 def request_mentor():
-    try:
-        match = matching.request_mentor(current_user.id, database_id(request.form.get("mentor_id", "0")))
-    except ValueError:
+    form = RequestMentorForm()
+    if not form.validate_on_submit():
         abort(400)
-    except matching.MatchingError as error:
-        flash(str(error), "error")
-        return redirect(url_for("matches.index"))
-    flash(f"Request sent to {match.mentor.name}.", "success")
-    return redirect(url_for("matches.detail", match_id=match.id))
+    with service_errors():
+        match = matching.request_mentor(current_user.id, form.mentor_id.data)
+        flash(f"Request sent to {match.mentor.name}.", "success")
+        return redirect(url_for("matches.detail", match_id=match.id), 303)
+    return redirect(url_for("matches.index"), 303)

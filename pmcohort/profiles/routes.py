@@ -1,16 +1,15 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
-from pmcohort.forms import show_error
+from pmcohort.forms import service_errors
 from pmcohort.models import EngineerProfile, MentorProfile
 from pmcohort.policy import public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import bp
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.services import profiles
-from pmcohort.services.errors import FieldError
 
 
 @bp.route("/profile/engineer", methods=["GET", "POST"])
@@ -19,13 +18,10 @@ def engineer_profile():
     profile = db.session.get(EngineerProfile, current_user.id)
     form = EngineerProfileForm(obj=profile)
     if form.validate_on_submit():
-        try:
+        with service_errors(form):
             profiles.save_engineer_profile(current_user.id, form.years_experience.data, form.path.data, form.target_domain.data)
-        except FieldError as error:
-            show_error(form, error)
-        else:
             flash("Profile saved.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(url_for("main.dashboard"), 303)
     return render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200
 
 
@@ -51,13 +47,10 @@ def mentor_profile():
                 for skill in vocabulary.SKILLS
             ),
         )
-        try:
+        with service_errors(form):
             profiles.save_mentor_profile(current_user.id, details)
-        except FieldError as error:
-            show_error(form, error)
-        else:
             flash("Mentor profile saved.", "success")
-            return redirect(url_for("profiles.mentor_public", user_id=current_user.id))
+            return redirect(url_for("profiles.mentor_public", user_id=current_user.id), 303)
     return render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200
 
 
@@ -89,21 +82,15 @@ def availability():
 def _availability_change(form, form_name: str, save, done: str):
     """Validate `form`, run `save()`; on success back to the page, else the page with errors at the fields."""
     if form.validate():
-        try:
+        with service_errors(form):
             save()
-        except FieldError as error:
-            show_error(form, error)
-        else:
-            flash(done, "success")
-            return redirect(url_for("profiles.availability"))
+            return _back_to_availability(done)
     return _availability_page(**{form_name: form}, status=400)
 
 
-def _availability_removal(removed: bool, done: str):
-    if not removed:
-        abort(404)
+def _back_to_availability(done: str):
     flash(done, "success")
-    return redirect(url_for("profiles.availability"))
+    return redirect(url_for("profiles.availability"), 303)
 
 
 @bp.post("/availability/windows")
@@ -116,7 +103,8 @@ def add_window():
 @bp.post("/availability/windows/<int:window_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_window(window_id: int):
-    return _availability_removal(profiles.remove_window(current_user.id, window_id), "Window removed.")
+    profiles.remove_window(current_user.id, window_id)
+    return _back_to_availability("Window removed.")
 
 
 @bp.post("/availability/away")
@@ -131,4 +119,5 @@ def add_away():
 @bp.post("/availability/away/<int:away_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_away(away_id: int):
-    return _availability_removal(profiles.remove_away(current_user.id, away_id), "Time away removed.")
+    profiles.remove_away(current_user.id, away_id)
+    return _back_to_availability("Time away removed.")

@@ -9,13 +9,9 @@ from pmcohort.extensions import db
 from pmcohort.models import User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
-
-
-class AccountError(FieldError):
-    """An account rule was broken, reported at the form field it concerns."""
 
 
 @dataclass(frozen=True)
@@ -29,16 +25,16 @@ class NewAccount:
 
 def _check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ServiceError(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def create_user(account: NewAccount, *, roles: tuple[str, ...]) -> User:
     email = account.email.strip().lower()
     if not is_valid_time_zone(account.time_zone):
-        raise AccountError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
+        raise ServiceError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
     _check_password(account.password)
     if find_user_by_email(email) is not None:
-        raise AccountError("email", EMAIL_TAKEN)
+        raise ServiceError("email", EMAIL_TAKEN)
     user = User(email=email, name=account.name.strip(), password_hash=hash_password(account.password), time_zone=account.time_zone)
     for role in roles:
         user.add_role(role)
@@ -47,13 +43,13 @@ def create_user(account: NewAccount, *, roles: tuple[str, ...]) -> User:
         db.session.flush()
     except IntegrityError as error:  # a concurrent sign-up took the email first
         db.session.rollback()
-        raise AccountError("email", EMAIL_TAKEN) from error
+        raise ServiceError("email", EMAIL_TAKEN) from error
     return user
 
 
 def sign_up(account: NewAccount) -> User:
     if account.role not in SELF_SERVICE_ROLES:
-        raise AccountError("role", "Sign up as an engineer or a mentor.")
+        raise ServiceError("role", "Sign up as an engineer or a mentor.")
     user = create_user(account, roles=(account.role,))
     record_audit("user.signed_up", "user", user.id, actor_id=user.id, role=account.role)
     enqueue("account.welcome", user_id=user.id)
@@ -101,7 +97,7 @@ def reset_password(user: User, new_password: str) -> None:
 def change_password(user_id: int, current_password: str, new_password: str) -> User:
     user = db.session.get(User, user_id)
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("current_password", "That is not your current password.")
+        raise ServiceError("current_password", "That is not your current password.")
     _check_password(new_password, "new_password")
     _set_password(user, new_password)
     record_audit("user.password_changed", "user", user.id, actor_id=user.id)
@@ -113,19 +109,19 @@ def change_email(user_id: int, current_password: str, new_email: str) -> User:
     """Someone at an unlocked screen must not take the account over: the password is asked again."""
     user = db.session.get(User, user_id)
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("current_password", "That is not your current password.")
+        raise ServiceError("current_password", "That is not your current password.")
     email = new_email.strip().lower()
     if email == user.email:
-        raise AccountError("email", "That is already your email.")
+        raise ServiceError("email", "That is already your email.")
     if find_user_by_email(email) is not None:
-        raise AccountError("email", "Another account uses this email.")
+        raise ServiceError("email", "Another account uses this email.")
     old_email, user.email = user.email, email
     record_audit("user.email_changed", "user", user.id, actor_id=user.id, old_email=old_email)
     try:
         db.session.commit()
     except IntegrityError as error:  # a concurrent sign-up took the email first
         db.session.rollback()
-        raise AccountError("email", "Another account uses this email.") from error
+        raise ServiceError("email", "Another account uses this email.") from error
     return user
 
 
@@ -149,16 +145,23 @@ def _set_password(user: User, password: str) -> None:
 
 def update_time_zone(user_id: int, time_zone: str) -> None:
     if not is_valid_time_zone(time_zone):
-        raise AccountError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
+        raise ServiceError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
     user = db.session.get(User, user_id)
     user.time_zone = time_zone
     db.session.commit()
 
 
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user", user_id)
+    return user
+
+
 def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
     if role not in tuple(Role):
-        raise AccountError("role", f"Unknown role {role!r}.")
-    user = db.get_or_404(User, user_id)
+        raise ServiceError("role", f"Unknown role {role!r}.")
+    user = _user(user_id)
     if role not in user.roles:
         user.add_role(role)
         record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role)
@@ -166,11 +169,11 @@ def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
 
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:
-    user = db.get_or_404(User, user_id)
+    user = _user(user_id)
     if role == Role.ADMIN and Role.ADMIN in user.roles:
         admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
         if admins <= 1:
-            raise AccountError("role", "This is the last admin; grant the role to someone else first.")
+            raise ServiceError("role", "This is the last admin; grant the role to someone else first.")
     if role in user.roles:
         user.remove_role(role)
         record_audit("user.role_revoked", "user", user.id, actor_id=actor_id, role=role)

@@ -10,15 +10,9 @@ from pmcohort.domain import assessment
 from pmcohort.extensions import db
 from pmcohort.models import AssessmentAttempt, AssessmentDraft, record_audit
 from pmcohort.models.types import utcnow
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import ServiceError
 
 RETAKE_INTERVAL = timedelta(days=1)
-
-
-class RetakeTooSoon(Exception):
-    def __init__(self, allowed_from: datetime):
-        super().__init__(f"next attempt allowed from {allowed_from.isoformat()}")
-        self.allowed_from = allowed_from
 
 
 def latest_attempt(user_id: int) -> AssessmentAttempt | None:
@@ -56,13 +50,14 @@ def draft_answers(user_id: int) -> dict[str, object]:
     return dict(latest.answers) if latest else {}
 
 
-def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> dict[str, str]:
-    """Validate one page and keep its answers in the draft. Returns errors per question; nothing is saved if any."""
+def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> None:
+    """Validate one page and keep its answers in the draft; nothing is saved if a question is unanswered."""
     page = assessment.PAGES[page_number]
     typed = {key: value for key, value in assessment.coerce_answers(form).items() if key in {q.key for q in page.questions}}
     errors = assessment.validate(typed, page.questions)
     if errors:
-        return errors
+        count = f"{len(errors)} question{'' if len(errors) == 1 else 's'} still need{'s' if len(errors) == 1 else ''}"
+        raise ServiceError(None, f"{count} an answer. Your other answers are kept.", errors=errors)
     draft = db.session.get(AssessmentDraft, user_id)
     if draft is None:
         draft = AssessmentDraft(user_id=user_id, answers=draft_answers(user_id))
@@ -71,7 +66,6 @@ def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> dict[s
     answers.update(typed)
     draft.answers = answers  # a new dict, so the JSON column sees the change
     db.session.commit()
-    return {}
 
 
 def first_incomplete_page(answers: Mapping[str, object]) -> int | None:
@@ -84,12 +78,12 @@ def first_incomplete_page(answers: Mapping[str, object]) -> int | None:
 def complete(user_id: int) -> AssessmentAttempt:
     allowed_from = next_attempt_allowed_at(user_id)
     if allowed_from is not None:
-        raise RetakeTooSoon(allowed_from)
+        raise ServiceError(None, "You took the assessment less than a day ago; you can retake it once a day.")
     draft = db.session.get(AssessmentDraft, user_id)
     answers = dict(draft.answers) if draft else {}
     errors = assessment.validate(answers)
     if errors:
-        raise FieldError(next(iter(errors)), "Some questions still need an answer.")
+        raise ServiceError(next(iter(errors)), "Some questions still need an answer.")
     attempt = attempt_from(user_id, answers, assessment.score(answers))
     db.session.add(attempt)
     db.session.delete(draft)

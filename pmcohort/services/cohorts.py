@@ -10,16 +10,16 @@ from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS
 from pmcohort.domain.statuses import MemberRole, PairRuleKind
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, CohortLead, CohortMember, PairRule, User, record_audit
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import ServiceError
 
 _EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def create_cohort(actor_id: int, name: str, start_date: date, weeks: int = DEFAULT_COHORT_WEEKS) -> Cohort:
     if not name.strip():
-        raise FieldError("name", "Give the cohort a name.")
+        raise ServiceError("name", "Give the cohort a name.")
     if weeks not in COHORT_WEEKS:
-        raise FieldError("weeks", f"Enter a length between {COHORT_WEEKS.low} and {COHORT_WEEKS.high} weeks.")
+        raise ServiceError("weeks", f"Enter a length between {COHORT_WEEKS.low} and {COHORT_WEEKS.high} weeks.")
     cohort = Cohort(name=name.strip(), start_date=start_date, weeks=weeks, created_by=actor_id)
     cohort.leads.append(CohortLead(user_id=actor_id))
     db.session.add(cohort)
@@ -39,10 +39,10 @@ class EnrolmentReport:
 def enroll(cohort_id: int, role: str, emails_text: str, *, actor_id: int) -> EnrolmentReport:
     """Enroll existing users by email. Nothing is saved if any address has a problem."""
     if role not in tuple(MemberRole):
-        raise FieldError("role", "Enroll engineers or mentors.")
+        raise ServiceError("role", "Enroll engineers or mentors.")
     emails = [email.lower() for email in _EMAIL_SEPARATORS.split(emails_text.strip()) if email]
     if not emails:
-        raise FieldError("emails", "Paste one or more email addresses.")
+        raise ServiceError("emails", "Paste one or more email addresses.")
     users = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
     current = set(db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.role == role)))
     added, already, problems = [], [], []
@@ -78,16 +78,16 @@ def members(cohort_id: int, role: str) -> list[CohortMember]:
 
 def set_pair_rule(cohort_id: int, engineer_id: int, mentor_id: int, kind: str | None, *, actor_id: int) -> None:
     """Pin or forbid a pair for the next runs; kind None removes the rule."""
+    if kind not in (None, *PairRuleKind):
+        raise ServiceError("kind", "Pin or forbid a pair.")
     enrolled = set(db.session.execute(select(CohortMember.user_id, CohortMember.role).where(CohortMember.cohort_id == cohort_id)).all())
     if (engineer_id, MemberRole.ENGINEER) not in enrolled or (mentor_id, MemberRole.MENTOR) not in enrolled:
-        raise FieldError(None, "Both people must be enrolled in this cohort.")
+        raise ServiceError(None, "Both people must be enrolled in this cohort.")
     db.session.execute(delete(PairRule).where(PairRule.cohort_id == cohort_id, PairRule.engineer_id == engineer_id, PairRule.mentor_id == mentor_id))
     if kind == PairRuleKind.PINNED:
         # One pin per engineer: pinning a new mentor replaces the old pin.
         db.session.execute(delete(PairRule).where(PairRule.cohort_id == cohort_id, PairRule.engineer_id == engineer_id, PairRule.kind == PairRuleKind.PINNED))
     if kind is not None:
-        if kind not in (PairRuleKind.PINNED, PairRuleKind.FORBIDDEN):
-            raise FieldError(None, "Pin or forbid a pair.")
         db.session.add(PairRule(cohort_id=cohort_id, engineer_id=engineer_id, mentor_id=mentor_id, kind=kind, created_by=actor_id))
     record_audit("cohort.pair_rule", "cohort", cohort_id, actor_id=actor_id, engineer_id=engineer_id, mentor_id=mentor_id, kind=kind)
     db.session.commit()

@@ -31,16 +31,13 @@ from pmcohort.models import (
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
 from pmcohort.services import profiles
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 CANDIDATES_PER_ENGINEER = 50
 RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
 MAX_REASON_LENGTH = 500
-
-
-class MatchingError(Exception):
-    """A rule of the workflow was broken; the message says what to do."""
 
 
 # --- turning profiles into the matching engine's inputs
@@ -143,9 +140,9 @@ def latest_run(cohort_id: int) -> MatchingRun | None:
 
 def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
     if not _members(cohort_id, MemberRole.ENGINEER):
-        raise MatchingError("This cohort has no engineers yet. Enroll them first.")
+        raise ServiceError(None, "This cohort has no engineers yet. Enroll them first.")
     if not _members(cohort_id, MemberRole.MENTOR):
-        raise MatchingError("This cohort has no mentors yet. Enroll them first.")
+        raise ServiceError(None, "This cohort has no mentors yet. Enroll them first.")
     db.session.execute(
         update(MatchingRun)
         .where(MatchingRun.cohort_id == cohort_id, MatchingRun.status.in_(RUN_IN_PROGRESS), MatchingRun.created_at < utcnow() - RUN_STALE_AFTER)
@@ -157,7 +154,7 @@ def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise MatchingError("A matching run is already in progress for this cohort. Wait for it to finish.") from None
+        raise ServiceError(None, "A matching run is already in progress for this cohort. Wait for it to finish.") from None
     enqueue("matching.run", run_id=run.id)
     record_audit("matching.run_started", "matching_run", run.id, actor_id=actor_id, cohort_id=cohort_id)
     db.session.commit()
@@ -187,9 +184,9 @@ def execute_run(run_id: int) -> bool:
         db.session.rollback()
         run = db.session.get(MatchingRun, run_id)
         run.status, run.stage, run.finished_at = RunStatus.FAILED, "Failed", utcnow()
-        run.error = str(error) if isinstance(error, (ValueError, MatchingError)) else "The run failed unexpectedly; try again."
+        run.error = str(error) if isinstance(error, (ValueError, ServiceError)) else "The run failed unexpectedly; try again."
         db.session.commit()
-        if not isinstance(error, (ValueError, MatchingError)):
+        if not isinstance(error, (ValueError, ServiceError)):
             raise
     return True
 
@@ -271,12 +268,12 @@ def _solve(run: MatchingRun) -> dict:
 def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
     run = db.session.get(MatchingRun, run_id, with_for_update=True)  # a double click publishes once
     if run is None or run.status != RunStatus.DONE:
-        raise MatchingError("Only a finished run can be published.")
+        raise ServiceError(None, "Only a finished run can be published.")
     if latest_run(run.cohort_id).id != run.id:
-        raise MatchingError("A newer run exists for this cohort; publish that one instead.")
+        raise ServiceError(None, "A newer run exists for this cohort; publish that one instead.")
     proposals = (run.result or {}).get("proposals", [])
     if not proposals:
-        raise MatchingError("This run found no pairs to publish. Check the unmatched engineers' reasons, then run again.")
+        raise ServiceError(None, "This run found no pairs to publish. Check the unmatched engineers' reasons, then run again.")
     busy = set(db.session.scalars(
         select(Match.engineer_id).where(Match.engineer_id.in_([p["engineer_id"] for p in proposals]), Match.status.in_(MATCH_OPEN))
     ))
@@ -333,14 +330,14 @@ def _open_match_for(match_id: int, user_id: int) -> tuple[Match, str]:
     match = db.session.get(Match, match_id, with_for_update={"of": Match})
     side = match.side_of(user_id) if match else None
     if side is None:
-        raise LookupError(match_id)
+        raise NotFoundError("match", match_id)
     return match, side
 
 
 def accept(match_id: int, *, user_id: int) -> Match:
     match, side = _open_match_for(match_id, user_id)
     if match.status != MatchStatus.PROPOSED:
-        raise MatchingError(f"This match is {match.status}; it can no longer be accepted.")
+        raise ServiceError(None, f"This match is {match.status}; it can no longer be accepted.")
     now = utcnow()
     if side == MatchSide.ENGINEER:
         match.engineer_accepted_at = match.engineer_accepted_at or now
@@ -356,13 +353,13 @@ def accept(match_id: int, *, user_id: int) -> Match:
 def _activate(match: Match, now: datetime) -> None:
     if not _take_place(match.mentor_id):
         db.session.rollback()
-        raise MatchingError(f"{match.mentor.name} has no free place left, so this match cannot start.")
+        raise ServiceError(None, f"{match.mentor.name} has no free place left, so this match cannot start.")
     match.status, match.activated_at = MatchStatus.ACTIVE, now
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise MatchingError(f"{match.engineer.name} already has an active mentor.") from None
+        raise ServiceError(None, f"{match.engineer.name} already has an active mentor.") from None
     others = db.session.scalars(
         select(Match).where(Match.engineer_id == match.engineer_id, Match.status == MatchStatus.PROPOSED, Match.id != match.id)
     ).all()
@@ -376,12 +373,12 @@ def _activate(match: Match, now: datetime) -> None:
 def decline(match_id: int, *, user_id: int, reason: str) -> Match:
     reason = reason.strip()
     if not reason:
-        raise MatchingError("Say briefly why, so the lead can find a better match.")
+        raise ServiceError("reason", "Say briefly why, so the lead can find a better match.")
     if len(reason) > MAX_REASON_LENGTH:
-        raise MatchingError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
+        raise ServiceError("reason", f"Keep the reason under {MAX_REASON_LENGTH} characters.")
     match, side = _open_match_for(match_id, user_id)
     if match.status != MatchStatus.PROPOSED:
-        raise MatchingError(f"This match is {match.status}; it can no longer be declined.")
+        raise ServiceError(None, f"This match is {match.status}; it can no longer be declined.")
     match.status, match.closed_at, match.closed_by, match.close_reason = MatchStatus.DECLINED, utcnow(), user_id, reason
     record_audit("match.declined", "match", match.id, actor_id=user_id, side=side, reason=reason)
     enqueue("match.declined", match_id=match.id)
@@ -393,11 +390,11 @@ def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = Fa
     """A lead ends a match early, or marks it completed; the mentor's place is freed."""
     match = db.session.get(Match, match_id, with_for_update={"of": Match})
     if match is None:
-        raise LookupError(match_id)
+        raise NotFoundError("match", match_id)
     if match.status not in MATCH_OPEN:
-        raise MatchingError(f"This match is already {match.status}.")
+        raise ServiceError(None, f"This match is already {match.status}.")
     if completed and match.status != MatchStatus.ACTIVE:
-        raise MatchingError("Only an active match can be completed.")
+        raise ServiceError(None, "Only an active match can be completed.")
     if match.status == MatchStatus.ACTIVE:
         _free_place(match.mentor_id)
     match.status = MatchStatus.COMPLETED if completed else MatchStatus.ENDED
@@ -464,14 +461,14 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     # One request at a time per engineer, so two quick clicks cannot pass the open-request limit.
     db.session.get(User, engineer_id, with_for_update=True)
     if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.status == MatchStatus.ACTIVE)):
-        raise MatchingError("You already have an active mentor. End that match before asking another.")
+        raise ServiceError(None, "You already have an active mentor. End that match before asking another.")
     if open_requests(engineer_id) >= MAX_OPEN_REQUESTS:
-        raise MatchingError(f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
+        raise ServiceError(None, f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
     if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == mentor_id, Match.status.in_(MATCH_OPEN))):
-        raise MatchingError("You already have an open request or match with this mentor.")
+        raise ServiceError(None, "You already have an open request or match with this mentor.")
     offered = _open_mentor_pairs(engineer_id, only_mentor=mentor_id)
     if not offered:
-        raise MatchingError("This mentor is not available to you right now (no free place or no shared weekly time).")
+        raise ServiceError(None, "This mentor is not available to you right now (no free place or no shared weekly time).")
     pair = offered[0].pair
     match = Match(
         engineer_id=engineer_id, mentor_id=mentor_id, source=MatchSource.REQUEST, score=round(pair.score, 4),

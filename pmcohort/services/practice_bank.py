@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from pmcohort.domain import practice
 from pmcohort.domain.content import KEY_PATTERN
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.extensions import db
 from pmcohort.models import PracticeItem, record_audit
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 _KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
 # Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
@@ -94,14 +95,14 @@ def _item_to_save(item_type: str, item_id: int | None, key: str) -> tuple[Practi
     if item_id is not None:
         item = db.session.get(PracticeItem, item_id)
         if item is None or item.item_type != item_type:
-            raise LookupError(f"no {item_type} with id {item_id}")
+            raise NotFoundError(item_type, item_id)
         if key != item.key:
-            raise FieldError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
+            raise ServiceError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
         return item, False
     if not KEY_PATTERN.match(key) or len(key) > practice.KEY_MAX_LENGTH[item_type]:
-        raise FieldError("key", key_rule(item_type))
+        raise ServiceError("key", key_rule(item_type))
     if find(item_type, key) is not None:
-        raise FieldError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")
+        raise ServiceError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")
     return PracticeItem(item_type=item_type, key=key, body={}), True
 
 
@@ -115,6 +116,8 @@ def _saved(item: PracticeItem, created: bool, actor_id: int) -> PracticeItem:
 
 def save_question(item_id: int | None, *, key: str, kind: str, prompt: str, follow_ups: list[str], strong_answer: str,
                   actor_id: int) -> PracticeItem:
+    if kind not in INTERVIEW_KINDS:
+        raise ServiceError("kind", "Choose the kind of interview this question is for.")
     item, created = _item_to_save("question", item_id, key)
     item.kind, item.title = kind, prompt.strip()
     item.body = {"follow_ups": [line.strip() for line in follow_ups if line.strip()], "strong_answer": strong_answer.strip()}
@@ -137,10 +140,10 @@ def save_rubric(item_id: int | None, *, key: str, title: str, dimensions: list[p
     given_keys = [dimension.key for dimension in dimensions]
     dropped = [stored["key"] for stored in item.body.get("dimensions", ()) if stored["key"] not in given_keys]
     if dropped:
-        raise FieldError("dimensions", f"The dimension “{dropped[0]}” cannot be renamed or removed: past scores use its key. "
+        raise ServiceError("dimensions", f"The dimension “{dropped[0]}” cannot be renamed or removed: past scores use its key. "
                                        "Only its label and descriptions can change.")
     if len(set(given_keys)) != len(given_keys):
-        raise FieldError("dimensions", "Two dimensions share a key. Give each dimension its own key.")
+        raise ServiceError("dimensions", "Two dimensions share a key. Give each dimension its own key.")
     item.title = title.strip()
     item.body = {"dimensions": [asdict(dimension) for dimension in dimensions]}
     return _saved(item, created, actor_id)
@@ -150,7 +153,7 @@ def set_retired(item_id: int, retired: bool, *, actor_id: int) -> PracticeItem:
     """Retiring stands in for deleting: sessions keep their keys, but new sessions no longer get the item."""
     item = db.session.get(PracticeItem, item_id)
     if item is None or item.item_type not in RETIRABLE_TYPES:
-        raise LookupError(f"no retirable practice item with id {item_id}")
+        raise NotFoundError("retirable practice item", item_id)
     item.retired = retired
     record_audit(f"practice.{item.item_type}_{'retired' if retired else 'restored'}", "practice_item", item.id,
                  actor_id=actor_id, key=item.key)

@@ -10,7 +10,7 @@ from pmcohort.domain import availability, vocabulary
 from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 from pmcohort.extensions import db
 from pmcohort.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile, MentorStrength, User, record_audit
-from pmcohort.services.errors import FieldError
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ class MentorDetails:
 
 def save_engineer_profile(user_id: int, years_experience: int, path: str, target_domain: str) -> EngineerProfile:
     if years_experience not in YEARS_OF_EXPERIENCE:
-        raise FieldError("years_experience", f"Enter a whole number of years between {YEARS_OF_EXPERIENCE.low} and {YEARS_OF_EXPERIENCE.high}.")
+        raise ServiceError("years_experience", f"Enter a whole number of years between {YEARS_OF_EXPERIENCE.low} and {YEARS_OF_EXPERIENCE.high}.")
     if path not in vocabulary.PATHS:
-        raise FieldError("path", "Choose the path you are taking.")
+        raise ServiceError("path", "Choose the path you are taking.")
     if target_domain not in vocabulary.DOMAINS:
-        raise FieldError("target_domain", "Choose a target domain.")
+        raise ServiceError("target_domain", "Choose a target domain.")
     profile = db.session.get(EngineerProfile, user_id) or EngineerProfile(user_id=user_id)
     profile.years_experience, profile.path, profile.target_domain = years_experience, path, target_domain
     db.session.add(profile)
@@ -48,21 +48,21 @@ def save_engineer_profile(user_id: int, years_experience: int, path: str, target
 
 def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
     if details.capacity not in MENTOR_CAPACITY:
-        raise FieldError("capacity", f"Enter a number of mentees between {MENTOR_CAPACITY.low} and {MENTOR_CAPACITY.high} (0 pauses new matches).")
+        raise ServiceError("capacity", f"Enter a number of mentees between {MENTOR_CAPACITY.low} and {MENTOR_CAPACITY.high} (0 pauses new matches).")
     for field, chosen, allowed in (
         ("paths", details.paths, vocabulary.PATHS),
         ("domains", details.domains, vocabulary.DOMAINS),
         ("interview_kinds", details.interview_kinds, vocabulary.INTERVIEW_KINDS),
     ):
         if not set(chosen) <= set(allowed):
-            raise FieldError(field, "Choose from the options shown.")
+            raise ServiceError(field, "Choose from the options shown.")
     if {strength.skill for strength in details.strengths} != set(vocabulary.SKILLS):
-        raise FieldError(None, "Rate every skill from 1 to 5.")
+        raise ServiceError(None, "Rate every skill from 1 to 5.")
     for strength in details.strengths:
         if strength.level not in STRENGTH_LEVEL:
-            raise FieldError(f"strength_{strength.skill}", f"Choose a level from {STRENGTH_LEVEL.low} to {STRENGTH_LEVEL.high}.")
+            raise ServiceError(f"strength_{strength.skill}", f"Choose a level from {STRENGTH_LEVEL.low} to {STRENGTH_LEVEL.high}.")
         if len(strength.evidence) > 200:
-            raise FieldError(f"evidence_{strength.skill}", "Keep the evidence to one line (200 characters).")
+            raise ServiceError(f"evidence_{strength.skill}", "Keep the evidence to one line (200 characters).")
 
     profile = db.session.get(MentorProfile, user_id)
     if profile is None:
@@ -116,10 +116,10 @@ def add_window(user_id: int, weekday: int, start_minute: int, end_minute: int) -
     new = availability.WeeklyWindow(weekday, start_minute, end_minute)
     errors = availability.validate_windows([new])
     if errors:
-        raise FieldError("end", errors[0])
+        raise ServiceError("end", errors[0])
     errors = availability.validate_windows([*(window.as_domain() for window in windows_of(user_id)), new])
     if errors:
-        raise FieldError("start", f"{new} overlaps a window you already have. Change or remove that one first.")
+        raise ServiceError("start", f"{new} overlaps a window you already have. Change or remove that one first.")
     window = AvailabilityWindow(user_id=user_id, weekday=weekday, start_minute=start_minute, end_minute=end_minute)
     db.session.add(window)
     db.session.flush()
@@ -128,20 +128,19 @@ def add_window(user_id: int, weekday: int, start_minute: int, end_minute: int) -
     return window
 
 
-def remove_window(user_id: int, window_id: int) -> bool:
+def remove_window(user_id: int, window_id: int) -> None:
     window = db.session.get(AvailabilityWindow, window_id)
     if window is None or window.user_id != user_id:
-        return False
+        raise NotFoundError("availability window", window_id)
     db.session.delete(window)
     record_audit("availability.window_removed", "availability_window", window_id, actor_id=user_id, window=str(window.as_domain()))
     db.session.commit()
-    return True
 
 
 def add_away(user_id: int, first_day: date, last_day: date) -> AwayPeriod:
     errors = availability.validate_away([availability.Away(first_day, last_day)])
     if errors:
-        raise FieldError("last_day", errors[0])
+        raise ServiceError("last_day", errors[0])
     period = AwayPeriod(user_id=user_id, first_day=first_day, last_day=last_day)
     db.session.add(period)
     db.session.flush()
@@ -150,11 +149,10 @@ def add_away(user_id: int, first_day: date, last_day: date) -> AwayPeriod:
     return period
 
 
-def remove_away(user_id: int, away_id: int) -> bool:
+def remove_away(user_id: int, away_id: int) -> None:
     period = db.session.get(AwayPeriod, away_id)
     if period is None or period.user_id != user_id:
-        return False
+        raise NotFoundError("time away", away_id)
     db.session.delete(period)
     record_audit("availability.away_removed", "away_period", away_id, actor_id=user_id)
     db.session.commit()
-    return True

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.domain import practice, scheduling
+from pmcohort.domain.limits import FEEDBACK_RATING, WORKSHOP_SEATS, WORKSHOP_WEEKS
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, SESSION_KIND_LABELS, Attendance, MatchStatus, ParticipantRole, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
@@ -32,23 +33,17 @@ from pmcohort.models import (
 from pmcohort.models.types import utcnow
 from pmcohort.outbox import enqueue
 from pmcohort.services import practice_bank, profiles
+from pmcohort.services.errors import NotFoundError, ServiceError
 
 BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 BOOKING_HORIZON = timedelta(days=14)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 FEEDBACK_WINDOW = timedelta(days=7)
 MAX_TEXT = 4000
+MAX_TITLE = 160  # the column's length
 TAKEN = "That time was just taken. Pick another slot."
-
-
-class SessionError(Exception):
-    """A booking rule was broken; `field` names the form field the message belongs to (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.errors = errors or {}  # further messages per field, when several are wrong at once
+# Booking problems about the session's length, reported at the length the person chose.
+LENGTH_PROBLEMS = ("order", "too_long", "too_short")
 
 
 @dataclass(frozen=True)
@@ -107,9 +102,9 @@ def sessions_for(user_id: int) -> list[MentoringSession]:
 def _active_match_for(match_id: int, actor_id: int) -> Match:
     match = db.session.get(Match, match_id)
     if match is None or match.side_of(actor_id) is None:
-        raise LookupError(match_id)
+        raise NotFoundError("match", match_id)
     if match.status != MatchStatus.ACTIVE:
-        raise SessionError("You can book sessions only within an active match.")
+        raise ServiceError(None, "You can book sessions only within an active match.")
     return match
 
 
@@ -121,10 +116,10 @@ def _check(start: datetime, end: datetime, people: list[User], viewer: User, *, 
         )
         for problem in problems:
             if problem.code == "overlap":
-                raise SessionError(_clash_message(person, viewer, problem), "start")
+                raise ServiceError("start", _clash_message(person, viewer, problem))
             if problem.code == "outside_availability":
-                raise SessionError(f"That time is outside {person.name}'s weekly availability. Pick one of the free slots.", "start")
-            raise SessionError(problem.message, "end" if problem.code in ("order", "too_long", "too_short") else "start")
+                raise ServiceError("start", f"That time is outside {person.name}'s weekly availability. Pick one of the free slots.")
+            raise ServiceError("duration" if problem.code in LENGTH_PROBLEMS else "start", problem.message)
 
 
 def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
@@ -137,17 +132,23 @@ def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
     return chosen.key if chosen else None
 
 
-def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
+def _check_details(kind: str, details: Details) -> None:
     if kind == SessionKind.INTERVIEW and details.interview_kind not in INTERVIEW_KINDS:
-        raise SessionError("Choose the kind of mock interview.", "interview_kind")
+        raise ServiceError("interview_kind", "Choose the kind of mock interview.")
     persona = practice_bank.find("persona", details.persona_key) if kind == SessionKind.ROLE_PLAY else None
     if kind == SessionKind.ROLE_PLAY and (persona is None or persona.retired):
-        raise SessionError("Choose a persona card for the role-play.", "persona_key")
+        raise ServiceError("persona_key", "Choose a persona card for the role-play.")
     if kind == SessionKind.SHADOWING and not details.agenda.strip():
-        raise SessionError("Describe the activity and its agenda, so the engineer knows what they will observe.", "agenda")
-    for name in ("title", "agenda", "watch_for", "confidentiality"):
+        raise ServiceError("agenda", "Describe the activity and its agenda, so the engineer knows what they will observe.")
+    if len(details.title.strip()) > MAX_TITLE:
+        raise ServiceError("title", f"Keep the title under {MAX_TITLE} characters.")
+    for name in ("agenda", "watch_for", "confidentiality"):
         if len(getattr(details, name)) > MAX_TEXT:
-            raise SessionError(f"Keep it under {MAX_TEXT} characters.", name)
+            raise ServiceError(name, f"Keep it under {MAX_TEXT} characters.")
+
+
+def _new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:
+    _check_details(kind, details)
     return MentoringSession(
         kind=kind, host_id=host.id, start_at=start, end_at=end, time_zone=host.time_zone,
         title=details.title.strip() or SESSION_KIND_LABELS[kind], agenda=details.agenda.strip(), watch_for=details.watch_for.strip(),
@@ -174,16 +175,16 @@ def _save(session: MentoringSession) -> None:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise SessionError(TAKEN, "start") from None
+        raise ServiceError("start", TAKEN) from None
 
 
 def book(match_id: int, *, engineer_id: int, kind: str, start: datetime, end: datetime, details: Details) -> MentoringSession:
     """The engineer books a slot the mentor has free: scheduled at once."""
     match = _active_match_for(match_id, engineer_id)
     if match.engineer_id != engineer_id:
-        raise LookupError(match_id)
+        raise NotFoundError("match", match_id)
     if kind not in BOOKABLE_BY_ENGINEER:
-        raise SessionError("Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.", "kind")
+        raise ServiceError("kind", "Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.")
     _check(start, end, [match.mentor, match.engineer], match.engineer, host_availability=profiles.availability_of(match.mentor))
     session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status=SessionStatus.SCHEDULED, proposed_by=engineer_id)
     if kind == SessionKind.INTERVIEW:
@@ -200,9 +201,9 @@ def propose(match_id: int, *, actor_id: int, kind: str, start: datetime, end: da
     """Either side proposes a time (the mentor for shadowing a real activity); the other accepts."""
     match = _active_match_for(match_id, actor_id)
     if kind not in PAIR_SESSION_KINDS:
-        raise SessionError("Choose a kind of session.", "kind")
+        raise ServiceError("kind", "Choose a kind of session.")
     if kind == SessionKind.SHADOWING and actor_id != match.mentor_id:
-        raise SessionError("Shadowing is offered by the mentor.", "kind")
+        raise ServiceError("kind", "Shadowing is offered by the mentor.")
     viewer = db.session.get(User, actor_id)
     _check(start, end, [match.mentor, match.engineer], viewer)
     session = _new_session(kind, match.mentor, start, end, details, match_id=match.id, status=SessionStatus.PROPOSED, proposed_by=actor_id)
@@ -217,18 +218,18 @@ def propose(match_id: int, *, actor_id: int, kind: str, start: datetime, end: da
 
 
 def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, SessionParticipant]:
-    """The session and the user's place in it, locked; LookupError for anyone without a place (or who left)."""
+    """The session and the user's place in it, locked; NotFoundError for anyone without a place (or who left)."""
     session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
     place = session.participant(user_id) if session else None
     if place is None or not (place.active or session.status == SessionStatus.CANCELLED):
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     return session, place
 
 
 def accept(session_id: int, *, user_id: int) -> MentoringSession:
     session, place = _session_for(session_id, user_id)
     if session.status != SessionStatus.PROPOSED:
-        raise SessionError(f"This session is {session.status}.")
+        raise ServiceError(None, f"This session is {session.status}.")
     place.accepted_at = utcnow()
     if all(p.accepted_at for p in session.participants if p.active):
         session.status = SessionStatus.SCHEDULED
@@ -242,11 +243,11 @@ def accept(session_id: int, *, user_id: int) -> MentoringSession:
 def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime, reason: str) -> MentoringSession:
     session, place = _session_for(session_id, actor_id)
     if session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
-        raise LookupError(session_id)  # only the lead moves a workshop; a participant can leave it
+        raise NotFoundError("session", session_id)  # only the lead moves a workshop; a participant can leave it
     if not session.active:
-        raise SessionError(f"This session is {session.status}; it cannot be moved.")
+        raise ServiceError(None, f"This session is {session.status}; it cannot be moved.")
     if not reason.strip():
-        raise SessionError("Say briefly why the time changes.", "reason")
+        raise ServiceError("reason", "Say briefly why the time changes.")
     viewer = db.session.get(User, actor_id)
     people = [session.host] + [p.user for p in session.guests()]
     _check(start, end, people, viewer, exclude=session.id)
@@ -270,9 +271,9 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
 def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     session, place = _session_for(session_id, actor_id)
     if not session.active:
-        raise SessionError(f"This session is already {session.status}.")
+        raise ServiceError(None, f"This session is already {session.status}.")
     if not reason.strip():
-        raise SessionError("Say briefly why you cancel.", "cancel_reason")
+        raise ServiceError("reason", "Say briefly why you cancel.")
     now = utcnow()
     if session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
         place.active = False  # a participant leaves the workshop; it goes on for the others
@@ -294,15 +295,21 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
 def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, duration: timedelta, weeks: int,
                       seat_limit: int, details: Details) -> list[MentoringSession]:
     """A weekly series that keeps its local time across daylight-saving changes."""
-    if not 1 <= weeks <= 12:
-        raise SessionError("Repeat between 1 and 12 weeks.", "weeks")
-    if not 1 <= seat_limit <= 500:
-        raise SessionError("Set a seat limit between 1 and 500.", "seat_limit")
+    errors = {}
+    if weeks not in WORKSHOP_WEEKS:
+        errors["weeks"] = f"Repeat between {WORKSHOP_WEEKS.low} and {WORKSHOP_WEEKS.high} weeks."
+    if seat_limit not in WORKSHOP_SEATS:
+        errors["seat_limit"] = f"Set a seat limit between {WORKSHOP_SEATS.low} and {WORKSHOP_SEATS.high}."
+    if errors:
+        raise ServiceError.at_fields(errors)
     lead = db.session.get(User, lead_id)
     series = secrets.token_hex(8) if weeks > 1 else None
     created = []
-    for occurrence in scheduling.weekly_occurrences(first_start.astimezone(ZoneInfo(lead.time_zone)), duration, weeks):
+    occurrences = scheduling.weekly_occurrences(first_start.astimezone(ZoneInfo(lead.time_zone)), duration, weeks)
+    _check_details(SessionKind.WORKSHOP, details)
+    for occurrence in occurrences:  # every week is checked before any is saved
         _check(occurrence.start, occurrence.end, [lead], lead)
+    for occurrence in occurrences:
         session = _new_session(SessionKind.WORKSHOP, lead, occurrence.start, occurrence.end, details, cohort_id=cohort_id,
                                status=SessionStatus.SCHEDULED, seat_limit=seat_limit, series_id=series, proposed_by=lead_id)
         _add_people(session, lead, [], accepted={lead_id})
@@ -316,14 +323,14 @@ def schedule_workshop(cohort_id: int, *, lead_id: int, first_start: datetime, du
 def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
     session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
     if session is None or session.kind != SessionKind.WORKSHOP:
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     member = db.session.scalar(select(CohortMember.id).where(CohortMember.cohort_id == session.cohort_id, CohortMember.user_id == user_id))
     if member is None:
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     if not session.active:
-        raise SessionError(f"This workshop is {session.status}.")
+        raise ServiceError(None, f"This workshop is {session.status}.")
     if len(session.guests()) >= session.seat_limit:
-        raise SessionError("This workshop is full.")
+        raise ServiceError(None, "This workshop is full.")
     user = db.session.get(User, user_id)
     _check(session.start_at, session.end_at, [user], user)
     place = session.participant(user_id)
@@ -344,21 +351,24 @@ def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
 
 def _started(session: MentoringSession) -> None:
     if session.start_at > utcnow():
-        raise SessionError("This can be recorded once the session has started.")
+        raise ServiceError(None, "This can be recorded once the session has started.")
     if session.status == SessionStatus.CANCELLED:
-        raise SessionError("This session was cancelled.")
+        raise ServiceError(None, "This session was cancelled.")
 
 
 def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, str]) -> None:
     session, place = _session_for(session_id, host_id)
     if place.role != ParticipantRole.HOST:
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     _started(session)
+    unmarked = {
+        f"attendance_{each.user_id}": f"Mark {each.user.name} as attended or no-show."
+        for each in session.guests() if attendance.get(each.user_id) not in tuple(Attendance)
+    }
+    if unmarked:
+        raise ServiceError(None, "Mark every guest as attended or no-show.", errors=unmarked)
     for each in session.guests():
-        value = attendance.get(each.user_id)
-        if value not in (Attendance.ATTENDED, Attendance.NO_SHOW):
-            raise SessionError(f"Mark {each.user.name} as attended or no-show.", f"attendance-{each.user_id}")
-        each.attendance = value
+        each.attendance = attendance[each.user_id]
     session.status = SessionStatus.COMPLETED
     record_audit("session.attendance", "session", session.id, actor_id=host_id, attendance={str(k): v for k, v in attendance.items()})
     db.session.commit()
@@ -370,22 +380,24 @@ def rubric_of(session: MentoringSession) -> practice.Rubric | None:
     return practice_bank.rubric(key) if key else None
 
 
-def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
+def submit_feedback(session_id: int, *, author_id: int, rating: int | None, notes: str,
                     rubric_scores: dict[str, int] | None = None, rubric_notes: dict[str, str] | None = None) -> SessionFeedback:
     session, place = _session_for(session_id, author_id)
     _started(session)
-    if not 1 <= rating <= 5:
-        raise SessionError("Rate the session from 1 to 5.", "rating")
-    if len(notes) > MAX_TEXT:
-        raise SessionError(f"Keep the notes under {MAX_TEXT} characters.", "notes")
     if db.session.scalar(select(SessionFeedback.id).where(SessionFeedback.session_id == session.id, SessionFeedback.author_id == author_id)):
-        raise SessionError("You already gave feedback on this session.")
+        raise ServiceError(None, "You already gave feedback on this session.")
+    errors = {}  # every field at once: the rating and each rubric score
+    if rating is None or rating not in FEEDBACK_RATING:
+        errors["rating"] = f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}."
+    if len(notes) > MAX_TEXT:
+        errors["notes"] = f"Keep the notes under {MAX_TEXT} characters."
+    rubric = rubric_of(session) if place.role == ParticipantRole.HOST else None
+    if rubric is not None:
+        errors |= {f"score_{key}": message for key, message in practice.validate_scores(rubric, rubric_scores or {}).items()}
+    if errors:
+        raise ServiceError.at_fields(errors)
     feedback = SessionFeedback(session_id=session.id, author_id=author_id, rating=rating, notes=notes.strip())
-    rubric = rubric_of(session)
-    if rubric is not None and place.role == ParticipantRole.HOST:
-        errors = practice.validate_scores(rubric, rubric_scores or {})
-        if errors:
-            raise SessionError("Score every rubric dimension from 1 to 4.", errors={f"score-{key}": message for key, message in errors.items()})
+    if rubric is not None:
         guest = session.guests()[0]
         feedback.subject_id = guest.user_id
         feedback.rubric_key, feedback.rubric_scores = rubric.key, dict(rubric_scores)
@@ -399,12 +411,12 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int, notes: str,
 def save_observation(session_id: int, *, engineer_id: int, decision: str, who_moved_it: str, trade_off: str) -> ShadowingObservation:
     session, place = _session_for(session_id, engineer_id)
     if session.kind != SessionKind.SHADOWING or place.role != ParticipantRole.PARTICIPANT:
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     _started(session)
     answers = {"decision": decision.strip(), "who_moved_it": who_moved_it.strip(), "trade_off": trade_off.strip()}
     for field, value in answers.items():
         if not value:
-            raise SessionError("Write a sentence or two here.", field)
+            raise ServiceError(field, "Write a sentence or two here.")
     observation = db.session.get(ShadowingObservation, session.id) or ShadowingObservation(session_id=session.id, author_id=engineer_id)
     for field, value in answers.items():
         setattr(observation, field, value)
@@ -418,9 +430,9 @@ def comment_observation(session_id: int, *, mentor_id: int, comment: str) -> Non
     session, place = _session_for(session_id, mentor_id)
     observation = db.session.get(ShadowingObservation, session_id)
     if place.role != ParticipantRole.HOST or observation is None:
-        raise LookupError(session_id)
+        raise NotFoundError("session", session_id)
     if not comment.strip():
-        raise SessionError("Write a comment first.", "comment")
+        raise ServiceError("comment", "Write a comment first.")
     observation.mentor_comment = comment.strip()
     db.session.commit()
 

@@ -1,5 +1,4 @@
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -7,10 +6,9 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain import practice
-from pmcohort.domain.statuses import SESSION_KIND_LABELS, MatchStatus, ParticipantRole, Role, SessionStatus
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.extensions import csrf, db, limiter
-from pmcohort.forms import DATABASE_INT_MAX, form_text
+from pmcohort.forms import BaseForm, service_errors
 from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
 from pmcohort.policy import (
@@ -24,53 +22,25 @@ from pmcohort.policy import (
 from pmcohort.services import practice_bank
 from pmcohort.services import sessions as service
 from pmcohort.sessions import bp
+from pmcohort.sessions.forms import (
+    DEFAULT_DURATION,
+    BookForm,
+    CancelForm,
+    CommentForm,
+    LengthForm,
+    ObservationForm,
+    ProposeForm,
+    RescheduleForm,
+    WorkshopForm,
+    attendance_form,
+    feedback_form,
+)
 from pmcohort.templating import local_time
 
-DURATIONS = (30, 45, 60, 90, 120)
 
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_user.time_zone)
-
-
-PLANNING_HORIZON_YEARS = 2
-
-
-def _local_to_utc(day: str, clock: str) -> datetime:
-    """A date and wall-clock time typed in the viewer's zone, as UTC; ValueError if unreadable or too far ahead."""
-    chosen = date.fromisoformat(day)
-    if chosen.year > utcnow().year + PLANNING_HORIZON_YEARS:  # also keeps date arithmetic off the calendar's edge
-        raise ValueError(day)
-    return datetime.combine(chosen, time.fromisoformat(clock), tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
-
-
-def _duration(raw: str | None) -> timedelta:
-    minutes = int(raw or 60)
-    if minutes not in DURATIONS:
-        raise ValueError(minutes)
-    return timedelta(minutes=minutes)
-
-
-def _text(name: str) -> str:
-    return form_text(request.form, name, service.SessionError)
-
-
-def _details() -> service.Details:
-    return service.Details(
-        title=_text("title"), agenda=_text("agenda"), watch_for=_text("watch_for"),
-        confidentiality=_text("confidentiality"), interview_kind=_text("interview_kind") or None,
-        persona_key=_text("persona_key") or None,
-    )
-
-
-
-def _form_context() -> dict:
-    return {
-        "kinds": SESSION_KIND_LABELS,
-        "interview_kinds": INTERVIEW_KINDS,
-        "personas": practice_bank.items("persona"),
-        "durations": DURATIONS,
-    }
+def _kinds_for(match: Match) -> tuple[str, ...]:
+    """The kinds of session this person may propose: the mentor also offers shadowing."""
+    return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
 
 
 @bp.get("/sessions")
@@ -100,70 +70,66 @@ def index():
 @roles_required(Role.ENGINEER)
 def book(match_id: int):
     match = match_for_engineer_or_404(match_id)
-    errors: dict[str, str] = {}
-    try:
-        length = _duration(request.values.get("duration"))
-    except ValueError:
-        length, errors["duration"] = timedelta(hours=1), "Choose one of the lengths offered."
-    if request.method == "POST" and not errors:
-        try:
-            start = datetime.fromisoformat(request.form.get("slot", ""))
-            if start.tzinfo is None:
-                raise ValueError
-            end = start + length
-        except (ValueError, OverflowError):
-            errors["slot"] = "Choose one of the free slots."
-        else:
-            try:
-                session = service.book(match.id, engineer_id=current_user.id, kind=_text("kind"),
-                                       start=start, end=end, details=_details())
-            except LookupError:
-                abort(404)
-            except service.SessionError as error:
-                errors[error.field or "slot"] = error.message
-            else:
-                flash("Booked. The calendar invite is on its way.", "success")
-                return redirect(url_for("sessions.detail", session_id=session.id))
+    form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"))
+    picker = LengthForm(formdata=request.args)
+    if form.is_submitted():
+        picker.duration.data = form.duration.data
+    elif picker.validate():
+        form.duration.data = picker.duration.data
+    else:
+        return _book_page(match, form, picker, 400)
+    if form.validate_on_submit():
+        with service_errors(form):
+            session = service.book(match.id, engineer_id=current_user.id, kind=form.kind.data, start=form.start.data,
+                                   end=form.start.data + form.length(), details=form.details())
+            flash("Booked. The calendar invite is on its way.", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id), 303)
+    return _book_page(match, form, picker, 400 if form.errors else 200)
+
+
+def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
+    picker.duration.errors = [*picker.duration.errors, *form.duration.errors]  # the posted length is a hidden copy of the picker's
+    length = timedelta(minutes=int(DEFAULT_DURATION)) if picker.duration.errors else form.length()
     slots = service.free_slots(match, length) if match.status == MatchStatus.ACTIVE else []
-    slot_days: dict[str, list] = {}
-    for slot in slots:
-        slot_days.setdefault(local_time(slot.start, "weekday_and_date"), []).append(slot)
-    return render_template("sessions/book.html", match=match, slot_days=slot_days, length=length, errors=errors,
-                           values=request.form, **_form_context()), 400 if errors else 200
+    slot_days = form.offer_slots(slots, local_time)
+    return render_template("sessions/book.html", match=match, form=form, picker=picker, slot_days=slot_days), status
 
 
 @bp.route("/sessions/propose/<int:match_id>", methods=["GET", "POST"])
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def propose(match_id: int):
     match = match_for_side_or_404(match_id)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            start = _local_to_utc(request.form.get("day", ""), request.form.get("clock", ""))
-            length = _duration(request.form.get("duration"))
-        except ValueError:
-            errors["day"] = f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time."
-        else:
-            try:
-                session = service.propose(match.id, actor_id=current_user.id, kind=_text("kind"),
-                                          start=start, end=start + length, details=_details())
-            except LookupError:
-                abort(404)
-            except service.SessionError as error:
-                errors[error.field or "day"] = error.message
-            else:
-                flash("Proposed. The other side is asked to accept.", "success")
-                return redirect(url_for("sessions.detail", session_id=session.id))
-    return render_template("sessions/propose.html", match=match, errors=errors, values=request.form,
-                           **_form_context()), 400 if errors else 200
+    form = ProposeForm().offer(_kinds_for(match), practice_bank.items("persona")).show_zone(current_user.time_zone)
+    if form.validate_on_submit():
+        start = form.start_utc(current_user.time_zone)
+        with service_errors(form):
+            session = service.propose(match.id, actor_id=current_user.id, kind=form.kind.data, start=start,
+                                      end=start + form.length(), details=form.details())
+            flash("Proposed. The other side is asked to accept.", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id), 303)
+    return render_template("sessions/propose.html", match=match, form=form), 400 if form.errors else 200
 
 
 
-def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None, status: int = 200):
+def _detail_page(session: MentoringSession, submitted: dict | None = None, status: int = 200):
+    """The session page with a blank form for each action, or the one just `submitted` ({name: form}) with its errors."""
     place = session.participant(current_user.id)
     is_host = place is not None and place.role == ParticipantRole.HOST
     question = practice_bank.find("question", session.question_key)
     persona = practice_bank.find("persona", session.persona_key)
+    rubric = service.rubric_of(session)
+    observation = db.session.get(ShadowingObservation, session.id)
+    blank = {"formdata": None}
+    forms = {
+        "action": BaseForm(**blank),
+        "reschedule": RescheduleForm(**blank).show_zone(current_user.time_zone),
+        "cancel": CancelForm(**blank),
+        "attendance": attendance_form(session.guests(), **blank),
+        "feedback": feedback_form(rubric if is_host else None, **blank),
+        "observation": ObservationForm(obj=observation, **blank),
+        "comment": CommentForm(comment=observation.mentor_comment if observation else "", **blank),
+        **(submitted or {}),
+    }
     return render_template(
         "sessions/detail.html",
         session=session,
@@ -171,13 +137,11 @@ def _detail_page(session: MentoringSession, errors: dict[str, str] | None = None
         is_host=is_host,
         question=practice_bank.question(question) if question and is_host else None,
         persona=practice_bank.persona(persona) if persona else None,
-        rubric=service.rubric_of(session),
+        rubric=rubric,
         feedback=db.session.scalars(select(SessionFeedback).where(SessionFeedback.session_id == session.id)).all(),
-        observation=db.session.get(ShadowingObservation, session.id),
+        observation=observation,
         started=session.start_at <= utcnow(),
-        errors=errors or {},
-        values=request.form,
-        durations=DURATIONS,
+        forms=forms,
     ), status
 
 
@@ -187,109 +151,98 @@ def detail(session_id: int):
     return _detail_page(session_for_viewer_or_404(session_id))
 
 
-def _act(session_id: int, action, done: str):
-    session = session_for_viewer_or_404(session_id)
-    try:
-        action(session)
-    except LookupError:
-        abort(404)
-    except service.SessionError as error:
-        db.session.rollback()
-        return _detail_page(db.session.get(MentoringSession, session_id), {**error.errors, error.field or "form": error.message}, 400)
-    flash(done, "success")
-    return redirect(url_for("sessions.detail", session_id=session_id))
+def _act(session: MentoringSession, name: str, form: BaseForm, action, done: str):
+    """Validate `form`, run `action()`; then back to the session, or its page with the errors at `form`'s fields."""
+    if form.validate_on_submit():
+        with service_errors(form):
+            action()
+            flash(done, "success")
+            return redirect(url_for("sessions.detail", session_id=session.id), 303)
+    return _detail_page(session, {name: form}, 400)
 
 
 @bp.post("/sessions/<int:session_id>/accept")
 @login_required
 def accept(session_id: int):
-    return _act(session_id, lambda s: service.accept(s.id, user_id=current_user.id), "Accepted.")
+    session = session_for_viewer_or_404(session_id)
+    return _act(session, "action", BaseForm(), lambda: service.accept(session.id, user_id=current_user.id), "Accepted.")
 
 
 @bp.post("/sessions/<int:session_id>/join")
 @login_required
 def join(session_id: int):
     workshop_or_404(session_id)
-    try:
+    with service_errors():
         service.join_workshop(session_id, user_id=current_user.id)
-    except LookupError:
-        abort(404)
-    except service.SessionError as error:
-        flash(error.message, "error")
-        return redirect(url_for("sessions.index"))
-    flash("You have a seat.", "success")
-    return redirect(url_for("sessions.detail", session_id=session_id))
+        flash("You have a seat.", "success")
+        return redirect(url_for("sessions.detail", session_id=session_id), 303)
+    return redirect(url_for("sessions.index"), 303)
 
 
 @bp.post("/sessions/<int:session_id>/reschedule")
 @login_required
 def reschedule(session_id: int):
-    def move(session):
-        try:
-            start = _local_to_utc(request.form.get("day", ""), request.form.get("clock", ""))
-            length = _duration(request.form.get("duration"))
-        except ValueError:
-            raise service.SessionError(f"Enter a date within {PLANNING_HORIZON_YEARS} years and a start time.", "day") from None
-        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + length, reason=_text("reason"))
+    session = session_for_viewer_or_404(session_id)
+    form = RescheduleForm().show_zone(current_user.time_zone)
 
-    return _act(session_id, move, "Moved. Everyone gets the updated invite.")
+    def move():
+        start = form.start_utc(current_user.time_zone)
+        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + form.length(), reason=form.reason.data)
+
+    return _act(session, "reschedule", form, move, "Moved. Everyone gets the updated invite.")
 
 
 @bp.post("/sessions/<int:session_id>/cancel")
 @login_required
 def cancel(session_id: int):
-    return _act(session_id, lambda s: service.cancel(s.id, actor_id=current_user.id, reason=_text("reason")), "Cancelled.")
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    return int(raw) if raw and raw.isascii() and raw.isdecimal() and int(raw) <= DATABASE_INT_MAX else None
+    session = session_for_viewer_or_404(session_id)
+    form = CancelForm()
+    return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data),
+                "Cancelled.")
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
 @login_required
 def attendance(session_id: int):
-    marks = {
-        user_id: value for key, value in request.form.items()
-        if key.startswith("attendance-") and (user_id := _int_or_none(key.split("-", 1)[1])) is not None
-    }
-    return _act(session_id, lambda s: service.record_attendance(s.id, host_id=current_user.id, attendance=marks), "Attendance recorded.")
+    session = session_for_viewer_or_404(session_id)
+    form = attendance_form(session.guests())
+    return _act(session, "attendance", form,
+                lambda: service.record_attendance(session.id, host_id=current_user.id, attendance=form.marks()), "Attendance recorded.")
 
 
 @bp.post("/sessions/<int:session_id>/feedback")
 @login_required
 def feedback(session_id: int):
-    form = request.form
+    session = session_for_viewer_or_404(session_id)
+    place = session.participant(current_user.id)
+    rubric = service.rubric_of(session) if place is not None and place.role == ParticipantRole.HOST else None
+    form = feedback_form(rubric)
 
-    def give(session):
-        rating = _int_or_none(form.get("rating"))
-        if rating is None:
-            raise service.SessionError("Rate the session from 1 to 5.", "rating")
-        rubric = service.rubric_of(session)
-        scores = notes = None
-        if rubric is not None:
-            scores = {d.key: _int_or_none(form.get(f"score-{d.key}")) for d in rubric.dimensions}
-            scores = {key: value for key, value in scores.items() if value is not None}
-            notes = {d.key: _text(f"note-{d.key}") for d in rubric.dimensions}
-        service.submit_feedback(session.id, author_id=current_user.id, rating=rating, notes=_text("notes"),
+    def give():
+        scores, notes = form.rubric_scores(rubric)
+        service.submit_feedback(session.id, author_id=current_user.id, rating=form.rating.data, notes=form.notes.data or "",
                                 rubric_scores=scores, rubric_notes=notes)
 
-    return _act(session_id, give, "Thank you for the feedback.")
+    return _act(session, "feedback", form, give, "Thank you for the feedback.")
 
 
 @bp.post("/sessions/<int:session_id>/observation")
 @login_required
 def observation(session_id: int):
-    return _act(session_id, lambda s: service.save_observation(
-        s.id, engineer_id=current_user.id, decision=_text("decision"), who_moved_it=_text("who_moved_it"),
-        trade_off=_text("trade_off")), "Observation saved; your mentor is asked to comment.")
+    session = session_for_viewer_or_404(session_id)
+    form = ObservationForm()
+    return _act(session, "observation", form, lambda: service.save_observation(
+        session.id, engineer_id=current_user.id, decision=form.decision.data or "", who_moved_it=form.who_moved_it.data or "",
+        trade_off=form.trade_off.data or ""), "Observation saved; your mentor is asked to comment.")
 
 
 @bp.post("/sessions/<int:session_id>/observation/comment")
 @login_required
 def comment(session_id: int):
-    return _act(session_id, lambda s: service.comment_observation(s.id, mentor_id=current_user.id, comment=_text("comment")),
-                "Comment saved.")
+    session = session_for_viewer_or_404(session_id)
+    form = CommentForm()
+    return _act(session, "comment", form,
+                lambda: service.comment_observation(session.id, mentor_id=current_user.id, comment=form.comment.data or ""), "Comment saved.")
 
 
 @bp.get("/sessions/<int:session_id>/invite.ics")
@@ -315,29 +268,19 @@ def calendar_feed(token: str):
 def revoke_feed():
     service.revoke_feed(current_user.id)
     flash("Your old calendar link no longer works. Subscribe with the new one below.", "success")
-    return redirect(url_for("sessions.index", _anchor="calendar"))
+    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 
 
 @bp.route("/cohorts/<int:cohort_id>/workshops/new", methods=["GET", "POST"])
 @roles_required(Role.LEAD)
 def new_workshop(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = request.form
-        try:
-            start = _local_to_utc(form.get("day", ""), form.get("clock", ""))
-            length = _duration(form.get("duration"))
-            weeks, seats = int(form.get("weeks", "1")), int(form.get("seat_limit", "0"))
-        except ValueError:
-            errors["day"] = f"Enter a date within {PLANNING_HORIZON_YEARS} years, a start time, the number of weeks and a seat limit."
-        else:
-            try:
-                created = service.schedule_workshop(cohort.id, lead_id=current_user.id, first_start=start, duration=length,
-                                                    weeks=weeks, seat_limit=seats, details=_details())
-            except service.SessionError as error:
-                errors[error.field or "day"] = error.message
-            else:
-                flash(f"Scheduled {len(created)} workshop session{'s' if len(created) > 1 else ''}. Cohort members can take a seat.", "success")
-                return redirect(url_for("sessions.detail", session_id=created[0].id))
-    return render_template("sessions/workshop.html", cohort=cohort, errors=errors, values=request.form, durations=DURATIONS), 400 if errors else 200
+    form = WorkshopForm().show_zone(current_user.time_zone)
+    if form.validate_on_submit():
+        with service_errors(form):
+            created = service.schedule_workshop(cohort.id, lead_id=current_user.id, first_start=form.start_utc(current_user.time_zone),
+                                                duration=form.length(), weeks=form.weeks.data, seat_limit=form.seat_limit.data,
+                                                details=form.details())
+            flash(f"Scheduled {len(created)} workshop session{'s' if len(created) > 1 else ''}. Cohort members can take a seat.", "success")
+            return redirect(url_for("sessions.detail", session_id=created[0].id), 303)
+    return render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200

@@ -17,7 +17,7 @@ GOOD_SIGNUP = {"name": "Priya Raman", "email": "Priya@Example.com", "password": 
 def test_sign_up_creates_an_engineer_signs_them_in_and_queues_the_welcome_email(client, form_post):
     response = form_post("/auth/signup", GOOD_SIGNUP)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "priya@example.com"))
     assert user.roles == {"engineer"}
     assert user.time_zone == "Europe/Berlin"
@@ -70,7 +70,7 @@ def test_login_gives_a_fresh_session_and_wrong_password_a_clear_message(client, 
     assert "do not match an account" in wrong.get_data(as_text=True)
 
     right = form_post("/auth/login", {"email": "SAM@example.com", "password": DEFAULT_PASSWORD})
-    assert right.status_code == 302
+    assert right.status_code == 303
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == f"{user.id}:{user.auth_token}"
@@ -100,16 +100,16 @@ def test_change_password_needs_the_current_one_and_signs_out_other_sessions(app,
     assert "not your current password" in wrong.get_data(as_text=True)
 
     right = form_post("/auth/account/password", {"current_password": DEFAULT_PASSWORD, "new_password": "brand new password", "confirm": "brand new password"}, page_url="/auth/account")
-    assert right.status_code == 302
+    assert right.status_code == 303
     assert client.get("/dashboard").status_code == 200
     assert other_device.get("/dashboard").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.password_changed")) == 1
 
 
-@pytest.mark.parametrize("zone, status", [("America/Sao_Paulo", 302), ("Not/AZone", 400)])
+@pytest.mark.parametrize("zone, status", [("America/Sao_Paulo", 303), ("Not/AZone", 400)])
 def test_time_zone_is_validated(client, login, user_factory, form_post, zone, status):
     user = login(user_factory())
     response = form_post("/auth/account/time-zone", {"time_zone": zone}, page_url="/auth/account")
     assert response.status_code == status
     db.session.refresh(user)
-    assert user.time_zone == (zone if status == 302 else "UTC")
+    assert user.time_zone == (zone if status == 303 else "UTC")

@@ -5,6 +5,7 @@ from pmcohort.domain import practice
 from pmcohort.extensions import db
 from pmcohort.models import AuditEvent, PracticeItem
 from pmcohort.services import practice_bank
+from pmcohort.services.errors import ServiceError
 
 QUESTION = {
     "key": "ps_status_page",
@@ -229,3 +230,12 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 def test_admins_find_the_question_bank_in_the_navigation(client, admin):
     assert '<a href="/admin/practice">Question bank</a>' in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_service_refuses_a_question_of_an_unknown_interview_kind(admin):
+    before = db.session.scalar(select(func.count()).select_from(PracticeItem))
+    with pytest.raises(ServiceError) as refused:
+        practice_bank.save_question(None, key="estimation_bogus", kind="astrology", prompt="How many stars?", follow_ups=[],
+                                    strong_answer="", actor_id=admin.id)
+    assert refused.value.field == "kind"
+    assert db.session.scalar(select(func.count()).select_from(PracticeItem)) == before

@@ -9,6 +9,7 @@ from pmcohort.extensions import db
 from pmcohort.models import Match, MentoringSession
 from pmcohort.models.types import utcnow
 from pmcohort.services import sessions as service
+from pmcohort.services.errors import ServiceError
 from tests.factories import make_user, person, tomorrow_at
 from tests.services import require_postgres
 
@@ -39,7 +40,7 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
                 service.book(match_id, engineer_id=engineer_id, kind="one_on_one", start=start, end=start + timedelta(hours=1),
                              details=service.Details())
                 outcomes.append("booked")
-            except service.SessionError as error:
+            except ServiceError as error:
                 outcomes.append(error.message)
             finally:
                 db.session.remove()

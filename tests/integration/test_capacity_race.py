@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from pmcohort.extensions import db
 from pmcohort.models import Match, MentorProfile
 from pmcohort.services import matching
+from pmcohort.services.errors import ServiceError
 from tests.factories import cohort_with, engineer, make_user, mentor
 from tests.services import require_postgres
 
@@ -38,7 +39,7 @@ def test_concurrent_accepts_never_exceed_capacity(committed_db, base_app):
             try:
                 matching.accept(match_id, user_id=pm.id)
                 outcomes.append("active")
-            except matching.MatchingError as error:
+            except ServiceError as error:
                 outcomes.append(str(error))
             finally:
                 db.session.remove()

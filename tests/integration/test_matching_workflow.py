@@ -16,8 +16,10 @@ from pmcohort.models import (
 )
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, matching
+from pmcohort.services.errors import ServiceError
 from tests.conftest import sign_in
 from tests.factories import cohort_with, engineer, mentor, run_now
+from tests.integration.pages import field_errors
 
 
 def test_each_engineer_gets_the_mentor_strong_in_their_gap(app, user_factory):
@@ -45,7 +47,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
 
     reasons = {row["engineer_id"]: row["reason"] for row in run.result["unmatched"]}
     assert reasons == {night_owl.id: "no mentor with shared availability", no_assessment.id: "has not taken the readiness assessment yet"}
-    with pytest.raises(matching.MatchingError, match="no pairs to publish"):
+    with pytest.raises(ServiceError, match="no pairs to publish"):
         matching.publish_run(run.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(Match)) == 0
 
@@ -54,7 +56,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
 def test_a_cohort_without_people_cannot_be_matched(app, user_factory, engineers, mentors, message):
     lead = user_factory(roles=("lead",))
     cohort = cohort_with(lead, [engineer(user_factory) for _ in range(engineers)], [mentor(user_factory) for _ in range(mentors)])
-    with pytest.raises(matching.MatchingError, match=message):
+    with pytest.raises(ServiceError, match=message):
         matching.start_run(cohort.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(MatchingRun)) == 0
 
@@ -116,7 +118,7 @@ def test_a_decline_frees_the_engineer_for_the_next_run_with_another_mentor(app, 
     [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     assert match.mentor_id == first.id
 
-    with pytest.raises(matching.MatchingError, match="Say briefly why"):
+    with pytest.raises(ServiceError, match="Say briefly why"):
         matching.decline(match.id, user_id=first.id, reason="  ")
     matching.decline(match.id, user_id=first.id, reason="I am moving teams next month")
     assert match.status == "declined" and match.close_reason == "I am moving teams next month"
@@ -197,7 +199,7 @@ def test_enrolment_with_an_unknown_email_enrolls_nobody(client, login, user_fact
     assert "ghost@example.com: no account uses this email" in html and "amentor@example.com: this account is not an engineer" in html
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
     ok = form_post(f"/cohorts/{cohort.id}/enroll", {"role": "engineer", "emails": "KNOWN@example.com"}, page_url=f"/cohorts/{cohort.id}")
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     assert db.session.scalar(select(CohortMember.user_id)) == known.id
 
 
@@ -214,7 +216,7 @@ def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest
     assert suggestions[0].profile.strength_levels()["discovery"] == 5
 
     for suggestion in suggestions[:3]:
-        assert form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 302
+        assert form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 303
     fourth = form_post("/matches/request", {"mentor_id": suggestions[3].mentor.id}, page_url="/matches", follow_redirects=True)
     assert "3 open requests" in fourth.get_data(as_text=True)
 
@@ -260,3 +262,31 @@ def test_a_decline_reason_is_for_the_lead_not_the_other_side(app, client, login,
     lead_browser = app.test_client()
     sign_in(lead_browser, lead)
     assert "We clashed" in lead_browser.get(f"/matches/{match.id}").get_data(as_text=True)
+
+
+def test_the_board_pins_a_pair_and_an_unknown_rule_changes_nothing(app, client, login, user_factory, form_post):
+    lead = login(user_factory(roles=("lead",)))
+    ada = engineer(user_factory)
+    strong = mentor(user_factory)
+    cohort = cohort_with(lead, [ada], [strong])
+    board = f"/cohorts/{cohort.id}"
+    pinned = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "pinned"}, page_url=board)
+    assert pinned.status_code == 303
+    refused = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "adopted"}, page_url=board,
+                        follow_redirects=True)
+    assert '<p class="flash flash-error" role="alert">Pin or forbid a pair.</p>' in refused.get_data(as_text=True)
+    assert [(rule.mentor_id, rule.kind) for rule in cohorts.pair_rules(cohort.id)] == [(strong.id, "pinned")]
+    with pytest.raises(ServiceError, match="Pin or forbid"):
+        cohorts.set_pair_rule(cohort.id, ada.id, strong.id, "adopted", actor_id=lead.id)
+    assert [(rule.mentor_id, rule.kind) for rule in cohorts.pair_rules(cohort.id)] == [(strong.id, "pinned")]
+
+
+def test_a_decline_without_a_reason_is_marked_at_the_reason(app, client, login, user_factory, form_post):
+    lead = user_factory(roles=("lead",))
+    ada, pm = engineer(user_factory), mentor(user_factory)
+    [match] = matching.publish_run(run_now(cohort_with(lead, [ada], [pm]), lead).id, actor_id=lead.id)
+    login(ada)
+    response = form_post(f"/matches/{match.id}/decline", {"reason": "  "}, page_url=f"/matches/{match.id}")
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"reason": "Say briefly why, so the lead can find a better match."}
+    assert db.session.get(Match, match.id).status == "proposed"

@@ -34,14 +34,14 @@ def test_reset_link_arrives_by_smtp_works_once_and_signs_in_with_the_new_passwor
     link = reset_link(email).replace(app.config["PUBLIC_URL"], "")
 
     changed = form_post(link, {"password": "a fresh password", "confirm": "a fresh password"})
-    assert changed.status_code == 302
+    assert changed.status_code == 303
     again = client.get(link)
-    assert again.status_code == 302 and again.headers["Location"].endswith("/auth/reset")
+    assert again.status_code == 303 and again.headers["Location"].endswith("/auth/reset")
 
     old = form_post("/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD})
     assert old.status_code == 400
     new = form_post("/auth/login", {"email": user.email, "password": "a fresh password"})
-    assert new.status_code == 302
+    assert new.status_code == 303
 
 
 def test_expired_reset_link_is_refused(app, client, user_factory):
@@ -55,7 +55,7 @@ def test_expired_reset_link_is_refused(app, client, user_factory):
         response = client.get(f"/auth/reset/{token}")
     finally:
         app.config["PASSWORD_RESET_MAX_AGE"] = 3600
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert db.session.get(User, user.id).password_hash == user.password_hash
 
 

@@ -23,7 +23,7 @@ MENTOR_FORM = {
 def test_mentor_fills_a_profile_others_can_read(app, client, login, user_factory, form_post):
     mentor = login(user_factory(roles=("mentor",), name="Maya Mentor"))
     response = form_post("/profile/mentor", MENTOR_FORM)
-    assert response.status_code == 302
+    assert response.status_code == 303
 
     profile = db.session.get(MentorProfile, mentor.id)
     assert profile.capacity == 3 and profile.former_engineer and profile.domains == ["developer_tools", "infrastructure"]
@@ -66,7 +66,7 @@ def test_engineer_profile_records_path_and_domain(form_post, login, user_factory
     bad = form_post("/profile/engineer", {"years_experience": "99", "path": "internal_transfer", "target_domain": "fintech"})
     assert bad.status_code == 400 and "between 0 and 60" in bad.get_data(as_text=True)
     good = form_post("/profile/engineer", {"years_experience": "4", "path": "apm_program", "target_domain": "fintech"})
-    assert good.status_code == 302
+    assert good.status_code == 303
     profile = db.session.get(EngineerProfile, engineer.id)
     assert (profile.years_experience, profile.path, profile.target_domain) == (4, "apm_program", "fintech")
 
@@ -89,7 +89,7 @@ def windows(user_id):
 )
 def test_bad_windows_are_refused_at_the_field(form_post, login, user_factory, start, end, message):
     user = login(user_factory(roles=("mentor",)))
-    assert form_post("/availability/windows", {"weekday": "1", "start": "18:00", "end": "20:00"}, page_url="/availability").status_code == 302
+    assert form_post("/availability/windows", {"weekday": "1", "start": "18:00", "end": "20:00"}, page_url="/availability").status_code == 303
 
     response = form_post("/availability/windows", {"weekday": "1", "start": start, "end": end}, page_url="/availability")
 

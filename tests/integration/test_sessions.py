@@ -14,12 +14,15 @@ from pmcohort.models import (
     MentoringSession,
     OutboxMessage,
     SessionFeedback,
+    ShadowingObservation,
 )
 from pmcohort.models.types import utcnow
 from pmcohort.services import cohorts, practice_bank
 from pmcohort.services import sessions as service
+from pmcohort.services.errors import NotFoundError, ServiceError
 from tests.conftest import sign_in
 from tests.factories import as_past, book, person, tomorrow_at
+from tests.integration.pages import field_errors, repeated_ids
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:
@@ -29,13 +32,15 @@ def parse(ics: bytes) -> tuple[Calendar, object]:
 
 def test_engineer_books_a_free_slot_and_gets_an_invite(client, login, pair, form_post):
     engineer, mentor, match = pair
+    mentor.time_zone = "Europe/Berlin"  # the invite is written in the host's zone
+    db.session.commit()
     login(engineer)
     page = client.get(f"/sessions/book/{match.id}").get_data(as_text=True)
     slot = tomorrow_at(10).isoformat()
     assert f'value="{slot}"' in page
 
-    response = form_post(f"/sessions/book/{match.id}", {"slot": slot, "duration": "60", "kind": "one_on_one", "title": "First 1:1"})
-    assert response.status_code == 302
+    response = form_post(f"/sessions/book/{match.id}", {"start": slot, "duration": "60", "kind": "one_on_one", "title": "First 1:1"})
+    assert response.status_code == 303
     session = db.session.scalar(select(MentoringSession))
     assert (session.status, session.host_id, session.sequence) == ("scheduled", mentor.id, 0)
     assert {p.user_id for p in session.participants} == {engineer.id, mentor.id}
@@ -45,21 +50,23 @@ def test_engineer_books_a_free_slot_and_gets_an_invite(client, login, pair, form
     assert calendar["METHOD"] == "REQUEST"
     assert str(event["UID"]) == f"session-{session.id}@pmcohort.app" and int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTART") == tomorrow_at(10)
-    assert {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")} >= {"UTC"} or event["DTSTART"].params.get("TZID") is None
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
 
 
 @pytest.mark.parametrize(
-    ("start", "minutes", "message"),
+    ("start", "minutes", "field", "message"),
     [
-        (lambda: utcnow() - timedelta(hours=2), 60, "already passed"),
-        (lambda: tomorrow_at(10), 240, "3 h"),
-        (lambda: tomorrow_at(10), 10, "15 min"),
+        (lambda: utcnow() - timedelta(hours=2), 60, "start", "already passed"),
+        (lambda: tomorrow_at(10), 240, "duration", "3 h"),
+        (lambda: tomorrow_at(10), 10, "duration", "15 min"),
     ],
 )
-def test_bad_bookings_are_refused_and_nothing_is_stored(pair, start, minutes, message):
+def test_bad_bookings_are_refused_at_their_field_and_nothing_is_stored(pair, start, minutes, field, message):
     engineer, _, match = pair
-    with pytest.raises(service.SessionError, match=message):
+    with pytest.raises(ServiceError, match=message) as refused:
         book(match, engineer, start=start(), minutes=minutes)
+    assert refused.value.field == field
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
 
 
@@ -67,10 +74,10 @@ def test_booking_outside_availability_or_overlapping_is_refused(app, pair, user_
     engineer, mentor, match = pair
     db.session.execute(update(AvailabilityWindow).where(AvailabilityWindow.user_id == mentor.id).values(start_minute=9 * 60, end_minute=12 * 60))
     db.session.commit()
-    with pytest.raises(service.SessionError, match="outside"):
+    with pytest.raises(ServiceError, match="outside"):
         book(match, engineer, start=tomorrow_at(14))
     book(match, engineer, start=tomorrow_at(10))
-    with pytest.raises(service.SessionError, match="already in a session"):
+    with pytest.raises(ServiceError, match="already in a session"):
         book(match, engineer, start=tomorrow_at(10) + timedelta(minutes=30))
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 1
 
@@ -80,7 +87,7 @@ def test_only_matched_engineers_can_book(app, client, pair, user_factory, login)
     stranger = person(user_factory, ("engineer",))
     login(stranger)
     assert client.get(f"/sessions/book/{match.id}").status_code == 404
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFoundError):
         book(match, stranger)
 
 
@@ -92,7 +99,7 @@ def test_rescheduling_bumps_the_sequence_and_asks_the_other_side(pair):
     assert session.participant(mentor.id).accepted_at is not None  # moving it is agreeing to it
     assert session.participant(engineer.id).accepted_at is None
     assert all(p.start_at == tomorrow_at(15) for p in session.participants)
-    with pytest.raises(service.SessionError, match="Say briefly why"):
+    with pytest.raises(ServiceError, match="Say briefly why"):
         service.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(17), end=tomorrow_at(18), reason=" ")
     service.accept(session.id, user_id=engineer.id)
     assert session.status == "scheduled" and session.sequence == 2
@@ -131,9 +138,9 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
     for day, score in ((1, 2), (2, 3)):
         session = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(9 + day))
         as_past(session, hours_ago=10 - 3 * day)
-        with pytest.raises(service.SessionError, match="Score every rubric dimension") as refused:
+        with pytest.raises(ServiceError, match="Give a score") as refused:
             service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
-        assert set(refused.value.errors) == {f"score-{d.key}" for d in rubric.dimensions}
+        assert set(refused.value.errors) == {f"score_{d.key}" for d in rubric.dimensions}
         service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="Clear structure",
                                 rubric_scores={d.key: score for d in rubric.dimensions})
         service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")
@@ -146,10 +153,10 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
 def test_feedback_and_attendance_wait_until_the_session_starts(pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
-    with pytest.raises(service.SessionError, match="once the session has started"):
+    with pytest.raises(ServiceError, match="once the session has started"):
         service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="")
     as_past(session)
-    with pytest.raises(service.SessionError, match="Rate the session"):
+    with pytest.raises(ServiceError, match="Rate the session"):
         service.submit_feedback(session.id, author_id=engineer.id, rating=9, notes="")
     service.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "no_show"})
     assert session.participant(engineer.id).attendance == "no_show" and session.status == "completed"
@@ -158,10 +165,10 @@ def test_feedback_and_attendance_wait_until_the_session_starts(pair):
 
 def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     engineer, mentor, match = pair
-    with pytest.raises(service.SessionError, match="offered by the mentor"):
+    with pytest.raises(ServiceError, match="offered by the mentor"):
         service.propose(match.id, actor_id=engineer.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11),
                         details=service.Details(agenda="x"))
-    with pytest.raises(service.SessionError, match="Describe the activity"):
+    with pytest.raises(ServiceError, match="Describe the activity"):
         service.propose(match.id, actor_id=mentor.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11), details=service.Details())
     session = service.propose(match.id, actor_id=mentor.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11),
                               details=service.Details(agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"))
@@ -169,11 +176,17 @@ def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     service.accept(session.id, user_id=engineer.id)
     assert session.status == "scheduled"
     as_past(session)
-    with pytest.raises(service.SessionError, match="sentence"):
+    with pytest.raises(ServiceError, match="sentence"):
         service.save_observation(session.id, engineer_id=engineer.id, decision="", who_moved_it="x", trade_off="y")
     service.save_observation(session.id, engineer_id=engineer.id, decision="Ship the quota API first",
                              who_moved_it="The PM, with usage data", trade_off="Delays the dashboard a quarter")
     service.comment_observation(session.id, mentor_id=mentor.id, comment="Notice she asked for the data before the meeting")
+    observation = db.session.get(ShadowingObservation, session.id)
+    assert (observation.author_id, observation.decision, observation.mentor_comment) == (
+        engineer.id, "Ship the quota API first", "Notice she asked for the data before the meeting")
+    assert db.session.scalars(select(OutboxMessage.topic).where(OutboxMessage.topic == "session.observation")).all() == ["session.observation"]
+    with pytest.raises(NotFoundError):  # only the host comments
+        service.comment_observation(session.id, mentor_id=engineer.id, comment="My own comment")
 
 
 def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat_limit(app, user_factory):
@@ -198,9 +211,9 @@ def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat
 
     service.join_workshop(series[0].id, user_id=members[0].id)
     service.join_workshop(series[0].id, user_id=members[1].id)
-    with pytest.raises(service.SessionError, match="full"):
+    with pytest.raises(ServiceError, match="full"):
         service.join_workshop(series[0].id, user_id=members[2].id)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFoundError):
         service.join_workshop(series[0].id, user_id=outsider.id)
 
 
@@ -250,12 +263,12 @@ def test_the_cohorts_lead_can_see_its_sessions(app, client, login, pair, user_fa
 
 def test_a_role_play_needs_a_persona_card_in_use(pair):
     engineer, _, match = pair
-    with pytest.raises(service.SessionError, match="persona card"):
+    with pytest.raises(ServiceError, match="persona card"):
         book(match, engineer, kind="role_play")
     retired = practice_bank.items("persona")[0]
     retired.retired = True
     db.session.commit()
-    with pytest.raises(service.SessionError, match="persona card"):
+    with pytest.raises(ServiceError, match="persona card"):
         book(match, engineer, kind="role_play", persona_key=retired.key)
     session = book(match, engineer, kind="role_play", persona_key=practice_bank.items("persona")[0].key)
     assert session.persona_key and service.rubric_of(session).key == "influence"
@@ -270,36 +283,123 @@ def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, u
     [workshop] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1),
                                            weeks=1, seat_limit=5, details=service.Details(title="Roadmaps"))
     service.join_workshop(workshop.id, user_id=member.id)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFoundError):
         service.reschedule(workshop.id, actor_id=member.id, start=tomorrow_at(3), end=tomorrow_at(4), reason="Suits me")
     service.cancel(workshop.id, actor_id=member.id, reason="Clash")  # leaves; the workshop goes on
     assert workshop.status == "scheduled" and service.sessions_for(member.id) == []
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFoundError):
         service.submit_feedback(workshop.id, author_id=member.id, rating=5, notes="")
     service.cancel(workshop.id, actor_id=lead.id, reason="Lead is ill")
     cancelled = db.session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "session.cancelled")).one()
     assert cancelled.payload["user_ids"] == [lead.id]
 
 
+def in_days(days: int) -> str:
+    return (utcnow() + timedelta(days=days)).date().isoformat()
+
+
+ON_TIME = {"kind": "one_on_one", "day": in_days(3), "start": "10:00", "duration": "60"}
+
+
 @pytest.mark.parametrize(
-    ("url", "data"),
+    ("url", "data", "field", "message"),
     [
-        ("/sessions/propose/{match}", {"kind": "interview", "interview_kind": "influence", "day": "2031-05-06", "clock": "10:00", "duration": "60"}),
-        ("/sessions/propose/{match}", {"kind": "one_on_one", "day": "9999-12-31", "clock": "23:00", "duration": "60"}),
-        ("/sessions/propose/{match}", {"kind": "one_on_one", "day": "2031-05-06", "clock": "10:00", "duration": "7"}),
-        ("/sessions/book/{match}", {"slot": "9999-12-31T23:30:00+00:00", "duration": "60", "kind": "one_on_one"}),
-        ("/sessions/{session}/feedback", {"rating": "²"}),
-        ("/sessions/{session}/attendance", {"attendance-²": "attended"}),
-        ("/sessions/{session}/cancel", {"reason": ""}),
+        ("/sessions/propose/{match}", {**ON_TIME, "kind": "interview", "interview_kind": "influence"}, "interview_kind", "Choose the kind of mock interview."),
+        ("/sessions/propose/{match}", {**ON_TIME, "kind": "workshop"}, "kind", "Choose a kind of session."),
+        ("/sessions/propose/{match}", {**ON_TIME, "day": "9999-12-31"}, "day", "Choose a date within 2 years."),
+        ("/sessions/propose/{match}", {**ON_TIME, "day": "31/12/2030"}, "day", "Enter a date like 2030-05-06."),
+        ("/sessions/propose/{match}", {**ON_TIME, "start": "25:99"}, "start", "Enter a start time like 14:30."),
+        ("/sessions/propose/{match}", {**ON_TIME, "duration": "7"}, "duration", "Choose one of the lengths offered."),
+        ("/sessions/propose/{match}", {**ON_TIME, "day": in_days(-2)}, "start", "already passed"),
+        ("/sessions/propose/{match}", {**ON_TIME, "title": "A" * 161}, "title", "Keep the title under 160 characters."),
+        ("/sessions/book/{match}", {"start": "9999-12-31T23:30:00+00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
+        ("/sessions/book/{match}", {"start": in_days(3) + "T10:00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
+        ("/sessions/book/{match}", {"start": in_days(3) + "T03:00:00+00:00", "duration": "60", "kind": "role_play"}, "persona_key", "Choose a persona card"),
+        ("/sessions/{session}/feedback", {"rating": "²"}, "rating", "Rate the session from 1 to 5."),
+        ("/sessions/{session}/attendance", {"attendance_{engineer}": "maybe"}, "attendance_{engineer}", "as attended or no-show."),
+        ("/sessions/{session}/cancel", {"reason": " "}, "reason", "Say briefly why you cancel."),
+        ("/sessions/{session}/reschedule", {**ON_TIME, "start": "14:00", "reason": "Clash"}, "start", "already in a session"),
+        ("/sessions/{session}/reschedule", {**ON_TIME, "day": in_days(1), "reason": ""}, "reason", "Say briefly why the time changes."),
     ],
 )
-def test_odd_input_gets_a_clear_400_not_a_500(app, client, login, pair, form_post, url, data):
+def test_odd_input_gets_a_400_with_the_message_at_its_own_input(app, client, login, pair, form_post, url, data, field, message):
     engineer, mentor, match = pair
     session = book(match, engineer)
     as_past(session)
-    login(mentor if "attendance" in url else engineer)
+    book(match, engineer, start=datetime.fromisoformat(f"{in_days(3)}T14:00:00+00:00"))  # what the clashing move meets
+    login(mentor if "attendance" in url or "reschedule" in url else engineer)
     target = url.format(match=match.id, session=session.id)
     page = f"/sessions/{session.id}" if "{session}" in url else target
-    response = form_post(target, data, page_url=page)
+    response = form_post(target, {key.format(engineer=engineer.id): value for key, value in data.items()}, page_url=page)
     assert response.status_code == 400
-    assert 'class="error' in response.get_data(as_text=True)
+    errors = field_errors(response.get_data(as_text=True))
+    assert list(errors) == [field.format(engineer=engineer.id)] and message in errors[field.format(engineer=engineer.id)]
+
+
+def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, client, login, user_factory, form_post):
+    lead = person(user_factory, ("lead",))
+    cohort = cohorts.create_cohort(lead.id, "Summer", utcnow().date())
+    login(lead)
+    response = form_post(f"/cohorts/{cohort.id}/workshops/new",
+                         {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "99", "seat_limit": "0"})
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {
+        "weeks": "Repeat between 1 and 12 weeks.", "seat_limit": "Set a seat limit between 1 and 500."}
+    assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
+
+
+def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(app, client, login, pair, form_post):
+    engineer, mentor, match = pair
+    session = book(match, engineer, kind="interview", interview_kind="estimation")
+    as_past(session)
+    rubric = practice_bank.rubric("estimation")
+    first, *others = rubric.dimensions
+    login(mentor)
+    response = form_post(f"/sessions/{session.id}/feedback", {f"score_{d.key}": "3" for d in others}, page_url=f"/sessions/{session.id}")
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"rating": "Rate the session from 1 to 5.", f"score_{first.key}": "Give a score from 1 to 4."}
+    assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 0
+
+
+def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
+    lead = person(user_factory, ("lead",))
+    members = [person(user_factory, ("engineer",)) for _ in range(2)]
+    cohort = cohorts.create_cohort(lead.id, "Autumn", utcnow().date())
+    for member in members:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
+    db.session.commit()
+    [workshop] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1),
+                                           weeks=1, seat_limit=5, details=service.Details(title="Roadmaps"))
+    for member in members:
+        service.join_workshop(workshop.id, user_id=member.id)
+    as_past(workshop)
+    with pytest.raises(ServiceError) as refused:
+        service.record_attendance(workshop.id, host_id=lead.id, attendance={members[0].id: "attended"})
+    assert set(refused.value.errors) == {f"attendance_{members[1].id}"}
+    assert [guest.attendance for guest in workshop.guests()] == [None, None] and workshop.status == "scheduled"
+
+
+def test_a_weekly_series_with_one_clashing_week_saves_no_week(app, user_factory):
+    lead = person(user_factory, ("lead",))
+    cohort = cohorts.create_cohort(lead.id, "Winter", utcnow().date())
+    [clash] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16) + timedelta(days=14),
+                                        duration=timedelta(hours=1), weeks=1, seat_limit=5, details=service.Details(title="Existing"))
+    with pytest.raises(ServiceError, match="already in a session") as refused:
+        service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1), weeks=3,
+                                  seat_limit=5, details=service.Details(title="Series"))
+    assert refused.value.field == "start"
+    assert db.session.scalars(select(MentoringSession.id)).all() == [clash.id]
+
+
+def test_the_session_pages_forms_each_use_their_own_ids(app, client, login, pair):
+    engineer, mentor, match = pair
+    session = book(match, engineer, kind="interview", interview_kind="estimation")
+    as_past(session)
+    login(mentor)
+    detail = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert all(action in detail for action in ("/reschedule", "/cancel", "/attendance", "/feedback"))
+    assert repeated_ids(detail) == []
+    engineer_browser = app.test_client()
+    sign_in(engineer_browser, engineer)
+    assert repeated_ids(engineer_browser.get(f"/sessions/book/{match.id}").get_data(as_text=True)) == []
+    assert repeated_ids(engineer_browser.get(f"/sessions/propose/{match.id}").get_data(as_text=True)) == []

@@ -110,7 +110,7 @@ def _refused(response) -> bool:
     if response.status_code in (403, 404):
         return True
     location = urlsplit(response.headers.get("Location", "")).path
-    return response.status_code == 302 and location in ("/auth/login", "/auth/reset")
+    return response.status_code in (302, 303) and location in ("/auth/login", "/auth/reset")
 
 
 def _methods(app, endpoint: str) -> list[str]:

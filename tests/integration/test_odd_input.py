@@ -38,10 +38,10 @@ def test_newlines_and_tabs_are_ordinary_text(app, client, form_post, pair, login
     login(engineer)
     day = tomorrow_at(10)
     response = form_post(f"/sessions/propose/{match.id}", {
-        "kind": "one_on_one", "day": day.date().isoformat(), "clock": "10:00", "duration": "60",
+        "kind": "one_on_one", "day": day.date().isoformat(), "start": "10:00", "duration": "60",
         "title": "Roadmap\ttalk", "agenda": "First\r\nSecond",
     })
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert db.session.scalar(select(MentoringSession.agenda)) == "First\r\nSecond"
 
 
@@ -50,7 +50,7 @@ def test_a_session_proposal_with_a_nul_byte_is_refused_at_the_field(app, client,
     engineer, mentor, match = pair
     login(engineer if side == "engineer" else mentor)
     response = form_post(f"/sessions/propose/{match.id}", {
-        "kind": "one_on_one", "day": tomorrow_at(10).date().isoformat(), "clock": "10:00", "duration": "60", field: "bad\x00text",
+        "kind": "one_on_one", "day": tomorrow_at(10).date().isoformat(), "start": "10:00", "duration": "60", field: "bad\x00text",
     })
     assert response.status_code == 400
     assert f'id="{field}-error">This contains a control character' in response.get_data(as_text=True)

@@ -98,13 +98,13 @@ def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_o
     db.session.remove()  # SQLite: no transaction of the suite's app may hold the lock the other app needs
     client = app_on_own_redis.test_client()
 
-    assert _sign_in(client, email) == 302
+    assert _sign_in(client, email) == 303
     assert any(b"auth.login" in key for key in own_redis.keys("LIMITS*"))
     client.post("/auth/logout", data={"csrf_token": csrf_token_from(client.get("/dashboard").get_data(as_text=True))})
 
     own_redis.stop()
     with caplog.at_level(logging.WARNING):
-        assert _sign_in(client, email) == 302
+        assert _sign_in(client, email) == 303
     assert "falling back to in-memory storage" in caplog.text
 
     for page in MAIN_PAGES:
@@ -113,11 +113,11 @@ def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_o
     visitor = app_on_own_redis.test_client()
     assert visitor.get("/").status_code == 200
     token = csrf_token_from(visitor.get("/auth/reset").get_data(as_text=True))
-    assert visitor.post("/auth/reset", data={"email": email, "csrf_token": token}).status_code == 302
+    assert visitor.post("/auth/reset", data={"email": email, "csrf_token": token}).status_code == 303
     token = csrf_token_from(visitor.get("/auth/signup").get_data(as_text=True))
     signed_up = visitor.post("/auth/signup", data={"name": "During Outage", "email": "during@example.com", "password": "long enough password",
                                                    "time_zone": "UTC", "role": "engineer", "csrf_token": token})
-    assert signed_up.status_code == 302  # its welcome email waits in the outbox for the sweep
+    assert signed_up.status_code == 303  # its welcome email waits in the outbox for the sweep
 
     own_redis.start()
     # Flask-Limiter looks at the store again after a back-off of a few seconds, then counts there again.

@@ -46,7 +46,7 @@ def test_the_limit_counts_every_address_answers_like_a_wrong_password_and_tells_
     assert paused.status_code == wrong.status_code == 400
     assert _error_of(paused) == _error_of(wrong) == "That email and password do not match an account."
     assert client.get("/dashboard").status_code == 302  # not signed in
-    assert _sign_in_from(client, form_post, "198.51.100.79", bystander.email, DEFAULT_PASSWORD).status_code == 302
+    assert _sign_in_from(client, form_post, "198.51.100.79", bystander.email, DEFAULT_PASSWORD).status_code == 303
 
     [message] = _throttle_messages()  # more failures while paused send nothing more
     assert db.session.scalar(select(AuditEvent.subject_id).where(AuditEvent.action == "user.sign_in_throttled")) == owner.id
@@ -72,5 +72,5 @@ def test_a_new_password_lifts_the_pause(app, client, form_post, user_factory, th
 
     with app.test_request_context():
         link = f"/auth/reset/{password_reset_token(owner)}"
-    assert form_post(link, {"password": "a fresh password", "confirm": "a fresh password"}).status_code == 302
-    assert _sign_in_from(client, form_post, "198.51.100.9", owner.email, "a fresh password").status_code == 302
+    assert form_post(link, {"password": "a fresh password", "confirm": "a fresh password"}).status_code == 303
+    assert _sign_in_from(client, form_post, "198.51.100.9", owner.email, "a fresh password").status_code == 303

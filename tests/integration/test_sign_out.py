@@ -19,7 +19,7 @@ def _sign_in(client, user, remember: bool = False):
     token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
     data = {"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token, **({"remember": "y"} if remember else {})}
     response = client.post("/auth/login", data=data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     return response
 
 
@@ -41,7 +41,7 @@ def test_a_copied_session_cookie_stops_working_at_sign_out(app, client, form_pos
     copy = _copy_of(app, "session", client.get_cookie("session").value, address="127.0.0.1")
     assert _opens_dashboard(copy)
 
-    assert form_post("/auth/logout", {}, page_url="/dashboard").status_code == 302
+    assert form_post("/auth/logout", {}, page_url="/dashboard").status_code == 303
 
     assert not _opens_dashboard(copy)
     assert not _opens_dashboard(client)
@@ -72,7 +72,7 @@ def test_the_remember_cookie_is_refused_after_a_password_change_or_sign_out_ever
                                                         "confirm": "a brand new password"}, page_url="/auth/account")
     else:
         response = form_post("/auth/account/sign-out-everywhere", {}, page_url="/auth/account")
-    assert response.status_code == 302
+    assert response.status_code == 303
 
     assert not _opens_dashboard(_copy_of(app, "remember_token", remembered))
     if change == "sign out everywhere":
@@ -118,7 +118,7 @@ def test_changing_the_email_asks_for_the_current_password(app, client, form_post
     assert clash.status_code == 400 and "Another account uses this email" in clash.get_data(as_text=True)
 
     right = form_post("/auth/account/email", {"email": "After@Example.com", "current_password": DEFAULT_PASSWORD}, page_url="/auth/account")
-    assert right.status_code == 302
+    assert right.status_code == 303
     assert db.session.get(User, user.id).email == "after@example.com"
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.email_changed"))
     assert audit.subject_id == user.id and audit.details["old_email"] == "before@example.com"

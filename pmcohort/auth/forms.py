@@ -59,7 +59,7 @@ class ChangePasswordForm(BaseForm):
 
 class ChangeEmailForm(BaseForm):
     email = EmailField("New email", validators=[InputRequired(), Email(message="Enter an email address like name@example.com."), Length(max=254)])
-    current_password = PasswordField("Current password", validators=[InputRequired()],
+    current_password = PasswordField("Current password", id="email-current-password", validators=[InputRequired()],
                                      description="Asked again so nobody at an unlocked screen can take the account over.")
 
 

@@ -145,7 +145,6 @@ def _account_page(password_form=None, zone_form=None, email_form=None, status: i
         password_form=password_form or ChangePasswordForm(),
         zone_form=zone_form or TimeZoneForm(time_zone=current_user.time_zone),
         email_form=email_form or ChangeEmailForm(),
-        sign_out_form=SignOutEverywhereForm(),
         time_zones=time_zone_names(),
     ), status
 

@@ -187,7 +187,7 @@ def reschedule(session_id: int):
 
     def move():
         start = form.start_utc(current_user.time_zone)
-        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + form.length(), reason=form.reason.data)
+        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + form.length(), reason=form.reason.data or "")
 
     return _act(session, "reschedule", form, move, "Moved. Everyone gets the updated invite.")
 
@@ -197,7 +197,7 @@ def reschedule(session_id: int):
 def cancel(session_id: int):
     session = session_for_viewer_or_404(session_id)
     form = CancelForm()
-    return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data),
+    return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data or ""),
                 "Cancelled.")
 
 

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from pmcohort.extensions import db
 from pmcohort.models import Cohort, MentoringSession, User
-from tests.factories import tomorrow_at
+from tests.conftest import csrf_token_from
+from tests.factories import book, tomorrow_at
 
 BEYOND_INTEGER = str(2**31)
 TWENTY_DIGITS = "9" * 20
@@ -124,3 +125,13 @@ def test_a_json_body_is_not_read_as_a_form(app, client, user_factory, login):
         app.config["WTF_CSRF_ENABLED"] = True
     assert response.status_code == 400
     assert db.session.get(User, user.id).password_hash == user.password_hash
+
+
+@pytest.mark.parametrize("action", ["cancel", "reschedule"])
+def test_a_session_form_posted_without_its_reason_field_is_no_server_error(app, client, pair, login, action):
+    engineer, _mentor, match = pair
+    session = book(match, engineer)
+    login(engineer)
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    response = client.post(f"/sessions/{session.id}/{action}", data={"csrf_token": csrf_token_from(page)})  # found by the fuzz test
+    assert response.status_code < 500

@@ -6,7 +6,8 @@ COPY pmcohort ./pmcohort
 COPY worker ./worker
 COPY templates ./templates
 COPY migrations ./migrations
+COPY gunicorn.conf.py ./
 RUN pip install --no-cache-dir . && useradd --create-home pmcohort && mkdir -p /var/lib/pmcohort && chown pmcohort /var/lib/pmcohort
 USER pmcohort
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-", "pmcohort:create_app()"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

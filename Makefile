@@ -46,10 +46,14 @@ test: install browser-deps
 	$(BIN)/bandit --quiet --recursive --severity-level medium pmcohort worker
 	$(BIN)/pytest
 
-## Speed figures (never asserted in tests): matching engine, and the login page under gunicorn.
+## Speed figures (never asserted in tests): matching engine, password hashing, the login page under
+## gunicorn, and a 90 s load run of 200 users on PostgreSQL (BENCH_DATABASE_URL, default load_bench).
 bench: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks.bench_matching
+	$(BIN)/python -m benchmarks.bench_passwords
 	$(BIN)/python -m benchmarks.bench_http
+	$(BIN)/python -m benchmarks.bench_load
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

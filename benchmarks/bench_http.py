@@ -23,42 +23,48 @@ WORKERS = 2
 ROUTES = {"trivial (/robots.txt)": "/robots.txt", "login page (/auth/login)": "/auth/login"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _client(port: int, path: str, deadline: float, results) -> None:
+def _client(port: int, path: str, deadline: float, results, headers: dict[str, str]) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     latencies = []
     errors = 0
     while time.perf_counter() < deadline:
         started = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            errors += 1
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except OSError:  # reset or timed out: an error, then a fresh connection
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            ok = False
+        errors += not ok
         latencies.append(time.perf_counter() - started)
     connection.close()
     results.put((latencies, errors))
 
 
-def _measure(port: int, path: str) -> dict:
+def measure(port: int, path: str, headers: dict[str, str] | None = None, seconds: float = DURATION_SECONDS) -> dict:
+    """Requests per second and latency of one route, from CLIENT_PROCESSES clients sending back to back."""
     results = multiprocessing.Queue()
-    deadline = time.perf_counter() + DURATION_SECONDS
-    clients = [multiprocessing.Process(target=_client, args=(port, path, deadline, results)) for _ in range(CLIENT_PROCESSES)]
+    deadline = time.perf_counter() + seconds
+    clients = [multiprocessing.Process(target=_client, args=(port, path, deadline, results, headers or {})) for _ in range(CLIENT_PROCESSES)]
     for client in clients:
         client.start()
-    collected = [results.get(timeout=DURATION_SECONDS + 30) for _ in clients]
+    collected = [results.get(timeout=seconds + 30) for _ in clients]
     for client in clients:
         client.join()
     latencies = sorted(latency for batch, _ in collected for latency in batch)
     return {
         "requests": len(latencies),
         "errors": sum(errors for _, errors in collected),
-        "rps": len(latencies) / DURATION_SECONDS,
+        "rps": len(latencies) / seconds,
         "p50_ms": statistics.median(latencies) * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
     }
@@ -75,21 +81,16 @@ def main() -> int:
     }
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "pmcohort:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         for path in ROUTES.values():  # warm up both routes
             _measure_once(port, path)
-        figures = {name: _measure(port, path) for name, path in ROUTES.items()}
+        figures = {name: measure(port, path) for name, path in ROUTES.items()}
     finally:
         server.terminate()
         server.wait(10)
@@ -101,6 +102,17 @@ def main() -> int:
     trivial, login = figures.values()
     print(f"login page runs at {login['rps'] / trivial['rps']:.0%} of the trivial route's rate")
     return 1 if any(result["errors"] for result in figures.values()) else 0
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds:.0f} s")
 
 
 def _measure_once(port: int, path: str) -> None:

@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from pmcohort import models, notifications  # noqa: F401 - register models and outbox handlers
     from pmcohort.celery import celery_init_app
     from pmcohort.extensions import csrf, db, limiter, login_manager, migrate
+    from pmcohort.signed_in import load_user
     from pmcohort.sqlite import tune_sqlite
 
     db.init_app(app)
@@ -68,16 +69,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(models.User, int(user_id))
-        if user is None or user.auth_token != token:
-            return None
-        return user
-
+    login_manager.user_loader(load_user)
     celery_init_app(app)
 
 
@@ -101,6 +93,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from pmcohort.static_assets import init_static_assets
     from pmcohort.templating import init_templating
 
     init_templating(app)
+    init_static_assets(app)

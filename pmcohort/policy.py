@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
 from pmcohort.extensions import db
@@ -37,8 +37,12 @@ def leads_cohort(user, cohort: Cohort) -> bool:
 
 def cohort_for_lead_or_404(cohort_id: int) -> Cohort:
     """The cohort, if the signed-in user leads it; otherwise 404, so its existence is not revealed."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not leads_cohort(current_user, cohort):
+    query = select(Cohort).where(Cohort.id == cohort_id)
+    if not current_user.has_role(Role.ADMIN):
+        leads = Cohort.leads.any(CohortLead.user_id == current_user.id)
+        query = query.where(leads if current_user.has_role(Role.LEAD) else false())
+    cohort = db.session.scalar(query)
+    if cohort is None:
         abort(404)
     return cohort
 

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from flask import Flask
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from pmcohort.domain import limits, statuses, vocabulary
 from pmcohort.domain.times import format_duration, format_local
@@ -22,21 +21,12 @@ def label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
-def unread_notifications() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from pmcohort.extensions import db
-    from pmcohort.models import Notification
-
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-    )
-
-
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
     app.add_template_filter(format_duration, "duration")
+    from pmcohort.signed_in import unread_notifications
+
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(vocabulary, "vocabulary")
     app.add_template_global(limits, "limits")

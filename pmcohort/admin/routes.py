@@ -1,6 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from pmcohort.admin import bp
 from pmcohort.admin.forms import (
@@ -31,7 +32,7 @@ WHOLE_RUBRIC = ("dimensions",)
 def users():
     search = UserSearchForm(formdata=request.args)
     query = search.q.data or ""
-    statement = select(User).order_by(User.name, User.id)
+    statement = select(User).options(selectinload(User.role_rows)).order_by(User.name, User.id)
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(User.email.like(pattern), db.func.lower(User.name).like(pattern)))

@@ -42,8 +42,8 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
     matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
-    engineers = cohort_service.members(cohort.id, MemberRole.ENGINEER)
-    mentors = cohort_service.members(cohort.id, MemberRole.MENTOR)
+    members = cohort_service.members(cohort.id)
+    engineers, mentors = members[MemberRole.ENGINEER], members[MemberRole.MENTOR]
     pin_form = PinForm(formdata=None)
     pin_form.mentor_id.choices = choices_from({member.user_id: member.user.name for member in mentors})
     return render_template(

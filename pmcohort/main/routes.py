@@ -5,11 +5,12 @@ from sqlalchemy import select
 from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.extensions import db, limiter
 from pmcohort.main import bp
-from pmcohort.models import EngineerProfile, MentorProfile, Notification
+from pmcohort.models import Notification
 from pmcohort.models.types import utcnow
 from pmcohort.services import assessments, cohorts, matching, profiles, sessions
 
 INBOX_SIZE = 50
+NEXT_SESSIONS = 3
 
 
 @bp.get("/")
@@ -31,16 +32,16 @@ def robots():
 @login_required
 def dashboard():
     user_id = current_user.id
-    now = utcnow()
+    setup = profiles.setup_of(user_id)
     return render_template(
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
-        next_sessions=[s for s in sessions.sessions_for(user_id) if s.active and s.end_at >= now][:3],
+        next_sessions=sessions.next_sessions(user_id, limit=NEXT_SESSIONS),
         cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role(Role.LEAD) else [],
         latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role(Role.ENGINEER) else None,
-        engineer_profile=db.session.get(EngineerProfile, user_id),
-        mentor_profile=db.session.get(MentorProfile, user_id),
-        window_count=len(profiles.windows_of(user_id)),
+        engineer_profile=setup.engineer,
+        mentor_profile=setup.mentor,
+        window_count=setup.window_count,
     )
 
 

@@ -9,7 +9,6 @@ from pmcohort.matches.forms import DeclineForm, RequestMentorForm
 from pmcohort.models import Match, MentorProfile
 from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, roles_required
 from pmcohort.services import matching
-from pmcohort.services.assessments import latest_attempt
 
 
 @bp.get("")
@@ -20,13 +19,14 @@ def index():
     has_active = any(m.status == MatchStatus.ACTIVE and m.engineer_id == current_user.id for m in mine)
     # A cohort proposal waiting for an answer comes first; asking mentors directly would compete with it.
     cohort_proposal = any(m.status == MatchStatus.PROPOSED and m.source == MatchSource.COHORT and m.engineer_id == current_user.id for m in mine)
+    search = matching.search_mentors(current_user.id) if is_engineer and not has_active and not cohort_proposal else None
     return render_template(
         "matches/index.html",
         matches=mine,
         cohort_proposal=cohort_proposal,
-        suggestions=matching.suggestions(current_user.id) if is_engineer and not has_active and not cohort_proposal else [],
-        assessed=latest_attempt(current_user.id) is not None if is_engineer else True,
-        open_requests=matching.open_requests(current_user.id) if is_engineer else 0,
+        suggestions=search.suggestions if search else [],
+        assessed=search.assessed if search else True,
+        open_requests=sum(matching.is_open_request(m, current_user.id) for m in mine),
         max_requests=matching.MAX_OPEN_REQUESTS,
         has_active=has_active,
         request_form=RequestMentorForm(formdata=None),

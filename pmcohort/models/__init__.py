@@ -27,6 +27,7 @@ from pmcohort.models.sessions import (
     SessionParticipant,
     SessionReminder,
     ShadowingObservation,
+    new_feed_token,
 )
 from pmcohort.models.user import User, UserRole, find_user_by_email
 
@@ -38,6 +39,7 @@ __all__ = [
     "SessionParticipant",
     "SessionReminder",
     "ShadowingObservation",
+    "new_feed_token",
     "Cohort",
     "CohortLead",
     "CohortMember",

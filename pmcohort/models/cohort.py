@@ -32,8 +32,9 @@ class Cohort(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    leads: Mapped[list["CohortLead"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    members: Mapped[list["CohortMember"]] = relationship(cascade="all, delete-orphan", back_populates="cohort")
+    leads: Mapped[list["CohortLead"]] = relationship(cascade="all, delete-orphan")
+    # Pages list members with one query (`services.cohorts.members`), never through the cohort.
+    members: Mapped[list["CohortMember"]] = relationship(cascade="all, delete-orphan", back_populates="cohort", lazy="raise")
 
     __table_args__ = (CheckConstraint(COHORT_WEEKS.sql("weeks"), name="weeks_in_range"),)
 
@@ -58,7 +59,7 @@ class CohortMember(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cohort: Mapped[Cohort] = relationship(back_populates="members")
+    cohort: Mapped[Cohort] = relationship(back_populates="members", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (

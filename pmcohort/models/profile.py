@@ -46,7 +46,7 @@ class MentorProfile(db.Model):
 
     user: Mapped[User] = relationship()
     strengths: Mapped[list["MentorStrength"]] = relationship(
-        back_populates="mentor", cascade="all, delete-orphan", lazy="selectin", order_by="MentorStrength.skill"
+        back_populates="mentor", cascade="all, delete-orphan", order_by="MentorStrength.skill"
     )
 
     __table_args__ = (
@@ -71,7 +71,7 @@ class MentorStrength(db.Model):
     level: Mapped[int] = mapped_column()
     evidence: Mapped[str] = mapped_column(String(200), default="")
 
-    mentor: Mapped[MentorProfile] = relationship(back_populates="strengths")
+    mentor: Mapped[MentorProfile] = relationship(back_populates="strengths", lazy="raise")
 
     __table_args__ = (
         UniqueConstraint("mentor_id", "skill", name="uq_mentor_strengths_mentor_skill"),

@@ -45,7 +45,7 @@ class MentoringSession(db.Model):
 
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
     participants: Mapped[list["SessionParticipant"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", lazy="selectin", order_by="SessionParticipant.id"
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionParticipant.id"
     )
 
     __table_args__ = (
@@ -89,7 +89,7 @@ class SessionParticipant(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance: Mapped[str | None] = mapped_column(String(16))
 
-    session: Mapped[MentoringSession] = relationship(back_populates="participants")
+    session: Mapped[MentoringSession] = relationship(back_populates="participants", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (
@@ -150,13 +150,17 @@ class SessionReminder(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "kind", "sequence", name="uq_session_reminders_once"),)
 
 
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class CalendarFeed(db.Model):
     """A user's private calendar feed; revoking replaces the token."""
 
     __tablename__ = "calendar_feeds"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

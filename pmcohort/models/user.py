@@ -27,9 +27,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    role_rows: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Not eager: listing users (hosts, participants, match sides) must not load their roles. The signed-in
+    # user's come with them in one query (`signed_in_user`); a list that shows roles loads them itself.
+    role_rows: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -73,7 +73,7 @@ class UserRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    user: Mapped[User] = relationship(back_populates="role_rows")
+    user: Mapped[User] = relationship(back_populates="role_rows", lazy="raise")
 
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),

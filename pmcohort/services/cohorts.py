@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS
 from pmcohort.domain.statuses import MemberRole, PairRuleKind
@@ -43,7 +44,9 @@ def enroll(cohort_id: int, role: str, emails_text: str, *, actor_id: int) -> Enr
     emails = [email.lower() for email in _EMAIL_SEPARATORS.split(emails_text.strip()) if email]
     if not emails:
         raise ServiceError("emails", "Paste one or more email addresses.")
-    users = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    users = {user.email: user for user in db.session.scalars(
+        select(User).options(selectinload(User.role_rows)).where(User.email.in_(emails))
+    )}
     current = set(db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.role == role)))
     added, already, problems = [], [], []
     for email in dict.fromkeys(emails):
@@ -66,14 +69,15 @@ def enroll(cohort_id: int, role: str, emails_text: str, *, actor_id: int) -> Enr
     return EnrolmentReport(added, already, [])
 
 
-def members(cohort_id: int, role: str) -> list[CohortMember]:
-    return list(
-        db.session.scalars(
-            select(CohortMember).join(User, User.id == CohortMember.user_id)
-            .where(CohortMember.cohort_id == cohort_id, CohortMember.role == role)
-            .order_by(User.name)
-        )
-    )
+def members(cohort_id: int) -> dict[str, list[CohortMember]]:
+    """The cohort's engineers and mentors, each list by name, in one query."""
+    by_role: dict[str, list[CohortMember]] = {role: [] for role in MemberRole}
+    for member in db.session.scalars(
+        select(CohortMember).join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id).order_by(User.name, User.id)
+    ):
+        by_role[member.role].append(member)
+    return by_role
 
 
 def set_pair_rule(cohort_id: int, engineer_id: int, mentor_id: int, kind: str | None, *, actor_id: int) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from pmcohort.domain.availability import weekly_minutes
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
@@ -26,6 +27,7 @@ from pmcohort.models import (
     MentorProfile,
     PairRule,
     User,
+    UserRole,
     record_audit,
 )
 from pmcohort.models.types import utcnow
@@ -87,7 +89,9 @@ class Inputs:
 def build_inputs(engineers: list[User], mentors: list[User], week_start: datetime) -> Inputs:
     attempts = _latest_attempts(user.id for user in engineers)
     engineer_profiles = {p.user_id: p for p in db.session.scalars(select(EngineerProfile).where(EngineerProfile.user_id.in_([u.id for u in engineers])))}
-    mentor_profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_([u.id for u in mentors])))}
+    mentor_profiles = {p.user_id: p for p in db.session.scalars(
+        select(MentorProfile).options(selectinload(MentorProfile.strengths)).where(MentorProfile.user_id.in_([u.id for u in mentors]))
+    )}
     pending = _pending_proposals(mentor_profiles)
     weeks = _weeks(engineers + mentors, week_start)
 
@@ -98,27 +102,31 @@ def build_inputs(engineers: list[User], mentors: list[User], week_start: datetim
         if attempt is None:
             skipped[user.id] = "has not taken the readiness assessment yet"
             continue
-        profile = engineer_profiles.get(user.id)
-        mentees.append(Mentee(
-            id=user.id,
-            skills=attempt.skill_scores,
-            path=profile.path if profile else None,
-            domain=profile.target_domain if profile else None,
-            week=weeks[user.id],
-        ))
-    mentor_inputs = [
-        Mentor(
-            id=profile.user_id,
-            strengths=profile.strength_levels(),
-            former_engineer=profile.former_engineer,
-            paths=frozenset(profile.paths),
-            domains=frozenset(profile.domains),
-            capacity=max(0, profile.free_places - pending.get(profile.user_id, 0)),
-            week=weeks[profile.user_id],
-        )
-        for profile in mentor_profiles.values()
-    ]
+        mentees.append(_mentee(user, attempt, engineer_profiles.get(user.id), weeks[user.id]))
+    mentor_inputs = [_mentor(profile, pending.get(profile.user_id, 0), weeks[profile.user_id]) for profile in mentor_profiles.values()]
     return Inputs(mentees, mentor_inputs, skipped)
+
+
+def _mentee(user: User, attempt: AssessmentAttempt, profile: EngineerProfile | None, week) -> Mentee:
+    return Mentee(
+        id=user.id,
+        skills=attempt.skill_scores,
+        path=profile.path if profile else None,
+        domain=profile.target_domain if profile else None,
+        week=week,
+    )
+
+
+def _mentor(profile: MentorProfile, pending: int, week) -> Mentor:
+    return Mentor(
+        id=profile.user_id,
+        strengths=profile.strength_levels(),
+        former_engineer=profile.former_engineer,
+        paths=frozenset(profile.paths),
+        domains=frozenset(profile.domains),
+        capacity=max(0, profile.free_places - pending),
+        week=week,
+    )
 
 
 # --- cohort runs
@@ -425,30 +433,68 @@ class Suggestion:
     pair: PairScore
 
 
-def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> list[Suggestion]:
-    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only."""
+@dataclass(frozen=True)
+class MentorSearch:
+    assessed: bool  # no suggestions without a readiness assessment to score against
+    suggestions: list[Suggestion]
+
+
+def _latest_attempt_and_profile(engineer_id: int) -> tuple[AssessmentAttempt | None, EngineerProfile | None]:
+    row = db.session.execute(
+        select(AssessmentAttempt, EngineerProfile)
+        .outerjoin(EngineerProfile, EngineerProfile.user_id == AssessmentAttempt.user_id)
+        .where(AssessmentAttempt.user_id == engineer_id)
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
+    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
+
+    Five queries whatever the number of mentors: the engineer's attempt and profile, the mentors with
+    their profiles, strengths and pending proposals, then everyone's weekly windows and time away.
+    """
     engineer = db.session.get(User, engineer_id)
+    attempt, engineer_profile = _latest_attempt_and_profile(engineer_id)
+    if attempt is None:
+        return MentorSearch(assessed=False, suggestions=[])
+    pending = (
+        select(func.count()).select_from(Match)
+        .where(Match.mentor_id == MentorProfile.user_id, Match.status == MatchStatus.PROPOSED).scalar_subquery()
+    )
+    open_with_engineer = select(Match.id).where(
+        Match.mentor_id == MentorProfile.user_id, Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN)
+    ).exists()
     query = (
-        select(User).join(MentorProfile, MentorProfile.user_id == User.id)
-        .where(User.active.is_(True), User.id != engineer_id, MentorProfile.active_mentees < MentorProfile.capacity)
+        select(MentorProfile, pending).join(User, User.id == MentorProfile.user_id)
+        .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
+        .where(User.active.is_(True), User.id != engineer_id, MentorProfile.active_mentees < MentorProfile.capacity,
+               User.role_rows.any(UserRole.role == Role.MENTOR), ~open_with_engineer)
     )
     if only_mentor is not None:
         query = query.where(User.id == only_mentor)
-    taken = set(db.session.scalars(select(Match.mentor_id).where(Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))))
-    mentors = [m for m in db.session.scalars(query) if m.id not in taken and m.has_role(Role.MENTOR)]
+    mentors = db.session.execute(query).unique().all()
     if not mentors:
-        return []
-    inputs = build_inputs([engineer], mentors, reference_week_start())
-    if not inputs.mentees:
-        return []
-    profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_([m.id for m in mentors])))}
-    users = {m.id: m for m in mentors}
-    scored = (Suggestion(users[mentor.id], profiles[mentor.id], score_pair(inputs.mentees[0], mentor)) for mentor in inputs.mentors)
-    return [suggestion for suggestion in scored if suggestion.pair.feasible]
+        return MentorSearch(assessed=True, suggestions=[])
+    weeks = _weeks([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())
+    mentee = _mentee(engineer, attempt, engineer_profile, weeks[engineer_id])
+    scored = (
+        Suggestion(profile.user, profile, score_pair(mentee, _mentor(profile, pending_count, weeks[profile.user_id])))
+        for profile, pending_count in mentors
+    )
+    return MentorSearch(assessed=True, suggestions=[suggestion for suggestion in scored if suggestion.pair.feasible])
 
 
-def suggestions(engineer_id: int, limit: int = SUGGESTION_COUNT) -> list[Suggestion]:
-    return sorted(_open_mentor_pairs(engineer_id), key=lambda suggestion: -suggestion.pair.score)[:limit]
+def search_mentors(engineer_id: int, limit: int = SUGGESTION_COUNT) -> MentorSearch:
+    """The engineer's best-fitting available mentors, best first."""
+    found = _open_mentor_pairs(engineer_id)
+    return MentorSearch(found.assessed, sorted(found.suggestions, key=lambda suggestion: -suggestion.pair.score)[:limit])
+
+
+def is_open_request(match: Match, engineer_id: int) -> bool:
+    """A mentor the engineer asked who has not answered yet (`open_requests` counts these in the database)."""
+    return match.engineer_id == engineer_id and match.source == MatchSource.REQUEST and match.status == MatchStatus.PROPOSED
 
 
 def open_requests(engineer_id: int) -> int:
@@ -466,7 +512,7 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
         raise ServiceError(None, f"You have {MAX_OPEN_REQUESTS} open requests. Wait for an answer or withdraw one first.")
     if db.session.scalar(select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == mentor_id, Match.status.in_(MATCH_OPEN))):
         raise ServiceError(None, "You already have an open request or match with this mentor.")
-    offered = _open_mentor_pairs(engineer_id, only_mentor=mentor_id)
+    offered = _open_mentor_pairs(engineer_id, only_mentor=mentor_id).suggestions
     if not offered:
         raise ServiceError(None, "This mentor is not available to you right now (no free place or no shared weekly time).")
     pair = offered[0].pair

@@ -1,6 +1,7 @@
 """The question bank, persona cards and rubrics as stored (admins edit them), seeded from the starter set."""
 
 from dataclasses import asdict
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -68,11 +69,19 @@ def persona(item: PracticeItem) -> practice.PersonaCard:
                                 body.get("hidden_constraint", ""), tuple(body.get("pushback_lines", ())))
 
 
+def _as_rubric(item: PracticeItem) -> practice.Rubric:
+    return practice.Rubric(item.key, item.title, tuple(practice.RubricDimension(**d) for d in item.body.get("dimensions", ())))
+
+
 def rubric(key: str) -> practice.Rubric | None:
     item = db.session.scalar(select(PracticeItem).where(PracticeItem.item_type == "rubric", PracticeItem.key == key))
-    if item is None:
-        return None
-    return practice.Rubric(item.key, item.title, tuple(practice.RubricDimension(**d) for d in item.body.get("dimensions", ())))
+    return _as_rubric(item) if item else None
+
+
+def rubrics(keys: Iterable[str]) -> dict[str, practice.Rubric]:
+    """The rubrics with these keys, in one query; keys without a rubric are left out."""
+    items = db.session.scalars(select(PracticeItem).where(PracticeItem.item_type == "rubric", PracticeItem.key.in_(list(keys))))
+    return {item.key: _as_rubric(item) for item in items}
 
 
 def find(item_type: str, key: str | None) -> PracticeItem | None:

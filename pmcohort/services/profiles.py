@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pmcohort.domain import availability, vocabulary
 from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
@@ -29,6 +29,25 @@ class MentorDetails:
     interview_kinds: tuple[str, ...]
     capacity: int
     strengths: tuple[Strength, ...]
+
+
+@dataclass(frozen=True)
+class ProfileSetup:
+    engineer: EngineerProfile | None
+    mentor: MentorProfile | None
+    window_count: int
+
+
+def setup_of(user_id: int) -> ProfileSetup:
+    """The user's profiles and how many weekly windows they keep, in one query."""
+    windows = select(func.count()).select_from(AvailabilityWindow).where(AvailabilityWindow.user_id == User.id).scalar_subquery()
+    engineer, mentor, window_count = db.session.execute(
+        select(EngineerProfile, MentorProfile, windows).select_from(User)
+        .outerjoin(EngineerProfile, EngineerProfile.user_id == User.id)
+        .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+    return ProfileSetup(engineer, mentor, window_count)
 
 
 def save_engineer_profile(user_id: int, years_experience: int, path: str, target_domain: str) -> EngineerProfile:

@@ -10,7 +10,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pmcohort.domain import practice, scheduling
 from pmcohort.domain.limits import FEEDBACK_RATING, WORKSHOP_SEATS, WORKSHOP_WEEKS
@@ -28,6 +31,7 @@ from pmcohort.models import (
     SessionReminder,
     ShadowingObservation,
     User,
+    new_feed_token,
     record_audit,
 )
 from pmcohort.models.types import utcnow
@@ -86,14 +90,51 @@ def free_slots(match: Match, length: timedelta, now: datetime | None = None) -> 
                                  length=length, now=start)
 
 
+def _seats_of(user_id: int):
+    """The user's places: active ones, and every place in a cancelled session (so it still shows, as cancelled)."""
+    return select(SessionParticipant.session_id).join(MentoringSession).where(
+        SessionParticipant.user_id == user_id, SessionParticipant.active.is_(True) | (MentoringSession.status == SessionStatus.CANCELLED)
+    )
+
+
 def sessions_for(user_id: int) -> list[MentoringSession]:
-    """The user's sessions, without workshops they left."""
+    """The user's sessions, without workshops they left, with everyone taking part."""
     return list(db.session.scalars(
-        select(MentoringSession).join(SessionParticipant)
-        .where(SessionParticipant.user_id == user_id,
-               SessionParticipant.active.is_(True) | (MentoringSession.status == SessionStatus.CANCELLED))
-        .order_by(MentoringSession.start_at)
+        select(MentoringSession).options(joinedload(MentoringSession.participants))
+        .where(MentoringSession.id.in_(_seats_of(user_id)))
+        .order_by(MentoringSession.start_at, MentoringSession.id)
     ).unique())
+
+
+def sessions_page(user_id: int, now: datetime | None = None) -> tuple[list[MentoringSession], list[MentoringSession]]:
+    """For the sessions page, in one query: the user's sessions (as `sessions_for`), and the upcoming
+    workshops of their cohorts that they have no seat in yet, each with everyone taking part."""
+    mine = MentoringSession.id.in_(_seats_of(user_id))
+    joinable = (
+        (MentoringSession.kind == SessionKind.WORKSHOP) & (MentoringSession.status == SessionStatus.SCHEDULED)
+        & (MentoringSession.start_at > (now or utcnow()))
+        & MentoringSession.cohort_id.in_(select(CohortMember.cohort_id).where(CohortMember.user_id == user_id))
+    )
+    rows = db.session.execute(
+        select(MentoringSession, mine.label("mine")).options(joinedload(MentoringSession.participants))
+        .where(mine | joinable).order_by(MentoringSession.start_at, MentoringSession.id)
+    ).unique().all()
+    seated = [session for session, is_mine in rows if is_mine]
+    workshops = [
+        session for session, is_mine in rows
+        if not is_mine and not (session.participant(user_id) and session.participant(user_id).active)
+    ]
+    return seated, workshops
+
+
+def next_sessions(user_id: int, limit: int, now: datetime | None = None) -> list[MentoringSession]:
+    """The user's next proposed or scheduled sessions, soonest first, without their participants."""
+    return list(db.session.scalars(
+        select(MentoringSession)
+        .where(MentoringSession.id.in_(_seats_of(user_id)), MentoringSession.status.in_((SessionStatus.PROPOSED, SessionStatus.SCHEDULED)),
+               MentoringSession.end_at >= (now or utcnow()))
+        .order_by(MentoringSession.start_at, MentoringSession.id).limit(limit)
+    ))
 
 
 # --- creating
@@ -492,18 +533,30 @@ def send_due_reminders(now: datetime | None = None) -> int:
 # --- calendar feed
 
 
-def feed_for(user_id: int) -> CalendarFeed:
-    feed = db.session.get(CalendarFeed, user_id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user_id)
-        db.session.add(feed)
-        db.session.commit()
-    return feed
+def feed_of(user_id: int) -> CalendarFeed | None:
+    """The user's calendar feed, if they asked for one; reading never creates it."""
+    return db.session.get(CalendarFeed, user_id)
+
+
+def open_feed(user_id: int) -> CalendarFeed:
+    """The user's feed, made when they first ask for it.
+
+    Two tabs asking at once both insert: the second insert is ignored (ON CONFLICT DO NOTHING)
+    and both read the one row, so neither breaks on the primary key.
+    """
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created = db.session.execute(
+        insert(CalendarFeed).values(user_id=user_id, token=new_feed_token(), created_at=utcnow()).on_conflict_do_nothing(index_elements=["user_id"]).returning(CalendarFeed.user_id)
+    ).scalar()
+    if created is not None:
+        record_audit("calendar.feed_created", "user", user_id, actor_id=user_id)
+    db.session.commit()
+    return db.session.get(CalendarFeed, user_id, populate_existing=True)
 
 
 def revoke_feed(user_id: int) -> CalendarFeed:
-    feed = feed_for(user_id)
-    feed.token = secrets.token_urlsafe(32)
+    feed = open_feed(user_id)
+    feed.token = new_feed_token()
     record_audit("calendar.feed_revoked", "user", user_id, actor_id=user_id)
     db.session.commit()
     return feed
@@ -512,14 +565,3 @@ def revoke_feed(user_id: int) -> CalendarFeed:
 def user_for_feed(token: str) -> User | None:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
     return db.session.get(User, feed.user_id) if feed else None
-
-
-def open_workshops(user_id: int) -> list[MentoringSession]:
-    """Upcoming workshops in the user's cohorts that they have no seat in yet."""
-    cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
-    workshops = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.kind == SessionKind.WORKSHOP, MentoringSession.status == SessionStatus.SCHEDULED,
-                                       MentoringSession.cohort_id.in_(cohort_ids), MentoringSession.start_at > utcnow())
-        .order_by(MentoringSession.start_at)
-    ).all()
-    return [w for w in workshops if not (w.participant(user_id) and w.participant(user_id).active)]

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
-from pmcohort.domain import practice
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.forms import BaseForm, service_errors
@@ -46,8 +45,9 @@ def _kinds_for(match: Match) -> tuple[str, ...]:
 @bp.get("/sessions")
 @login_required
 def index():
-    mine = service.sessions_for(current_user.id)
+    mine, workshops = service.sessions_page(current_user.id)
     now = utcnow()
+    history = service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}
     active_matches = db.session.scalars(
         select(Match).where(Match.status == MatchStatus.ACTIVE, (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id))
     ).all()
@@ -56,13 +56,10 @@ def index():
         upcoming=[s for s in mine if s.end_at >= now and s.status != SessionStatus.CANCELLED],
         past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
         active_matches=active_matches,
-        feed=service.feed_for(current_user.id),
-        workshops=service.open_workshops(current_user.id),
-        history={
-            key: [(local_time(start, "day"), scores) for start, scores in entries]
-            for key, entries in (service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}).items()
-        },
-        rubrics={key: practice_bank.rubric(key) for key in practice.RUBRICS},
+        feed=service.feed_of(current_user.id),
+        workshops=workshops,
+        history={key: [(local_time(start, "day"), scores) for start, scores in entries] for key, entries in history.items()},
+        rubrics=practice_bank.rubrics(history) if history else {},
     )
 
 
@@ -261,6 +258,13 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     return Response(sessions_feed(service.sessions_for(user.id), f"PM Cohort: {user.name}"), mimetype="text/calendar")
+
+
+@bp.post("/calendar/feed")
+@login_required
+def open_feed():
+    service.open_feed(current_user.id)
+    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 
 
 @bp.post("/calendar/revoke")

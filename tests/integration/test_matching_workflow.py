@@ -211,7 +211,7 @@ def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest
     mentor(user_factory, windows=[(6, 3 * 60, 4 * 60)])  # no shared time: never suggested
     login(ada)
 
-    suggestions = matching.suggestions(ada.id)
+    suggestions = matching.search_mentors(ada.id).suggestions
     assert len(suggestions) == 5
     assert suggestions[0].profile.strength_levels()["discovery"] == 5
 

@@ -243,12 +243,12 @@ def test_reminders_and_feedback_requests_are_queued_once(pair):
 def test_private_calendar_feed_lists_sessions_until_revoked(app, client, login, pair):
     engineer, _, match = pair
     book(match, engineer)
-    token = service.feed_for(engineer.id).token
+    token = service.open_feed(engineer.id).token
     calendar, event = parse(client.get(f"/calendar/{token}.ics").data)
     assert "METHOD" not in calendar and str(event["SUMMARY"]).startswith("PM Cohort:")
     service.revoke_feed(engineer.id)
     assert client.get(f"/calendar/{token}.ics").status_code == 404
-    assert client.get(f"/calendar/{service.feed_for(engineer.id).token}.ics").status_code == 200
+    assert client.get(f"/calendar/{service.feed_of(engineer.id).token}.ics").status_code == 200
 
 
 def test_the_cohorts_lead_can_see_its_sessions(app, client, login, pair, user_factory):

@@ -1,0 +1,65 @@
+"""A GET never writes: every page the app serves, visited by every role, runs only reads.
+
+Writes on GET race when one person opens two tabs (issue 17: the calendar feed made on first
+view of /sessions broke its primary key), and make pages slower than they need to be.
+"""
+
+import re
+
+from pmcohort.extensions import db
+from pmcohort.models import MatchingRun, PracticeItem
+from pmcohort.services import sessions as session_service
+from tests.conftest import sign_in
+from tests.integration.test_query_counts import World
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+ROLES = ("engineer", "mentor", "lead", "seeker", "admin")
+
+
+def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, object]:
+    session = next(iter(session_service.sessions_for(world.engineer.id)))
+    return {
+        "token": feed_token,
+        "item_id": db.session.scalar(db.select(PracticeItem.id).limit(1)),
+        "user_id": world.mentor.id,
+        "number": 1,
+        "attempt_id": world.latest_attempt_id(),
+        "cohort_id": world.cohort.id,
+        "run_id": run.id,
+        "match_id": world.match.id,
+        "session_id": session.id,
+    }
+
+
+def _get_urls(app, arguments: dict[str, object]) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        with app.test_request_context():
+            urls.append(app.url_for(rule.endpoint, **{name: arguments[name] for name in rule.arguments if name not in (rule.defaults or {})}))
+    return sorted(set(urls))
+
+
+def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
+    world = World(user_factory).build()
+    world.grow(2)
+    run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
+    db.session.add(run)
+    feed_token = session_service.open_feed(world.engineer.id).token
+    db.session.commit()
+    urls = _get_urls(app, _arguments(world, run, feed_token))
+    assert len(urls) > 30
+
+    visited = 0
+    found: list[str] = []
+    for role in ROLES:
+        client = app.test_client()
+        sign_in(client, getattr(world, role))
+        for url in urls:
+            with count_queries() as counter:
+                status = client.get(url).status_code
+            visited += status == 200
+            found += [f"{role} GET {url}: {statement.split()[0]} {statement.split()[2]}" for statement in counter.statements if WRITE.match(statement)]
+    assert found == []
+    assert visited > 50  # most pages answered 200 to someone, so they were really rendered

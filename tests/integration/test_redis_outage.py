@@ -94,7 +94,7 @@ MAIN_PAGES = ["/dashboard", "/sessions", "/matches", "/assessment", "/availabili
 def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_own_redis, own_redis, caplog):
     user = make_user(email="outage@example.com")
     db.session.commit()
-    email, feed_token = user.email, session_service.feed_for(user.id).token
+    email, feed_token = user.email, session_service.open_feed(user.id).token
     db.session.remove()  # SQLite: no transaction of the suite's app may hold the lock the other app needs
     client = app_on_own_redis.test_client()
 

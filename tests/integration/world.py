@@ -60,5 +60,5 @@ def build_world(user_factory) -> World:
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
             **{name: user.id for name, user in people.items()},
         },
-        tokens={"calendar_feed": session_service.feed_for(engineer.id).token},
+        tokens={"calendar_feed": session_service.open_feed(engineer.id).token},
     )

@@ -2,35 +2,43 @@ import click
 from flask import Flask
 
 from pmcohort.domain.statuses import Role
-from pmcohort.extensions import db
+from pmcohort.domain.wording import counted
 from pmcohort.services import accounts
 from pmcohort.services.errors import ServiceError
 
 
 def init_commands(app: Flask) -> None:
-    @app.cli.command("create-admin")
-    @click.option("--email", prompt=True)
-    @click.option("--name", prompt=True, default="Admin")
-    @click.option("--time-zone", default="UTC", show_default=True)
-    @click.password_option()
-    def create_admin(email: str, name: str, time_zone: str, password: str) -> None:
-        """Create an admin account (or make an existing account admin)."""
-        from pmcohort.models import find_user_by_email, record_audit
-
-        existing = find_user_by_email(email)
-        if existing is not None:
-            existing.add_role(Role.ADMIN)
-            record_audit("user.role_granted", "user", existing.id, role=Role.ADMIN, via="cli")
-            db.session.commit()
-            click.echo(f"{existing.email} is now an admin.")
-            return
+    def create_with_role(email: str, name: str, time_zone: str, password: str, role: str) -> None:
         try:
-            user = accounts.create_user(accounts.NewAccount(email, name, password, time_zone, Role.ADMIN), roles=(Role.ADMIN,))
+            user, created = accounts.create_with_role(accounts.NewAccount(email, name, password, time_zone, role))
         except ServiceError as error:
-            raise click.BadParameter(error.message, param_hint=error.field) from error
-        record_audit("user.created", "user", user.id, role=Role.ADMIN, via="cli")
-        db.session.commit()
-        click.echo(f"Admin {user.email} created.")
+            raise click.BadParameter(error.message, param_hint=f"--{error.field.replace('_', '-')}") from error
+        click.echo(f"{user.email} created as {role}." if created else f"{user.email} now has the {role} role.")
+
+    account_options = [
+        click.option("--email", prompt=True),
+        click.option("--name", prompt=True),
+        click.option("--time-zone", default="UTC", show_default=True, help="IANA name, e.g. Europe/Berlin."),
+        click.password_option(help="At least 10 characters; ignored when the account exists."),
+    ]
+
+    def with_account_options(command):
+        for option in reversed(account_options):
+            command = option(command)
+        return command
+
+    @app.cli.command("create-user")
+    @with_account_options
+    @click.option("--role", type=click.Choice([role.value for role in Role]), required=True, help="The role to give.")
+    def create_user_command(email: str, name: str, time_zone: str, password: str, role: str) -> None:
+        """Create an account with a role (lead, admin, mentor, engineer), or give an existing account that role."""
+        create_with_role(email, name, time_zone, password, role)
+
+    @app.cli.command("create-admin")
+    @with_account_options
+    def create_admin(email: str, name: str, time_zone: str, password: str) -> None:
+        """Create an admin account (or make an existing account admin); same as create-user --role admin."""
+        create_with_role(email, name, time_zone, password, Role.ADMIN)
 
     @app.cli.command("rescore-assessments")
     @click.option("--version", "version", type=int, default=None, help="Scoring version (default: the current one).")
@@ -43,14 +51,14 @@ def init_commands(app: Flask) -> None:
             changed = rescore_all(version or SCORING_VERSION)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--version") from error
-        click.echo(f"Re-scored with version {version or SCORING_VERSION}; {changed} result(s) changed.")
+        click.echo(f"Re-scored with version {version or SCORING_VERSION}; {counted(changed, 'result')} changed.")
 
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:
         """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""
         from pmcohort.services.practice_bank import seed_starter_set
 
-        click.echo(f"Added {seed_starter_set()} practice items.")
+        click.echo(f"Added {counted(seed_starter_set(), 'practice item')}.")
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -73,8 +73,9 @@ WINDOW_PATTERNS = [
 ]
 
 
-def _person(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+def _unique_names(rng: random.Random, count: int) -> list[str]:
+    """Full names no two people share, so a lead can tell everyone apart."""
+    return [f"{first} {last}" for first, last in rng.sample([(f, l) for f in FIRST_NAMES for l in LAST_NAMES], k=count)]
 
 
 def _ensure_user(email: str, name: str, time_zone: str, roles: tuple[str, ...]):
@@ -206,12 +207,13 @@ def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", (Role.ADMIN,))
     _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", (Role.LEAD,))
+    names = iter(_unique_names(rng, MENTOR_COUNT + ENGINEER_COUNT))
     for number in range(1, MENTOR_COUNT + 1):
-        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), (Role.MENTOR,))
+        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.MENTOR,))
         if created:
             _seed_mentor(rng, user.id)
     for number in range(1, ENGINEER_COUNT + 1):
-        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", _person(rng), rng.choice(TIME_ZONES[:6]), (Role.ENGINEER,))
+        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.ENGINEER,))
         if created:
             _seed_engineer(rng, user.id)
     _ensure_demo_cohort()

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from pmcohort.domain import limits, statuses, vocabulary
 from pmcohort.domain.times import format_duration, format_local
+from pmcohort.domain.wording import addressed, counted, possessive
 
 
 def local_time(value: datetime | None, style: str = "full") -> str:
@@ -21,9 +22,19 @@ def label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
+def for_reader(sentence: str, engineer) -> str:
+    """A stored reason written for the current user; `engineer` is the User, or their full name (never the reader then)."""
+    if isinstance(engineer, str):
+        return addressed(sentence, engineer.split()[0], reader_is_engineer=False)
+    return addressed(sentence, engineer.first_name, reader_is_engineer=engineer.id == current_user.id)
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(label, "label")
+    app.add_template_filter(counted, "counted")
+    app.add_template_filter(possessive, "possessive")
+    app.add_template_filter(for_reader, "for_reader")
     app.add_template_filter(format_duration, "duration")
     from pmcohort.signed_in import unread_notifications
 

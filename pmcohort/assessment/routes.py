@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from pmcohort.assessment import bp
 from pmcohort.assessment.forms import step_form
 from pmcohort.domain import assessment
+from pmcohort.domain.wording import possessive
 from pmcohort.domain.statuses import Role
 from pmcohort.extensions import db
 from pmcohort.forms import service_errors
@@ -90,6 +91,7 @@ def _render_result(attempt: AssessmentAttempt):
         attempt=attempt,
         engineer=engineer,
         own=own,
+        whose="your" if own else possessive(engineer.first_name),
         history_points=[(local_time(past.completed_at, "day"), past.readiness) for past in assessments.history(engineer.id)],
         allowed_from=assessments.next_attempt_allowed_at(engineer.id) if own else None,
     )

@@ -18,6 +18,7 @@ from pmcohort.auth.forms import (
 from pmcohort.domain.timezones import time_zone_names
 from pmcohort.extensions import limiter
 from pmcohort.forms import service_errors
+from pmcohort.models.types import utcnow
 from pmcohort.services import accounts
 from pmcohort.tokens import user_for_reset_token
 
@@ -186,8 +187,14 @@ def change_email():
 def change_time_zone():
     form = TimeZoneForm()
     if form.validate():
+        new_zone, keep = form.time_zone.data, request.form.get("keep")
+        if keep is None and new_zone != current_user.time_zone:
+            # Weekly windows make the change a question: show what each answer does before saving.
+            change = accounts.preview_time_zone_change(current_user.id, new_zone, now=utcnow())
+            if change.windows:
+                return render_template("auth/time_zone_change.html", form=form, change=change)
         with service_errors(form):
-            accounts.update_time_zone(current_user.id, form.time_zone.data)
+            accounts.update_time_zone(current_user.id, new_zone, keep=keep or "local", now=utcnow())
             flash("Time zone saved.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(zone_form=form, status=400)

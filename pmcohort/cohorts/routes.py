@@ -1,13 +1,12 @@
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from pmcohort.cohorts import bp
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
-from pmcohort.extensions import db
+from pmcohort.domain.wording import counted
 from pmcohort.forms import choices_from, service_errors
-from pmcohort.models import Cohort, Match
+from pmcohort.models import Cohort
 from pmcohort.policy import (
     can_view_cohort_assessments,
     cohort_for_lead_or_404,
@@ -40,7 +39,8 @@ def create():
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching.latest_run(cohort.id)
-    matches = db.session.scalars(select(Match).where(Match.cohort_id == cohort.id).order_by(Match.status, Match.id)).all()
+    counted_matches = matching.board_matches(cohort.id)
+    matches = [match for match in counted_matches if match.cohort_id == cohort.id]
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
     members = cohort_service.members(cohort.id)
     engineers, mentors = members[MemberRole.ENGINEER], members[MemberRole.MENTOR]
@@ -50,7 +50,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         "cohorts/board.html",
         cohort=cohort,
         engineers=engineers,
-        progress=_matching_progress(engineers, matches),
+        progress=_matching_progress(engineers, counted_matches),
         mentors=mentors,
         run=run,
         matches=matches,
@@ -65,7 +65,10 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
 
 
 def _matching_progress(engineers, matches) -> dict[str, int]:
-    """How many of the cohort's engineers are matched, waiting for answers, or not matched yet."""
+    """How many of the cohort's engineers are matched, waiting for answers, or not matched yet.
+
+    `matches` holds the cohort's own and the active ones kept from before, which count as matched too.
+    """
     state = {}
     for match in matches:
         if match.status == MatchStatus.ACTIVE or (match.status == MatchStatus.PROPOSED and state.get(match.engineer_id) != MatchStatus.ACTIVE):
@@ -95,7 +98,7 @@ def enroll(cohort_id: int):
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
-    flash(f"Enrolled {len(report.added)}; {len(report.already)} were already in the cohort.", "success")
+    flash(f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.", "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
 
 
@@ -121,7 +124,7 @@ def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     with service_errors():
         created = matching.publish_run(run_id, actor_id=current_user.id)
-        flash(f"Published {len(created)} proposed matches. Both sides are notified and have 7 days to answer.", "success")
+        flash(f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.", "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
 
 

@@ -165,6 +165,46 @@ def weekly_minutes(availability: Availability, week_start_utc: datetime) -> tupl
     return tuple(offsets)
 
 
+def windows_keeping_instants(
+    windows: Iterable[WeeklyWindow], from_zone: str, to_zone: str, week_start_utc: datetime
+) -> tuple[WeeklyWindow, ...]:
+    """The same weekly moments written in another zone, as they fall in the week from week_start_utc.
+
+    A window that crosses midnight in the new zone is split at it; the offsets of that week are
+    used, so across a daylight-saving change the result can differ by an hour from other weeks.
+    """
+    week_start_utc = as_utc(week_start_utc)
+    source, target = ZoneInfo(from_zone), ZoneInfo(to_zone)
+    first_day = week_start_utc.astimezone(source).date()
+    minutes_by_weekday: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for window in windows:
+        day = first_day + timedelta(days=(window.weekday - first_day.weekday()) % 7)
+        start = _local_to_utc(day, window.start_minute, source).astimezone(target)
+        end = _local_to_utc(day, window.end_minute, source).astimezone(target)
+        while start < end:
+            midnight = datetime.combine(start.date() + timedelta(days=1), time(), tzinfo=target)
+            piece_end = min(end, midnight)
+            start_minute = start.hour * 60 + start.minute
+            length = int((piece_end - start).total_seconds() // 60)
+            minutes_by_weekday[start.weekday()].append((start_minute, min(start_minute + length, MINUTES_PER_DAY)))
+            start = piece_end
+    converted = []
+    for weekday, spans in sorted(minutes_by_weekday.items()):
+        for start_minute, end_minute in _merged_minutes(spans):
+            converted.append(WeeklyWindow(weekday, start_minute, end_minute))
+    return tuple(converted)
+
+
+def _merged_minutes(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
 
 def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
     # Wall-clock arithmetic on a naive datetime, then fold=0 (the default):

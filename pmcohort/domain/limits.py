@@ -46,9 +46,10 @@ GAP_THRESHOLD = 70
 
 # What a readiness score means, from the top band down: (lowest score in the band, what it says).
 READINESS_BANDS = (
-    (75, "You are close: the gaps left are specific, and a mentor can help you close them fast."),
+    # {engineer's} is filled for the reader (wording.addressed): "your" for the engineer, "Sam's" for others.
+    (75, "Close to ready: the gaps left are specific, and a mentor can help close them fast."),
     (50, "A solid base with clear gaps. Three focused months close most of them."),
-    (0, "Early days. Start with the largest gap below; the first three months are about exactly this."),
+    (0, "Early days. Start with {engineer's} largest gap below; the first three months are about exactly this."),
 )
 
 

@@ -23,12 +23,15 @@ from pmcohort.domain.times import as_utc, format_duration, format_local_span
 MAX_SESSION_LENGTH = timedelta(hours=3)
 MIN_SESSION_LENGTH = timedelta(minutes=15)
 DEFAULT_SLOT_STEP = timedelta(minutes=30)
+# Sessions start and end on the quarter hour, the grid availability is counted in. Every time
+# zone's offset is a multiple of 15 minutes, so a time on the grid in UTC is on it everywhere.
+GRID_MINUTES = 15
 
 # Availability windows never run past their local midnight, so widening a range
 # by a day on each side brings whole windows into view, not the range's cut of them.
 _WHOLE_WINDOW_MARGIN = timedelta(days=1)
 
-ProblemCode = Literal["order", "past", "too_long", "too_short", "outside_availability", "overlap"]
+ProblemCode = Literal["order", "past", "off_grid", "too_long", "too_short", "outside_availability", "overlap"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,16 @@ class BookingProblem:
     code: ProblemCode
     message: str
     conflict: Booking | None = None  # the clashing session, for "overlap" only
+
+
+def on_grid(moment: datetime) -> bool:
+    return moment.minute % GRID_MINUTES == 0 and moment.second == 0 and moment.microsecond == 0
+
+
+def grid_neighbours(moment: datetime) -> tuple[datetime, datetime]:
+    """The quarter hours just before and just after an off-grid time."""
+    earlier = moment.replace(minute=moment.minute - moment.minute % GRID_MINUTES, second=0, microsecond=0)
+    return earlier, earlier + timedelta(minutes=GRID_MINUTES)
 
 
 def overlaps(a: Booking, b: Booking) -> bool:
@@ -111,6 +124,9 @@ def validate_booking(
             )
         )
 
+    # After the length: "at least 15 min" helps more than "off the grid" for a 10-minute session.
+    if not (on_grid(start) and on_grid(end)):
+        problems.append(BookingProblem("off_grid", "Sessions start and end on the quarter hour (:00, :15, :30 or :45)."))
     if host_availability is not None and not _within_availability(host_availability, start, end):
         problems.append(
             BookingProblem(

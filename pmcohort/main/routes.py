@@ -28,6 +28,12 @@ def robots():
     return "User-agent: *\nAllow: /$\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; send them to the one icon there is.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():

@@ -27,6 +27,7 @@ from numbers import Integral
 from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.times import format_duration
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
+from pmcohort.domain.wording import ENGINEER, ENGINEERS
 
 # Coverage weight of the engineer's gaps by rank, largest first; they sum to 1. The two largest
 # (0.75) at half strength plus the rest at full strength (0.625) stay below the two largest at full
@@ -119,7 +120,7 @@ class PairScore:
     feasible: bool
     blocker: str | None  # why the pair is not a candidate, in plain words
     overlap_hours: float
-    reasons: tuple[str, ...]  # strongest first
+    reasons: tuple[str, ...]  # strongest first; they name the engineer with wording.ENGINEER tokens
 
 
 def gap_order(mentee: Mentee) -> tuple[str, ...]:
@@ -147,7 +148,7 @@ def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
     # (bonus, sentence): the context reasons follow the gap reasons, largest bonus first.
     context: list[tuple[float, str]] = []
     if mentee.path is not None and mentee.path in mentor.paths:
-        context.append((PATH_BONUS, f"Knows the {_inline(PATHS[mentee.path])} path you chose well"))
+        context.append((PATH_BONUS, f"Knows the {_inline(PATHS[mentee.path])} path {ENGINEER} chose well"))
     if mentee.domain not in (None, UNSPECIFIC_DOMAIN) and mentee.domain in mentor.domains:
         context.append((DOMAIN_BONUS, f"Knows {_inline(DOMAINS[mentee.domain])}"))
     if mentor.former_engineer:
@@ -217,5 +218,7 @@ def _inline(label: str) -> str:
 
 
 def _gap_rank_phrase(rank: int) -> str:
-    return ("your largest gap", "your second-largest gap", "your third-largest gap")[rank] if rank < 3 else "one of your gaps"
+    if rank >= 3:
+        return f"one of {ENGINEERS} gaps"
+    return f"{ENGINEERS} {('largest', 'second-largest', 'third-largest')[rank]} gap"
 

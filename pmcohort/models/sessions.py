@@ -60,8 +60,24 @@ class MentoringSession(db.Model):
         return SESSION_KIND_LABELS[self.kind]
 
     @property
+    def kind_tag(self) -> str | None:
+        """The kind, as a tag beside the title, unless the title already says it."""
+        return None if self.kind_label.lower() in self.title.lower() else self.kind_label
+
+    @property
     def active(self) -> bool:
         return self.status in (SessionStatus.PROPOSED, SessionStatus.SCHEDULED)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == SessionStatus.SCHEDULED and self.start_at <= utcnow() < self.end_at
+
+    @property
+    def state_label(self) -> str:
+        """The status as it reads now: a scheduled session is "in progress" while it runs and "ended" after."""
+        if self.status == SessionStatus.SCHEDULED and self.end_at <= utcnow():
+            return "ended"
+        return "in progress" if self.in_progress else self.status
 
     def participant(self, user_id: int) -> "SessionParticipant | None":
         return next((p for p in self.participants if p.user_id == user_id), None)

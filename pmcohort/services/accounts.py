@@ -1,15 +1,19 @@
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from pmcohort.domain.statuses import SELF_SERVICE_ROLES, Role
+from pmcohort.domain import availability
+from pmcohort.domain.availability import Availability, WeeklyWindow
+from pmcohort.domain.statuses import MATCH_OPEN, SELF_SERVICE_ROLES, Role
 from pmcohort.domain.timezones import is_valid_time_zone
 from pmcohort.extensions import db
-from pmcohort.models import User, UserRole, find_user_by_email, record_audit
+from pmcohort.models import AvailabilityWindow, Match, User, UserRole, find_user_by_email, record_audit
 from pmcohort.outbox import enqueue
 from pmcohort.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from pmcohort.services.errors import NotFoundError, ServiceError
+from pmcohort.services.profiles import windows_of
 
 EMAIL_TAKEN = "This email can't be used for a new account. If it is yours, log in or reset your password."
 
@@ -143,11 +147,73 @@ def _set_password(user: User, password: str) -> None:
     user.rotate_auth_token()  # signs every other session out
 
 
-def update_time_zone(user_id: int, time_zone: str) -> None:
+# Changing zone with weekly windows: keep their local clock times (the usual case after a move),
+# or keep the moments they stand for (the person's day does not change, only the zone's name).
+KEEP_CHOICES = ("local", "instants")
+
+
+@dataclass(frozen=True)
+class SharedTime:
+    """Weekly hours shared with one matched person, now and under each choice."""
+
+    name: str
+    now: float
+    keeping_local: float
+    keeping_instants: float
+
+
+@dataclass(frozen=True)
+class TimeZoneChange:
+    old_zone: str
+    new_zone: str
+    windows: tuple[WeeklyWindow, ...]
+    windows_keeping_instants: tuple[WeeklyWindow, ...]
+    shared: tuple[SharedTime, ...]
+
+
+def _check_zone(time_zone: str) -> None:
     if not is_valid_time_zone(time_zone):
         raise ServiceError("time_zone", "Choose a time zone from the list, e.g. Europe/Berlin.")
-    user = db.session.get(User, user_id)
+
+
+def preview_time_zone_change(user_id: int, time_zone: str, *, now: datetime) -> TimeZoneChange:
+    """What a change of zone does to the user's weekly windows and to the hours shared with their matches."""
+    _check_zone(time_zone)
+    user = _user(user_id)
+    week_start = now.astimezone(UTC)
+    windows = tuple(window.as_domain() for window in windows_of(user_id))
+    moved = availability.windows_keeping_instants(windows, user.time_zone, time_zone, week_start)
+    shared = []
+    for match in db.session.scalars(
+        select(Match).where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id), Match.status.in_(MATCH_OPEN))
+    ):
+        other = match.mentor if match.engineer_id == user_id else match.engineer
+        theirs = Availability(other.time_zone, tuple(window.as_domain() for window in windows_of(other.id)))
+
+        def hours(zone: str, mine: tuple[WeeklyWindow, ...]) -> float:
+            return availability.overlap_hours(Availability(zone, mine), theirs, week_start)
+
+        shared.append(SharedTime(other.name, hours(user.time_zone, windows), hours(time_zone, windows), hours(time_zone, moved)))
+    return TimeZoneChange(user.time_zone, time_zone, windows, moved, tuple(shared))
+
+
+def update_time_zone(user_id: int, time_zone: str, *, keep: str = "local", now: datetime) -> None:
+    """Move the user to another zone; with keep="instants" their weekly windows are rewritten in it."""
+    _check_zone(time_zone)
+    if keep not in KEEP_CHOICES:
+        raise ServiceError("keep", "Choose whether your weekly windows keep their local times or their moments.")
+    user = _user(user_id)
+    old_zone = user.time_zone
+    if keep == "instants" and time_zone != old_zone:
+        moved = preview_time_zone_change(user_id, time_zone, now=now).windows_keeping_instants
+        for window in windows_of(user_id):
+            db.session.delete(window)
+        db.session.flush()
+        for window in moved:
+            db.session.add(AvailabilityWindow(user_id=user_id, weekday=window.weekday,
+                                              start_minute=window.start_minute, end_minute=window.end_minute))
     user.time_zone = time_zone
+    record_audit("user.time_zone_changed", "user", user.id, actor_id=user_id, old=old_zone, new=time_zone, windows_keep=keep)
     db.session.commit()
 
 
@@ -158,14 +224,34 @@ def _user(user_id: int) -> User:
     return user
 
 
-def grant_role(user_id: int, role: str, *, actor_id: int) -> None:
+def _check_role(role: str) -> None:
     if role not in tuple(Role):
-        raise ServiceError("role", f"Unknown role {role!r}.")
+        raise ServiceError("role", f"Unknown role {role!r}; choose one of {', '.join(Role)}.")
+
+
+def grant_role(user_id: int, role: str, *, actor_id: int | None, **details) -> None:
+    """Give a user a role; `actor_id` is None when an operator does it from the command line."""
+    _check_role(role)
     user = _user(user_id)
     if role not in user.roles:
         user.add_role(role)
-        record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role)
+        record_audit("user.role_granted", "user", user.id, actor_id=actor_id, role=role, **details)
     db.session.commit()
+
+
+def create_with_role(account: NewAccount) -> tuple[User, bool]:
+    """For operators' scripts: an account with `account.role`, made now or the existing one given that role.
+
+    Returns the user and whether it was created. An existing account keeps its password.
+    """
+    _check_role(account.role)
+    user = find_user_by_email(account.email.strip().lower())
+    created = user is None
+    if created:
+        user = create_user(account, roles=())
+        record_audit("user.created", "user", user.id, role=account.role, via="cli")
+    grant_role(user.id, account.role, actor_id=None, via="cli")
+    return user, created
 
 
 def revoke_role(user_id: int, role: str, *, actor_id: int) -> None:

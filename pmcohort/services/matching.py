@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from pmcohort.domain.availability import weekly_minutes
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import MATCH_OPEN, RUN_IN_PROGRESS, MatchSide, MatchSource, MatchStatus, MemberRole, PairRuleKind, Role, RunStatus
+from pmcohort.domain.wording import counted
 from pmcohort.extensions import db
 from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
 from pmcohort.models import (
@@ -211,7 +212,7 @@ def _solve(run: MatchingRun) -> dict:
     to_match = [user for user in engineers if user.id not in kept]
     week_start = reference_week_start(cohort.start_date)
     inputs = build_inputs(to_match, mentors, week_start)
-    _progress(run, 25, f"Scoring {len(inputs.mentees)} engineers against {len(inputs.mentors)} mentors")
+    _progress(run, 25, f"Scoring {counted(len(inputs.mentees), 'engineer')} against {counted(len(inputs.mentors), 'mentor')}")
 
     rules = db.session.scalars(select(PairRule).where(PairRule.cohort_id == cohort.id)).all()
     considered = {mentee.id for mentee in inputs.mentees}
@@ -224,7 +225,7 @@ def _solve(run: MatchingRun) -> dict:
     forbidden -= set(pinned)
 
     weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
-    _progress(run, 60, f"Finding the best assignment over {len(weights)} candidate pairs")
+    _progress(run, 60, f"Finding the best assignment over {counted(len(weights), 'candidate pair')}")
     capacity = {mentor.id: mentor.capacity for mentor in inputs.mentors}
     assignment = assign(weights, capacity, pinned=pinned, forbidden=forbidden)
     _progress(run, 85, "Explaining each pair")
@@ -526,6 +527,17 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     enqueue("match.requested", match_id=match.id)
     db.session.commit()
     return match
+
+
+def board_matches(cohort_id: int) -> list[Match]:
+    """The cohort's matches, and the active ones its engineers have from elsewhere (a request, an
+    earlier cohort), which matching keeps: in one query."""
+    engineers = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER)
+    return list(db.session.scalars(
+        select(Match).where(or_(Match.cohort_id == cohort_id,
+                                (Match.status == MatchStatus.ACTIVE) & Match.engineer_id.in_(engineers)))
+        .order_by(Match.status, Match.id)
+    ))
 
 
 def matches_for(user_id: int) -> list[Match]:

@@ -158,9 +158,20 @@ def _check(start: datetime, end: datetime, people: list[User], viewer: User, *, 
         for problem in problems:
             if problem.code == "overlap":
                 raise ServiceError("start", _clash_message(person, viewer, problem))
+            if problem.code == "off_grid":
+                raise ServiceError("start" if not scheduling.on_grid(start) else "end", _off_grid_message(start, end, viewer))
             if problem.code == "outside_availability":
                 raise ServiceError("start", f"That time is outside {person.name}'s weekly availability. Pick one of the free slots.")
             raise ServiceError("duration" if problem.code in LENGTH_PROBLEMS else "start", problem.message)
+
+
+def _off_grid_message(start: datetime, end: datetime, viewer: User) -> str:
+    """Which time is off the booking grid, and the two nearest that are on it, in the viewer's zone."""
+    moment = start if not scheduling.on_grid(start) else end
+    local = moment.astimezone(ZoneInfo(viewer.time_zone))
+    earlier, later = scheduling.grid_neighbours(local)
+    return (f"Sessions start and end on the quarter hour; {local:%H:%M} is not one. "
+            f"Pick {earlier:%H:%M} or {later:%H:%M}.")
 
 
 def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
+from pmcohort.domain.wording import counted
 from pmcohort.extensions import csrf, db, limiter
 from pmcohort.forms import BaseForm, service_errors
 from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
@@ -285,6 +286,6 @@ def new_workshop(cohort_id: int):
             created = service.schedule_workshop(cohort.id, lead_id=current_user.id, first_start=form.start_utc(current_user.time_zone),
                                                 duration=form.length(), weeks=form.weeks.data, seat_limit=form.seat_limit.data,
                                                 details=form.details())
-            flash(f"Scheduled {len(created)} workshop session{'s' if len(created) > 1 else ''}. Cohort members can take a seat.", "success")
+            flash(f"Scheduled {counted(len(created), 'workshop session')}. Cohort members can take a seat.", "success")
             return redirect(url_for("sessions.detail", session_id=created[0].id), 303)
     return render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200

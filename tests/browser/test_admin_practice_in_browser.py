@@ -3,13 +3,12 @@ from playwright.sync_api import expect
 
 from pmcohort.extensions import db
 from pmcohort.services import practice_bank
-from tests.browser.steps import signed_in
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def test_admin_changes_the_skill_a_rubric_dimension_is_evidence_of(browser, live):
+def test_admin_changes_the_skill_a_rubric_dimension_is_evidence_of(signed_in, live):
     with live.app.app_context():
         practice_bank.seed_starter_set()
         admin = make_user(roles=("admin",))
@@ -17,17 +16,14 @@ def test_admin_changes_the_skill_a_rubric_dimension_is_evidence_of(browser, live
         person = {"email": admin.email, "first_name": admin.first_name}
         db.session.remove()
 
-    page = signed_in(browser, live, person)
-    try:
-        page.goto("/admin/practice")
-        page.get_by_role("link", name="Estimation", exact=True).click()
-        skill = page.get_by_role("group", name="Dimension 5").get_by_label("Skill it shows")
-        expect(skill).to_have_value("prioritization")  # the starter set's: "Says what the number means"
-        skill.select_option(label="Writing for non-technical readers")
-        page.get_by_role("button", name="Save rubric").click()
-        expect(page.get_by_role("status")).to_contain_text("Rubric “Estimation” saved.")
-    finally:
-        page.context.close()
+    page = signed_in(person)
+    page.goto("/admin/practice")
+    page.get_by_role("link", name="Estimation", exact=True).click()
+    skill = page.get_by_role("group", name="Dimension 5").get_by_label("Skill it shows")
+    expect(skill).to_have_value("prioritization")  # the starter set's: "Says what the number means"
+    skill.select_option(label="Writing for non-technical readers")
+    page.get_by_role("button", name="Save rubric").click()
+    expect(page.get_by_role("status")).to_contain_text("Rubric “Estimation” saved.")
 
     with live.app.app_context():
         dimensions = practice_bank.rubric("estimation").dimensions

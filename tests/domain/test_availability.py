@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -373,3 +373,28 @@ def test_an_instant_is_available_when_the_local_clock_shows_a_window(availabilit
         )
 
         assert any(start <= moment < end for start, end in intervals) == on_the_clock
+
+
+def test_windows_keeping_instants_move_with_the_offset_and_split_at_midnight():
+    from pmcohort.domain.availability import windows_keeping_instants
+
+    week = datetime(2025, 1, 13, tzinfo=UTC)  # a Monday in winter: Berlin UTC+1, New York UTC-5
+    berlin = [WeeklyWindow(1, 18 * 60, 20 * 60), WeeklyWindow(0, 2 * 60, 4 * 60)]
+    converted = windows_keeping_instants(berlin, "Europe/Berlin", "America/New_York", week)
+    assert converted == (WeeklyWindow(1, 12 * 60, 14 * 60), WeeklyWindow(6, 20 * 60, 22 * 60))
+    # Tokyo is 8 hours ahead of Berlin in winter: Tuesday 18:00-20:00 becomes Wednesday 02:00-04:00,
+    # and a window across Tokyo's midnight is split in two.
+    late = [WeeklyWindow(2, 15 * 60, 17 * 60)]
+    assert windows_keeping_instants(late, "Europe/Berlin", "Asia/Tokyo", week) == (
+        WeeklyWindow(2, 23 * 60, 1440), WeeklyWindow(3, 0, 60))
+
+
+def test_windows_keeping_instants_keep_the_weekly_hours():
+    from pmcohort.domain.availability import Availability, overlap_hours, windows_keeping_instants
+
+    week = datetime(2025, 1, 13, tzinfo=UTC)
+    mine = [WeeklyWindow(day, 17 * 60, 19 * 60) for day in range(5)]
+    moved = windows_keeping_instants(mine, "Europe/Berlin", "Asia/Kolkata", week)
+    before = Availability("Europe/Berlin", tuple(mine))
+    after = Availability("Asia/Kolkata", moved)
+    assert overlap_hours(before, after, week) == 10

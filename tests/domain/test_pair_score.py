@@ -38,7 +38,7 @@ def test_first_reason_names_the_largest_gap(skill):
     engineer = mentee(skills=dict.fromkeys(SKILLS, 70) | {skill: 10})
     result = score_pair(engineer, mentor(strengths=dict.fromkeys(SKILLS, 2) | {skill: 5}))
     assert result.reasons[0].startswith("Very strong in ")
-    assert result.reasons[0].lower().endswith(f"{SKILLS[skill].lower()}, your largest gap")
+    assert result.reasons[0].lower().endswith(f"{SKILLS[skill].lower()}, {{engineer's}} largest gap")
 
 
 @pytest.mark.parametrize(
@@ -84,10 +84,10 @@ def test_a_perfect_fit_scores_one_and_gives_every_reason():
     for reason in [
         "10 h a week of shared availability",
         "Also moved from engineering to PM",
-        "Knows the internal transfer path you chose well",
+        "Knows the internal transfer path {engineer} chose well",
         "Knows developer tools",
-        "Very strong in customer discovery, your largest gap",
-        "Very strong in writing for non-technical readers, one of your gaps",
+        "Very strong in customer discovery, {engineer's} largest gap",
+        "Very strong in writing for non-technical readers, one of {engineer's} gaps",
     ]:
         assert reason in result.reasons
 
@@ -95,8 +95,8 @@ def test_a_perfect_fit_scores_one_and_gives_every_reason():
 @pytest.mark.parametrize(
     ("fields", "absent"),
     [
-        (dict(path=None), "path you chose"),
-        (dict(path="apm_program"), "path you chose"),
+        (dict(path=None), "path {engineer} chose"),
+        (dict(path="apm_program"), "path {engineer} chose"),
         (dict(domain="other"), "Knows"),
         (dict(domain=None), "Knows"),
     ],
@@ -112,7 +112,7 @@ def test_no_reason_without_a_real_match(fields, absent):
 def test_labels_read_naturally_mid_sentence():
     result = score_pair(mentee(path="apm_program", domain="ml_platforms"),
                         mentor(paths=frozenset({"apm_program"}), domains=frozenset({"ml_platforms"})))
-    assert "Knows the APM program path you chose well" in result.reasons
+    assert "Knows the APM program path {engineer} chose well" in result.reasons
     assert "Knows ML platforms" in result.reasons
 
 
@@ -123,8 +123,8 @@ def test_gap_reasons_come_first_then_context_by_how_much_it_adds():
         week=((18 * 60, 19 * 60 + 30),),
     )
     assert score_pair(engineer, pm).reasons == (
-        "Very strong in influence without authority, your largest gap",
-        "Knows the external hire path you chose well",
+        "Very strong in influence without authority, {engineer's} largest gap",
+        "Knows the external hire path {engineer} chose well",
         "Also moved from engineering to PM",
         "1 h 30 min a week of shared availability",
     )
@@ -134,7 +134,7 @@ def test_a_skill_at_the_gap_threshold_or_above_is_not_called_a_gap():
     engineer = mentee(skills=dict.fromkeys(SKILLS, GAP_THRESHOLD) | {"discovery": GAP_THRESHOLD - 1})
     result = score_pair(engineer, mentor(strengths=dict.fromkeys(SKILLS, 5)))
     assert [reason for reason in result.reasons if "gap" in reason] == [
-        "Very strong in customer discovery, your largest gap"
+        "Very strong in customer discovery, {engineer's} largest gap"
     ]
 
 

@@ -165,7 +165,7 @@ def problem_codes(start, end, *, busy=(), host_availability=HOST, now=NOW, **lim
         (utc(2025, 1, 14, 18), utc(2025, 1, 14, 17), (), ["order"]),
         (utc(2025, 1, 7, 18), utc(2025, 1, 7, 17), (), ["past", "order"]),
         (utc(2025, 1, 14, 17), utc(2025, 1, 14, 20, 30), (), ["too_long"]),
-        (utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 10), (), ["too_short"]),
+        (utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 10), (), ["too_short", "off_grid"]),
         (utc(2025, 1, 14, 16, 30), utc(2025, 1, 14, 17, 30), (), ["outside_availability"]),
         (utc(2025, 1, 14, 20, 30), utc(2025, 1, 14, 21, 30), (), ["outside_availability"]),
         (utc(2025, 1, 15, 17), utc(2025, 1, 15, 18), (), ["outside_availability"]),
@@ -215,7 +215,7 @@ def test_custom_length_limits():
     start = utc(2025, 1, 14, 17)
 
     assert problem_codes(start, start + timedelta(hours=1), max_length=timedelta(minutes=45)) == ["too_long"]
-    assert problem_codes(start, start + timedelta(minutes=20), min_length=timedelta(minutes=30)) == ["too_short"]
+    assert problem_codes(start, start + timedelta(minutes=30), min_length=timedelta(minutes=45)) == ["too_short"]
 
 
 def test_length_messages_say_the_limit_and_the_actual_length():
@@ -227,7 +227,8 @@ def test_length_messages_say_the_limit_and_the_actual_length():
     too_short = validate_booking(start, start + timedelta(minutes=10), now=NOW, host_availability=None, busy=())
 
     assert too_long == [BookingProblem("too_long", "A session can last at most 3 h; this one lasts 3 h 30 min.")]
-    assert too_short == [BookingProblem("too_short", "A session must last at least 15 min; this one lasts 10 min.")]
+    assert [problem.code for problem in too_short] == ["too_short", "off_grid"]
+    assert too_short[0] == BookingProblem("too_short", "A session must last at least 15 min; this one lasts 10 min.")
 
 
 def test_each_overlap_names_the_clashing_session_in_utc_and_carries_it():
@@ -618,3 +619,18 @@ def test_default_notice_is_24_hours():
 def test_is_late_cancellation_refuses_naive_datetimes(start, cancelled_at):
     with pytest.raises(ValueError):
         is_late_cancellation(start, cancelled_at)
+
+
+@pytest.mark.parametrize("start_minute, end_minute, off_grid", [(0, 0, False), (15, 45, False), (20, 0, True), (0, 50, True)])
+def test_sessions_start_and_end_on_the_quarter_hour(start_minute, end_minute, off_grid):
+    start = datetime(2031, 3, 4, 14, start_minute, tzinfo=UTC)
+    end = datetime(2031, 3, 4, 15, end_minute, tzinfo=UTC)
+    problems = validate_booking(start, end, now=datetime(2031, 1, 1, tzinfo=UTC), host_availability=None, busy=[])
+    assert ("off_grid" in [p.code for p in problems]) is off_grid
+
+
+def test_the_grid_neighbours_of_an_off_grid_time():
+    from pmcohort.domain.scheduling import grid_neighbours
+
+    assert grid_neighbours(datetime(2031, 3, 4, 14, 20, tzinfo=UTC)) == (
+        datetime(2031, 3, 4, 14, 15, tzinfo=UTC), datetime(2031, 3, 4, 14, 30, tzinfo=UTC))

@@ -1,8 +1,12 @@
+import html
+
 import pytest
 from sqlalchemy import func, select
 
 from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, OutboxMessage, User
+from pmcohort.models import AuditEvent, Match, OutboxMessage, User
+from pmcohort.models.types import utcnow
+from pmcohort.services.profiles import windows_of
 from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD
 
@@ -113,3 +117,43 @@ def test_time_zone_is_validated(client, login, user_factory, form_post, zone, st
     assert response.status_code == status
     db.session.refresh(user)
     assert user.time_zone == (zone if status == 303 else "UTC")
+
+
+def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap_it_removes(client, login, user_factory, form_post):
+    from tests.factories import person
+
+    tuesday_evening = [(1, 18 * 60, 20 * 60)]
+    engineer = person(user_factory, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
+    mentor = person(user_factory, ("mentor",), windows=tuesday_evening, time_zone="Asia/Kolkata")
+    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+    db.session.commit()
+    login(engineer)
+
+    preview = form_post("/auth/account/time-zone", {"time_zone": "Asia/Tokyo"}, page_url="/auth/account")
+    page = html.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 200 and "Change your time zone to Asia/Tokyo?" in page
+    assert "Tuesday 18:00–20:00" in page  # keeping local times
+    assert "Tuesday 21:30–23:30" in page  # keeping the moments (Tokyo is 3 h 30 ahead; neither zone has DST)
+    assert f"{mentor.name}</th>" in page and "2 hours lost: under the 1 hour a week sessions need" in page
+    db.session.refresh(engineer)
+    assert engineer.time_zone == "Asia/Kolkata"  # nothing saved yet
+
+    saved = form_post("/auth/account/time-zone", {"time_zone": "Asia/Tokyo", "keep": "instants"}, page_url="/auth/account")
+    assert saved.status_code == 303
+    db.session.expire_all()
+    user = db.session.get(User, engineer.id)
+    assert user.time_zone == "Asia/Tokyo"
+    assert [(w.weekday, w.start_minute, w.end_minute) for w in windows_of(engineer.id)] == [(1, 21 * 60 + 30, 23 * 60 + 30)]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.time_zone_changed")).one()
+    assert event.details == {"old": "Asia/Kolkata", "new": "Asia/Tokyo", "windows_keep": "instants"}
+
+
+def test_keeping_local_times_leaves_the_windows_as_written(client, login, user_factory, form_post):
+    from tests.factories import person
+
+    engineer = login(person(user_factory, ("engineer",), windows=[(1, 18 * 60, 20 * 60)], time_zone="Europe/Berlin"))
+    saved = form_post("/auth/account/time-zone", {"time_zone": "Asia/Tokyo", "keep": "local"}, page_url="/auth/account")
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(User, engineer.id).time_zone == "Asia/Tokyo"
+    assert [(w.weekday, w.start_minute, w.end_minute) for w in windows_of(engineer.id)] == [(1, 18 * 60, 20 * 60)]

@@ -75,3 +75,45 @@ def test_create_admin_command(app, user_factory):
 
     short = app.test_cli_runner().invoke(args=["create-admin", "--email", "x@example.com", "--name", "X", "--password", "short"])
     assert short.exit_code != 0 and "at least 10 characters" in short.output
+    assert "--password" in short.output
+
+
+def test_create_user_command_makes_a_lead_who_can_sign_in(app, form_post):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--role", "lead", "--email", "Lead@Example.com", "--name", "Lena Lead",
+              "--time-zone", "Europe/Berlin", "--password", "a long lead password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "lead@example.com created as lead." in result.output
+    user = db.session.scalar(select(User).where(User.email == "lead@example.com"))
+    assert (user.roles, user.time_zone) == ({"lead"}, "Europe/Berlin")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == user.id)).all()
+    assert sorted(actions) == ["user.created", "user.role_granted"]
+
+    response = form_post("/auth/login", {"email": "lead@example.com", "password": "a long lead password"}, follow_redirects=True)
+    assert "Hello, Lena" in response.get_data(as_text=True)
+
+
+def test_create_user_command_gives_an_existing_account_the_role_and_keeps_its_password(app, user_factory):
+    existing = user_factory(email="sam@example.com")
+    password_hash = existing.password_hash
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--role", "lead", "--email", "sam@example.com", "--name", "Ignored", "--password", "another long password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "sam@example.com now has the lead role." in result.output
+    db.session.expire_all()
+    user = db.session.get(User, existing.id)
+    assert user.roles == {"engineer", "lead"} and user.password_hash == password_hash
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--role", "boss"], "'boss' is not one of"),
+    (["--role", "lead", "--time-zone", "Mars/Olympus"], "Choose a time zone from the list"),
+])
+def test_create_user_command_refuses_bad_input_and_saves_nothing(app, args, message):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--email", "new@example.com", "--name", "New", "--password", "a long enough pass", *args]
+    )
+    assert result.exit_code != 0 and message in result.output
+    assert db.session.scalar(select(User).where(User.email == "new@example.com")) is None

@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from sqlalchemy import func, select
 
 from pmcohort.domain import assessment
 from pmcohort.extensions import db
-from pmcohort.models import AssessmentAttempt, AssessmentDraft
+from pmcohort.models import AssessmentAttempt, AssessmentDraft, Match
 from pmcohort.models.types import utcnow
 from pmcohort.services import assessments
 from pmcohort.services.errors import ServiceError
@@ -125,3 +126,20 @@ def test_rescoring_keeps_raw_answers_and_records_the_version(app, user_factory):
     assert assessments.rescore_all(assessment.SCORING_VERSION) == 1
     db.session.refresh(attempt)
     assert attempt.readiness == assessment.score(attempt.answers).readiness
+
+
+def test_the_matched_mentor_reads_the_results_about_the_engineer_not_to_them(app, client, login, user_factory):
+    owner = user_factory(name="Sam Rivera")
+    db.session.add(AssessmentDraft(user_id=owner.id, answers={q.key: weakest(q) for q in assessment.QUESTIONS}))
+    db.session.commit()
+    assessments.complete(owner.id)
+    mentor = user_factory(roles=("mentor",))
+    db.session.add(Match(engineer_id=owner.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+    db.session.commit()
+
+    login(mentor)
+    page = html.unescape(client.get(f"/engineers/{owner.id}/assessment").get_data(as_text=True))
+    assert "Sam Rivera's readiness" in page
+    assert "Orange bars are Sam's top gaps" in page and "Start with Sam's largest gap" in page
+    assert "your" not in page.split("<main", 1)[1].split("Top gaps and what to do next", 1)[0].lower()
+    assert "The next steps, as Sam reads them" in page

@@ -228,7 +228,9 @@ def test_others_cannot_see_a_session_or_its_invite(app, client, login, pair, use
 
 def test_reminders_and_feedback_requests_are_queued_once(pair):
     engineer, mentor, match = pair
-    soon = book(match, engineer, start=utcnow().replace(second=0, microsecond=0) + timedelta(minutes=50))
+    # 35 to 50 minutes ahead, on the quarter-hour grid bookings use.
+    in_35_minutes = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=35)
+    soon = book(match, engineer, start=in_35_minutes + timedelta(minutes=-in_35_minutes.minute % 15))
     done = book(match, engineer, start=tomorrow_at(12))
     as_past(done)
     assert service.send_due_reminders() == 2  # soon: only the 1 h reminder, not two at once; done: feedback request
@@ -403,3 +405,21 @@ def test_the_session_pages_forms_each_use_their_own_ids(app, client, login, pair
     sign_in(engineer_browser, engineer)
     assert repeated_ids(engineer_browser.get(f"/sessions/book/{match.id}").get_data(as_text=True)) == []
     assert repeated_ids(engineer_browser.get(f"/sessions/propose/{match.id}").get_data(as_text=True)) == []
+
+
+def test_a_time_off_the_quarter_hour_grid_is_refused_at_the_field_with_the_nearest_choices(app, client, login, pair, form_post):
+    engineer, mentor, match = pair
+    login(engineer)
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    response = form_post(f"/sessions/propose/{match.id}", {"kind": "one_on_one", "day": day, "start": "14:20", "duration": "60"})
+    assert response.status_code == 400
+    assert "14:20 is not one. Pick 14:15 or 14:30." in field_errors(response.get_data(as_text=True))["start"]
+    assert db.session.scalar(select(MentoringSession.id)) is None
+
+    session = book(match, engineer)
+    response = form_post(f"/sessions/{session.id}/reschedule", {"day": day, "start": "09:50", "duration": "60", "reason": "Clash"},
+                         page_url=f"/sessions/{session.id}")
+    assert response.status_code == 400
+    assert "09:50 is not one. Pick 09:45 or 10:00." in field_errors(response.get_data(as_text=True))["start"]
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, session.id).start_at == tomorrow_at(10)

@@ -41,7 +41,9 @@ browser-deps:
 	  else echo "Chromium not found at $(CHROMIUM): browser tests will be skipped"; fi; }
 
 ## Every test. Set DATABASE_URL / REDIS_URL to run against PostgreSQL and Redis.
+## bandit first: any finding of medium or high severity (-ll) fails the run.
 test: install browser-deps
+	$(BIN)/bandit --quiet --recursive --severity-level medium pmcohort worker
 	$(BIN)/pytest
 
 ## Speed figures (never asserted in tests): matching engine, password hashing, the login page under

@@ -23,10 +23,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config(app.instance_path))
     if config:
         app.config.update(config)
+    # The remember cookie never travels where the session cookie may not.
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     if app.config["SECRET_KEY"] == Config.DEV_SECRET_KEY and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.logger.warning("SECRET_KEY is the development default: set a long random SECRET_KEY in production")
 
     register_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,6 +42,12 @@ def register_logging(app: Flask) -> None:
     from pmcohort.request_id import init_request_id
 
     init_request_id(app)
+
+
+def register_security(app: Flask) -> None:
+    from pmcohort.security import init_security
+
+    init_security(app)  # before the blueprints: it sets the `int` converter their routes use
 
 
 def register_extensions(app: Flask) -> None:

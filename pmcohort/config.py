@@ -4,6 +4,7 @@ Every setting is documented in `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -44,10 +45,19 @@ class Config:
             "include": ["worker.tasks"],
         }
         self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
+        # Redis down must not take sign-in down: count in this process's memory until it is back
+        # (Flask-Limiter logs the switch both ways).
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {}
         self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
         self.PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour")
+        # Failed sign-ins per account, whatever address they come from.
+        self.ACCOUNT_SIGN_IN_LIMIT = os.environ.get("ACCOUNT_SIGN_IN_LIMIT", "20 per hour")
+        # Links sent by email (reset) and calendar feeds: guessing tokens must stay slow.
+        self.TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "30 per minute; 300 per hour")
+        self.PUBLIC_PAGE_RATE_LIMIT = os.environ.get("PUBLIC_PAGE_RATE_LIMIT", "120 per minute")
         self.SMTP_HOST = os.environ.get("SMTP_HOST")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
         self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
@@ -62,7 +72,11 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
+        self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
+        # Strict-Transport-Security, only where every visitor arrives over HTTPS.
+        self.HSTS_ENABLED = _flag("HSTS_ENABLED")
 
 
 def _broker_transport_options(broker_url: str) -> dict:

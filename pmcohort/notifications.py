@@ -34,6 +34,17 @@ def password_reset(message: OutboxMessage) -> None:
                                          action_label="Choose a new password", in_app=False))
 
 
+@handles("account.sign_in_throttled")
+def sign_in_throttled(message: OutboxMessage) -> None:
+    user = db.session.get(User, message.payload["user_id"])
+    if user is None or not user.active:
+        return
+    deliver_notice(message, user, Notice(SECURITY_CATEGORY, "Sign-ins to your PM Cohort account are paused",
+                                         path_for("auth.request_reset"), template="sign_in_throttled",
+                                         context={"limit": current_app.config["ACCOUNT_SIGN_IN_LIMIT"]},
+                                         action_label="Choose a new password", in_app=False))
+
+
 MATCHING_RUN_TASK = "pmcohort.matching.run"
 
 

@@ -72,6 +72,12 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
     ) is not None
 
 
+def can_view_cohort_assessments(viewer, cohort: Cohort) -> bool:
+    """Whether `viewer` may open the results of every engineer in `cohort`: its leads
+    (the cohort case of `can_view_assessment`, without a query per engineer)."""
+    return viewer.is_authenticated and viewer.has_role(Role.LEAD) and viewer.id in cohort.lead_ids
+
+
 def can_view_session(user, session: MentoringSession) -> bool:
     """Participants, the host, and the leads of the cohort the session belongs to."""
     if not user.is_authenticated:

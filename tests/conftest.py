@@ -21,7 +21,8 @@ os.environ["DATABASE_URL"] = (
 os.environ["PMCOHORT_INSTANCE_PATH"] = str(_RUN_DIR / "instance")
 os.environ["SECRET_KEY"] = "test-secret-key"
 # Generous limits for the suite; the rate-limit test sets the production ones.
-os.environ["LOGIN_RATE_LIMIT"] = os.environ["PASSWORD_RESET_RATE_LIMIT"] = "10000 per minute"
+for _limit in ("LOGIN_RATE_LIMIT", "PASSWORD_RESET_RATE_LIMIT", "TOKEN_RATE_LIMIT", "PUBLIC_PAGE_RATE_LIMIT", "ACCOUNT_SIGN_IN_LIMIT"):
+    os.environ[_limit] = "10000 per minute"
 os.environ["OUTBOX_PUBLISH_ON_COMMIT"] = "0"
 # Tests get their own Redis database number (TEST_REDIS_DB, default 14), so they never consume a
 # running app's tasks, and two test runs side by side can each have their own.

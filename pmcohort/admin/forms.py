@@ -1,5 +1,4 @@
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SearchField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -7,7 +6,7 @@ from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS
 from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.services import practice_bank
 
 
@@ -15,7 +14,7 @@ def _trimmed(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(BaseForm):
     """The user list's search box: a GET form, so it carries no CSRF token."""
 
     class Meta:
@@ -24,7 +23,7 @@ class UserSearchForm(FlaskForm):
     q = SearchField("Search by name or email", filters=[_trimmed])
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(BaseForm):
     role = SelectField("Role", choices=choices_from({role: role.title() for role in Role}), validators=[InputRequired()])
     action = HiddenField(validators=[InputRequired()])
 
@@ -62,7 +61,7 @@ def _text_area(label: str, required_message: str, description: str = "", rows: i
                          description=description, render_kw={"rows": rows})
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     key = _key_field("question")
     kind = SelectField("Kind of interview", choices=choices_from(INTERVIEW_KINDS), validate_choice=False, validators=[
         AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
@@ -77,7 +76,7 @@ class QuestionForm(FlaskForm):
                                "A guide for the mentor, not a script.", rows=4)
 
 
-class PersonaForm(FlaskForm):
+class PersonaForm(BaseForm):
     key = _key_field("persona")
     title = StringField("Title", filters=[_trimmed], description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
                         validators=[DataRequired(message="Give the persona a title."), Length(max=160)])
@@ -93,7 +92,7 @@ class PersonaForm(FlaskForm):
     )
 
 
-class DimensionForm(Form):
+class DimensionForm(BaseSubForm):
     """One row of the rubric form. A row left wholly blank is no dimension; a started one needs every field."""
 
     key = StringField("Key", filters=[_trimmed], description="Lowercase letters a–z, digits and underscores. Fixed once saved.", validators=[
@@ -132,7 +131,7 @@ class DimensionForm(Form):
         return valid
 
 
-class RubricForm(FlaskForm):
+class RubricForm(BaseForm):
     key = _key_field("rubric")
     title = StringField("Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)])
     # As many rows as a rubric may have dimensions; unused rows stay blank.
@@ -156,5 +155,5 @@ class RubricForm(FlaskForm):
             row.form.key.description = "Fixed: past scores use this key."
 
 
-class RetireForm(FlaskForm):
+class RetireForm(BaseForm):
     retired = HiddenField(validators=[AnyOf(("yes", "no"))])

@@ -23,6 +23,7 @@ from pmcohort import outbox
 from pmcohort.services import accounts, practice_bank
 
 USERS_PER_PAGE = 25
+MAX_PAGE = 100_000
 # Rules about the whole set of rubric dimensions belong above its rows, not at one of them.
 WHOLE_RUBRIC = ("dimensions",)
 
@@ -36,7 +37,11 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(User.email.like(pattern), db.func.lower(User.name).like(pattern)))
-    page = db.paginate(statement, per_page=USERS_PER_PAGE, error_out=False)
+    # Clamped: past the last page shows the last one, and no number reaches the database's OFFSET unchecked.
+    asked = request.args.get("page", 1, type=int)
+    page = db.paginate(statement, page=max(1, min(asked, MAX_PAGE)), per_page=USERS_PER_PAGE, error_out=False)
+    if page.page > max(page.pages, 1):
+        page = db.paginate(statement, page=max(page.pages, 1), per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, query=query, search=search, form=RoleChangeForm())
 
 

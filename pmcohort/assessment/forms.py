@@ -1,13 +1,12 @@
 """The assessment's step form, built from the page's questions; the domain's `validate` judges the answers."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
 
 from pmcohort.domain import assessment
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, choices_from
 
 
-class StepForm(FlaskForm):
+class StepForm(BaseForm):
     """One field per question of the page, named by its key, plus Next and Back."""
 
     next = SubmitField("Next")

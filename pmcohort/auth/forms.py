@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.timezones import is_valid_time_zone
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, choices_from
 from pmcohort.passwords import MIN_PASSWORD_LENGTH
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
@@ -23,7 +22,7 @@ def new_password_field(label: str) -> PasswordField:
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(BaseForm):
     name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired(), Email(message="Enter an email address like name@example.com."), Length(max=254)])
     password = new_password_field("Password")
@@ -37,26 +36,36 @@ class SignUpForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField("Email", validators=[InputRequired()])
     password = PasswordField("Password", validators=[InputRequired()])
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField("Email", validators=[InputRequired(), Email(message="Enter an email address like name@example.com.")])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = new_password_field("New password")
     confirm = PasswordField("Repeat the new password", validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Current password", validators=[InputRequired()])
     new_password = new_password_field("New password")
     confirm = PasswordField("Repeat the new password", validators=[InputRequired(), EqualTo("new_password", message="The two passwords differ.")])
 
 
-class TimeZoneForm(FlaskForm):
+class ChangeEmailForm(BaseForm):
+    email = EmailField("New email", validators=[InputRequired(), Email(message="Enter an email address like name@example.com."), Length(max=254)])
+    current_password = PasswordField("Current password", id="email-current-password", validators=[InputRequired()],
+                                     description="Asked again so nobody at an unlocked screen can take the account over.")
+
+
+class SignOutEverywhereForm(BaseForm):
+    """Only the CSRF token: a button."""
+
+
+class TimeZoneForm(BaseForm):
     time_zone = StringField("Time zone", validators=[InputRequired(), valid_time_zone])

@@ -1,10 +1,20 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pmcohort.auth import bp
-from pmcohort.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignUpForm, TimeZoneForm
+from pmcohort.auth import throttle
+from pmcohort.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignOutEverywhereForm,
+    SignUpForm,
+    TimeZoneForm,
+)
 from pmcohort.domain.timezones import time_zone_names
 from pmcohort.extensions import limiter
 from pmcohort.forms import service_errors
@@ -12,6 +22,7 @@ from pmcohort.models.types import utcnow
 from pmcohort.services import accounts
 from pmcohort.tokens import user_for_reset_token
 
+WRONG_PASSWORD = "That email and password do not match an account."
 RESET_SENT = "If an account uses that email, a reset link is on its way. It works once and expires within the hour."
 
 
@@ -30,6 +41,7 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"), 303)
@@ -57,22 +69,42 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        email = form.email.data
+        paused = throttle.is_paused(email)
+        # Checked even when paused, so a paused account answers exactly like a wrong password, in time too.
+        user = accounts.authenticate(email, form.password.data)
+        if user is not None and not paused:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("main.dashboard")), 303)
-        form.password.errors = ["That email and password do not match an account."]
+        if not paused and throttle.count_failure(email):
+            accounts.report_sign_in_throttled(email)
+        form.password.errors = [WRONG_PASSWORD]
     if form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
 
 
+def _end_session(everywhere: bool) -> None:
+    accounts.sign_out(current_user.id, everywhere=everywhere)
+    logout_user()
+    session.clear()
+
+
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
-    flash("You are signed out.", "info")
+    _end_session(everywhere=False)
+    flash("You are signed out, here and on any other device.", "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not SignOutEverywhereForm().validate():
+        abort(400)
+    _end_session(everywhere=True)
+    flash("You are signed out on every device, including this one.", "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -90,6 +122,7 @@ def request_reset():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str):
     user = user_for_reset_token(token)
@@ -100,17 +133,19 @@ def reset_password(token: str):
     if form.validate_on_submit():
         with service_errors(form):
             accounts.reset_password(user, form.password.data)
+            throttle.forget(user.email)
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
 
 
-def _account_page(password_form=None, zone_form=None, status: int = 200):
+def _account_page(password_form=None, zone_form=None, email_form=None, status: int = 200):
     return render_template(
         "auth/account.html",
         password_form=password_form or ChangePasswordForm(),
         zone_form=zone_form or TimeZoneForm(time_zone=current_user.time_zone),
+        email_form=email_form or ChangeEmailForm(),
         time_zones=time_zone_names(),
     ), status
 
@@ -128,10 +163,23 @@ def change_password():
     if form.validate():
         with service_errors(form):
             user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
+            throttle.forget(user.email)
             _start_session(user)
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/email")
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate():
+        with service_errors(form):
+            accounts.change_email(current_user.id, form.current_password.data, form.email.data)
+            flash("Your email is changed. Sign in with the new one from now on.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(email_form=form, status=400)
 
 
 @bp.post("/account/time-zone")

@@ -7,7 +7,14 @@ from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
 from pmcohort.forms import choices_from, service_errors
 from pmcohort.models import Cohort
-from pmcohort.policy import cohort_for_lead_or_404, cohort_match_for_lead_or_404, roles_required, run_for_lead_or_404, visible_cohorts
+from pmcohort.policy import (
+    can_view_cohort_assessments,
+    cohort_for_lead_or_404,
+    cohort_match_for_lead_or_404,
+    roles_required,
+    run_for_lead_or_404,
+    visible_cohorts,
+)
 from pmcohort.services import cohorts as cohort_service
 from pmcohort.services import matching
 
@@ -53,6 +60,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         rule_form=PairRuleForm(formdata=None),
         pin_form=pin_form,
         report=report,
+        may_view_assessments=can_view_cohort_assessments(current_user, cohort),
     ), status
 
 

@@ -1,8 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.domain.statuses import MATCH_OPEN, Role
-from pmcohort.extensions import csrf
+from pmcohort.extensions import csrf, limiter
 from pmcohort.main import bp
 from pmcohort.main.forms import preferences_form
 from pmcohort.models import NOTIFICATION_CATEGORIES
@@ -15,6 +15,7 @@ NEXT_SESSIONS = 3
 
 
 @bp.get("/")
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"), 303)
@@ -22,6 +23,7 @@ def index():
 
 
 @bp.get("/robots.txt")
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def robots():
     # Every page is behind a sign-in; keep crawlers to the start page.
     return "User-agent: *\nAllow: /$\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
@@ -77,6 +79,7 @@ def preferences():
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])  # public: no sign-in needed
 @csrf.exempt  # the signed single-use token is the authority; RFC 8058 mail clients POST without a session
 def unsubscribe(token: str):
     found = notices.read_unsubscribe_token(token)

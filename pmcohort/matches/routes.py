@@ -7,7 +7,7 @@ from pmcohort.forms import service_errors
 from pmcohort.matches import bp
 from pmcohort.matches.forms import DeclineForm, RequestMentorForm
 from pmcohort.models import Match, MentorProfile
-from pmcohort.policy import match_for_viewer_or_404, roles_required
+from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, roles_required
 from pmcohort.services import matching
 
 
@@ -41,6 +41,7 @@ def _detail_page(match: Match, decline_form: DeclineForm | None = None, status: 
     return render_template(
         "matches/detail.html", match=match, side=side, decline_form=form,
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
+        may_view_assessment=can_view_assessment(current_user, match.engineer_id),
     ), status
 
 

@@ -1,6 +1,5 @@
 from datetime import time
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -8,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from pmcohort.domain import vocabulary
 from pmcohort.domain.availability import WEEKDAY_NAMES
 from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, choices_from
 
 STRENGTH_LEVELS = {
     "1": "1 — learning it myself",
@@ -24,7 +23,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EngineerProfileForm(FlaskForm):
+class EngineerProfileForm(BaseForm):
     years_experience = IntegerField(
         "Years of engineering experience",
         validators=[InputRequired(message="Enter a whole number of years."), NumberRange(YEARS_OF_EXPERIENCE.low, YEARS_OF_EXPERIENCE.high, f"Enter a whole number of years between {YEARS_OF_EXPERIENCE.low} and {YEARS_OF_EXPERIENCE.high}.")],
@@ -35,7 +34,7 @@ class EngineerProfileForm(FlaskForm):
                                validators=[InputRequired(message="Choose a target domain.")])
 
 
-class MentorProfileForm(FlaskForm):
+class MentorProfileForm(BaseForm):
     headline = StringField("One line about you", validators=[Optional(), Length(max=160)],
                            description="E.g. “Group PM for developer tools; was a backend engineer for 6 years.”")
     former_engineer = BooleanField("I moved from engineering to product management myself")
@@ -65,7 +64,7 @@ def on_quarter_hour(form, field) -> None:
         raise ValidationError("Use times on the quarter hour, e.g. 18:00 or 18:15.")
 
 
-class WindowForm(FlaskForm):
+class WindowForm(BaseForm):
     weekday = SelectField("Day", choices=choices_from({str(n): name for n, name in enumerate(WEEKDAY_NAMES)}),
                           validators=[InputRequired()])
     start = TimeField("From", validators=[InputRequired(message="Enter a start time."), on_quarter_hour],
@@ -81,7 +80,7 @@ class WindowForm(FlaskForm):
         return int(self.weekday.data), start, end
 
 
-class AwayForm(FlaskForm):
+class AwayForm(BaseForm):
     first_day = DateField("Away from", validators=[InputRequired(message="Enter the first day you are away.")])
     last_day = DateField("Back after", validators=[InputRequired(message="Enter the last day you are away.")],
                          description="The last day you are away, included.")

@@ -78,12 +78,17 @@ def authenticate(email: str, password: str) -> User | None:
 _DUMMY_HASH = hash_password("not-a-real-password")
 
 
-def request_password_reset(email: str) -> None:
+def _write_to_owner(email: str, action: str, topic: str) -> None:
+    """Audit `action` and send `topic` to the active account using `email`; nothing if there is none."""
     user = find_user_by_email(email)
     if user is not None and user.active:
-        record_audit("user.password_reset_requested", "user", user.id)
-        enqueue("account.password_reset", user_id=user.id)
+        record_audit(action, "user", user.id)
+        enqueue(topic, user_id=user.id)
         db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    _write_to_owner(email, "user.password_reset_requested", "account.password_reset")
 
 
 def reset_password(user: User, new_password: str) -> None:
@@ -102,6 +107,39 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
     record_audit("user.password_changed", "user", user.id, actor_id=user.id)
     db.session.commit()
     return user
+
+
+def change_email(user_id: int, current_password: str, new_email: str) -> User:
+    """Someone at an unlocked screen must not take the account over: the password is asked again."""
+    user = db.session.get(User, user_id)
+    if not verify_password(user.password_hash, current_password):
+        raise ServiceError("current_password", "That is not your current password.")
+    email = new_email.strip().lower()
+    if email == user.email:
+        raise ServiceError("email", "That is already your email.")
+    if find_user_by_email(email) is not None:
+        raise ServiceError("email", "Another account uses this email.")
+    old_email, user.email = user.email, email
+    record_audit("user.email_changed", "user", user.id, actor_id=user.id, old_email=old_email)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent sign-up took the email first
+        db.session.rollback()
+        raise ServiceError("email", "Another account uses this email.") from error
+    return user
+
+
+def sign_out(user_id: int, *, everywhere: bool = False) -> None:
+    """A new auth token ends every session and remember cookie made with the old one, copies included."""
+    user = db.session.get(User, user_id)
+    user.rotate_auth_token()
+    record_audit("user.signed_out_everywhere" if everywhere else "user.signed_out", "user", user.id, actor_id=user.id)
+    db.session.commit()
+
+
+def report_sign_in_throttled(email: str) -> None:
+    """Failed sign-ins for this account reached the limit: tell its owner, once per time it happens."""
+    _write_to_owner(email, "user.sign_in_throttled", "account.sign_in_throttled")
 
 
 def _set_password(user: User, password: str) -> None:

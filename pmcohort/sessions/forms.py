@@ -4,7 +4,6 @@ whose errors name these fields: `start`, `duration`, `kind`, `interview_kind`, `
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
@@ -12,7 +11,7 @@ from pmcohort.domain import limits, practice
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
 from pmcohort.domain.times import format_duration
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
-from pmcohort.forms import choices_from
+from pmcohort.forms import BaseForm, choices_from
 from pmcohort.models.types import utcnow
 from pmcohort.services import sessions as service
 
@@ -47,7 +46,7 @@ def _duration_choices() -> dict[str, str]:
     return {str(minutes): f"{minutes} min" for minutes in DURATIONS}
 
 
-class SessionDetailsForm(FlaskForm):
+class SessionDetailsForm(BaseForm):
     """The kind of session and what it is about; every kind's fields are here, the service ignores those that do not apply."""
 
     kind = SelectField("Kind of session", invalid_choice_message="Choose a kind of session.",
@@ -102,7 +101,7 @@ class ProposeForm(WhenMixin, SessionDetailsForm):
     pass
 
 
-class LengthForm(FlaskForm):
+class LengthForm(BaseForm):
     """The length to show free slots for: a GET form, so it carries no CSRF token."""
 
     class Meta:
@@ -131,7 +130,7 @@ class BookForm(SessionDetailsForm):
         return timedelta(minutes=int(self.duration.data))
 
 
-class WorkshopForm(WhenMixin, FlaskForm):
+class WorkshopForm(WhenMixin, BaseForm):
     title = StringField("Title", validators=[InputRequired(message="Give the workshop a title.")])
     agenda = TextAreaField("Agenda", render_kw=TEXT_AREA)
     weeks = IntegerField("Weeks in a row", default=1, render_kw={"min": limits.WORKSHOP_WEEKS.low, "max": limits.WORKSHOP_WEEKS.high},
@@ -144,15 +143,15 @@ class WorkshopForm(WhenMixin, FlaskForm):
         return service.Details(title=self.title.data, agenda=self.agenda.data or "")
 
 
-class RescheduleForm(WhenMixin, FlaskForm):
+class RescheduleForm(WhenMixin, BaseForm):
     reason = StringField("Why", id="move-reason")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = StringField("Why", id="cancel-reason", description=f"Cancelling less than {format_duration(limits.CANCELLATION_NOTICE)} before the start is recorded as late.")
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(BaseForm):
     """One radio group per guest, `attendance_<user id>`; built for the session's guests by `attendance_form`."""
 
     def marks(self) -> dict[int, str]:
@@ -170,7 +169,7 @@ def attendance_form(guests, **kwargs) -> AttendanceForm:
     return type("GuestAttendanceForm", (AttendanceForm,), fields)(**kwargs)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BaseForm):
     """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
 
     rating = RadioField(f"How useful was it? ({limits.FEEDBACK_RATING.low}–{limits.FEEDBACK_RATING.high})", coerce=int, choices=choices_from({n: str(n) for n in limits.FEEDBACK_RATING.values}),
@@ -197,11 +196,11 @@ def feedback_form(rubric: practice.Rubric | None, **kwargs) -> FeedbackForm:
     return type("RubricFeedbackForm", (FeedbackForm,), fields)(**kwargs)
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(BaseForm):
     decision = TextAreaField("What decision was made?", render_kw={"rows": 2})
     who_moved_it = TextAreaField("Who moved it, and how?", render_kw={"rows": 2})
     trade_off = TextAreaField("What trade-off was accepted?", render_kw={"rows": 2})
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     comment = TextAreaField("Your comment", render_kw={"rows": 2})

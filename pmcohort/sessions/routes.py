@@ -1,15 +1,14 @@
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from pmcohort.calendar import session_invite, sessions_feed
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.domain.wording import counted
 from pmcohort.extensions import csrf, db, limiter
-from pmcohort.forms import service_errors
+from pmcohort.forms import BaseForm, service_errors
 from pmcohort.models import Match, MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.models.types import utcnow
 from pmcohort.policy import (
@@ -120,7 +119,7 @@ def _detail_page(session: MentoringSession, submitted: dict | None = None, statu
     observation = db.session.get(ShadowingObservation, session.id)
     blank = {"formdata": None}
     forms = {
-        "action": FlaskForm(**blank),
+        "action": BaseForm(**blank),
         "reschedule": RescheduleForm(**blank).show_zone(current_user.time_zone),
         "cancel": CancelForm(**blank),
         "attendance": attendance_form(session.guests(), **blank),
@@ -150,7 +149,7 @@ def detail(session_id: int):
     return _detail_page(session_for_viewer_or_404(session_id))
 
 
-def _act(session: MentoringSession, name: str, form: FlaskForm, action, done: str):
+def _act(session: MentoringSession, name: str, form: BaseForm, action, done: str):
     """Validate `form`, run `action()`; then back to the session, or its page with the errors at `form`'s fields."""
     if form.validate_on_submit():
         with service_errors(form):
@@ -164,7 +163,7 @@ def _act(session: MentoringSession, name: str, form: FlaskForm, action, done: st
 @login_required
 def accept(session_id: int):
     session = session_for_viewer_or_404(session_id)
-    return _act(session, "action", FlaskForm(), lambda: service.accept(session.id, user_id=current_user.id), "Accepted.")
+    return _act(session, "action", BaseForm(), lambda: service.accept(session.id, user_id=current_user.id), "Accepted.")
 
 
 @bp.post("/sessions/<int:session_id>/join")
@@ -186,7 +185,7 @@ def reschedule(session_id: int):
 
     def move():
         start = form.start_utc(current_user.time_zone)
-        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + form.length(), reason=form.reason.data)
+        service.reschedule(session.id, actor_id=current_user.id, start=start, end=start + form.length(), reason=form.reason.data or "")
 
     return _act(session, "reschedule", form, move, "Moved. Everyone gets the updated invite.")
 
@@ -196,7 +195,7 @@ def reschedule(session_id: int):
 def cancel(session_id: int):
     session = session_for_viewer_or_404(session_id)
     form = CancelForm()
-    return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data),
+    return _act(session, "cancel", form, lambda: service.cancel(session.id, actor_id=current_user.id, reason=form.reason.data or ""),
                 "Cancelled.")
 
 
@@ -253,7 +252,7 @@ def invite(session_id: int):
 
 
 @bp.get("/calendar/<token>.ics")
-@limiter.limit("60 per minute")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 @csrf.exempt
 def calendar_feed(token: str):
     user = service.user_for_feed(token)

@@ -16,8 +16,7 @@
         }
         stage.textContent = run.stage;
         percent.textContent = run.progress;
-        meter.setAttribute("aria-valuenow", run.progress);
-        meter.firstElementChild.style.width = run.progress + "%";
+        meter.value = run.progress;
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

@@ -30,9 +30,14 @@ def test_hsts_is_sent_when_the_setting_says_https(app, client):
 
 
 def test_no_template_has_an_inline_style_or_script():
-    """The policy refuses them; the browser test sees only the pages it visits, this sees every template."""
+    """The policy refuses them; the browser test sees only the pages it visits, this sees every template.
+
+    Emails are not pages: no policy applies in a mail client, which reads only styles inside the message.
+    """
     found = []
     for template in Path(TEMPLATES).rglob("*.html"):
+        if template.parent.name == "email":
+            continue
         text = template.read_text()
         found += [f"{template.name}: {m.group(0)}" for m in re.finditer(r"\sstyle=|<style\b|\son[a-z]+=|<script(?![^>]*\ssrc=)[^>]*>", text)]
     assert found == []

@@ -41,8 +41,11 @@ browser-deps:
 	  else echo "Chromium not found at $(CHROMIUM): browser tests will be skipped"; fi; }
 
 ## Every test. Set DATABASE_URL / REDIS_URL to run against PostgreSQL and Redis.
-## bandit first: any finding of medium or high severity (-ll) fails the run.
+## Checks first: ruff (lint and format), the import contracts (layers), bandit (any medium or high finding fails).
 test: install browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive --severity-level medium pmcohort worker
 	$(BIN)/pytest
 

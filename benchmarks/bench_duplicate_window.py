@@ -26,8 +26,11 @@ class Sink:
         self.accepted: dict[str, float] = {}
 
     async def handle_DATA(self, _server, _session, envelope):
-        message_id = next(line.split(":", 1)[1].strip() for line in envelope.content.decode().splitlines()
-                          if line.lower().startswith("message-id:"))
+        message_id = next(
+            line.split(":", 1)[1].strip()
+            for line in envelope.content.decode().splitlines()
+            if line.lower().startswith("message-id:")
+        )
         self.accepted[message_id] = time.perf_counter()  # the 250 goes out right after this
         return "250 OK"
 
@@ -39,15 +42,21 @@ def main() -> int:
         return 0
     sink = Sink()
     with postgres_database(database, "pmcohort_window") as url, smtp_sink(sink) as port:
-        os.environ.update(DATABASE_URL=url, PMCOHORT_INSTANCE_PATH=tempfile.mkdtemp(prefix="pmcohort-bench-"),
-                          OUTBOX_PUBLISH_ON_COMMIT="0", SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SECRET_KEY="bench")
+        os.environ.update(
+            DATABASE_URL=url,
+            PMCOHORT_INSTANCE_PATH=tempfile.mkdtemp(prefix="pmcohort-bench-"),
+            OUTBOX_PUBLISH_ON_COMMIT="0",
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(port),
+            SECRET_KEY="bench",
+        )
         from flask_migrate import upgrade
 
         import benchmarks.bench_reminders as reminders_bench
-        from pmcohort import create_app, delivery, outbox
-        from pmcohort.extensions import db
-        from pmcohort.models import OutboxMessage
-        from pmcohort.services import reminders
+        from pmcohort import create_app
+        from pmcohort.core.extensions import db
+        from pmcohort.notifications import delivery, outbox, reminders
+        from pmcohort.notifications.models import OutboxMessage
 
         reminders_bench.SESSIONS = SESSIONS
         app = create_app()
@@ -76,8 +85,12 @@ def main() -> int:
             db.engine.dispose()
 
     windows = sorted((committed[mid] - sink.accepted[mid]) * 1000 for mid in committed if mid in sink.accepted)
-    print(f"duplicate window over {len(windows)} emails (SMTP 250 sent -> 'sent' committed), PostgreSQL, {os.cpu_count()} cores (shared: noisy)")
-    print(f"median {statistics.median(windows):.1f} ms, p95 {windows[int(len(windows) * 0.95)]:.1f} ms, max {windows[-1]:.1f} ms")
+    print(
+        f"duplicate window over {len(windows)} emails (SMTP 250 sent -> 'sent' committed), PostgreSQL, {os.cpu_count()} cores (shared: noisy)"
+    )
+    print(
+        f"median {statistics.median(windows):.1f} ms, p95 {windows[int(len(windows) * 0.95)]:.1f} ms, max {windows[-1]:.1f} ms"
+    )
     return 0
 
 

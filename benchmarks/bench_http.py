@@ -54,7 +54,10 @@ def measure(port: int, path: str, headers: dict[str, str] | None = None, seconds
     """Requests per second and latency of one route, from CLIENT_PROCESSES clients sending back to back."""
     results = multiprocessing.Queue()
     deadline = time.perf_counter() + seconds
-    clients = [multiprocessing.Process(target=_client, args=(port, path, deadline, results, headers or {})) for _ in range(CLIENT_PROCESSES)]
+    clients = [
+        multiprocessing.Process(target=_client, args=(port, path, deadline, results, headers or {}))
+        for _ in range(CLIENT_PROCESSES)
+    ]
     for client in clients:
         client.start()
     collected = [results.get(timeout=seconds + 30) for _ in clients]
@@ -85,8 +88,20 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "pmcohort:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "pmcohort:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port)
@@ -97,10 +112,14 @@ def main() -> int:
         server.terminate()
         server.wait(10)
 
-    print(f"gunicorn, {WORKERS} sync workers, {CLIENT_PROCESSES} client processes, {DURATION_SECONDS:.0f} s per route, {os.cpu_count()} cores")
+    print(
+        f"gunicorn, {WORKERS} sync workers, {CLIENT_PROCESSES} client processes, {DURATION_SECONDS:.0f} s per route, {os.cpu_count()} cores"
+    )
     print(f"{'route':<28}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for name, result in figures.items():
-        print(f"{name:<28}{result['rps']:>10.0f}{result['p50_ms']:>10.2f}{result['p95_ms']:>10.2f}{result['errors']:>8}")
+        print(
+            f"{name:<28}{result['rps']:>10.0f}{result['p50_ms']:>10.2f}{result['p95_ms']:>10.2f}{result['errors']:>8}"
+        )
     trivial, login = figures.values()
     print(f"login page runs at {login['rps'] / trivial['rps']:.0%} of the trivial route's rate")
     return 1 if any(result["errors"] for result in figures.values()) else 0

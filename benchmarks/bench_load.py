@@ -52,8 +52,11 @@ def _ensure_database(url: str) -> bool:
     """Create the bench database if it is missing; False when PostgreSQL cannot be reached."""
     target = make_url(url)
     try:
-        with psycopg.connect(target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False),
-                             autocommit=True, connect_timeout=5) as connection:
+        with psycopg.connect(
+            target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False),
+            autocommit=True,
+            connect_timeout=5,
+        ) as connection:
             if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)).fetchone():
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
     except psycopg.OperationalError as error:
@@ -73,8 +76,12 @@ def _sign_in(port: int, email: str, password: str) -> dict[str, str]:
     page = connection.getresponse()
     cookie = page.getheader("Set-Cookie", "").split(";")[0]
     token = _CSRF.search(page.read().decode()).group(1)
-    connection.request("POST", "/auth/login", body=urlencode({"email": email, "password": password, "csrf_token": token}),
-                       headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    connection.request(
+        "POST",
+        "/auth/login",
+        body=urlencode({"email": email, "password": password, "csrf_token": token}),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
     answer = connection.getresponse()
     answer.read()
     connection.close()
@@ -88,6 +95,7 @@ def _cpu_seconds(server_pid: int) -> tuple[float, float]:
 
     CPU per request does not depend on how busy the other users of the machine keep it, unlike latency.
     """
+
     def used(process: psutil.Process) -> float:
         try:
             times = process.cpu_times()
@@ -97,9 +105,15 @@ def _cpu_seconds(server_pid: int) -> tuple[float, float]:
 
     server = psutil.Process(server_pid)
     web = used(server) + sum(used(child) for child in server.children(recursive=True))
-    with psycopg.connect(make_url(DATABASE_URL).set(drivername="postgresql").render_as_string(hide_password=False)) as connection:
-        backends = [pid for (pid,) in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    with psycopg.connect(
+        make_url(DATABASE_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    ) as connection:
+        backends = [
+            pid
+            for (pid,) in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
     return web, sum(used(psutil.Process(pid)) for pid in backends if psutil.pid_exists(pid))
 
 
@@ -109,12 +123,16 @@ def _read_stats(path: Path) -> list[dict]:
 
 
 def _print_load(rows: list[dict]) -> int:
-    print(f"\nLoad: {USERS} users ({USERS - 1} engineers, 1 lead), 1–3 s think time, {RUN_TIME}, spawn {SPAWN_RATE}/s, "
-          f"{os.cpu_count()} cores shared with the load client")
+    print(
+        f"\nLoad: {USERS} users ({USERS - 1} engineers, 1 lead), 1–3 s think time, {RUN_TIME}, spawn {SPAWN_RATE}/s, "
+        f"{os.cpu_count()} cores shared with the load client"
+    )
     print(f"{'page':<28}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}")
     for row in rows:
-        print(f"{row['Name']:<28}{row['Request Count']:>9}{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}"
-              f"{row['99%']:>8}{row['Failure Count']:>8}")
+        print(
+            f"{row['Name']:<28}{row['Request Count']:>9}{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}"
+            f"{row['99%']:>8}{row['Failure Count']:>8}"
+        )
     return sum(int(row["Failure Count"]) for row in rows if row["Name"] == "Aggregated")
 
 
@@ -133,8 +151,10 @@ def _capacity(port: int, engineer: dict[str, str], lead: dict[str, str], board: 
     print(f"\nThroughput, same server: {CLIENT_PROCESSES} clients back to back, {CAPACITY_SECONDS:.0f} s per route")
     print(f"{'route':<28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>8}{'vs trivial':>12}")
     for name, result in figures.items():
-        print(f"{name:<28}{result['rps']:>8.0f}{result['p50_ms']:>8.1f}{result['p95_ms']:>8.1f}{result['errors']:>8}"
-              f"{result['rps'] / trivial:>12.0%}")
+        print(
+            f"{name:<28}{result['rps']:>8.0f}{result['p50_ms']:>8.1f}{result['p95_ms']:>8.1f}{result['errors']:>8}"
+            f"{result['rps'] / trivial:>12.0%}"
+        )
 
 
 def main() -> int:
@@ -157,25 +177,55 @@ def main() -> int:
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
-                              cwd=APP_DIR, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "gunicorn.log").open("wb"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
+        cwd=APP_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "gunicorn.log").open("wb"),
+    )
     try:
         wait_for_port(port)
         web_before, database_before = _cpu_seconds(server.pid)
         subprocess.run(
-            [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-             "--host", f"http://127.0.0.1:{port}", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
-             "--run-time", RUN_TIME, "--stop-timeout", "5", "--csv", str(workdir / "load"), "--only-summary",
-             "--loglevel", "WARNING"],
-            cwd=ROOT, check=False, timeout=300, stdout=subprocess.DEVNULL, stderr=(workdir / "locust.log").open("wb"),
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "benchmarks" / "locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                str(SPAWN_RATE),
+                "--run-time",
+                RUN_TIME,
+                "--stop-timeout",
+                "5",
+                "--csv",
+                str(workdir / "load"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            check=False,
+            timeout=300,
+            stdout=subprocess.DEVNULL,
+            stderr=(workdir / "locust.log").open("wb"),
         )
         web_after, database_after = _cpu_seconds(server.pid)
         rows = _read_stats(workdir / "load_stats.csv")
         errors = _print_load(rows)
         requests = sum(int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated")
-        print(f"CPU per request: gunicorn {(web_after - web_before) / requests * 1000:.1f} ms, "
-              f"PostgreSQL {(database_after - database_before) / requests * 1000:.1f} ms "
-              f"(backends still connected at the end; sign-ins included)")
+        print(
+            f"CPU per request: gunicorn {(web_after - web_before) / requests * 1000:.1f} ms, "
+            f"PostgreSQL {(database_after - database_before) / requests * 1000:.1f} ms "
+            f"(backends still connected at the end; sign-ins included)"
+        )
         engineer = _sign_in(port, f"engineer1@{DOMAIN}", DEMO_PASSWORD)
         lead = _sign_in(port, f"lead@{DOMAIN}", DEMO_PASSWORD)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

@@ -21,28 +21,46 @@ if __package__ in (None, ""):  # run as a script: the repo root is not on sys.pa
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS  # noqa: E402
-from pmcohort.matching import (  # noqa: E402
+from pmcohort.matching import (
     COST_RESOLUTION,
     Mentee,
     Mentor,
     assign,
+    assign_indexed,  # noqa: E402
     candidate_weights,
     no_candidate_reasons,
 )
-from pmcohort.matching import assign_indexed  # noqa: E402
 from pmcohort.matching.assignment import _index_pairs  # noqa: E402
 
 SEED = 20240601
 CANDIDATES_PER_MENTEE = 50
 # (name, UTC offset in minutes, share of people): where a cohort's people live.
 TIME_ZONES = [
-    ("US Pacific", -480, 0.20), ("US Eastern", -300, 0.20), ("Sao Paulo", -180, 0.05),
-    ("London", 0, 0.15), ("Berlin", 60, 0.15), ("India", 330, 0.12), ("Nepal", 345, 0.01),
-    ("Singapore", 480, 0.07), ("Sydney", 600, 0.05),
+    ("US Pacific", -480, 0.20),
+    ("US Eastern", -300, 0.20),
+    ("Sao Paulo", -180, 0.05),
+    ("London", 0, 0.15),
+    ("Berlin", 60, 0.15),
+    ("India", 330, 0.12),
+    ("Nepal", 345, 0.01),
+    ("Singapore", 480, 0.07),
+    ("Sydney", 600, 0.05),
 ]
 # (weekday or weekend, local start hour, local end hour): windows people offer.
-MENTEE_WINDOWS = [("weekday", 18, 21), ("weekday", 19.5, 22), ("weekday", 7, 8.5), ("weekend", 9, 12), ("weekend", 14, 17)]
-MENTOR_WINDOWS = [("weekday", 12, 13), ("weekday", 16, 18), ("weekday", 8.5, 10), ("weekday", 18, 19.5), ("weekend", 10, 11.5)]
+MENTEE_WINDOWS = [
+    ("weekday", 18, 21),
+    ("weekday", 19.5, 22),
+    ("weekday", 7, 8.5),
+    ("weekend", 9, 12),
+    ("weekend", 14, 17),
+]
+MENTOR_WINDOWS = [
+    ("weekday", 12, 13),
+    ("weekday", 16, 18),
+    ("weekday", 8.5, 10),
+    ("weekday", 18, 19.5),
+    ("weekend", 10, 11.5),
+]
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, object]:
@@ -57,11 +75,12 @@ def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, obje
 def random_candidates(rng: np.random.Generator, n_mentees: int, n_mentors: int) -> dict[tuple[int, int], float]:
     """Each mentee gets CANDIDATES_PER_MENTEE distinct random mentors with uniform weights."""
     mentees, mentors, weights = random_candidate_arrays(rng, n_mentees, n_mentors)
-    return dict(zip(zip(mentees.tolist(), mentors.tolist()), weights.tolist()))
+    return dict(zip(zip(mentees.tolist(), mentors.tolist(), strict=False), weights.tolist(), strict=False))
 
 
-def random_candidate_arrays(rng: np.random.Generator, n_mentees: int, n_mentors: int,
-                            block: int = 2_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def random_candidate_arrays(
+    rng: np.random.Generator, n_mentees: int, n_mentors: int, block: int = 2_000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The same as code arrays, drawn a block of mentees at a time so 100,000 x 20,000 fits in memory."""
     mentees, mentors = [], []
     for start in range(0, n_mentees, block):
@@ -95,10 +114,16 @@ def bench_assign_large(rng: np.random.Generator) -> list[tuple[str, str, str, st
     capacity = dict.fromkeys(range(n_mentors), 5)
     seconds, result = median_seconds(lambda: assign(weights, capacity), repeats=5)
     convert_seconds, _ = median_seconds(lambda: _index_pairs(weights, capacity), repeats=5)
-    return [(f"assign {n_mentees:,} x {n_mentors:,}, cap 5, {CANDIDATES_PER_MENTEE} candidates, dict API (median of 5)",
-             f"{seconds:.3f} s", "<= 0.5 s", ok(seconds <= 0.5)),
-            ("  of which ids -> arrays", f"{convert_seconds:.3f} s", "", ""),
-            ("  mentees matched", f"{len(result):,}", "", "")]
+    return [
+        (
+            f"assign {n_mentees:,} x {n_mentors:,}, cap 5, {CANDIDATES_PER_MENTEE} candidates, dict API (median of 5)",
+            f"{seconds:.3f} s",
+            "<= 0.5 s",
+            ok(seconds <= 0.5),
+        ),
+        ("  of which ids -> arrays", f"{convert_seconds:.3f} s", "", ""),
+        ("  mentees matched", f"{len(result):,}", "", ""),
+    ]
 
 
 def _assign_at_scale(n_mentees: int, n_mentors: int) -> tuple[float, float, int, int]:
@@ -109,7 +134,7 @@ def _assign_at_scale(n_mentees: int, n_mentors: int) -> tuple[float, float, int,
     started = time.perf_counter()
     chosen = assign_indexed(mentee_codes, mentor_codes, values, n_mentees, slots)
     solve_seconds = time.perf_counter() - started
-    weights = dict(zip(zip(mentee_codes.tolist(), mentor_codes.tolist()), values.tolist()))
+    weights = dict(zip(zip(mentee_codes.tolist(), mentor_codes.tolist(), strict=False), values.tolist(), strict=False))
     capacity = dict.fromkeys(range(n_mentors), 5)
     started = time.perf_counter()
     assign(weights, capacity)
@@ -122,9 +147,11 @@ def bench_assign_scale() -> list[tuple[str, str, str, str]]:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         solve_seconds, dict_seconds, matched, peak_mib = pool.apply(_assign_at_scale, (n_mentees, n_mentors))
     size = f"{n_mentees:,} x {n_mentors:,}, cap 5, {CANDIDATES_PER_MENTEE} candidates"
-    return [(f"assign_indexed {size} (one run)", f"{solve_seconds:.2f} s", "<= 10 s", ok(solve_seconds <= 10)),
-            (f"assign {size}, dict API (one run)", f"{dict_seconds:.2f} s", "", ""),
-            ("  mentees matched / peak memory of the process", f"{matched:,} / {peak_mib:,} MiB", "", "")]
+    return [
+        (f"assign_indexed {size} (one run)", f"{solve_seconds:.2f} s", "<= 10 s", ok(solve_seconds <= 10)),
+        (f"assign {size}, dict API (one run)", f"{dict_seconds:.2f} s", "", ""),
+        ("  mentees matched / peak memory of the process", f"{matched:,} / {peak_mib:,} MiB", "", ""),
+    ]
 
 
 def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, str, str]], bool]:
@@ -154,10 +181,18 @@ def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, 
     size = f"{n_mentees:,} x {n_mentors:,}, cap 5"
     return [
         (f"assign_indexed {size}, prepared arrays (median of 5)", f"{solver_seconds * 1000:.1f} ms", "", ""),
-        (f"scipy linear_sum_assignment, {n_mentees:,} x {n_mentors * 5:,} prepared dense matrix (median of 3)",
-         f"{scipy_seconds * 1000:.1f} ms", "", ""),
-        ("  speed-up over scipy, solver against solver", f"{scipy_seconds / solver_seconds:.1f}x", ">= 10x",
-         ok(scipy_seconds / solver_seconds >= 10)),
+        (
+            f"scipy linear_sum_assignment, {n_mentees:,} x {n_mentors * 5:,} prepared dense matrix (median of 3)",
+            f"{scipy_seconds * 1000:.1f} ms",
+            "",
+            "",
+        ),
+        (
+            "  speed-up over scipy, solver against solver",
+            f"{scipy_seconds / solver_seconds:.1f}x",
+            ">= 10x",
+            ok(scipy_seconds / solver_seconds >= 10),
+        ),
         (f"assign {size}, from the dict of hashable ids (median of 5)", f"{ours_seconds * 1000:.1f} ms", "", ""),
         ("  speed-up over scipy's solve, ids to arrays included", f"{ratio:.1f}x", "", ""),
         ("  matched: assign / scipy", f"{len(ours):,} / {scipy_matched:,}", "equal", ok(same_matched)),
@@ -165,7 +200,9 @@ def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, 
     ], same_matched and same_total
 
 
-def utc_week(rng: np.random.Generator, offset: int, windows: list[tuple[str, float, float]]) -> tuple[tuple[int, int], ...]:
+def utc_week(
+    rng: np.random.Generator, offset: int, windows: list[tuple[str, float, float]]
+) -> tuple[tuple[int, int], ...]:
     """A few local windows on random days, as merged UTC minute intervals of the reference week."""
     intervals = []
     for kind, start_hour, end_hour in [windows[i] for i in rng.choice(len(windows), size=2, replace=False)]:
@@ -193,24 +230,28 @@ def realistic_profiles(rng: np.random.Generator, n_mentees: int, n_mentors: int)
     mentees = []
     for i in range(n_mentees):
         scores = np.clip(rng.normal(55, 12) + skill_bias + rng.normal(0, 15, len(skills)), 0, 100).round()
-        mentees.append(Mentee(
-            id=f"engineer-{i}",
-            skills=dict(zip(skills, scores.tolist())),
-            path=paths[rng.integers(len(paths))] if rng.random() < 0.9 else None,
-            domain=domains[rng.integers(len(domains))] if rng.random() < 0.8 else None,
-            week=utc_week(rng, offsets[rng.choice(len(offsets), p=shares)], MENTEE_WINDOWS),
-        ))
+        mentees.append(
+            Mentee(
+                id=f"engineer-{i}",
+                skills=dict(zip(skills, scores.tolist(), strict=False)),
+                path=paths[rng.integers(len(paths))] if rng.random() < 0.9 else None,
+                domain=domains[rng.integers(len(domains))] if rng.random() < 0.8 else None,
+                week=utc_week(rng, offsets[rng.choice(len(offsets), p=shares)], MENTEE_WINDOWS),
+            )
+        )
     mentors = []
     for i in range(n_mentors):
-        mentors.append(Mentor(
-            id=f"pm-{i}",
-            strengths=dict(zip(skills, rng.integers(1, 6, len(skills)).tolist())),
-            former_engineer=bool(rng.random() < 0.4),
-            paths=frozenset(rng.choice(paths, rng.integers(1, 3), replace=False).tolist()),
-            domains=frozenset(rng.choice(domains, rng.integers(1, 4), replace=False).tolist()),
-            capacity=int(rng.choice(6, p=[0.05, 0.1, 0.2, 0.3, 0.2, 0.15])),
-            week=utc_week(rng, offsets[rng.choice(len(offsets), p=shares)], MENTOR_WINDOWS),
-        ))
+        mentors.append(
+            Mentor(
+                id=f"pm-{i}",
+                strengths=dict(zip(skills, rng.integers(1, 6, len(skills)).tolist(), strict=False)),
+                former_engineer=bool(rng.random() < 0.4),
+                paths=frozenset(rng.choice(paths, rng.integers(1, 3), replace=False).tolist()),
+                domains=frozenset(rng.choice(domains, rng.integers(1, 4), replace=False).tolist()),
+                capacity=int(rng.choice(6, p=[0.05, 0.1, 0.2, 0.3, 0.2, 0.15])),
+                week=utc_week(rng, offsets[rng.choice(len(offsets), p=shares)], MENTOR_WINDOWS),
+            )
+        )
     return mentees, mentors
 
 
@@ -233,7 +274,12 @@ def bench_pipeline(rng: np.random.Generator) -> list[tuple[str, str, str, str]]:
     total = score_seconds + assign_seconds
     reasons_seconds, reasons = median_seconds(lambda: no_candidate_reasons(mentees, mentors), repeats=1)
     return [
-        (f"realistic profiles {n_mentees:,} x {n_mentors:,} (generation, not timed below)", f"{generate_seconds:.2f} s", "", ""),
+        (
+            f"realistic profiles {n_mentees:,} x {n_mentors:,} (generation, not timed below)",
+            f"{generate_seconds:.2f} s",
+            "",
+            "",
+        ),
         ("  scores -> top-50 candidates (candidate_weights)", f"{score_seconds:.3f} s", "", ""),
         ("  assignment (assign)", f"{assign_seconds:.3f} s", "", ""),
         ("  profiles -> matches (median of 3)", f"{total:.3f} s", "<= 3 s", ok(total <= 3.0)),
@@ -255,7 +301,7 @@ def main() -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(f"matching benchmarks (seed {SEED})")
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
     if not agree:
         print("FAIL: assign and scipy disagree on the optimum", file=sys.stderr)
         return 1

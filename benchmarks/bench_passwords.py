@@ -13,7 +13,7 @@ import time
 from argon2 import PasswordHasher
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from pmcohort.passwords import OWASP_ARGON2ID
+from pmcohort.core.passwords import OWASP_ARGON2ID
 
 ROUNDS = 20
 SETTINGS = {"before: RFC 9106 low memory": RFC_9106_LOW_MEMORY, "after: OWASP baseline": OWASP_ARGON2ID}
@@ -37,9 +37,13 @@ def main() -> int:
     figures = {}
     for name, parameters in SETTINGS.items():
         figures[name] = _median_ms(PasswordHasher.from_parameters(parameters))
-        print(f"{name:<30}{parameters.memory_cost // 1024:>7}{parameters.time_cost:>4}{parameters.parallelism:>4}{figures[name][0]:>10.1f}{figures[name][1]:>10.1f}")
+        print(
+            f"{name:<30}{parameters.memory_cost // 1024:>7}{parameters.time_cost:>4}{parameters.parallelism:>4}{figures[name][0]:>10.1f}{figures[name][1]:>10.1f}"
+        )
     before, after = figures.values()
-    print(f"a hash now takes {after[0] / before[0]:.0%} of the wall-clock time and {after[1] / before[1]:.0%} of the CPU time it took")
+    print(
+        f"a hash now takes {after[0] / before[0]:.0%} of the wall-clock time and {after[1] / before[1]:.0%} of the CPU time it took"
+    )
     return 0
 
 

@@ -64,23 +64,49 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="pmcohort-bench-"))
     sink = Sink()
     with postgres_database(database, "pmcohort_bench") as bench_url, smtp_sink(sink) as smtp_port:
-        env = {**os.environ, "DATABASE_URL": bench_url, "PMCOHORT_INSTANCE_PATH": str(workdir), "CELERY_BROKER_URL": broker,
-               "BENCH_COUNTER_URL": broker, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-               "OUTBOX_PUBLISH_ON_COMMIT": "1", "FLASK_APP": "pmcohort", "SECRET_KEY": "bench"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": bench_url,
+            "PMCOHORT_INSTANCE_PATH": str(workdir),
+            "CELERY_BROKER_URL": broker,
+            "BENCH_COUNTER_URL": broker,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "OUTBOX_PUBLISH_ON_COMMIT": "1",
+            "FLASK_APP": "pmcohort",
+            "SECRET_KEY": "bench",
+        }
         os.environ.update(env)
-        subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         from pmcohort import create_app
-        from pmcohort.extensions import db
-        from pmcohort.services import reminders
+        from pmcohort.core.extensions import db
+        from pmcohort.notifications import reminders
 
         app = create_app()
         with app.app_context():
             seeded = _seed_sessions(db)
             app.extensions["celery"].control.purge()
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "-I", "benchmarks.noop_task", f"--concurrency={PROCESSES}",
-             "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "worker.log", "wb"),
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker.app",
+                "worker",
+                "-I",
+                "benchmarks.noop_task",
+                f"--concurrency={PROCESSES}",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(workdir / "worker.log", "wb"),  # noqa: SIM115 - open as long as the worker runs
         )
         try:
             counter = redis.Redis.from_url(broker)
@@ -110,10 +136,14 @@ def main() -> int:
             worker.wait(30)
 
     noop_rate, email_rate = NOOP_TASKS / noop_seconds, sink.messages / reminder_seconds
-    print(f"one worker, {PROCESSES} prefork processes, PostgreSQL + Redis, local SMTP sink, {os.cpu_count()} cores (shared: figures are noisy)")
+    print(
+        f"one worker, {PROCESSES} prefork processes, PostgreSQL + Redis, local SMTP sink, {os.cpu_count()} cores (shared: figures are noisy)"
+    )
     print(f"{'what':<44}{'count':>8}{'seconds':>10}{'per s':>10}")
     print(f"{'bare no-op Celery tasks (the ceiling)':<44}{NOOP_TASKS:>8}{noop_seconds:>10.1f}{noop_rate:>10.0f}")
-    print(f"{'reminder emails (' + str(claimed) + ' due rows, 2 people each)':<44}{sink.messages:>8}{reminder_seconds:>10.1f}{email_rate:>10.0f}")
+    print(
+        f"{'reminder emails (' + str(claimed) + ' due rows, 2 people each)':<44}{sink.messages:>8}{reminder_seconds:>10.1f}{email_rate:>10.0f}"
+    )
     print(f"ratio reminder emails / no-op tasks: {email_rate / noop_rate:.2f} (target >= 0.5)")
     print(f"SMTP connections opened for {sink.messages} emails: {sink.connections - connections_before}")
     return 0
@@ -121,30 +151,72 @@ def main() -> int:
 
 def _seed_sessions(db) -> int:
     """SESSIONS scheduled sessions starting in 30 min, two people each, their 1 h reminder due now."""
-    from pmcohort.models import DueReminder, MentoringSession, SessionParticipant, User
-    from pmcohort.models.types import utcnow
+    from pmcohort.accounts.models import User
+    from pmcohort.core.types import utcnow
+    from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+    from pmcohort.notifications.models import DueReminder
 
     now = utcnow()
     start, end = now + timedelta(minutes=30), now + timedelta(minutes=90)
-    user_ids = db.session.execute(insert(User).returning(User.id), [
-        {"email": f"person{n}@bench.example", "name": f"Person {n}", "password_hash": "x", "time_zone": "UTC"}
-        for n in range(2 * SESSIONS)
-    ]).scalars().all()
-    session_ids = db.session.execute(insert(MentoringSession).returning(MentoringSession.id), [
-        {"kind": "one_on_one", "status": "scheduled", "title": f"1:1 number {n}", "host_id": user_ids[2 * n],
-         "start_at": start, "end_at": end, "time_zone": "UTC"}
-        for n in range(SESSIONS)
-    ]).scalars().all()
-    db.session.execute(insert(SessionParticipant), [
-        {"session_id": session_id, "user_id": user_ids[2 * n + offset], "role": role, "start_at": start, "end_at": end,
-         "accepted_at": now}
-        for n, session_id in enumerate(session_ids) for offset, role in ((0, "host"), (1, "participant"))
-    ])
-    db.session.execute(insert(DueReminder), [
-        {"key": f"session:{session_id}:v0:1h", "topic": "session.reminder", "payload": {"session_id": session_id, "kind": "1h"},
-         "subject_type": "session", "subject_id": session_id, "due_at": now}
-        for session_id in session_ids
-    ])
+    user_ids = (
+        db.session.execute(
+            insert(User).returning(User.id),
+            [
+                {"email": f"person{n}@bench.example", "name": f"Person {n}", "password_hash": "x", "time_zone": "UTC"}
+                for n in range(2 * SESSIONS)
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    session_ids = (
+        db.session.execute(
+            insert(MentoringSession).returning(MentoringSession.id),
+            [
+                {
+                    "kind": "one_on_one",
+                    "status": "scheduled",
+                    "title": f"1:1 number {n}",
+                    "host_id": user_ids[2 * n],
+                    "start_at": start,
+                    "end_at": end,
+                    "time_zone": "UTC",
+                }
+                for n in range(SESSIONS)
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    db.session.execute(
+        insert(SessionParticipant),
+        [
+            {
+                "session_id": session_id,
+                "user_id": user_ids[2 * n + offset],
+                "role": role,
+                "start_at": start,
+                "end_at": end,
+                "accepted_at": now,
+            }
+            for n, session_id in enumerate(session_ids)
+            for offset, role in ((0, "host"), (1, "participant"))
+        ],
+    )
+    db.session.execute(
+        insert(DueReminder),
+        [
+            {
+                "key": f"session:{session_id}:v0:1h",
+                "topic": "session.reminder",
+                "payload": {"session_id": session_id, "kind": "1h"},
+                "subject_type": "session",
+                "subject_id": session_id,
+                "due_at": now,
+            }
+            for session_id in session_ids
+        ],
+    )
     db.session.commit()
     return len(session_ids)
 

@@ -37,8 +37,13 @@ class SignedIn(FastHttpUser):
             if not token:
                 page.failure("no CSRF token on the sign-in page")
                 return
-        with self.client.post("/auth/login", name="sign-in", allow_redirects=False, catch_response=True,
-                              data={"email": self.email, "password": DEMO_PASSWORD, "csrf_token": token.group(1) or token.group(2)}) as response:
+        with self.client.post(
+            "/auth/login",
+            name="sign-in",
+            allow_redirects=False,
+            catch_response=True,
+            data={"email": self.email, "password": DEMO_PASSWORD, "csrf_token": token.group(1) or token.group(2)},
+        ) as response:
             if response.status_code not in (302, 303):  # signed in: redirected to the dashboard
                 response.failure(f"sign-in answered {response.status_code}")
 

@@ -18,14 +18,16 @@ def create_app(config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from pmcohort.config import Config
+    from pmcohort.core.config import Config
 
     app.config.from_object(Config(app.instance_path))
     if config:
         app.config.update(config)
     # The remember cookie never travels where the session cookie may not.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
-    if app.config["SECRET_KEY"] == Config.DEV_SECRET_KEY and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if app.config["SECRET_KEY"] == Config.DEV_SECRET_KEY and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
         app.logger.warning("SECRET_KEY is the development default: set a long random SECRET_KEY in production")
 
     register_logging(app)
@@ -39,23 +41,24 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    from pmcohort.request_id import init_request_id
+    from pmcohort.core.request_id import init_request_id
 
     init_request_id(app)
 
 
 def register_security(app: Flask) -> None:
-    from pmcohort.security import init_security
+    from pmcohort.core.security import init_security
 
     init_security(app)  # before the blueprints: it sets the `int` converter their routes use
 
 
 def register_extensions(app: Flask) -> None:
-    from pmcohort import models, notifications  # noqa: F401 - register models and outbox handlers
-    from pmcohort.celery import celery_init_app
-    from pmcohort.extensions import csrf, db, limiter, login_manager, migrate
-    from pmcohort.signed_in import load_user
-    from pmcohort.sqlite import tune_sqlite
+    from pmcohort import models  # noqa: F401 - every model, so the mappers see the whole schema
+    from pmcohort.accounts.signed_in import load_user
+    from pmcohort.core.celery import celery_init_app
+    from pmcohort.core.extensions import csrf, db, limiter, login_manager, migrate
+    from pmcohort.core.sqlite import tune_sqlite
+    from pmcohort.notifications import handlers  # noqa: F401 - registers the outbox handlers
 
     db.init_app(app)
     with app.app_context():
@@ -74,14 +77,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pmcohort import admin, assessment, auth, cohorts, main, matches, ops, profiles, sessions
+    from pmcohort.accounts.routes import bp as accounts
+    from pmcohort.admin.routes import bp as admin
+    from pmcohort.assessment.routes import bp as assessment
+    from pmcohort.cohorts.routes import bp as cohorts
+    from pmcohort.main.routes import bp as main
+    from pmcohort.mentoring.routes import bp as mentoring_sessions
+    from pmcohort.mentorships.routes import bp as mentorships
+    from pmcohort.ops.routes import bp as ops
+    from pmcohort.profiles.routes import bp as profiles
 
-    for module in (main, auth, admin, ops, profiles, assessment, cohorts, matches, sessions):
-        app.register_blueprint(module.bp)
+    for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from pmcohort.errors import init_errors
+    from pmcohort.core.http_errors import init_errors
 
     init_errors(app)
 
@@ -93,8 +104,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from pmcohort.static_assets import init_static_assets
-    from pmcohort.templating import init_templating
+    from pmcohort.core.static_assets import init_static_assets
+    from pmcohort.core.templating import init_templating
 
     init_templating(app)
     init_static_assets(app)

@@ -1,10 +1,10 @@
 import click
 from flask import Flask
 
+from pmcohort.accounts import services as accounts
+from pmcohort.core.errors import ServiceError
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.wording import counted
-from pmcohort.services import accounts
-from pmcohort.services.errors import ServiceError
 
 
 def init_commands(app: Flask) -> None:
@@ -44,8 +44,8 @@ def init_commands(app: Flask) -> None:
     @click.option("--version", "version", type=int, default=None, help="Scoring version (default: the current one).")
     def rescore_assessments(version: int | None) -> None:
         """Re-score every stored assessment from its raw answers, e.g. after the scoring rules change."""
-        from pmcohort.domain.assessment import SCORING_VERSION
-        from pmcohort.services.assessments import rescore_all
+        from pmcohort.assessment.services import rescore_all
+        from pmcohort.domain.readiness import SCORING_VERSION
 
         try:
             changed = rescore_all(version or SCORING_VERSION)
@@ -56,7 +56,7 @@ def init_commands(app: Flask) -> None:
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:
         """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""
-        from pmcohort.services.practice_bank import seed_starter_set
+        from pmcohort.mentoring.practice_bank import seed_starter_set
 
         click.echo(f"Added {counted(seed_starter_set(), 'practice item')}.")
 
@@ -66,6 +66,6 @@ def init_commands(app: Flask) -> None:
         from pmcohort.demo import DEMO_PASSWORD, seed_demo
 
         logins = seed_demo()
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email in logins:
             click.echo(f"  {role:<9} {email}")

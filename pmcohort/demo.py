@@ -9,26 +9,27 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from pmcohort.domain import assessment, practice, vocabulary
-from pmcohort.domain.statuses import Attendance, MatchSource, MatchStatus, MemberRole, ParticipantRole, Role, SessionKind, SessionStatus
-from pmcohort.extensions import db
-from pmcohort.models import (
-    AvailabilityWindow,
-    Cohort,
-    CohortLead,
-    CohortMember,
-    EngineerProfile,
-    Match,
-    MentoringSession,
-    MentorProfile,
-    MentorStrength,
-    SessionFeedback,
-    SessionParticipant,
-    find_user_by_email,
+from pmcohort.accounts import services as accounts
+from pmcohort.accounts.models import find_user_by_email
+from pmcohort.assessment.services import attempt_from
+from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain import practice, vocabulary
+from pmcohort.domain import readiness as assessment
+from pmcohort.domain.statuses import (
+    Attendance,
+    MatchSource,
+    MatchStatus,
+    MemberRole,
+    ParticipantRole,
+    Role,
+    SessionKind,
+    SessionStatus,
 )
-from pmcohort.models.types import utcnow
-from pmcohort.services import accounts, practice_bank
-from pmcohort.services.assessments import attempt_from
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
+from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
 
 DEMO_PASSWORD = "pmcohort-demo"
 DEMO_SEED = 20261126
@@ -38,16 +39,63 @@ DOMAIN = "demo.example.com"
 DEMO_COHORT = "Demo cohort: first three months"
 
 TIME_ZONES = [
-    "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "America/Chicago",
-    "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "Europe/Madrid", "America/Sao_Paulo",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Chicago",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Europe/Madrid",
+    "America/Sao_Paulo",
 ]
 FIRST_NAMES = [
-    "Ada", "Ben", "Chioma", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Luca",
-    "Maya", "Nikhil", "Olga", "Pedro", "Qin", "Rosa", "Sami", "Tara", "Uma", "Victor", "Wen", "Ximena",
-    "Yusuf", "Zoe",
+    "Ada",
+    "Ben",
+    "Chioma",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemi",
+    "Luca",
+    "Maya",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Qin",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
 ]
-LAST_NAMES = ["Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Gupta", "Haddad", "Ito", "Jensen",
-              "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov"]
+LAST_NAMES = [
+    "Adeyemi",
+    "Berg",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Gupta",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+]
 MENTOR_HEADLINES = [
     "Group PM, developer tools; backend engineer for six years before that",
     "Senior PM for ML platforms; ran discovery for three 0-to-1 products",
@@ -75,7 +123,10 @@ WINDOW_PATTERNS = [
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:
     """Full names no two people share, so a lead can tell everyone apart."""
-    return [f"{first} {last}" for first, last in rng.sample([(f, l) for f in FIRST_NAMES for l in LAST_NAMES], k=count)]
+    return [
+        f"{first} {last}"
+        for first, last in rng.sample([(given, family) for given in FIRST_NAMES for family in LAST_NAMES], k=count)
+    ]
 
 
 def _ensure_user(email: str, name: str, time_zone: str, roles: tuple[str, ...]):
@@ -125,18 +176,22 @@ def _seed_mentor(rng: random.Random, user_id: int) -> None:
     )
     for skill in vocabulary.SKILLS:
         level = rng.choice((4, 5)) if skill in standout else rng.randint(2, 3)
-        profile.strengths.append(MentorStrength(skill=skill, level=level, evidence=EVIDENCE[skill] if level >= 4 else ""))
+        profile.strengths.append(
+            MentorStrength(skill=skill, level=level, evidence=EVIDENCE[skill] if level >= 4 else "")
+        )
     db.session.add(profile)
     _add_windows(rng, user_id, patterns=3)  # mentors offer more hours than any one engineer
 
 
 def _seed_engineer(rng: random.Random, user_id: int) -> None:
-    db.session.add(EngineerProfile(
-        user_id=user_id,
-        years_experience=rng.randint(2, 9),
-        path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
-        target_domain=rng.choice(list(vocabulary.DOMAINS)),
-    ))
+    db.session.add(
+        EngineerProfile(
+            user_id=user_id,
+            years_experience=rng.randint(2, 9),
+            path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
+            target_domain=rng.choice(list(vocabulary.DOMAINS)),
+        )
+    )
     _add_windows(rng, user_id, patterns=2)
     levels = {skill: rng.uniform(0.05, 0.75) for skill in vocabulary.SKILLS}
     attempts = rng.randint(1, 3)
@@ -156,21 +211,39 @@ def _ensure_demo_cohort() -> None:
     cohort = Cohort(name=DEMO_COHORT, start_date=utcnow().date(), weeks=12, created_by=lead.id)
     cohort.leads.append(CohortLead(user_id=lead.id))
     for number in range(1, ENGINEER_COUNT + 1):
-        cohort.members.append(CohortMember(user_id=find_user_by_email(f"engineer{number}@{DOMAIN}").id, role=MemberRole.ENGINEER))
+        cohort.members.append(
+            CohortMember(user_id=find_user_by_email(f"engineer{number}@{DOMAIN}").id, role=MemberRole.ENGINEER)
+        )
     for number in range(1, MENTOR_COUNT + 1):
-        cohort.members.append(CohortMember(user_id=find_user_by_email(f"mentor{number}@{DOMAIN}").id, role=MemberRole.MENTOR))
+        cohort.members.append(
+            CohortMember(user_id=find_user_by_email(f"mentor{number}@{DOMAIN}").id, role=MemberRole.MENTOR)
+        )
     db.session.add(cohort)
 
 
 def _session(kind: str, host, guest, start: datetime, minutes: int, **columns) -> MentoringSession:
-    session = MentoringSession(kind=kind, host_id=host.id, start_at=start, end_at=start + timedelta(minutes=minutes),
-                               time_zone=host.time_zone, status=SessionStatus.SCHEDULED, **columns)
+    mentoring_session = MentoringSession(
+        kind=kind,
+        host_id=host.id,
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+        time_zone=host.time_zone,
+        status=SessionStatus.SCHEDULED,
+        **columns,
+    )
     for user, role in ((host, ParticipantRole.HOST), (guest, ParticipantRole.PARTICIPANT)):
         if user is not None:
-            session.participants.append(SessionParticipant(user_id=user.id, role=role, start_at=session.start_at,
-                                                           end_at=session.end_at, accepted_at=utcnow()))
-    db.session.add(session)
-    return session
+            mentoring_session.participants.append(
+                SessionParticipant(
+                    user_id=user.id,
+                    role=role,
+                    start_at=mentoring_session.start_at,
+                    end_at=mentoring_session.end_at,
+                    accepted_at=utcnow(),
+                )
+            )
+    db.session.add(mentoring_session)
+    return mentoring_session
 
 
 def _ensure_demo_sessions() -> None:
@@ -179,27 +252,73 @@ def _ensure_demo_sessions() -> None:
         return
     engineer, mentor = find_user_by_email(f"engineer1@{DOMAIN}"), find_user_by_email(f"mentor1@{DOMAIN}")
     lead = find_user_by_email(f"lead@{DOMAIN}")
-    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source=MatchSource.REQUEST, status=MatchStatus.ACTIVE,
-                         engineer_accepted_at=utcnow(), mentor_accepted_at=utcnow(), activated_at=utcnow() - timedelta(days=21),
-                         score=0.7, reasons=["Matched for the demo"]))
+    db.session.add(
+        Match(
+            engineer_id=engineer.id,
+            mentor_id=mentor.id,
+            source=MatchSource.REQUEST,
+            status=MatchStatus.ACTIVE,
+            engineer_accepted_at=utcnow(),
+            mentor_accepted_at=utcnow(),
+            activated_at=utcnow() - timedelta(days=21),
+            score=0.7,
+            reasons=["Matched for the demo"],
+        )
+    )
     db.session.get(MentorProfile, mentor.id).active_mentees += 1
     today = datetime.combine(utcnow().date(), time(17), tzinfo=UTC)
     rubric = practice.RUBRICS["estimation"]
-    for days_ago, level, question in ((17, 2, practice.questions_of("estimation")[0]), (4, 3, practice.questions_of("estimation")[1])):
-        past = _session(SessionKind.INTERVIEW, mentor, engineer, today - timedelta(days=days_ago), 60, title="Mock interview: estimation",
-                        interview_kind="estimation", question_key=question.key)
+    for days_ago, level, question in (
+        (17, 2, practice.questions_of("estimation")[0]),
+        (4, 3, practice.questions_of("estimation")[1]),
+    ):
+        past = _session(
+            SessionKind.INTERVIEW,
+            mentor,
+            engineer,
+            today - timedelta(days=days_ago),
+            60,
+            title="Mock interview: estimation",
+            interview_kind="estimation",
+            question_key=question.key,
+        )
         past.status = SessionStatus.COMPLETED
         past.participants[1].attendance = Attendance.ATTENDED
         db.session.flush()
         scores = {d.key: min(4, level + (i % 2)) for i, d in enumerate(rubric.dimensions)}
-        db.session.add(SessionFeedback(session_id=past.id, author_id=mentor.id, subject_id=engineer.id, rating=4,
-                                       notes="Structured well; state assumptions before the numbers.", rubric_key=rubric.key, rubric_scores=scores))
-    _session(SessionKind.ONE_ON_ONE, mentor, engineer, today + timedelta(days=2), 60, title="1:1: your prioritization rationale",
-             agenda="Walk through the rationale for your team's top three backlog items, in business terms.")
+        db.session.add(
+            SessionFeedback(
+                session_id=past.id,
+                author_id=mentor.id,
+                subject_id=engineer.id,
+                rating=4,
+                notes="Structured well; state assumptions before the numbers.",
+                rubric_key=rubric.key,
+                rubric_scores=scores,
+            )
+        )
+    _session(
+        SessionKind.ONE_ON_ONE,
+        mentor,
+        engineer,
+        today + timedelta(days=2),
+        60,
+        title="1:1: your prioritization rationale",
+        agenda="Walk through the rationale for your team's top three backlog items, in business terms.",
+    )
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     for week in range(4):
-        _session(SessionKind.WORKSHOP, lead, None, today + timedelta(days=7 * (week + 1)), 90, title="Workshop: writing for executives",
-                 agenda="Turn a design doc into a one-page summary for a VP.", cohort_id=cohort.id, seat_limit=20)
+        _session(
+            SessionKind.WORKSHOP,
+            lead,
+            None,
+            today + timedelta(days=7 * (week + 1)),
+            90,
+            title="Workshop: writing for executives",
+            agenda="Turn a design doc into a one-page summary for a VP.",
+            cohort_id=cohort.id,
+            seat_limit=20,
+        )
     db.session.commit()
 
 
@@ -209,11 +328,15 @@ def seed_demo() -> list[tuple[str, str]]:
     _ensure_user(f"lead@{DOMAIN}", "Lena Lead", "Europe/Berlin", (Role.LEAD,))
     names = iter(_unique_names(rng, MENTOR_COUNT + ENGINEER_COUNT))
     for number in range(1, MENTOR_COUNT + 1):
-        user, created = _ensure_user(f"mentor{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.MENTOR,))
+        user, created = _ensure_user(
+            f"mentor{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.MENTOR,)
+        )
         if created:
             _seed_mentor(rng, user.id)
     for number in range(1, ENGINEER_COUNT + 1):
-        user, created = _ensure_user(f"engineer{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.ENGINEER,))
+        user, created = _ensure_user(
+            f"engineer{number}@{DOMAIN}", next(names), rng.choice(TIME_ZONES[:6]), (Role.ENGINEER,)
+        )
         if created:
             _seed_engineer(rng, user.id)
     _ensure_demo_cohort()

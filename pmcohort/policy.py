@@ -10,9 +10,11 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import false, select
 
+from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
+from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
-from pmcohort.extensions import db
-from pmcohort.models import AssessmentAttempt, Cohort, CohortLead, CohortMember, Match, MatchingRun, MentoringSession, MentorProfile
+from pmcohort.mentoring.models import MentoringSession
+from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
 
 
 def roles_required(*roles: str):
@@ -32,7 +34,9 @@ def roles_required(*roles: str):
 
 
 def leads_cohort(user, cohort: Cohort) -> bool:
-    return user.is_authenticated and (user.has_role(Role.ADMIN) or (user.has_role(Role.LEAD) and user.id in cohort.lead_ids))
+    return user.is_authenticated and (
+        user.has_role(Role.ADMIN) or (user.has_role(Role.LEAD) and user.id in cohort.lead_ids)
+    )
 
 
 def cohort_for_lead_or_404(cohort_id: int) -> Cohort:
@@ -62,14 +66,26 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
     if viewer.id == engineer_id:
         return True
     if viewer.has_role(Role.MENTOR) and db.session.scalar(
-        select(Match.id).where(Match.engineer_id == engineer_id, Match.mentor_id == viewer.id, Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)))
+        select(Match.id).where(
+            Match.engineer_id == engineer_id,
+            Match.mentor_id == viewer.id,
+            Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)),
+        )
     ):
         return True
-    return viewer.has_role(Role.LEAD) and db.session.scalar(
-        select(CohortLead.user_id)
-        .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == engineer_id, CohortMember.role == MemberRole.ENGINEER)
-    ) is not None
+    return (
+        viewer.has_role(Role.LEAD)
+        and db.session.scalar(
+            select(CohortLead.user_id)
+            .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
+            .where(
+                CohortLead.user_id == viewer.id,
+                CohortMember.user_id == engineer_id,
+                CohortMember.role == MemberRole.ENGINEER,
+            )
+        )
+        is not None
+    )
 
 
 def can_view_cohort_assessments(viewer, cohort: Cohort) -> bool:
@@ -78,13 +94,15 @@ def can_view_cohort_assessments(viewer, cohort: Cohort) -> bool:
     return viewer.is_authenticated and viewer.has_role(Role.LEAD) and viewer.id in cohort.lead_ids
 
 
-def can_view_session(user, session: MentoringSession) -> bool:
+def can_view_session(user, mentoring_session: MentoringSession) -> bool:
     """Participants, the host, and the leads of the cohort the session belongs to."""
     if not user.is_authenticated:
         return False
-    if session.participant(user.id) is not None:
+    if mentoring_session.participant(user.id) is not None:
         return True
-    cohort_id = session.cohort_id or (db.session.get(Match, session.match_id).cohort_id if session.match_id else None)
+    cohort_id = mentoring_session.cohort_id or (
+        db.session.get(Match, mentoring_session.match_id).cohort_id if mentoring_session.match_id else None
+    )
     return cohort_id is not None and leads_cohort(user, db.session.get(Cohort, cohort_id))
 
 
@@ -134,7 +152,9 @@ def match_for_engineer_or_404(match_id: int) -> Match:
 
 def session_for_viewer_or_404(session_id: int) -> MentoringSession:
     mentoring_session = db.session.get(MentoringSession, session_id)
-    return _or_404(mentoring_session, mentoring_session is not None and can_view_session(current_user, mentoring_session))
+    return _or_404(
+        mentoring_session, mentoring_session is not None and can_view_session(current_user, mentoring_session)
+    )
 
 
 def workshop_or_404(session_id: int) -> MentoringSession:

@@ -21,7 +21,13 @@ os.environ["DATABASE_URL"] = (
 os.environ["PMCOHORT_INSTANCE_PATH"] = str(_RUN_DIR / "instance")
 os.environ["SECRET_KEY"] = "test-secret-key"
 # Generous limits for the suite; the rate-limit test sets the production ones.
-for _limit in ("LOGIN_RATE_LIMIT", "PASSWORD_RESET_RATE_LIMIT", "TOKEN_RATE_LIMIT", "PUBLIC_PAGE_RATE_LIMIT", "ACCOUNT_SIGN_IN_LIMIT"):
+for _limit in (
+    "LOGIN_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
+    "TOKEN_RATE_LIMIT",
+    "PUBLIC_PAGE_RATE_LIMIT",
+    "ACCOUNT_SIGN_IN_LIMIT",
+):
     os.environ[_limit] = "10000 per minute"
 os.environ["OUTBOX_PUBLISH_ON_COMMIT"] = "0"
 # Tests get their own Redis database number (TEST_REDIS_DB, default 14), so they never consume a
@@ -40,7 +46,7 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.orm import scoped_session, sessionmaker  # noqa: E402
 
 from pmcohort import create_app  # noqa: E402
-from pmcohort.extensions import db  # noqa: E402
+from pmcohort.core.extensions import db  # noqa: E402
 from tests.database import reset_database, truncate_all  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 
@@ -121,7 +127,9 @@ def login(client):
     return lambda user, password=DEFAULT_PASSWORD: sign_in(client, user, password)
 
 
-_CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"')
+_CSRF_INPUT = re.compile(
+    r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"'
+)
 
 
 def csrf_token_from(html: str) -> str:

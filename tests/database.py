@@ -4,7 +4,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import URL, MetaData, text
 
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 
 
 def is_test_database(url: URL, run_dir: Path) -> bool:

@@ -3,23 +3,23 @@
 import itertools
 from datetime import date, datetime, time, timedelta
 
+from pmcohort.accounts.models import User
+from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import CohortMember, MatchingRun
+from pmcohort.core.extensions import db
+from pmcohort.core.passwords import hash_password
+from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
-from pmcohort.extensions import db
-from pmcohort.models import (
+from pmcohort.mentoring import services as service
+from pmcohort.mentoring.models import MentoringSession
+from pmcohort.mentorships import services as matching
+from pmcohort.profiles.models import (
     AssessmentAttempt,
     AvailabilityWindow,
-    CohortMember,
     EngineerProfile,
-    MatchingRun,
-    MentoringSession,
     MentorProfile,
     MentorStrength,
-    User,
 )
-from pmcohort.models.types import utcnow
-from pmcohort.passwords import hash_password
-from pmcohort.services import cohorts, matching
-from pmcohort.services import sessions as service
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -36,8 +36,14 @@ def _password_hash(password: str) -> str:
     return _default_hash
 
 
-def make_user(*, roles: tuple[str, ...] = ("engineer",), email: str | None = None, name: str | None = None,
-              password: str = DEFAULT_PASSWORD, time_zone: str = "UTC") -> User:
+def make_user(
+    *,
+    roles: tuple[str, ...] = ("engineer",),
+    email: str | None = None,
+    name: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    time_zone: str = "UTC",
+) -> User:
     number = next(_counter)
     user = User(
         email=(email or f"user{number}@example.com").lower(),
@@ -57,10 +63,16 @@ def make_user(*, roles: tuple[str, ...] = ("engineer",), email: str | None = Non
 EVENING = [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]  # Tue and Thu 18-20 local
 
 
-def engineer(user_factory, *, weakest: str = "discovery", windows=EVENING, time_zone="Europe/Berlin", path="internal_transfer"):
+def engineer(
+    user_factory, *, weakest: str = "discovery", windows=EVENING, time_zone="Europe/Berlin", path="internal_transfer"
+):
     user = user_factory(roles=("engineer",), time_zone=time_zone)
-    scores = {skill: 80 for skill in vocabulary.SKILLS} | {weakest: 10}
-    db.session.add(AssessmentAttempt(user_id=user.id, scoring_version=1, answers={}, readiness=70, skill_scores=scores, top_gaps=[], pitfalls=[]))
+    scores = dict.fromkeys(vocabulary.SKILLS, 80) | {weakest: 10}
+    db.session.add(
+        AssessmentAttempt(
+            user_id=user.id, scoring_version=1, answers={}, readiness=70, skill_scores=scores, top_gaps=[], pitfalls=[]
+        )
+    )
     db.session.add(EngineerProfile(user_id=user.id, years_experience=5, path=path, target_domain="developer_tools"))
     for weekday, start, end in windows:
         db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
@@ -68,9 +80,17 @@ def engineer(user_factory, *, weakest: str = "discovery", windows=EVENING, time_
     return user
 
 
-def mentor(user_factory, *, strong_in: str = "discovery", capacity: int = 2, windows=EVENING, time_zone="Europe/Berlin"):
+def mentor(
+    user_factory, *, strong_in: str = "discovery", capacity: int = 2, windows=EVENING, time_zone="Europe/Berlin"
+):
     user = user_factory(roles=("mentor",), time_zone=time_zone)
-    profile = MentorProfile(user_id=user.id, capacity=capacity, former_engineer=True, paths=["internal_transfer"], domains=["developer_tools"])
+    profile = MentorProfile(
+        user_id=user.id,
+        capacity=capacity,
+        former_engineer=True,
+        paths=["internal_transfer"],
+        domains=["developer_tools"],
+    )
     for skill in vocabulary.SKILLS:
         profile.strengths.append(MentorStrength(skill=skill, level=5 if skill == strong_in else 2))
     db.session.add(profile)
@@ -118,8 +138,14 @@ def tomorrow_at(hour: int) -> datetime:
 
 def book(match, engineer, kind="one_on_one", start=None, minutes=60, **details):
     start = start or tomorrow_at(10)
-    return service.book(match.id, engineer_id=engineer.id, kind=kind, start=start, end=start + timedelta(minutes=minutes),
-                        details=service.Details(**details))
+    return service.book(
+        match.id,
+        engineer_id=engineer.id,
+        kind=kind,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        details=service.Details(**details),
+    )
 
 
 def as_past(session: MentoringSession, hours_ago: int = 2) -> None:

@@ -1,6 +1,7 @@
 """A TCP proxy on loopback that a test can cut and restore: Redis "going down" for the app and
 the worker, without touching the Redis server other test runs share."""
 
+import contextlib
 import socket
 import threading
 
@@ -28,18 +29,14 @@ class TcpProxy:
         listener, self._listener = self._listener, None
         if listener is not None:
             # shutdown wakes the thread blocked in accept(); close alone would leave it listening.
-            try:
+            with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             listener.close()
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             connection.close()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -68,7 +65,5 @@ class TcpProxy:
             pass
         finally:
             for end in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

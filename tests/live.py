@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 from tests.database import truncate_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +39,25 @@ class Worker:
         env = {**os.environ, **extra_env}
         self.log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "-B", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "-s", str(run_dir / "celerybeat-schedule")],
-            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker.app",
+                "worker",
+                "-B",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-s",
+                str(run_dir / "celerybeat-schedule"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self):

@@ -10,19 +10,32 @@ from pmcohort.domain import statuses
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "templates").rglob("*.*"))
 STORED_VALUES = {
-    str(member) for enum in (statuses.MatchStatus, statuses.RunStatus, statuses.SessionStatus, statuses.SessionKind,
-                             statuses.ParticipantRole, statuses.Attendance, statuses.PairRuleKind, statuses.Role)
+    str(member)
+    for enum in (
+        statuses.MatchStatus,
+        statuses.RunStatus,
+        statuses.SessionStatus,
+        statuses.SessionKind,
+        statuses.ParticipantRole,
+        statuses.Attendance,
+        statuses.PairRuleKind,
+        statuses.Role,
+    )
     for member in enum
 }
 # A status or kind compared, tested for membership or sent as a form value, written as a bare string.
 BARE_STATUS = re.compile(
-    r"""(?:==|!=|\bin\s*\(|has_role\(|value=)\s*['"](%s)['"]""" % "|".join(sorted(STORED_VALUES, key=len, reverse=True))
+    r"""(?:==|!=|\bin\s*\(|has_role\(|value=)\s*['"]({})['"]""".format(
+        "|".join(sorted(STORED_VALUES, key=len, reverse=True))
+    )
 )
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(ROOT / "templates")))
 def test_templates_name_statuses_and_kinds_by_their_enum(template):
-    assert not BARE_STATUS.findall(template.read_text()), "use the enum (MatchStatus.ACTIVE, Role.LEAD, ...), not its string"
+    assert not BARE_STATUS.findall(template.read_text()), (
+        "use the enum (MatchStatus.ACTIVE, Role.LEAD, ...), not its string"
+    )
 
 
 def test_the_check_catches_a_bare_status():

@@ -18,13 +18,26 @@ def test_the_built_package_loads_its_data_files(tmp_path):
     for package in ("pmcohort", "worker"):
         shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     built = tmp_path / "built"
-    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "-d", str(built)],
-                   cwd=source, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "-d", str(built)],
+        cwd=source,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
     loaded = subprocess.run(
-        [sys.executable, "-c", "import pmcohort, pmcohort.domain.practice as p, pmcohort.domain.assessment as a;"
-                               "print(pmcohort.__file__, len(p.QUESTIONS), sorted(a.VERSIONS))"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(built)}, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "import pmcohort, pmcohort.domain.practice as p, pmcohort.domain.assessment as a;"
+            "print(pmcohort.__file__, len(p.QUESTIONS), sorted(a.VERSIONS))",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(built)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert loaded.returncode == 0, loaded.stderr

@@ -7,12 +7,24 @@ PLAN_DIGESTS_SECONDS = 3600.0  # plans each lead's next Monday 08:00; planning t
 EXPIRE_PROPOSALS_SECONDS = 15 * 60.0  # proposals expire after 7 days; a quarter-hour's delay is fine
 
 BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": SWEEP_TASK, "schedule": OUTBOX_SWEEP_SECONDS, "options": {"expires": OUTBOX_SWEEP_SECONDS}},
+    "outbox-sweep": {
+        "task": SWEEP_TASK,
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
+    },
     "expire-match-proposals": {
-        "task": EXPIRE_PROPOSALS_TASK, "schedule": EXPIRE_PROPOSALS_SECONDS, "options": {"expires": EXPIRE_PROPOSALS_SECONDS}
+        "task": EXPIRE_PROPOSALS_TASK,
+        "schedule": EXPIRE_PROPOSALS_SECONDS,
+        "options": {"expires": EXPIRE_PROPOSALS_SECONDS},
     },
     "due-reminders": {
-        "task": DUE_REMINDERS_TASK, "schedule": DUE_REMINDERS_SECONDS, "options": {"expires": DUE_REMINDERS_SECONDS}
+        "task": DUE_REMINDERS_TASK,
+        "schedule": DUE_REMINDERS_SECONDS,
+        "options": {"expires": DUE_REMINDERS_SECONDS},
     },
-    "plan-digests": {"task": PLAN_DIGESTS_TASK, "schedule": PLAN_DIGESTS_SECONDS, "options": {"expires": PLAN_DIGESTS_SECONDS}},
+    "plan-digests": {
+        "task": PLAN_DIGESTS_TASK,
+        "schedule": PLAN_DIGESTS_SECONDS,
+        "options": {"expires": PLAN_DIGESTS_SECONDS},
+    },
 }

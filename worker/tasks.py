@@ -7,12 +7,12 @@ import threading
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
-from pmcohort import outbox
-from pmcohort.extensions import db
-from pmcohort.models import WorkerHeartbeat
-from pmcohort.models.types import utcnow
-from pmcohort.notifications import MATCHING_RUN_TASK
-from pmcohort.services import matching, reminders
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentorships import services as matching
+from pmcohort.notifications import outbox, reminders
+from pmcohort.notifications.handlers import MATCHING_RUN_TASK
+from pmcohort.ops.models import WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 

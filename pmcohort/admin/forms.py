@@ -2,12 +2,12 @@ from wtforms import FieldList, FormField, HiddenField, SearchField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from pmcohort.core.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, Bounds
 from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
-from pmcohort.forms import BaseForm, BaseSubForm, choices_from
-from pmcohort.services import practice_bank
+from pmcohort.mentoring import practice_bank
 
 
 def _trimmed(value):
@@ -24,11 +24,14 @@ class UserSearchForm(BaseForm):
 
 
 class RoleChangeForm(BaseForm):
-    role = SelectField("Role", choices=choices_from({role: role.title() for role in Role}), validators=[InputRequired()])
+    role = SelectField(
+        "Role", choices=choices_from({role: role.title() for role in Role}), validators=[InputRequired()]
+    )
     action = HiddenField(validators=[InputRequired()])
 
 
 # --- the practice bank
+
 
 def lines_of(text: str | None) -> list[str]:
     """The non-blank lines of a one-per-line text box, trimmed."""
@@ -49,62 +52,115 @@ class LineCount:
 
 def _key_field(item_type: str) -> StringField:
     rule = practice_bank.key_rule(item_type)
-    return StringField("Key", filters=[_trimmed], description=f"{rule} It cannot change later: sessions store it.", validators=[
-        DataRequired(message="Give it a key."),
-        Length(max=KEY_MAX_LENGTH[item_type], message=rule),
-        Regexp(practice_bank.KEY_PATTERN, message=rule),
-    ])
+    return StringField(
+        "Key",
+        filters=[_trimmed],
+        description=f"{rule} It cannot change later: sessions store it.",
+        validators=[
+            DataRequired(message="Give it a key."),
+            Length(max=KEY_MAX_LENGTH[item_type], message=rule),
+            Regexp(practice_bank.KEY_PATTERN, message=rule),
+        ],
+    )
 
 
 def _text_area(label: str, required_message: str, description: str = "", rows: int = 3) -> TextAreaField:
-    return TextAreaField(label, filters=[_trimmed], validators=[DataRequired(message=required_message)],
-                         description=description, render_kw={"rows": rows})
+    return TextAreaField(
+        label,
+        filters=[_trimmed],
+        validators=[DataRequired(message=required_message)],
+        description=description,
+        render_kw={"rows": rows},
+    )
 
 
 class QuestionForm(BaseForm):
     key = _key_field("question")
-    kind = SelectField("Kind of interview", choices=choices_from(INTERVIEW_KINDS), validate_choice=False, validators=[
-        AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
-    ])
+    kind = SelectField(
+        "Kind of interview",
+        choices=choices_from(INTERVIEW_KINDS),
+        validate_choice=False,
+        validators=[
+            AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
+        ],
+    )
     prompt = _text_area("Prompt", "Write the question the mentor asks.")
     follow_ups = TextAreaField(
-        "Follow-ups", render_kw={"rows": 4},
+        "Follow-ups",
+        render_kw={"rows": 4},
         description=f"Optional. One per line, at most {FOLLOW_UPS.high}: what the mentor asks after the first answer.",
-        validators=[LineCount(FOLLOW_UPS, f"Give at most {FOLLOW_UPS.high} follow-ups, one per line; there are {{count}}.")],
+        validators=[
+            LineCount(FOLLOW_UPS, f"Give at most {FOLLOW_UPS.high} follow-ups, one per line; there are {{count}}.")
+        ],
     )
-    strong_answer = _text_area("What a strong answer shows", "Describe what a strong answer shows: mentors score against it.",
-                               "A guide for the mentor, not a script.", rows=4)
+    strong_answer = _text_area(
+        "What a strong answer shows",
+        "Describe what a strong answer shows: mentors score against it.",
+        "A guide for the mentor, not a script.",
+        rows=4,
+    )
 
 
 class PersonaForm(BaseForm):
     key = _key_field("persona")
-    title = StringField("Title", filters=[_trimmed], description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
-                        validators=[DataRequired(message="Give the persona a title."), Length(max=160)])
-    situation = _text_area("Situation", "Describe the scene the mentee walks into.", "Both read it: the scene the mentee walks into.")
-    wants = _text_area("What they ask for", "Say what the persona asks for out loud.", "What the persona asks for out loud.", rows=2)
-    hidden_constraint = _text_area("Hidden constraint", "Give the hidden constraint the mentee should draw out.",
-                                   "For the mentor only: what really drives the persona, and what the mentee should draw out.")
+    title = StringField(
+        "Title",
+        filters=[_trimmed],
+        description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
+        validators=[DataRequired(message="Give the persona a title."), Length(max=160)],
+    )
+    situation = _text_area(
+        "Situation", "Describe the scene the mentee walks into.", "Both read it: the scene the mentee walks into."
+    )
+    wants = _text_area(
+        "What they ask for", "Say what the persona asks for out loud.", "What the persona asks for out loud.", rows=2
+    )
+    hidden_constraint = _text_area(
+        "Hidden constraint",
+        "Give the hidden constraint the mentee should draw out.",
+        "For the mentor only: what really drives the persona, and what the mentee should draw out.",
+    )
     pushback_lines = TextAreaField(
-        "Pushback lines", render_kw={"rows": 5},
+        "Pushback lines",
+        render_kw={"rows": 5},
         description=f"One per line, {PUSHBACK_LINES.low} to {PUSHBACK_LINES.high}: what the persona says to push back.",
-        validators=[LineCount(PUSHBACK_LINES, f"Give {PUSHBACK_LINES.low} to {PUSHBACK_LINES.high} pushback lines, one per line; "
-                                              "there are {count}.")],
+        validators=[
+            LineCount(
+                PUSHBACK_LINES,
+                f"Give {PUSHBACK_LINES.low} to {PUSHBACK_LINES.high} pushback lines, one per line; "
+                "there are {count}.",
+            )
+        ],
     )
 
 
 class DimensionForm(BaseSubForm):
     """One row of the rubric form. A row left wholly blank is no dimension; a started one needs every field."""
 
-    key = StringField("Key", filters=[_trimmed], description="Lowercase letters a–z, digits and underscores. Fixed once saved.", validators=[
-        Optional(),
-        Length(max=KEY_MAX_LENGTH["dimension"],
-               message=f"Use up to {KEY_MAX_LENGTH['dimension']} lowercase letters a–z, digits and underscores."),
-        Regexp(practice_bank.KEY_PATTERN, message="Use only lowercase letters a–z, digits and underscores, e.g. problem_framing."),
-    ])
+    key = StringField(
+        "Key",
+        filters=[_trimmed],
+        description="Lowercase letters a–z, digits and underscores. Fixed once saved.",
+        validators=[
+            Optional(),
+            Length(
+                max=KEY_MAX_LENGTH["dimension"],
+                message=f"Use up to {KEY_MAX_LENGTH['dimension']} lowercase letters a–z, digits and underscores.",
+            ),
+            Regexp(
+                practice_bank.KEY_PATTERN,
+                message="Use only lowercase letters a–z, digits and underscores, e.g. problem_framing.",
+            ),
+        ],
+    )
     label = StringField("Label", filters=[_trimmed], validators=[Length(max=120)])
-    skill = SelectField("Skill it shows", choices=[SelectChoice("", "Choose a skill"), *choices_from(SKILLS)], validate_choice=False,
-                        description="The skill of the engineer's gap profile this score is evidence of.",
-                        validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")])
+    skill = SelectField(
+        "Skill it shows",
+        choices=[SelectChoice("", "Choose a skill"), *choices_from(SKILLS)],
+        validate_choice=False,
+        description="The skill of the engineer's gap profile this score is evidence of.",
+        validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")],
+    )
     what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
     what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
 
@@ -133,15 +189,21 @@ class DimensionForm(BaseSubForm):
 
 class RubricForm(BaseForm):
     key = _key_field("rubric")
-    title = StringField("Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)])
+    title = StringField(
+        "Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)]
+    )
     # As many rows as a rubric may have dimensions; unused rows stay blank.
-    dimensions = FieldList(FormField(DimensionForm), min_entries=RUBRIC_DIMENSIONS.high, max_entries=RUBRIC_DIMENSIONS.high)
+    dimensions = FieldList(
+        FormField(DimensionForm), min_entries=RUBRIC_DIMENSIONS.high, max_entries=RUBRIC_DIMENSIONS.high
+    )
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if len(self.given_dimensions()) < RUBRIC_DIMENSIONS.low:
-            self.form_errors.append(f"Give at least {RUBRIC_DIMENSIONS.low} dimensions, each with a key, a label, a skill, "
-                                    "and what a 4 and a 1 look like.")
+            self.form_errors.append(
+                f"Give at least {RUBRIC_DIMENSIONS.low} dimensions, each with a key, a label, a skill, "
+                "and what a 4 and a 1 look like."
+            )
             valid = False
         return valid
 

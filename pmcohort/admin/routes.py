@@ -1,9 +1,10 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from pmcohort.admin import bp
+from pmcohort.accounts import services as accounts
+from pmcohort.accounts.models import User
 from pmcohort.admin.forms import (
     PersonaForm,
     QuestionForm,
@@ -13,14 +14,16 @@ from pmcohort.admin.forms import (
     UserSearchForm,
     lines_of,
 )
+from pmcohort.core.extensions import db
+from pmcohort.core.forms import service_errors
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
-from pmcohort.extensions import db
-from pmcohort.forms import service_errors
-from pmcohort.models import PracticeItem, User
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.models import PracticeItem
+from pmcohort.notifications import outbox
 from pmcohort.policy import roles_required
-from pmcohort import outbox
-from pmcohort.services import accounts, practice_bank
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 25
 MAX_PAGE = 100_000
@@ -64,6 +67,7 @@ def change_role(user_id: int):
 
 # --- the practice bank: questions, persona cards, rubrics
 
+
 @bp.get("/practice")
 @roles_required(Role.ADMIN)
 def practice():
@@ -101,15 +105,27 @@ def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None
 @roles_required(Role.ADMIN)
 def edit_question(item_id: int | None):
     item = _item_or_404("question", item_id)
-    form = _item_form(QuestionForm, item, item and {
-        "kind": item.kind, "prompt": item.title, "follow_ups": "\n".join(item.body.get("follow_ups", ())),
-        "strong_answer": item.body.get("strong_answer", ""),
-    })
+    form = _item_form(
+        QuestionForm,
+        item,
+        item
+        and {
+            "kind": item.kind,
+            "prompt": item.title,
+            "follow_ups": "\n".join(item.body.get("follow_ups", ())),
+            "strong_answer": item.body.get("strong_answer", ""),
+        },
+    )
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_question(
-                item_id, key=item.key if item else form.key.data, kind=form.kind.data, prompt=form.prompt.data,
-                follow_ups=lines_of(form.follow_ups.data), strong_answer=form.strong_answer.data, actor_id=current_user.id,
+                item_id,
+                key=item.key if item else form.key.data,
+                kind=form.kind.data,
+                prompt=form.prompt.data,
+                follow_ups=lines_of(form.follow_ups.data),
+                strong_answer=form.strong_answer.data,
+                actor_id=current_user.id,
             )
             flash(f"Question “{saved.key}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
@@ -121,15 +137,27 @@ def edit_question(item_id: int | None):
 @roles_required(Role.ADMIN)
 def edit_persona(item_id: int | None):
     item = _item_or_404("persona", item_id)
-    form = _item_form(PersonaForm, item, item and {
-        "title": item.title, **item.body, "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
-    })
+    form = _item_form(
+        PersonaForm,
+        item,
+        item
+        and {
+            "title": item.title,
+            **item.body,
+            "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
+        },
+    )
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_persona(
-                item_id, key=item.key if item else form.key.data, title=form.title.data, situation=form.situation.data,
-                wants=form.wants.data, hidden_constraint=form.hidden_constraint.data,
-                pushback_lines=lines_of(form.pushback_lines.data), actor_id=current_user.id,
+                item_id,
+                key=item.key if item else form.key.data,
+                title=form.title.data,
+                situation=form.situation.data,
+                wants=form.wants.data,
+                hidden_constraint=form.hidden_constraint.data,
+                pushback_lines=lines_of(form.pushback_lines.data),
+                actor_id=current_user.id,
             )
             flash(f"Persona card “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
@@ -146,8 +174,13 @@ def edit_rubric(item_id: int | None):
     form.lock_stored_keys(len(stored_dimensions))
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_rubric(item_id, key=item.key if item else form.key.data, title=form.title.data,
-                                              dimensions=form.given_dimensions(), actor_id=current_user.id)
+            saved = practice_bank.save_rubric(
+                item_id,
+                key=item.key if item else form.key.data,
+                title=form.title.data,
+                dimensions=form.given_dimensions(),
+                actor_id=current_user.id,
+            )
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
     return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200

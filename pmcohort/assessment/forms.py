@@ -2,8 +2,8 @@
 
 from wtforms import RadioField, StringField, SubmitField
 
-from pmcohort.domain import assessment
-from pmcohort.forms import BaseForm, choices_from
+from pmcohort.core.forms import BaseForm, choices_from
+from pmcohort.domain import readiness as assessment
 
 
 class StepForm(BaseForm):
@@ -13,7 +13,11 @@ class StepForm(BaseForm):
     back = SubmitField("Back")
 
     def answers(self) -> dict[str, str]:
-        return {field.name: field.data for field in self if not isinstance(field, SubmitField) and field.name != "csrf_token"}
+        return {
+            field.name: field.data
+            for field in self
+            if not isinstance(field, SubmitField) and field.name != "csrf_token"
+        }
 
 
 def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool) -> StepForm:
@@ -22,14 +26,21 @@ def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool
     for question in page.questions:
         if question.is_numeric:
             fields[question.key] = StringField(
-                question.prompt, description=question.help,
+                question.prompt,
+                description=question.help,
                 render_kw={"type": "number", "inputmode": "numeric", "min": question.minimum, "max": question.maximum},
             )
         else:
-            fields[question.key] = RadioField(question.prompt, description=question.help, validate_choice=False,
-                                              choices=choices_from({str(choice.value): choice.label for choice in question.choices}))
+            fields[question.key] = RadioField(
+                question.prompt,
+                description=question.help,
+                validate_choice=False,
+                choices=choices_from({str(choice.value): choice.label for choice in question.choices}),
+            )
     form_class = type("PageStepForm", (StepForm,), fields)
-    form = form_class(data=None if saved is None else {key: str(value) for key, value in saved.items() if key in fields})
+    form = form_class(
+        data=None if saved is None else {key: str(value) for key, value in saved.items() if key in fields}
+    )
     if last:
         form.next.label.text = "See my results"
     return form

@@ -1,18 +1,20 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pmcohort.assessment import bp
+from pmcohort.accounts.models import User
+from pmcohort.assessment import services as assessments
 from pmcohort.assessment.forms import step_form
-from pmcohort.domain import assessment
-from pmcohort.domain.wording import possessive
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.forms import service_errors
+from pmcohort.core.templating import local_time
+from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import Role
-from pmcohort.extensions import db
-from pmcohort.forms import service_errors
-from pmcohort.models import AssessmentAttempt, User
+from pmcohort.domain.wording import possessive
 from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required
-from pmcohort.services import assessments
-from pmcohort.services.errors import ServiceError
-from pmcohort.templating import local_time
+from pmcohort.profiles.models import AssessmentAttempt
+
+bp = Blueprint("assessment", __name__)
 
 
 @bp.get("/assessment")
@@ -65,7 +67,6 @@ def _finish():
     return redirect(url_for("assessment.result", attempt_id=attempt.id), 303)
 
 
-
 @bp.get("/assessment/results/<int:attempt_id>")
 @login_required
 def result(attempt_id: int):
@@ -92,6 +93,8 @@ def _render_result(attempt: AssessmentAttempt):
         engineer=engineer,
         own=own,
         whose="your" if own else possessive(engineer.first_name),
-        history_points=[(local_time(past.completed_at, "day"), past.readiness) for past in assessments.history(engineer.id)],
+        history_points=[
+            (local_time(past.completed_at, "day"), past.readiness) for past in assessments.history(engineer.id)
+        ],
         allowed_from=assessments.next_attempt_allowed_at(engineer.id) if own else None,
     )

@@ -1,26 +1,44 @@
 from datetime import date
 
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.widgets import HiddenInput
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from pmcohort.core.forms import BaseForm, choices_from
 from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS
 from pmcohort.domain.statuses import MemberRole
-from pmcohort.forms import BaseForm, choices_from
 
 
 class CohortForm(BaseForm):
     name = StringField("Cohort name", validators=[InputRequired(message="Give the cohort a name."), Length(max=120)])
     start_date = DateField("Starts on", validators=[InputRequired(message="Pick a start date.")], default=date.today)
-    weeks = IntegerField("Length in weeks", default=DEFAULT_COHORT_WEEKS, validators=[InputRequired(), NumberRange(COHORT_WEEKS.low, COHORT_WEEKS.high, f"Enter a length between {COHORT_WEEKS.low} and {COHORT_WEEKS.high} weeks.")],
-                         description="Twelve weeks covers the first three months of the transition.")
+    weeks = IntegerField(
+        "Length in weeks",
+        default=DEFAULT_COHORT_WEEKS,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                COHORT_WEEKS.low,
+                COHORT_WEEKS.high,
+                f"Enter a length between {COHORT_WEEKS.low} and {COHORT_WEEKS.high} weeks.",
+            ),
+        ],
+        description="Twelve weeks covers the first three months of the transition.",
+    )
 
 
 class EnrollForm(BaseForm):
-    role = RadioField("Enroll as", choices=choices_from({MemberRole.ENGINEER: "Engineers", MemberRole.MENTOR: "Mentors"}), default=MemberRole.ENGINEER,
-                      validators=[InputRequired()])
-    emails = TextAreaField("Email addresses", validators=[InputRequired(message="Paste one or more email addresses.")],
-                           description="One per line, or separated by commas. They must have signed up already.")
+    role = RadioField(
+        "Enroll as",
+        choices=choices_from({MemberRole.ENGINEER: "Engineers", MemberRole.MENTOR: "Mentors"}),
+        default=MemberRole.ENGINEER,
+        validators=[InputRequired()],
+    )
+    emails = TextAreaField(
+        "Email addresses",
+        validators=[InputRequired(message="Paste one or more email addresses.")],
+        description="One per line, or separated by commas. They must have signed up already.",
+    )
 
 
 class EndMatchForm(BaseForm):

@@ -1,12 +1,13 @@
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from pmcohort.cohorts import bp
+from pmcohort.cohorts import services as cohort_service
 from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
+from pmcohort.cohorts.models import Cohort
+from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
-from pmcohort.forms import choices_from, service_errors
-from pmcohort.models import Cohort
+from pmcohort.mentorships import services as matching
 from pmcohort.policy import (
     can_view_cohort_assessments,
     cohort_for_lead_or_404,
@@ -15,8 +16,8 @@ from pmcohort.policy import (
     run_for_lead_or_404,
     visible_cohorts,
 )
-from pmcohort.services import cohorts as cohort_service
-from pmcohort.services import matching
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
 
 @bp.get("")
@@ -31,7 +32,9 @@ def create():
     form = CohortForm()
     if form.validate():
         with service_errors(form):
-            cohort = cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data)
+            cohort = cohort_service.create_cohort(
+                current_user.id, form.name.data, form.start_date.data, form.weeks.data
+            )
             flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
             return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
     return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400
@@ -71,7 +74,9 @@ def _matching_progress(engineers, matches) -> dict[str, int]:
     """
     state = {}
     for match in matches:
-        if match.status == MatchStatus.ACTIVE or (match.status == MatchStatus.PROPOSED and state.get(match.engineer_id) != MatchStatus.ACTIVE):
+        if match.status == MatchStatus.ACTIVE or (
+            match.status == MatchStatus.PROPOSED and state.get(match.engineer_id) != MatchStatus.ACTIVE
+        ):
             state[match.engineer_id] = match.status
     active = sum(1 for member in engineers if state.get(member.user_id) == MatchStatus.ACTIVE)
     proposed = sum(1 for member in engineers if state.get(member.user_id) == MatchStatus.PROPOSED)
@@ -98,7 +103,10 @@ def enroll(cohort_id: int):
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
-    flash(f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.", "success")
+    flash(
+        f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.",
+        "success",
+    )
     return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
 
 
@@ -124,7 +132,10 @@ def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     with service_errors():
         created = matching.publish_run(run_id, actor_id=current_user.id)
-        flash(f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.", "success")
+        flash(
+            f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.",
+            "success",
+        )
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
 
 
@@ -137,8 +148,13 @@ def set_rule(cohort_id: int):
         flash("Choose an engineer and a mentor.", "error")
     else:
         with service_errors():
-            cohort_service.set_pair_rule(cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id)
-            done = {PairRuleKind.PINNED: "Pair pinned for the next run.", PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs."}
+            cohort_service.set_pair_rule(
+                cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id
+            )
+            done = {
+                PairRuleKind.PINNED: "Pair pinned for the next run.",
+                PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs.",
+            }
             flash(done.get(form.rule(), "Rule removed."), "success")
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
 
@@ -150,8 +166,21 @@ def end_match(cohort_id: int, match_id: int):
     form = EndMatchForm()
     if form.validate():
         with service_errors():
-            matching.end_match(match.id, actor_id=current_user.id, reason=form.reason.data or "", completed=form.outcome.data == MatchStatus.COMPLETED)
-            flash("Match completed." if form.outcome.data == MatchStatus.COMPLETED else "Match ended; the engineer joins the next run.", "success")
+            matching.end_match(
+                match.id,
+                actor_id=current_user.id,
+                reason=form.reason.data or "",
+                completed=form.outcome.data == MatchStatus.COMPLETED,
+            )
+            flash(
+                "Match completed."
+                if form.outcome.data == MatchStatus.COMPLETED
+                else "Match ended; the engineer joins the next run.",
+                "success",
+            )
     else:
-        flash("Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages), "error")
+        flash(
+            "Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages),
+            "error",
+        )
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)

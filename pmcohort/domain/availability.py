@@ -205,7 +205,6 @@ def _merged_minutes(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
-
 def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
     # Wall-clock arithmetic on a naive datetime, then fold=0 (the default):
     # exactly the RFC 5545 reading of gap and fold times described above.

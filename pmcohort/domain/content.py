@@ -137,7 +137,11 @@ class Entry:
         entries = []
         for position, item in enumerate(value, 1):
             label = item.get("key", item.get("value"))
-            named = f"{what} {label!r}" if isinstance(label, str | int) and not isinstance(label, bool) else f"{what} #{position}"
+            named = (
+                f"{what} {label!r}"
+                if isinstance(label, str | int) and not isinstance(label, bool)
+                else f"{what} #{position}"
+            )
             entries.append(Entry(f"{self.where}, {named}", item))
         return entries
 

@@ -92,7 +92,9 @@ def observed_weight(observed: ObservedSkill | None) -> float:
     return min(WEIGHT_PER_EARLY_OBSERVATION * observed.observations, MAX_EARLY_WEIGHT)
 
 
-def effective_scores(self_reported: Mapping[str, int], observed: Mapping[str, ObservedSkill]) -> dict[str, EffectiveSkill]:
+def effective_scores(
+    self_reported: Mapping[str, int], observed: Mapping[str, ObservedSkill]
+) -> dict[str, EffectiveSkill]:
     """Every skill with a self-report or an observation, blended; a skill with neither is left out."""
     result = {}
     for skill in SKILLS:
@@ -100,7 +102,13 @@ def effective_scores(self_reported: Mapping[str, int], observed: Mapping[str, Ob
         if reported is None and seen is None:
             continue
         weight = observed_weight(seen) if reported is not None else 1.0
-        score = seen.score if reported is None else reported if seen is None else weight * seen.score + (1 - weight) * reported
+        score = (
+            seen.score
+            if reported is None
+            else reported
+            if seen is None
+            else weight * seen.score + (1 - weight) * reported
+        )
         result[skill] = EffectiveSkill(round(score), reported, seen, weight)
     return result
 

@@ -28,6 +28,7 @@ from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
 # As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters.
 KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32, "dimension": 32}
 
+
 @dataclass(frozen=True)
 class PracticeQuestion:
     key: str
@@ -92,7 +93,9 @@ def load_practice_set(data: Traversable = DATA) -> PracticeSet:
     rubrics_file = read_toml(data, "practice/rubrics.toml")
     rubrics = {key: _rubric(entry, key) for key, entry in rubrics_file.keyed("rubric", "rubric").items()}
     by_kind = rubrics_file.table("rubric_for")
-    rubric_for = {kind: by_kind.one_of(kind, rubrics, "rubric") for kind in (*INTERVIEW_KINDS, SessionKind.ROLE_PLAY.value)}
+    rubric_for = {
+        kind: by_kind.one_of(kind, rubrics, "rubric") for kind in (*INTERVIEW_KINDS, SessionKind.ROLE_PLAY.value)
+    }
     by_kind.done()
     rubrics_file.done()
     return PracticeSet(questions, personas, rubrics, rubric_for)
@@ -105,40 +108,48 @@ def _keyed(entries: list[Entry], build, what: str) -> tuple:
 
 
 def _question(entry: Entry) -> PracticeQuestion:
-    return entry.done(PracticeQuestion(
-        key=entry.key(max_length=KEY_MAX_LENGTH["question"]),
-        kind=entry.one_of("kind", INTERVIEW_KINDS, "interview kind"),
-        prompt=entry.text("prompt"),
-        follow_ups=entry.texts("follow_ups", at_least=FOLLOW_UPS.low, at_most=FOLLOW_UPS.high),
-        strong_answer=entry.text("strong_answer"),
-    ))
+    return entry.done(
+        PracticeQuestion(
+            key=entry.key(max_length=KEY_MAX_LENGTH["question"]),
+            kind=entry.one_of("kind", INTERVIEW_KINDS, "interview kind"),
+            prompt=entry.text("prompt"),
+            follow_ups=entry.texts("follow_ups", at_least=FOLLOW_UPS.low, at_most=FOLLOW_UPS.high),
+            strong_answer=entry.text("strong_answer"),
+        )
+    )
 
 
 def _persona(entry: Entry) -> PersonaCard:
-    return entry.done(PersonaCard(
-        key=entry.key(max_length=KEY_MAX_LENGTH["persona"]),
-        title=entry.text("title"),
-        situation=entry.text("situation"),
-        wants=entry.text("wants"),
-        hidden_constraint=entry.text("hidden_constraint"),
-        pushback_lines=entry.texts("pushback_lines", at_least=PUSHBACK_LINES.low, at_most=PUSHBACK_LINES.high),
-    ))
+    return entry.done(
+        PersonaCard(
+            key=entry.key(max_length=KEY_MAX_LENGTH["persona"]),
+            title=entry.text("title"),
+            situation=entry.text("situation"),
+            wants=entry.text("wants"),
+            hidden_constraint=entry.text("hidden_constraint"),
+            pushback_lines=entry.texts("pushback_lines", at_least=PUSHBACK_LINES.low, at_most=PUSHBACK_LINES.high),
+        )
+    )
 
 
 def _rubric(entry: Entry, key: str) -> Rubric:
     entry.check_key(key, "rubric key", KEY_MAX_LENGTH["rubric"])
-    dimension_entries = entry.tables("dimension", "dimension", at_least=RUBRIC_DIMENSIONS.low, at_most=RUBRIC_DIMENSIONS.high)
+    dimension_entries = entry.tables(
+        "dimension", "dimension", at_least=RUBRIC_DIMENSIONS.low, at_most=RUBRIC_DIMENSIONS.high
+    )
     return entry.done(Rubric(key, entry.text("title"), _keyed(dimension_entries, _dimension, "dimension")))
 
 
 def _dimension(entry: Entry) -> RubricDimension:
-    return entry.done(RubricDimension(
-        key=entry.key(max_length=KEY_MAX_LENGTH["dimension"]),
-        label=entry.text("label"),
-        what_4_looks_like=entry.text("what_4_looks_like"),
-        what_1_looks_like=entry.text("what_1_looks_like"),
-        skill=entry.one_of("skill", SKILLS, "skill"),
-    ))
+    return entry.done(
+        RubricDimension(
+            key=entry.key(max_length=KEY_MAX_LENGTH["dimension"]),
+            label=entry.text("label"),
+            what_4_looks_like=entry.text("what_4_looks_like"),
+            what_1_looks_like=entry.text("what_1_looks_like"),
+            skill=entry.one_of("skill", SKILLS, "skill"),
+        )
+    )
 
 
 _STARTER = load_practice_set()

@@ -37,8 +37,10 @@ def session_plan(start: datetime, end: datetime, now: datetime) -> list[Planned]
 def proposal_plan(proposed_at: datetime, expires_at: datetime, now: datetime) -> list[Planned]:
     """The side that has not answered after 3 days is reminded; the day before expiry, both
     sides and the lead are told."""
-    planned = [Planned("nudge", "match.proposal_nudge", proposed_at + PROPOSAL_NUDGE_AFTER),
-               Planned("last-day", "match.proposal_expiring", expires_at - PROPOSAL_LAST_DAY)]
+    planned = [
+        Planned("nudge", "match.proposal_nudge", proposed_at + PROPOSAL_NUDGE_AFTER),
+        Planned("last-day", "match.proposal_expiring", expires_at - PROPOSAL_LAST_DAY),
+    ]
     return [each for each in planned if each.due_at > now]
 
 

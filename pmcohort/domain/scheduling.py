@@ -126,7 +126,9 @@ def validate_booking(
 
     # After the length: "at least 15 min" helps more than "off the grid" for a 10-minute session.
     if not (on_grid(start) and on_grid(end)):
-        problems.append(BookingProblem("off_grid", "Sessions start and end on the quarter hour (:00, :15, :30 or :45)."))
+        problems.append(
+            BookingProblem("off_grid", "Sessions start and end on the quarter hour (:00, :15, :30 or :45).")
+        )
     if host_availability is not None and not _within_availability(host_availability, start, end):
         problems.append(
             BookingProblem(
@@ -137,7 +139,11 @@ def validate_booking(
 
     for clash in conflicts(Booking(start, end), busy):
         problems.append(
-            BookingProblem("overlap", f"This overlaps your session on {format_local_span(clash.start, clash.end, 'UTC')}.", conflict=clash)
+            BookingProblem(
+                "overlap",
+                f"This overlaps your session on {format_local_span(clash.start, clash.end, 'UTC')}.",
+                conflict=clash,
+            )
         )
     return problems
 
@@ -221,7 +227,6 @@ def is_late_cancellation(start: datetime, cancelled_at: datetime, notice: timede
 # --- helpers
 
 
-
 def _whole_intervals(availability: Availability, start_utc: datetime, end_utc: datetime) -> list[Interval]:
     """Availability intervals reaching into [start_utc, end_utc), not cut at its edges.
 
@@ -242,5 +247,3 @@ def _within_availability(availability: Availability, start: datetime, end: datet
         interval_start <= start and end <= interval_end
         for interval_start, interval_end in _whole_intervals(availability, start, end)
     )
-
-

@@ -13,7 +13,7 @@ def counted(number: int | float, singular: str, plural: str | None = None) -> st
 
 
 def possessive(name: str) -> str:
-    """"Sam's", and "James'" for a name ending in s."""
+    """ "Sam's", and "James'" for a name ending in s."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 

@@ -1,14 +1,17 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from pmcohort.models import NOTIFICATION_CATEGORIES
+from pmcohort.notifications.models import NOTIFICATION_CATEGORIES
 
 
 class PreferencesForm(FlaskForm):
     """Two checkboxes per category, named `<category>-email` and `<category>-in_app`."""
 
     def choices(self) -> dict[str, tuple[bool, bool]]:
-        return {category: (self[f"{category}-email"].data, self[f"{category}-in_app"].data) for category in NOTIFICATION_CATEGORIES}
+        return {
+            category: (self[f"{category}-email"].data, self[f"{category}-in_app"].data)
+            for category in NOTIFICATION_CATEGORIES
+        }
 
 
 def preferences_form(current: dict[str, tuple[bool, bool]]) -> PreferencesForm:

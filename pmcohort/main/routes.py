@@ -1,15 +1,20 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pmcohort.accounts.signed_in import unread_notifications
+from pmcohort.assessment import services as assessments
+from pmcohort.cohorts import services as cohorts
+from pmcohort.core.extensions import csrf, limiter
 from pmcohort.domain.statuses import MATCH_OPEN, Role
-from pmcohort.extensions import csrf, limiter
-from pmcohort.main import bp
 from pmcohort.main.forms import preferences_form
-from pmcohort.models import NOTIFICATION_CATEGORIES
-from pmcohort.services import assessments, cohorts, matching, profiles, sessions
-from pmcohort.services import notifications as notices
-from pmcohort.services.notifications import UnsubscribeOutcome as Outcome
-from pmcohort.signed_in import unread_notifications
+from pmcohort.mentoring import services as sessions
+from pmcohort.mentorships import services as matching
+from pmcohort.notifications import services as notices
+from pmcohort.notifications.models import NOTIFICATION_CATEGORIES
+from pmcohort.notifications.services import UnsubscribeOutcome as Outcome
+from pmcohort.profiles import services as profiles
+
+bp = Blueprint("main", __name__)
 
 NEXT_SESSIONS = 3
 
@@ -91,5 +96,6 @@ def unsubscribe(token: str):
     else:
         outcome = notices.unsubscribe(token)
         status = 200 if outcome == Outcome.DONE else 410
-    return render_template("main/unsubscribe.html", outcome=outcome, Outcome=Outcome, category_label=category_label,
-                           token=token), status
+    return render_template(
+        "main/unsubscribe.html", outcome=outcome, Outcome=Outcome, category_label=category_label, token=token
+    ), status

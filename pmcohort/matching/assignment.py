@@ -67,10 +67,13 @@ def assign(
     mentee_codes, mentor_codes = mentee_codes[usable], mentor_codes[usable]
     chosen = assign_indexed(mentee_codes, mentor_codes, values[usable], len(mentees.ids), mentor_slots)
     result = dict(pins)
-    result.update(zip(
-        map(mentees.ids.__getitem__, mentee_codes[chosen].tolist()),
-        map(mentors.ids.__getitem__, mentor_codes[chosen].tolist()),
-    ))
+    result.update(
+        zip(
+            map(mentees.ids.__getitem__, mentee_codes[chosen].tolist()),
+            map(mentors.ids.__getitem__, mentor_codes[chosen].tolist()),
+            strict=False,
+        )
+    )
     return result
 
 
@@ -98,9 +101,7 @@ def _check_pins(
         pins[mentee] = mentor
         used[mentor] = used.get(mentor, 0) + 1
         if used[mentor] > capacity[mentor]:
-            raise ValueError(
-                f"mentor {mentor!r} has more pinned mentees than capacity ({capacity[mentor]})"
-            )
+            raise ValueError(f"mentor {mentor!r} has more pinned mentees than capacity ({capacity[mentor]})")
     return pins
 
 
@@ -129,7 +130,7 @@ class _Ids:
 
     def __init__(self, ids: Iterable[Hashable]) -> None:
         self.ids = list(ids)
-        self.index = dict(zip(self.ids, range(len(self.ids))))
+        self.index = dict(zip(self.ids, range(len(self.ids)), strict=False))
 
     def encode(self, column: Iterable[Hashable], count: int) -> np.ndarray:
         return np.fromiter(map(self.index.__getitem__, column), np.int32, count)

@@ -105,8 +105,9 @@ def candidate_weights(
     pairs = zip(
         map(mentee_ids.__getitem__, np.concatenate(rows)[feasible].tolist()),
         map(mentor_ids.__getitem__, np.concatenate(columns)[feasible].tolist()),
+        strict=False,
     )
-    return dict(zip(pairs, all_scores[feasible].tolist()))
+    return dict(zip(pairs, all_scores[feasible].tolist(), strict=False))
 
 
 def no_candidate_reasons(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> dict[Hashable, str]:
@@ -117,10 +118,16 @@ def no_candidate_reasons(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -
         return {m.id: "no mentor is taking mentees right now" for m in mentees}
     mentee_slots = _slot_matrix([m.week for m in mentees])
     mentor_slots = _slot_matrix([m.week for m in open_mentors])
-    best_overlap = np.concatenate([
-        (mentee_slots[start:start + BLOCK_ROWS] @ mentor_slots.T).max(axis=1)
-        for start in range(0, len(mentees), BLOCK_ROWS)
-    ]) if mentees else np.zeros(0)
+    best_overlap = (
+        np.concatenate(
+            [
+                (mentee_slots[start : start + BLOCK_ROWS] @ mentor_slots.T).max(axis=1)
+                for start in range(0, len(mentees), BLOCK_ROWS)
+            ]
+        )
+        if mentees
+        else np.zeros(0)
+    )
 
     reasons = {}
     for row in np.nonzero(best_overlap < MIN_OVERLAP_SLOTS)[0].tolist():
@@ -146,22 +153,26 @@ def _mentee_arrays(mentees: Sequence[Mentee]) -> tuple[np.ndarray, np.ndarray, n
     coverage = np.zeros(scores.shape, np.float32)
     np.put_along_axis(coverage, order, np.array(GAP_RANK_WEIGHTS, np.float32)[None, :], axis=1)
     domains = [d if d != UNSPECIFIC_DOMAIN else None for d in (m.domain for m in mentees)]
-    context = np.hstack([
-        PATH_BONUS * _one_hot([m.path for m in mentees], PATH_KEYS),
-        DOMAIN_BONUS * _one_hot(domains, DOMAIN_KEYS),
-        np.ones((len(mentees), 1), np.float32),
-    ])
+    context = np.hstack(
+        [
+            PATH_BONUS * _one_hot([m.path for m in mentees], PATH_KEYS),
+            DOMAIN_BONUS * _one_hot(domains, DOMAIN_KEYS),
+            np.ones((len(mentees), 1), np.float32),
+        ]
+    )
     return coverage, context, _slot_matrix([m.week for m in mentees])
 
 
 def _mentor_arrays(mentors: Sequence[Mentor]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Matching ``_mentee_arrays``: strength 0-1 per skill; [paths | domains | 1 + former-engineer bonus]."""
     strengths = np.array([[m.strengths.get(s, UNRATED_STRENGTH) for s in SKILL_KEYS] for m in mentors], np.float32)
-    context = np.hstack([
-        np.array([[key in m.paths for key in PATH_KEYS] for m in mentors], np.float32),
-        np.array([[key in m.domains for key in DOMAIN_KEYS] for m in mentors], np.float32),
-        1 + FORMER_ENGINEER_BONUS * np.array([[m.former_engineer] for m in mentors], np.float32),
-    ])
+    context = np.hstack(
+        [
+            np.array([[key in m.paths for key in PATH_KEYS] for m in mentors], np.float32),
+            np.array([[key in m.domains for key in DOMAIN_KEYS] for m in mentors], np.float32),
+            1 + FORMER_ENGINEER_BONUS * np.array([[m.former_engineer] for m in mentors], np.float32),
+        ]
+    )
     return (strengths - 1) / 4, context, _slot_matrix([m.week for m in mentors])
 
 
@@ -170,7 +181,7 @@ def _top_columns(scores: np.ndarray, count: int) -> np.ndarray:
     width = scores.shape[1]
     if count >= width:
         return np.broadcast_to(np.arange(width), scores.shape)
-    return np.argpartition(scores, width - count, axis=1)[:, width - count:]
+    return np.argpartition(scores, width - count, axis=1)[:, width - count :]
 
 
 def _one_hot(values: list[str | None], keys: tuple[str, ...]) -> np.ndarray:

@@ -75,9 +75,7 @@ class Mentee:
             _require(skill in SKILLS, f"mentee {self.id!r}: unknown skill {skill!r}")
             _require(0 <= score <= 100, f"mentee {self.id!r}: {skill} score {score!r} is not in 0-100")
         _require(self.path is None or self.path in PATHS, f"mentee {self.id!r}: unknown path {self.path!r}")
-        _require(
-            self.domain is None or self.domain in DOMAINS, f"mentee {self.id!r}: unknown domain {self.domain!r}"
-        )
+        _require(self.domain is None or self.domain in DOMAINS, f"mentee {self.id!r}: unknown domain {self.domain!r}")
         _check_week(f"mentee {self.id!r}", self.week)
 
 
@@ -101,9 +99,7 @@ class Mentor:
             _require(skill in SKILLS, f"mentor {self.id!r}: unknown skill {skill!r}")
             _require(1 <= strength <= 5, f"mentor {self.id!r}: {skill} strength {strength!r} is not in 1-5")
         _require(set(self.paths) <= PATHS.keys(), f"mentor {self.id!r}: unknown path in {set(self.paths)!r}")
-        _require(
-            set(self.domains) <= DOMAINS.keys(), f"mentor {self.id!r}: unknown domain in {set(self.domains)!r}"
-        )
+        _require(set(self.domains) <= DOMAINS.keys(), f"mentor {self.id!r}: unknown domain in {set(self.domains)!r}")
         _require(
             isinstance(self.capacity, Integral) and not isinstance(self.capacity, bool) and self.capacity >= 0,
             f"mentor {self.id!r}: capacity {self.capacity!r} is not a non-negative integer",
@@ -126,7 +122,9 @@ class PairScore:
 def gap_order(mentee: Mentee) -> tuple[str, ...]:
     """The engineer's skills from largest gap to smallest; ties go to what matters more on their path."""
     priority = SKILL_PRIORITY_BY_PATH.get(mentee.path, SKILL_KEYS)
-    return tuple(sorted(SKILL_KEYS, key=lambda skill: (mentee.skills.get(skill, UNASSESSED_SKILL_SCORE), priority.index(skill))))
+    return tuple(
+        sorted(SKILL_KEYS, key=lambda skill: (mentee.skills.get(skill, UNASSESSED_SKILL_SCORE), priority.index(skill)))
+    )
 
 
 def score_pair(mentee: Mentee, mentor: Mentor) -> PairScore:
@@ -221,4 +219,3 @@ def _gap_rank_phrase(rank: int) -> str:
     if rank >= 3:
         return f"one of {ENGINEERS} gaps"
     return f"{ENGINEERS} {('largest', 'second-largest', 'third-largest')[rank]} gap"
-

@@ -1,12 +1,13 @@
 from datetime import timedelta
 
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select, text
 
-from pmcohort.extensions import csrf, db, limiter
-from pmcohort.models import WorkerHeartbeat
-from pmcohort.models.types import utcnow
-from pmcohort.ops import bp
+from pmcohort.core.extensions import csrf, db, limiter
+from pmcohort.core.types import utcnow
+from pmcohort.ops.models import WorkerHeartbeat
+
+bp = Blueprint("ops", __name__)
 
 
 def _database_ok() -> tuple[bool, str]:

@@ -1,15 +1,16 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from pmcohort.core.extensions import db
+from pmcohort.core.forms import service_errors
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
-from pmcohort.extensions import db
-from pmcohort.forms import service_errors
-from pmcohort.models import EngineerProfile, MentorProfile
 from pmcohort.policy import public_mentor_profile_or_404, roles_required
-from pmcohort.profiles import bp
+from pmcohort.profiles import services as profiles
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
-from pmcohort.services import profiles
+from pmcohort.profiles.models import EngineerProfile, MentorProfile
+
+bp = Blueprint("profiles", __name__)
 
 
 @bp.route("/profile/engineer", methods=["GET", "POST"])
@@ -19,7 +20,9 @@ def engineer_profile():
     form = EngineerProfileForm(obj=profile)
     if form.validate_on_submit():
         with service_errors(form):
-            profiles.save_engineer_profile(current_user.id, form.years_experience.data, form.path.data, form.target_domain.data)
+            profiles.save_engineer_profile(
+                current_user.id, form.years_experience.data, form.path.data, form.target_domain.data
+            )
             flash("Profile saved.", "success")
             return redirect(url_for("main.dashboard"), 303)
     return render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200
@@ -43,7 +46,9 @@ def mentor_profile():
             interview_kinds=tuple(form.interview_kinds.data),
             capacity=form.capacity.data,
             strengths=tuple(
-                profiles.Strength(skill, int(getattr(form, f"strength_{skill}").data), getattr(form, f"evidence_{skill}").data or "")
+                profiles.Strength(
+                    skill, int(getattr(form, f"strength_{skill}").data), getattr(form, f"evidence_{skill}").data or ""
+                )
                 for skill in vocabulary.SKILLS
             ),
         )
@@ -97,7 +102,9 @@ def _back_to_availability(done: str):
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def add_window():
     form = WindowForm()
-    return _availability_change(form, "window_form", lambda: profiles.add_window(current_user.id, *form.minutes()), "Window added.")
+    return _availability_change(
+        form, "window_form", lambda: profiles.add_window(current_user.id, *form.minutes()), "Window added."
+    )
 
 
 @bp.post("/availability/windows/<int:window_id>/delete")
@@ -112,7 +119,10 @@ def remove_window(window_id: int):
 def add_away():
     form = AwayForm()
     return _availability_change(
-        form, "away_form", lambda: profiles.add_away(current_user.id, form.first_day.data, form.last_day.data), "Time away added."
+        form,
+        "away_form",
+        lambda: profiles.add_away(current_user.id, form.first_day.data, form.last_day.data),
+        "Time away added.",
     )
 
 

@@ -17,7 +17,10 @@ from axe_playwright_python.sync_playwright import Axe
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE = Axe()
 # Only the rules WCAG 2.x A/AA and best practice ask for, as reviewers read them.
-AXE_OPTIONS = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
 WIDTH_SCRIPT = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 MIN_CHART_TEXT_PX = 12
 # Each chart text as drawn: its rendered font size, and whether it stays inside its chart's frame.
@@ -75,16 +78,22 @@ class PageChecker:
                      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
             )
-            self.problems.append(f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})")
+            self.problems.append(
+                f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})"
+            )
         for text in page.evaluate(CHART_TEXT_SCRIPT):
             if text["px"] < MIN_CHART_TEXT_PX:
-                self.problems.append(f"{url}: chart text {text['text']!r} is {text['px']:.1f} px (under {MIN_CHART_TEXT_PX})")
+                self.problems.append(
+                    f"{url}: chart text {text['text']!r} is {text['px']:.1f} px (under {MIN_CHART_TEXT_PX})"
+                )
             if not text["inside"]:
                 self.problems.append(f"{url}: chart text {text['text']!r} is cut off by its chart's frame")
         for violation in AXE.run(page, options=AXE_OPTIONS).response["violations"]:
             targets = [", ".join(node["target"]) for node in violation["nodes"]]
             if violation["impact"] in BLOCKING_IMPACTS:
-                self.problems.append(f"{url}: axe {violation['impact']} {violation['id']} ({violation['help']}) at {'; '.join(targets[:5])}")
+                self.problems.append(
+                    f"{url}: axe {violation['impact']} {violation['id']} ({violation['help']}) at {'; '.join(targets[:5])}"
+                )
             else:
                 self.report.minor[(violation["impact"], violation["id"], path)] += len(targets)
 

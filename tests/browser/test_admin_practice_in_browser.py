@@ -1,8 +1,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.extensions import db
-from pmcohort.services import practice_bank
+from pmcohort.core.extensions import db
+from pmcohort.mentoring import practice_bank
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

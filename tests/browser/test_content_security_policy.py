@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.integration.world import build_world
 
@@ -17,7 +17,10 @@ ROLES = ("visitor", "engineer", "mentor", "lead", "admin")
 def _watch_for_violations(page) -> list[str]:
     """Chromium logs each refused script, style or frame to the console; collect those lines."""
     seen: list[str] = []
-    page.on("console", lambda message: "Content Security Policy" in message.text and seen.append(f"{page.url}: {message.text}"))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and seen.append(f"{page.url}: {message.text}"),
+    )
     return seen
 
 
@@ -29,7 +32,9 @@ def _pages_of(page, live) -> list[str]:
         response = page.request.get(path)
         if "text/html" in response.headers.get("content-type", ""):
             found |= set(re.findall(r'href="(/[^"#]*)"', response.text()))
-    return sorted(path.replace("&amp;", "&") for path in found if not path.startswith("/static/") and not path.endswith(".ics"))
+    return sorted(
+        path.replace("&amp;", "&") for path in found if not path.startswith("/static/") and not path.endswith(".ics")
+    )
 
 
 def _visit_every_page_as(browser, live, email: str | None) -> tuple[int, list[str]]:

@@ -5,12 +5,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.extensions import db
-from pmcohort.models import Match
-from pmcohort.models.types import utcnow
-from pmcohort.services import practice_bank
-from tests.factories import make_user
-from tests.factories import person
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import practice_bank
+from tests.factories import make_user, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -18,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 def test_admin_pages_fit_a_phone_and_the_navigation_marks_where_you_are(signed_in, live):
     with live.app.app_context():
         practice_bank.seed_starter_set()
-        admin = make_user(roles=("admin", "lead"), name="Avery Admin", email="avery.admin.with.a.long.address@example.com")
+        admin = make_user(
+            roles=("admin", "lead"), name="Avery Admin", email="avery.admin.with.a.long.address@example.com"
+        )
         for number in range(3):
             make_user(name=f"Engineer Number {number}", email=f"a.rather.long.engineer.address.{number}@example.com")
         db.session.commit()
@@ -41,7 +42,11 @@ def test_a_matched_engineer_sees_the_next_step_not_the_matching_checklist(signed
     with live.app.app_context():
         engineer = person(make_user, ("engineer",))
         mentor = person(make_user, ("mentor",))
-        db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+        db.session.add(
+            Match(
+                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+            )
+        )
         db.session.commit()
         who = {"email": engineer.email, "first_name": engineer.first_name}
         mentor_first = mentor.first_name
@@ -72,7 +77,11 @@ def test_changing_time_zone_previews_the_windows_and_the_shared_hours(signed_in,
         tuesday_evening = [(1, 18 * 60, 20 * 60)]
         engineer = person(make_user, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
         mentor = person(make_user, ("mentor",), windows=tuesday_evening, time_zone="Asia/Kolkata")
-        db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+        db.session.add(
+            Match(
+                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+            )
+        )
         db.session.commit()
         who = {"email": engineer.email, "first_name": engineer.first_name}
         db.session.remove()

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 from tests.factories import cohort_with, engineer, make_user, mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -13,7 +13,10 @@ def test_lead_runs_matching_and_publishes_then_both_sides_accept(signed_in, live
         ada = engineer(make_user)
         pm = mentor(make_user, capacity=2)
         cohort = cohort_with(lead, [ada], [pm])
-        people = {key: {"email": user.email, "first_name": user.first_name} for key, user in (("lead", lead), ("ada", ada), ("pm", pm))}
+        people = {
+            key: {"email": user.email, "first_name": user.first_name}
+            for key, user in (("lead", lead), ("ada", ada), ("pm", pm))
+        }
         cohort_id = cohort.id
         db.session.remove()
 

@@ -3,11 +3,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort import outbox
-from pmcohort.extensions import db
-from pmcohort.models import Match
-from pmcohort.models.types import utcnow
-from pmcohort.services import notifications as preferences
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.notifications import outbox
+from pmcohort.notifications import services as preferences
 from tests.factories import book, make_user, person
 from tests.mail import html_of
 
@@ -19,15 +19,19 @@ def test_settings_unsubscribe_inbox_and_the_email_itself_in_the_browser(browser,
         engineer = person(make_user, ("engineer",))
         mentor = person(make_user, ("mentor",))
         admin = make_user(roles=("admin",))
-        match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+        match = Match(
+            engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+        )
         db.session.add(match)
         db.session.commit()
         book(match, engineer)
         live.inbox.refuse_for_good.add(mentor.email)
         outbox.enqueue("match.accepted", match_id=match.id)
         db.session.commit()
-        people = {key: {"email": user.email, "first_name": user.first_name, "id": user.id}
-                  for key, user in (("engineer", engineer), ("admin", admin))}
+        people = {
+            key: {"email": user.email, "first_name": user.first_name, "id": user.id}
+            for key, user in (("engineer", engineer), ("admin", admin))
+        }
         db.session.remove()
 
     emails = live.inbox.wait_for(people["engineer"]["email"], count=2, timeout=60)

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.domain import assessment
+from pmcohort.domain import readiness as assessment
 from tests.browser.steps import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

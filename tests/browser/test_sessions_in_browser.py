@@ -1,10 +1,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.extensions import db
-from pmcohort.models import Match, MentoringSession
-from pmcohort.models.types import utcnow
-from pmcohort.services import practice_bank
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.models import MentoringSession
 from tests.factories import as_past, make_user, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -15,9 +16,16 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, liv
         practice_bank.seed_starter_set()
         engineer = person(make_user, ("engineer",))
         mentor = person(make_user, ("mentor",))
-        db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+        db.session.add(
+            Match(
+                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+            )
+        )
         db.session.commit()
-        people = {key: {"email": user.email, "first_name": user.first_name} for key, user in (("engineer", engineer), ("mentor", mentor))}
+        people = {
+            key: {"email": user.email, "first_name": user.first_name}
+            for key, user in (("engineer", engineer), ("mentor", mentor))
+        }
         db.session.remove()
 
     page = signed_in(people["engineer"])
@@ -54,5 +62,7 @@ def test_engineer_books_a_mock_interview_and_the_mentor_scores_it(signed_in, liv
     expect(page.get_by_role("figure", name="Estimation scores over your sessions, 1 to 4")).to_be_visible()
     # One small chart per rubric dimension, so no line hides another, and the numbers in a table.
     expect(page.get_by_role("figure").get_by_role("img")).to_have_count(5)
-    expect(page.get_by_role("table").get_by_role("row")).to_have_count(1)  # one scored session (the header hides on a phone)
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(
+        1
+    )  # one scored session (the header hides on a phone)
     expect(page.get_by_role("table").get_by_role("cell")).to_have_text(["3"] * 5)

@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmcohort.domain.assessment import (
+from pmcohort.domain.content import ContentError
+from pmcohort.domain.limits import GAP_THRESHOLD
+from pmcohort.domain.readiness import (
     PAGES,
     QUESTIONS,
     RELEASED,
@@ -19,8 +21,6 @@ from pmcohort.domain.assessment import (
     scoring_fingerprint,
     validate,
 )
-from pmcohort.domain.content import ContentError
-from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.vocabulary import PITFALLS, SKILLS
 from tests.domain.content_files import edit
 
@@ -177,9 +177,9 @@ def test_pitfall_flags_explain_themselves():
 
 
 def test_the_newest_version_is_the_one_people_take():
-    assert SCORING_VERSION == max(VERSIONS)
+    assert max(VERSIONS) == SCORING_VERSION
     assert score(STRONG).version == SCORING_VERSION
-    assert QUESTIONS == VERSIONS[SCORING_VERSION].questions
+    assert VERSIONS[SCORING_VERSION].questions == QUESTIONS
 
 
 def test_the_current_version_finds_gaps_below_the_threshold_every_page_draws():
@@ -202,10 +202,15 @@ def test_a_new_current_bank_leaves_version_1_results_alone(data_copy):
     v1_text = (data_copy / "assessment" / "v1.toml").read_text()
     # The bank people take next: a choice earns more, a count needs more, a question is gone.
     v2_text = edit(v1_text, "version = 1", "version = 2")
-    v2_text = edit(v2_text, 'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.35',
-                   'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.9')
+    v2_text = edit(
+        v2_text,
+        'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.35',
+        'value = "joined"\nlabel = "I\'ve sat in on discovery sessions someone else ran"\ncredit = 0.9',
+    )
     v2_text = edit(v2_text, "maximum = 50\nfull_credit_at = 5", "maximum = 50\nfull_credit_at = 10")
-    v2_text = re.sub(r'\[\[question\]\]\nkey = "influence_decisions_aligned"\n.*?\n\n', "", v2_text, count=1, flags=re.S)
+    v2_text = re.sub(
+        r'\[\[question\]\]\nkey = "influence_decisions_aligned"\n.*?\n\n', "", v2_text, count=1, flags=re.S
+    )
     assert "influence_decisions_aligned" not in v2_text
     answers = STRONG | {"discovery_furthest": "joined", "discovery_interviews_run": 5, "influence_decisions_aligned": 0}
 
@@ -224,13 +229,19 @@ def test_a_released_version_refuses_a_change_to_what_it_scores(data_copy):
     v1 = data_copy / "assessment" / "v1.toml"
     v1.write_text(edit(v1.read_text(), "credit = 0.35", "credit = 0.4"))
 
-    with pytest.raises(ContentError, match=r"assessment/v1\.toml: version 1 is released, and what it scores has changed"):
+    with pytest.raises(
+        ContentError, match=r"assessment/v1\.toml: version 1 is released, and what it scores has changed"
+    ):
         load_versions(data_copy)
 
 
 def test_a_released_version_accepts_a_wording_fix(data_copy):
     v1 = data_copy / "assessment" / "v1.toml"
-    v1.write_text(edit(v1.read_text(), "real user interviews did you run yourself?", "real user interviews have you run yourself?"))
+    v1.write_text(
+        edit(
+            v1.read_text(), "real user interviews did you run yourself?", "real user interviews have you run yourself?"
+        )
+    )
 
     versions = load_versions(data_copy)
 
@@ -243,7 +254,9 @@ def test_an_unreleased_version_file_does_not_load(data_copy):
     v1_text = (data_copy / "assessment" / "v1.toml").read_text()
     (data_copy / "assessment" / "v2.toml").write_text(v1_text.replace("version = 1", "version = 2", 1))
 
-    with pytest.raises(ContentError, match=r"assessment/v2\.toml: version 2 is not released; .* add 2: Release\('[0-9a-f]{16}'"):
+    with pytest.raises(
+        ContentError, match=r"assessment/v2\.toml: version 2 is not released; .* add 2: Release\('[0-9a-f]{16}'"
+    ):
         load_versions(data_copy)
 
 
@@ -390,7 +403,9 @@ def test_every_key_a_version_names_exists(version):
     assert {p for by_answer in version.rules.pitfall_answers.values() for p in by_answer.values()} <= set(PITFALLS)
     assert set(version.pitfall_explanations) == set(PITFALLS)
     assert set(version.next_steps) == set(SKILLS)
-    assert all(step.done_when_full_credit_on in (None, *keys) for steps in version.next_steps.values() for step in steps)
+    assert all(
+        step.done_when_full_credit_on in (None, *keys) for steps in version.next_steps.values() for step in steps
+    )
 
 
 # --- properties over random valid answer sets

@@ -30,10 +30,20 @@ from pmcohort.matching import COST_RESOLUTION, assign
         ({("ann", "pm1"): 1.0}, {"pm1": 1}, [("ann", "pm1")], [("ann", "pm1")], "('ann', 'pm1')"),
     ],
     ids=[
-        "nan-weight", "infinite-weight", "negative-weight", "negative-capacity", "float-capacity",
-        "integral-float-capacity", "string-capacity", "bool-capacity", "mentor-missing-from-capacity",
-        "pinned-mentor-missing-from-capacity", "mentee-pinned-twice", "pins-over-capacity",
-        "pin-on-zero-capacity", "pinned-and-forbidden",
+        "nan-weight",
+        "infinite-weight",
+        "negative-weight",
+        "negative-capacity",
+        "float-capacity",
+        "integral-float-capacity",
+        "string-capacity",
+        "bool-capacity",
+        "mentor-missing-from-capacity",
+        "pinned-mentor-missing-from-capacity",
+        "mentee-pinned-twice",
+        "pins-over-capacity",
+        "pin-on-zero-capacity",
+        "pinned-and-forbidden",
     ],
 )
 def test_invalid_input_raises_naming_the_item(weights, capacity, pinned, forbidden, named):
@@ -121,7 +131,11 @@ def instances(draw):
     mentors = [f"pm{i}" for i in range(draw(st.integers(1, 4)))]
     capacity = {mentor: draw(st.integers(0, 3)) for mentor in mentors}
     all_pairs = [(e, r) for e in mentees for r in mentors]
-    weights = {pair: draw(weight_values) for pair in draw(st.lists(st.sampled_from(all_pairs), unique=True))} if all_pairs else {}
+    weights = (
+        {pair: draw(weight_values) for pair in draw(st.lists(st.sampled_from(all_pairs), unique=True))}
+        if all_pairs
+        else {}
+    )
     pinned, used = [], Counter()
     for mentee in mentees:
         mentor = draw(st.one_of(st.none(), st.sampled_from(mentors)))

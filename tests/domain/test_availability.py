@@ -75,18 +75,14 @@ OVERLAP_CASES = {
         2.0,
     ),
     "away on Wednesday and Thursday": (
-        Availability(
-            "Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00"), (Away(date(2025, 1, 8), date(2025, 1, 9)),)
-        ),
+        Availability("Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00"), (Away(date(2025, 1, 8), date(2025, 1, 9)),)),
         BERLIN_EVENINGS,
         utc(2025, 1, 6),
         6.0,
     ),
     # Away dates are the person's own: Auckland's Tuesday 7 January is Monday 6 January in UTC.
     "away on a date in the person's own zone": (
-        Availability(
-            "Pacific/Auckland", windows([TUE], "08:00", "10:00"), (Away(date(2025, 1, 7), date(2025, 1, 7)),)
-        ),
+        Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00"), (Away(date(2025, 1, 7), date(2025, 1, 7)),)),
         Availability("America/Los_Angeles", windows([MON], "11:00", "13:00")),
         utc(2025, 1, 6),
         0.0,
@@ -295,7 +291,8 @@ def availabilities(draw) -> Availability:
         # Distinct sorted boundaries paired up give non-overlapping windows, possibly touching none.
         boundaries = sorted(draw(st.lists(st.integers(0, 288), unique=True, max_size=6)))
         day_windows += [
-            WeeklyWindow(weekday, 5 * start, 5 * end) for start, end in zip(boundaries[::2], boundaries[1::2])
+            WeeklyWindow(weekday, 5 * start, 5 * end)
+            for start, end in zip(boundaries[::2], boundaries[1::2], strict=False)
         ]
     away = draw(
         st.lists(
@@ -338,7 +335,9 @@ def test_weekly_minutes_agree_with_overlap_hours(a, b, week_start):
 
     for offsets in (minutes_a, minutes_b):
         assert all(0 <= start < end <= MINUTES_PER_WEEK for start, end in offsets)
-        assert all(earlier[1] < later[0] for earlier, later in zip(offsets, offsets[1:]))  # sorted and merged
+        assert all(
+            earlier[1] < later[0] for earlier, later in zip(offsets, offsets[1:], strict=False)
+        )  # sorted and merged
     shared_minutes = sum(
         max(0, min(end_a, end_b) - max(start_a, start_b))
         for start_a, end_a in minutes_a
@@ -386,7 +385,9 @@ def test_windows_keeping_instants_move_with_the_offset_and_split_at_midnight():
     # and a window across Tokyo's midnight is split in two.
     late = [WeeklyWindow(2, 15 * 60, 17 * 60)]
     assert windows_keeping_instants(late, "Europe/Berlin", "Asia/Tokyo", week) == (
-        WeeklyWindow(2, 23 * 60, 1440), WeeklyWindow(3, 0, 60))
+        WeeklyWindow(2, 23 * 60, 1440),
+        WeeklyWindow(3, 0, 60),
+    )
 
 
 def test_windows_keeping_instants_keep_the_weekly_hours():

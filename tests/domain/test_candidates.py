@@ -13,7 +13,7 @@ def random_week(rng: np.random.Generator, aligned: bool) -> tuple[tuple[int, int
     """Up to four sorted, non-overlapping intervals, on the quarter-hour grid or anywhere."""
     grid = 15 if aligned else 1
     points = np.sort(rng.choice(MINUTES_PER_WEEK // grid + 1, size=2 * rng.integers(0, 5), replace=False)) * grid
-    return tuple(zip(points[0::2].tolist(), points[1::2].tolist()))
+    return tuple(zip(points[0::2].tolist(), points[1::2].tolist(), strict=False))
 
 
 def random_subset(rng: np.random.Generator, keys) -> list[str]:
@@ -109,15 +109,28 @@ def test_reasons_cover_exactly_the_mentees_without_a_candidate(seed):
     ("mentee_week", "mentors", "reason"),
     [
         ((), [Mentor(id="pm", strengths={}, capacity=1, week=((0, 600),))], "no weekly availability set"),
-        (((0, 600),), [Mentor(id="pm", strengths={}, capacity=0, week=((0, 600),))],
-         "no mentor is taking mentees right now"),
+        (
+            ((0, 600),),
+            [Mentor(id="pm", strengths={}, capacity=0, week=((0, 600),))],
+            "no mentor is taking mentees right now",
+        ),
         (((0, 600),), [], "no mentor is taking mentees right now"),
-        (((0, 600),), [Mentor(id="pm", strengths={}, capacity=2, week=((600, 900),)),
-                       Mentor(id="closed", strengths={}, capacity=0, week=((0, 600),))],
-         "no mentor with shared availability"),
-        (((0, 600),), [Mentor(id="pm", strengths={}, capacity=2, week=((555, 900),)),
-                       Mentor(id="pm2", strengths={}, capacity=2, week=((570, 900),))],
-         "no mentor with at least 1 h of shared weekly availability (the most is 45 min)"),
+        (
+            ((0, 600),),
+            [
+                Mentor(id="pm", strengths={}, capacity=2, week=((600, 900),)),
+                Mentor(id="closed", strengths={}, capacity=0, week=((0, 600),)),
+            ],
+            "no mentor with shared availability",
+        ),
+        (
+            ((0, 600),),
+            [
+                Mentor(id="pm", strengths={}, capacity=2, week=((555, 900),)),
+                Mentor(id="pm2", strengths={}, capacity=2, week=((570, 900),)),
+            ],
+            "no mentor with at least 1 h of shared weekly availability (the most is 45 min)",
+        ),
     ],
 )
 def test_says_why_a_mentee_has_no_candidate(mentee_week, mentors, reason):

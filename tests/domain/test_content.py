@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from pmcohort.domain.assessment import load_versions
 from pmcohort.domain.content import ContentError
 from pmcohort.domain.practice import load_practice_set
+from pmcohort.domain.readiness import load_versions
 from tests.domain.content_files import edit
 
 QUESTIONS = "practice/questions.toml"
@@ -17,97 +17,218 @@ V1 = "assessment/v1.toml"
 
 BROKEN = {
     # practice
-    "missing field": (QUESTIONS, 'prompt = "Design a product that helps', 'promt = "Design a product that helps',
-                      "practice/questions.toml, question 'ps_flaky_tests': missing field 'prompt'"),
-    "misspelt extra field": (QUESTIONS, 'key = "ps_flaky_tests"\n', 'key = "ps_flaky_tests"\ndifficulty = "hard"\n',
-                             "practice/questions.toml, question 'ps_flaky_tests': unknown field 'difficulty'"),
-    "unknown interview kind": (QUESTIONS, 'kind = "product_sense"', 'kind = "system_design"',
-                               "practice/questions.toml, question 'ps_api_platform_onboarding': "
-                               "unknown interview kind 'system_design'"),
-    "duplicate question key": (QUESTIONS, 'key = "ps_flaky_tests"', 'key = "ps_api_platform_onboarding"',
-                               "practice/questions.toml, question 'ps_api_platform_onboarding': "
-                               "duplicate question key 'ps_api_platform_onboarding'"),
-    "too many follow-ups": (QUESTIONS, "follow_ups = [\n", 'follow_ups = [\n    "One?",\n    "Two?",\n    "Three?",\n',
-                            "practice/questions.toml, question 'ps_api_platform_onboarding': "
-                            "'follow_ups' needs 0 to 5 entries, has 6"),
-    "key longer than its column": (QUESTIONS, 'key = "ps_flaky_tests"', f'key = "ps_flaky_tests{"_again" * 10}"',
-                                   "practice/questions.toml, question 'ps_flaky_tests_again_again_again_again_again_again_again_again"
-                                   "_again_again': key 'ps_flaky_tests_again_again_again_again_again_again_again_again_again_again' "
-                                   "is longer than 64 characters"),
-    "rubric key longer than its column": (RUBRICS, "[rubric.behavioral]", f"[rubric.behavioral{'_mock' * 6}]",
-                                          "practice/rubrics.toml, rubric 'behavioral_mock_mock_mock_mock_mock_mock': "
-                                          "rubric key 'behavioral_mock_mock_mock_mock_mock_mock' is longer than 32 characters"),
-    "key that is no slug": (PERSONAS, 'key = "skeptical_vp"', 'key = "Skeptical VP"',
-                            "practice/personas.toml, persona 'Skeptical VP': "
-                            "key 'Skeptical VP' must be lowercase letters a-z, digits and underscores"),
-    "empty text": (PERSONAS, 'wants = "To avoid committing', 'wants = " "\nold_wants = "To avoid committing',
-                   "practice/personas.toml, persona 'eng_lead_hidden_constraint': 'wants' must be a non-empty string"),
-    "persona without pushback": (PERSONAS, "pushback_lines = [", "pushback_lines = []\nold_lines = [",
-                                 "practice/personas.toml, persona 'skeptical_vp': 'pushback_lines' needs 1 to 6 entries, has 0"),
+    "missing field": (
+        QUESTIONS,
+        'prompt = "Design a product that helps',
+        'promt = "Design a product that helps',
+        "practice/questions.toml, question 'ps_flaky_tests': missing field 'prompt'",
+    ),
+    "misspelt extra field": (
+        QUESTIONS,
+        'key = "ps_flaky_tests"\n',
+        'key = "ps_flaky_tests"\ndifficulty = "hard"\n',
+        "practice/questions.toml, question 'ps_flaky_tests': unknown field 'difficulty'",
+    ),
+    "unknown interview kind": (
+        QUESTIONS,
+        'kind = "product_sense"',
+        'kind = "system_design"',
+        "practice/questions.toml, question 'ps_api_platform_onboarding': unknown interview kind 'system_design'",
+    ),
+    "duplicate question key": (
+        QUESTIONS,
+        'key = "ps_flaky_tests"',
+        'key = "ps_api_platform_onboarding"',
+        "practice/questions.toml, question 'ps_api_platform_onboarding': "
+        "duplicate question key 'ps_api_platform_onboarding'",
+    ),
+    "too many follow-ups": (
+        QUESTIONS,
+        "follow_ups = [\n",
+        'follow_ups = [\n    "One?",\n    "Two?",\n    "Three?",\n',
+        "practice/questions.toml, question 'ps_api_platform_onboarding': 'follow_ups' needs 0 to 5 entries, has 6",
+    ),
+    "key longer than its column": (
+        QUESTIONS,
+        'key = "ps_flaky_tests"',
+        f'key = "ps_flaky_tests{"_again" * 10}"',
+        "practice/questions.toml, question 'ps_flaky_tests_again_again_again_again_again_again_again_again"
+        "_again_again': key 'ps_flaky_tests_again_again_again_again_again_again_again_again_again_again' "
+        "is longer than 64 characters",
+    ),
+    "rubric key longer than its column": (
+        RUBRICS,
+        "[rubric.behavioral]",
+        f"[rubric.behavioral{'_mock' * 6}]",
+        "practice/rubrics.toml, rubric 'behavioral_mock_mock_mock_mock_mock_mock': "
+        "rubric key 'behavioral_mock_mock_mock_mock_mock_mock' is longer than 32 characters",
+    ),
+    "key that is no slug": (
+        PERSONAS,
+        'key = "skeptical_vp"',
+        'key = "Skeptical VP"',
+        "practice/personas.toml, persona 'Skeptical VP': "
+        "key 'Skeptical VP' must be lowercase letters a-z, digits and underscores",
+    ),
+    "empty text": (
+        PERSONAS,
+        'wants = "To avoid committing',
+        'wants = " "\nold_wants = "To avoid committing',
+        "practice/personas.toml, persona 'eng_lead_hidden_constraint': 'wants' must be a non-empty string",
+    ),
+    "persona without pushback": (
+        PERSONAS,
+        "pushback_lines = [",
+        "pushback_lines = []\nold_lines = [",
+        "practice/personas.toml, persona 'skeptical_vp': 'pushback_lines' needs 1 to 6 entries, has 0",
+    ),
     "not TOML": (PERSONAS, "\n[[persona]]\nkey", "\n[[persona]\nkey", "practice/personas.toml: not valid TOML"),
-    "dimension of an unknown skill": (RUBRICS, 'skill = "discovery"', 'skill = "empathy"',
-                                      "practice/rubrics.toml, rubric 'product_sense', dimension 'problem_framing': "
-                                      "unknown skill 'empathy'"),
-    "duplicate dimension key": (RUBRICS, 'key = "user_segments"', 'key = "problem_framing"',
-                                "practice/rubrics.toml, rubric 'product_sense', dimension 'problem_framing': "
-                                "duplicate dimension key 'problem_framing'"),
-    "session kind scored by an unknown rubric": (RUBRICS, 'role_play = "influence"', 'role_play = "negotiation"',
-                                                 "practice/rubrics.toml, rubric_for: unknown rubric 'negotiation'"),
-    "interview kind without a rubric": (RUBRICS, 'estimation = "estimation"\n', "",
-                                        "practice/rubrics.toml, rubric_for: missing field 'estimation'"),
-    "rubric for no kind of session": (RUBRICS, 'role_play = "influence"', 'role_play = "influence"\nworkshop = "influence"',
-                                      "practice/rubrics.toml, rubric_for: unknown field 'workshop'"),
+    "dimension of an unknown skill": (
+        RUBRICS,
+        'skill = "discovery"',
+        'skill = "empathy"',
+        "practice/rubrics.toml, rubric 'product_sense', dimension 'problem_framing': unknown skill 'empathy'",
+    ),
+    "duplicate dimension key": (
+        RUBRICS,
+        'key = "user_segments"',
+        'key = "problem_framing"',
+        "practice/rubrics.toml, rubric 'product_sense', dimension 'problem_framing': "
+        "duplicate dimension key 'problem_framing'",
+    ),
+    "session kind scored by an unknown rubric": (
+        RUBRICS,
+        'role_play = "influence"',
+        'role_play = "negotiation"',
+        "practice/rubrics.toml, rubric_for: unknown rubric 'negotiation'",
+    ),
+    "interview kind without a rubric": (
+        RUBRICS,
+        'estimation = "estimation"\n',
+        "",
+        "practice/rubrics.toml, rubric_for: missing field 'estimation'",
+    ),
+    "rubric for no kind of session": (
+        RUBRICS,
+        'role_play = "influence"',
+        'role_play = "influence"\nworkshop = "influence"',
+        "practice/rubrics.toml, rubric_for: unknown field 'workshop'",
+    ),
     # assessment
-    "question of an unknown skill": (V1, 'skills = ["discovery"]', 'skills = ["discovery", "empathy"]',
-                                     "assessment/v1.toml, question 'discovery_self_rating': unknown skill 'empathy'"),
-    "unknown question kind": (V1, 'kind = "evidence"', 'kind = "opinion"',
-                              "assessment/v1.toml, question 'discovery_interviews_run': unknown question kind 'opinion'"),
-    "duplicate question": (V1, 'key = "discovery_furthest"', 'key = "discovery_interviews_run"',
-                           "assessment/v1.toml, question 'discovery_interviews_run': "
-                           "duplicate question key 'discovery_interviews_run'"),
-    "credit above full": (V1, "credit = 1.0", "credit = 1.5",
-                          "assessment/v1.toml, rating 5: 'credit' must be a number from 0.0 to 1.0, not 1.5"),
-    "full credit past the range": (V1, "full_credit_at = 5", "full_credit_at = 60",
-                                   "assessment/v1.toml, question 'discovery_interviews_run': "
-                                   "'full_credit_at' must be a whole number from 1 to 50, not 60"),
-    "empty range": (V1, "minimum = 0\nmaximum = 50", "minimum = 50\nmaximum = 50",
-                    "assessment/v1.toml, question 'discovery_interviews_run': "
-                    "'maximum' must be a whole number of at least 51, not 50"),
-    "gap threshold out of range": (V1, "gap_threshold = 70", "gap_threshold = 170",
-                                   "assessment/v1.toml, rules: 'gap_threshold' must be a whole number from 0 to 100, not 170"),
-    "weight missing for a kind": (V1, "scenario = 1.5\n", "",
-                                  "assessment/v1.toml, rules, kind_weights: missing field 'scenario'"),
-    "two choices with one value": (V1, 'value = "joined"', 'value = "none"',
-                                   "assessment/v1.toml, question 'discovery_furthest': two choices share a value"),
-    "unknown pitfall": (V1, 'pitfall = "solutioning_early"', 'pitfall = "overbuilding"',
-                        "assessment/v1.toml, question 'discovery_scenario_feature_request', choice 'build': "
-                        "unknown pitfall 'overbuilding'"),
-    "pitfall on an evidence choice": (V1, 'value = "none"\nlabel = "I haven\'t taken part in discovery yet"\ncredit = 0.0',
-                                      'value = "none"\nlabel = "I haven\'t taken part in discovery yet"\ncredit = 0.0\n'
-                                      'pitfall = "solutioning_early"',
-                                      "assessment/v1.toml, question 'discovery_furthest', choice 'none': "
-                                      "only a scenario question's choices reveal pitfalls"),
-    "explanation of an unknown pitfall": (V1, "[pitfall.skipping_soft_skills]", "[pitfall.skipping_soft_skill]",
-                                          "assessment/v1.toml: unknown pitfall 'skipping_soft_skill'"),
-    "pitfall without explanation": (V1, "[pitfall.skipping_soft_skills]\n", "[pitfall_notes]\n",
-                                    "assessment/v1.toml: missing pitfall 'skipping_soft_skills'"),
-    "self-rating with its own choices": (V1, 'before anyone designs a solution?"""\n',
-                                         'before anyone designs a solution?"""\n\n[[question.choice]]\nvalue = "yes"\n'
-                                         'label = "Yes"\ncredit = 1.0\n',
-                                         "assessment/v1.toml, question 'discovery_self_rating': "
-                                         "self-ratings are answered on the rating scale; give no choices"),
-    "scenario without choices": (V1, "# What a revealed pitfall means",
-                                 '[[question]]\nkey = "orphan"\nkind = "scenario"\nskills = ["discovery"]\nprompt = "Why?"\n\n'
-                                 "# What a revealed pitfall means",
-                                 "assessment/v1.toml, question 'orphan': a scenario question needs choices"),
-    "next steps for an unknown skill": (V1, "[[next_step.writing]]", "[[next_step.wrting]]",
-                                        "assessment/v1.toml: unknown skill with next steps 'wrting'"),
-    "next step after an unknown question": (V1, 'done_when_full_credit_on = "discovery_interviews_run"',
-                                            'done_when_full_credit_on = "discovery_interviews_held"',
-                                            "assessment/v1.toml, discovery next step #1: "
-                                            "unknown question 'discovery_interviews_held'"),
-    "version that contradicts its file name": (V1, "version = 1", "version = 2",
-                                               "assessment/v1.toml: says version 2, but its name says version 1"),
+    "question of an unknown skill": (
+        V1,
+        'skills = ["discovery"]',
+        'skills = ["discovery", "empathy"]',
+        "assessment/v1.toml, question 'discovery_self_rating': unknown skill 'empathy'",
+    ),
+    "unknown question kind": (
+        V1,
+        'kind = "evidence"',
+        'kind = "opinion"',
+        "assessment/v1.toml, question 'discovery_interviews_run': unknown question kind 'opinion'",
+    ),
+    "duplicate question": (
+        V1,
+        'key = "discovery_furthest"',
+        'key = "discovery_interviews_run"',
+        "assessment/v1.toml, question 'discovery_interviews_run': duplicate question key 'discovery_interviews_run'",
+    ),
+    "credit above full": (
+        V1,
+        "credit = 1.0",
+        "credit = 1.5",
+        "assessment/v1.toml, rating 5: 'credit' must be a number from 0.0 to 1.0, not 1.5",
+    ),
+    "full credit past the range": (
+        V1,
+        "full_credit_at = 5",
+        "full_credit_at = 60",
+        "assessment/v1.toml, question 'discovery_interviews_run': "
+        "'full_credit_at' must be a whole number from 1 to 50, not 60",
+    ),
+    "empty range": (
+        V1,
+        "minimum = 0\nmaximum = 50",
+        "minimum = 50\nmaximum = 50",
+        "assessment/v1.toml, question 'discovery_interviews_run': "
+        "'maximum' must be a whole number of at least 51, not 50",
+    ),
+    "gap threshold out of range": (
+        V1,
+        "gap_threshold = 70",
+        "gap_threshold = 170",
+        "assessment/v1.toml, rules: 'gap_threshold' must be a whole number from 0 to 100, not 170",
+    ),
+    "weight missing for a kind": (
+        V1,
+        "scenario = 1.5\n",
+        "",
+        "assessment/v1.toml, rules, kind_weights: missing field 'scenario'",
+    ),
+    "two choices with one value": (
+        V1,
+        'value = "joined"',
+        'value = "none"',
+        "assessment/v1.toml, question 'discovery_furthest': two choices share a value",
+    ),
+    "unknown pitfall": (
+        V1,
+        'pitfall = "solutioning_early"',
+        'pitfall = "overbuilding"',
+        "assessment/v1.toml, question 'discovery_scenario_feature_request', choice 'build': "
+        "unknown pitfall 'overbuilding'",
+    ),
+    "pitfall on an evidence choice": (
+        V1,
+        'value = "none"\nlabel = "I haven\'t taken part in discovery yet"\ncredit = 0.0',
+        'value = "none"\nlabel = "I haven\'t taken part in discovery yet"\ncredit = 0.0\npitfall = "solutioning_early"',
+        "assessment/v1.toml, question 'discovery_furthest', choice 'none': "
+        "only a scenario question's choices reveal pitfalls",
+    ),
+    "explanation of an unknown pitfall": (
+        V1,
+        "[pitfall.skipping_soft_skills]",
+        "[pitfall.skipping_soft_skill]",
+        "assessment/v1.toml: unknown pitfall 'skipping_soft_skill'",
+    ),
+    "pitfall without explanation": (
+        V1,
+        "[pitfall.skipping_soft_skills]\n",
+        "[pitfall_notes]\n",
+        "assessment/v1.toml: missing pitfall 'skipping_soft_skills'",
+    ),
+    "self-rating with its own choices": (
+        V1,
+        'before anyone designs a solution?"""\n',
+        'before anyone designs a solution?"""\n\n[[question.choice]]\nvalue = "yes"\nlabel = "Yes"\ncredit = 1.0\n',
+        "assessment/v1.toml, question 'discovery_self_rating': "
+        "self-ratings are answered on the rating scale; give no choices",
+    ),
+    "scenario without choices": (
+        V1,
+        "# What a revealed pitfall means",
+        '[[question]]\nkey = "orphan"\nkind = "scenario"\nskills = ["discovery"]\nprompt = "Why?"\n\n'
+        "# What a revealed pitfall means",
+        "assessment/v1.toml, question 'orphan': a scenario question needs choices",
+    ),
+    "next steps for an unknown skill": (
+        V1,
+        "[[next_step.writing]]",
+        "[[next_step.wrting]]",
+        "assessment/v1.toml: unknown skill with next steps 'wrting'",
+    ),
+    "next step after an unknown question": (
+        V1,
+        'done_when_full_credit_on = "discovery_interviews_run"',
+        'done_when_full_credit_on = "discovery_interviews_held"',
+        "assessment/v1.toml, discovery next step #1: unknown question 'discovery_interviews_held'",
+    ),
+    "version that contradicts its file name": (
+        V1,
+        "version = 1",
+        "version = 2",
+        "assessment/v1.toml: says version 2, but its name says version 1",
+    ),
 }
 
 

@@ -38,7 +38,12 @@ def test_recent_evidence_counts_more_than_old():
 
 def test_counts_observations_sources_and_kinds():
     result = observed_scores(
-        [seen(3, source="session:1"), seen(3, source="session:1"), seen(2, source="document:9", kind="document review")], NOW
+        [
+            seen(3, source="session:1"),
+            seen(3, source="session:1"),
+            seen(2, source="document:9", kind="document review"),
+        ],
+        NOW,
     )["discovery"]
     assert (result.observations, result.sources, result.kinds) == (3, 2, ("document review", "mock interview"))
 
@@ -78,7 +83,9 @@ def test_the_effective_score_lies_between_self_report_and_observation(reported, 
 
 @pytest.mark.parametrize(("field", "value"), [("skill", "juggling"), ("level", 0), ("level", 5)])
 def test_an_observation_of_an_unknown_skill_or_out_of_range_is_refused(field, value):
-    fields = dict(skill="discovery", level=3, observed_at=NOW, source="session:1", kind="mock interview") | {field: value}
+    fields = dict(skill="discovery", level=3, observed_at=NOW, source="session:1", kind="mock interview") | {
+        field: value
+    }
     with pytest.raises(ValueError):
         Observation(**fields)
 

@@ -32,7 +32,7 @@ def utc(*args) -> datetime:
 def session(
     session_id: int = 42,
     *,
-    start: datetime = utc(2025, 6, 11, 16, 0),
+    start: datetime = utc(2025, 6, 11, 16, 0),  # noqa: B008 - a datetime is immutable
     minutes: int = 60,
     time_zone: str = BERLIN,
     sequence: int = 0,
@@ -343,8 +343,18 @@ def test_second_occurrence_of_a_repeated_local_time_is_written_in_utc():
     assert_timezones_complete(cal)
 
 
-ZONES = [BERLIN, NEW_YORK, "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata",
-         "America/Santiago", "Africa/Casablanca", "Pacific/Auckland", "UTC"]
+ZONES = [
+    BERLIN,
+    NEW_YORK,
+    "Europe/London",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "America/Santiago",
+    "Africa/Casablanca",
+    "Pacific/Auckland",
+    "UTC",
+]
 
 
 @settings(max_examples=150, deadline=None)

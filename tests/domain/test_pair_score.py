@@ -75,8 +75,11 @@ def test_a_perfect_fit_scores_one_and_gives_every_reason():
         week=((0, 600),),
     )
     ideal = mentor(
-        strengths=dict.fromkeys(SKILLS, 5), former_engineer=True, paths=frozenset(PATHS),
-        domains=frozenset(DOMAINS), week=((0, 600),),
+        strengths=dict.fromkeys(SKILLS, 5),
+        former_engineer=True,
+        paths=frozenset(PATHS),
+        domains=frozenset(DOMAINS),
+        week=((0, 600),),
     )
     result = score_pair(engineer, ideal)
     assert result.score == pytest.approx(1.0)
@@ -110,8 +113,10 @@ def test_no_reason_without_a_real_match(fields, absent):
 
 
 def test_labels_read_naturally_mid_sentence():
-    result = score_pair(mentee(path="apm_program", domain="ml_platforms"),
-                        mentor(paths=frozenset({"apm_program"}), domains=frozenset({"ml_platforms"})))
+    result = score_pair(
+        mentee(path="apm_program", domain="ml_platforms"),
+        mentor(paths=frozenset({"apm_program"}), domains=frozenset({"ml_platforms"})),
+    )
     assert "Knows the APM program path {engineer} chose well" in result.reasons
     assert "Knows ML platforms" in result.reasons
 
@@ -119,7 +124,9 @@ def test_labels_read_naturally_mid_sentence():
 def test_gap_reasons_come_first_then_context_by_how_much_it_adds():
     engineer = mentee(skills=dict.fromkeys(SKILLS, 90) | {"influence": 10}, path="external_hire")
     pm = mentor(
-        strengths={"influence": 5}, former_engineer=True, paths=frozenset({"external_hire"}),
+        strengths={"influence": 5},
+        former_engineer=True,
+        paths=frozenset({"external_hire"}),
         week=((18 * 60, 19 * 60 + 30),),
     )
     assert score_pair(engineer, pm).reasons == (
@@ -169,7 +176,7 @@ def test_invalid_profiles_are_rejected(make, fields):
 def weeks(min_size: int = 0) -> st.SearchStrategy[tuple[tuple[int, int], ...]]:
     """Sorted, non-overlapping intervals: pairs of distinct sorted minute offsets."""
     return st.lists(st.integers(0, 7 * 24 * 60), min_size=2 * min_size, max_size=8, unique=True).map(
-        lambda points: tuple(zip(sorted(points)[0::2], sorted(points)[1::2]))
+        lambda points: tuple(zip(sorted(points)[0::2], sorted(points)[1::2], strict=False))
     )
 
 
@@ -231,39 +238,64 @@ def test_score_grows_with_overlap_until_it_saturates(hours):
 # --- strength in the engineer's gaps decides; context only separates near-equals
 
 skill_scores = st.fixed_dictionaries({skill: st.integers(0, 100) for skill in SKILLS})
-contexts = st.fixed_dictionaries({
-    "former_engineer": st.booleans(),
-    "paths": st.frozensets(st.sampled_from(list(PATHS))),
-    "domains": st.frozensets(st.sampled_from(list(DOMAINS))),
-    # Any shared time at or above the hard minimum of one hour, up to ten hours.
-    "week": st.integers(60, 600).map(lambda minutes: ((0, minutes),)),
-})
+contexts = st.fixed_dictionaries(
+    {
+        "former_engineer": st.booleans(),
+        "paths": st.frozensets(st.sampled_from(list(PATHS))),
+        "domains": st.frozensets(st.sampled_from(list(DOMAINS))),
+        # Any shared time at or above the hard minimum of one hour, up to ten hours.
+        "week": st.integers(60, 600).map(lambda minutes: ((0, minutes),)),
+    }
+)
 
 
 @settings(max_examples=300)
 @given(
-    skills=skill_scores, path=st.none() | st.sampled_from(list(PATHS)), domain=st.none() | st.sampled_from(list(DOMAINS)),
-    strong_rest=st.lists(st.integers(1, 5), min_size=3, max_size=3), weak_top=st.lists(st.integers(1, 3), min_size=2, max_size=2),
-    weak_rest=st.lists(st.integers(1, 5), min_size=3, max_size=3), strong_context=contexts, weak_context=contexts,
+    skills=skill_scores,
+    path=st.none() | st.sampled_from(list(PATHS)),
+    domain=st.none() | st.sampled_from(list(DOMAINS)),
+    strong_rest=st.lists(st.integers(1, 5), min_size=3, max_size=3),
+    weak_top=st.lists(st.integers(1, 3), min_size=2, max_size=2),
+    weak_rest=st.lists(st.integers(1, 5), min_size=3, max_size=3),
+    strong_context=contexts,
+    weak_context=contexts,
 )
 def test_rated_5_in_the_two_largest_gaps_beats_3_or_lower_there_whatever_the_context(
     skills, path, domain, strong_rest, weak_top, weak_rest, strong_context, weak_context
 ):
     engineer = Mentee(id="sam", skills=skills, path=path, domain=domain, week=((0, 600),))
     first, second, *rest = gap_order(engineer)
-    strong = Mentor(id="a", capacity=1, strengths={first: 5, second: 5} | dict(zip(rest, strong_rest)), **strong_context)
-    weak = Mentor(id="b", capacity=1, strengths=dict(zip((first, second), weak_top)) | dict(zip(rest, weak_rest)), **weak_context)
+    strong = Mentor(
+        id="a",
+        capacity=1,
+        strengths={first: 5, second: 5} | dict(zip(rest, strong_rest, strict=False)),
+        **strong_context,
+    )
+    weak = Mentor(
+        id="b",
+        capacity=1,
+        strengths=dict(zip((first, second), weak_top, strict=False)) | dict(zip(rest, weak_rest, strict=False)),
+        **weak_context,
+    )
     assert score_pair(engineer, strong).score > score_pair(engineer, weak).score
 
 
 @given(
-    largest_gap=st.integers(0, 85), lead=st.integers(15, 100), others=st.lists(st.integers(0, 100), min_size=4, max_size=4),
-    path=st.none() | st.sampled_from(list(PATHS)), specialist_context=contexts, generalist_context=contexts,
+    largest_gap=st.integers(0, 85),
+    lead=st.integers(15, 100),
+    others=st.lists(st.integers(0, 100), min_size=4, max_size=4),
+    path=st.none() | st.sampled_from(list(PATHS)),
+    specialist_context=contexts,
+    generalist_context=contexts,
 )
-def test_a_specialist_in_a_clearly_largest_gap_beats_a_generalist(largest_gap, lead, others, path, specialist_context, generalist_context):
+def test_a_specialist_in_a_clearly_largest_gap_beats_a_generalist(
+    largest_gap, lead, others, path, specialist_context, generalist_context
+):
     skill, *rest = SKILLS
     # The largest gap is at least 15 points ahead of the next: every other skill scores that much higher.
-    skills = {skill: largest_gap} | {other: max(score, min(100, largest_gap + lead)) for other, score in zip(rest, others)}
+    skills = {skill: largest_gap} | {
+        other: max(score, min(100, largest_gap + lead)) for other, score in zip(rest, others, strict=False)
+    }
     engineer = Mentee(id="sam", skills=skills, path=path, week=((0, 600),))
     specialist = Mentor(id="a", capacity=1, strengths=dict.fromkeys(SKILLS, 2) | {skill: 5}, **specialist_context)
     generalist = Mentor(id="b", capacity=1, strengths=dict.fromkeys(SKILLS, 3), **generalist_context)
@@ -282,8 +314,14 @@ NO_CONTEXT = dict(former_engineer=False, paths=frozenset(), domains=frozenset(),
 
 
 @pytest.mark.parametrize("path", [None, *PATHS])
-@pytest.mark.parametrize("skills", [dict.fromkeys(SKILLS, 40), dict(zip(SKILLS, (10, 20, 30, 40, 50), strict=True)),
-                                    dict(zip(SKILLS, (90, 5, 60, 5, 100), strict=True))])
+@pytest.mark.parametrize(
+    "skills",
+    [
+        dict.fromkeys(SKILLS, 40),
+        dict(zip(SKILLS, (10, 20, 30, 40, 50), strict=True)),
+        dict(zip(SKILLS, (90, 5, 60, 5, 100), strict=True)),
+    ],
+)
 def test_the_extreme_case_of_the_rule_holds(path, skills):
     """The weakest mentor who must win (5 in the two largest gaps, 1 elsewhere, no context, the minimum
     shared hour) against the strongest who must lose (3 there, 5 elsewhere, every context bonus)."""
@@ -299,16 +337,29 @@ def test_the_extreme_case_of_the_rule_holds(path, skills):
 
 def test_the_issue_example_now_ranks_strength_over_shared_context():
     """Filed: A (2 everywhere, same path, domain, ex-engineer) 0.625 beat B (5 in the three largest gaps) 0.52."""
-    engineer = mentee(skills=dict.fromkeys(SKILLS, 60) | {"discovery": 10, "writing": 20, "influence": 30},
-                      path="internal_transfer", domain="developer_tools")
-    context_only = mentor(strengths=dict.fromkeys(SKILLS, 2), former_engineer=True,
-                          paths=frozenset({"internal_transfer"}), domains=frozenset({"developer_tools"}))
+    engineer = mentee(
+        skills=dict.fromkeys(SKILLS, 60) | {"discovery": 10, "writing": 20, "influence": 30},
+        path="internal_transfer",
+        domain="developer_tools",
+    )
+    context_only = mentor(
+        strengths=dict.fromkeys(SKILLS, 2),
+        former_engineer=True,
+        paths=frozenset({"internal_transfer"}),
+        domains=frozenset({"developer_tools"}),
+    )
     strength_only = mentor(strengths=dict.fromkeys(SKILLS, 1) | {"discovery": 5, "writing": 5, "influence": 5})
     assert score_pair(engineer, strength_only).score > 2 * score_pair(engineer, context_only).score
 
 
 @pytest.mark.parametrize(
-    ("path", "first"), [("internal_transfer", "influence"), ("apm_program", "interviewing"), ("external_hire", "interviewing"), (None, "discovery")]
+    ("path", "first"),
+    [
+        ("internal_transfer", "influence"),
+        ("apm_program", "interviewing"),
+        ("external_hire", "interviewing"),
+        (None, "discovery"),
+    ],
 )
 def test_equal_gaps_are_ordered_by_what_matters_more_on_the_path(path, first):
     assert gap_order(mentee(skills=dict.fromkeys(SKILLS, 40), path=path))[0] == first

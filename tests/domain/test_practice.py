@@ -227,7 +227,7 @@ def test_influence_role_plays_inform_the_influence_skill():
 
 
 def _all(rubric, value):
-    return {key: value for key in rubric.dimension_keys}
+    return dict.fromkeys(rubric.dimension_keys, value)
 
 
 @pytest.mark.parametrize("key", sorted(RUBRICS))
@@ -244,7 +244,7 @@ def test_mixed_valid_scores_pass():
 
 def test_every_missing_dimension_is_reported():
     rubric = RUBRICS["influence"]
-    assert validate_scores(rubric, {}) == {key: "Give a score from 1 to 4." for key in rubric.dimension_keys}
+    assert validate_scores(rubric, {}) == dict.fromkeys(rubric.dimension_keys, "Give a score from 1 to 4.")
 
 
 @pytest.mark.parametrize("value", [0, 5, -1, 100, "3", 3.0, True, False, [3]])
@@ -277,7 +277,7 @@ def test_unknown_dimensions_are_reported_under_their_own_key():
 def test_missing_bad_and_unknown_are_reported_together():
     rubric = RUBRICS["product_sense"]
     first, second, *rest = rubric.dimension_keys
-    scores = {second: 9, "extra": 2} | {key: 4 for key in rest}
+    scores = {second: 9, "extra": 2} | dict.fromkeys(rest, 4)
     assert validate_scores(rubric, scores) == {
         first: "Give a score from 1 to 4.",
         second: "Scores are whole numbers from 1 to 4.",

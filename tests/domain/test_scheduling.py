@@ -132,8 +132,10 @@ def test_conflicts_lists_the_clashing_bookings_earliest_first():
 # 22:00 - Tuesday 01:00 is 21:00-24:00 UTC on Monday.
 HOST = Availability(
     "Europe/Berlin",
-    windows([TUE], "18:00", "20:00") + windows([TUE], "20:00", "22:00")
-    + windows([MON], "22:00", "24:00") + windows([TUE], "00:00", "01:00"),
+    windows([TUE], "18:00", "20:00")
+    + windows([TUE], "20:00", "22:00")
+    + windows([MON], "22:00", "24:00")
+    + windows([TUE], "00:00", "01:00"),
     away=(Away(date(2025, 1, 21), date(2025, 1, 21)),),
 )
 NOW = utc(2025, 1, 10, 12)
@@ -221,9 +223,7 @@ def test_custom_length_limits():
 def test_length_messages_say_the_limit_and_the_actual_length():
     start = utc(2025, 1, 14, 17)
 
-    too_long = validate_booking(
-        start, start + timedelta(hours=3, minutes=30), now=NOW, host_availability=None, busy=()
-    )
+    too_long = validate_booking(start, start + timedelta(hours=3, minutes=30), now=NOW, host_availability=None, busy=())
     too_short = validate_booking(start, start + timedelta(minutes=10), now=NOW, host_availability=None, busy=())
 
     assert too_long == [BookingProblem("too_long", "A session can last at most 3 h; this one lasts 3 h 30 min.")]
@@ -236,7 +236,11 @@ def test_each_overlap_names_the_clashing_session_in_utc_and_carries_it():
     over_midnight = session(utc(2025, 1, 13, 23, 30), 60)
 
     problems = validate_booking(
-        utc(2025, 1, 13, 21), utc(2025, 1, 14, 18), now=NOW, host_availability=None, busy=[evening, over_midnight],
+        utc(2025, 1, 13, 21),
+        utc(2025, 1, 14, 18),
+        now=NOW,
+        host_availability=None,
+        busy=[evening, over_midnight],
         max_length=timedelta(days=1),
     )
 
@@ -285,7 +289,12 @@ LONG_AGO = utc(2025, 1, 1)
     ("availability", "busy", "range_", "length", "step", "now", "expected"),
     [
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), WEEK_OF_14_JANUARY, 60, 30, LONG_AGO,
+            BERLIN_TUESDAY_EVENING,
+            (),
+            WEEK_OF_14_JANUARY,
+            60,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
             id="hour-long slots every half hour",
         ),
@@ -293,42 +302,80 @@ LONG_AGO = utc(2025, 1, 1)
             BERLIN_TUESDAY_EVENING,
             # Written in New York time (UTC-5): 12:30-13:00 there is 17:30-18:00 UTC.
             (Booking(datetime(2025, 1, 14, 12, 30, tzinfo=NEW_YORK), datetime(2025, 1, 14, 13, tzinfo=NEW_YORK)),),
-            WEEK_OF_14_JANUARY, 60, 30, LONG_AGO,
+            WEEK_OF_14_JANUARY,
+            60,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 14, 18)],
             id="busy half hour blocks the slots across it",
         ),
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), WEEK_OF_14_JANUARY, 60, 30, utc(2025, 1, 14, 17, 10),
+            BERLIN_TUESDAY_EVENING,
+            (),
+            WEEK_OF_14_JANUARY,
+            60,
+            30,
+            utc(2025, 1, 14, 17, 10),
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
             id="nothing before now, steps still from the window start",
         ),
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), WEEK_OF_14_JANUARY, 60, 30, utc(2025, 1, 14, 17, 30),
+            BERLIN_TUESDAY_EVENING,
+            (),
+            WEEK_OF_14_JANUARY,
+            60,
+            30,
+            utc(2025, 1, 14, 17, 30),
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
             id="a slot may start right now",
         ),
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), (utc(2025, 1, 14, 17, 10), utc(2025, 1, 20)), 60, 30, LONG_AGO,
+            BERLIN_TUESDAY_EVENING,
+            (),
+            (utc(2025, 1, 14, 17, 10), utc(2025, 1, 20)),
+            60,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
             id="range starting inside a window",
         ),
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), (utc(2025, 1, 13), utc(2025, 1, 14, 18, 30)), 60, 30, LONG_AGO,
+            BERLIN_TUESDAY_EVENING,
+            (),
+            (utc(2025, 1, 13), utc(2025, 1, 14, 18, 30)),
+            60,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 30)],
             id="range ending inside a window",
         ),
         pytest.param(
-            Availability("Europe/Berlin", windows([TUE], "18:15", "20:00")), (), WEEK_OF_14_JANUARY, 60, 30, LONG_AGO,
+            Availability("Europe/Berlin", windows([TUE], "18:15", "20:00")),
+            (),
+            WEEK_OF_14_JANUARY,
+            60,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 14, 17, 15), utc(2025, 1, 14, 17, 45)],
             id="window starting off the hour",
         ),
         pytest.param(
-            BERLIN_TUESDAY_EVENING, (), WEEK_OF_14_JANUARY, 180, 30, LONG_AGO, [],
+            BERLIN_TUESDAY_EVENING,
+            (),
+            WEEK_OF_14_JANUARY,
+            180,
+            30,
+            LONG_AGO,
+            [],
             id="longer than any window",
         ),
         pytest.param(
             Availability("Europe/Berlin", windows([TUE], "18:00", "20:00") + windows([TUE], "20:00", "21:00")),
-            (), WEEK_OF_14_JANUARY, 180, 60, LONG_AGO,
+            (),
+            WEEK_OF_14_JANUARY,
+            180,
+            60,
+            LONG_AGO,
             [utc(2025, 1, 14, 17)],
             id="one slot across two touching windows",
         ),
@@ -336,7 +383,11 @@ LONG_AGO = utc(2025, 1, 1)
             Availability(
                 "Europe/Berlin", windows([TUE], "18:00", "20:00"), away=(Away(date(2025, 1, 14), date(2025, 1, 14)),)
             ),
-            (), (utc(2025, 1, 13), utc(2025, 1, 27)), 120, 30, LONG_AGO,
+            (),
+            (utc(2025, 1, 13), utc(2025, 1, 27)),
+            120,
+            30,
+            LONG_AGO,
             [utc(2025, 1, 21, 17)],
             id="away day skipped",
         ),
@@ -346,7 +397,10 @@ LONG_AGO = utc(2025, 1, 1)
         pytest.param(
             Availability("Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00")),
             (session(utc(2025, 4, 1, 16, 30), 30),),
-            (utc(2025, 3, 27), utc(2025, 4, 3)), 120, 30, utc(2025, 3, 27, 17, 30),
+            (utc(2025, 3, 27), utc(2025, 4, 3)),
+            120,
+            30,
+            utc(2025, 3, 27, 17, 30),
             [utc(2025, 3, 28, 17), utc(2025, 3, 31, 16), utc(2025, 4, 2, 16)],
             id="Berlin across the EU switch",
         ),
@@ -355,19 +409,29 @@ LONG_AGO = utc(2025, 1, 1)
         pytest.param(
             Availability("America/New_York", windows(WEEKDAYS, "12:00", "14:00")),
             (session(utc(2025, 3, 10, 16), 60),),
-            (utc(2025, 3, 6), utc(2025, 3, 12)), 60, 60, utc(2025, 3, 6),
+            (utc(2025, 3, 6), utc(2025, 3, 12)),
+            60,
+            60,
+            utc(2025, 3, 6),
             [
-                utc(2025, 3, 6, 17), utc(2025, 3, 6, 18),
-                utc(2025, 3, 7, 17), utc(2025, 3, 7, 18),
+                utc(2025, 3, 6, 17),
+                utc(2025, 3, 6, 18),
+                utc(2025, 3, 7, 17),
+                utc(2025, 3, 7, 18),
                 utc(2025, 3, 10, 17),
-                utc(2025, 3, 11, 16), utc(2025, 3, 11, 17),
+                utc(2025, 3, 11, 16),
+                utc(2025, 3, 11, 17),
             ],
             id="New York across the US switch",
         ),
         # Auckland is UTC+13 in January: Tuesday 08:00 there is Monday 19:00 UTC.
         pytest.param(
             Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00")),
-            (), (utc(2025, 1, 13), utc(2025, 1, 14)), 60, 60, LONG_AGO,
+            (),
+            (utc(2025, 1, 13), utc(2025, 1, 14)),
+            60,
+            60,
+            LONG_AGO,
             [utc(2025, 1, 13, 19), utc(2025, 1, 13, 20)],
             id="Auckland Tuesday is Monday in UTC",
         ),
@@ -376,8 +440,13 @@ LONG_AGO = utc(2025, 1, 1)
 def test_free_slots(availability, busy, range_, length, step, now, expected):
     start_utc, end_utc = range_
     slots = free_slots(
-        availability, busy, start_utc=start_utc, end_utc=end_utc,
-        length=timedelta(minutes=length), step=timedelta(minutes=step), now=now,
+        availability,
+        busy,
+        start_utc=start_utc,
+        end_utc=end_utc,
+        length=timedelta(minutes=length),
+        step=timedelta(minutes=step),
+        now=now,
     )
 
     assert starts(slots) == expected
@@ -388,8 +457,13 @@ def test_free_slots(availability, busy, range_, length, step, now, expected):
 def test_free_slots_need_a_positive_length_and_step(length, step):
     with pytest.raises(ValueError):
         free_slots(
-            BERLIN_TUESDAY_EVENING, (), start_utc=WEEK_OF_14_JANUARY[0], end_utc=WEEK_OF_14_JANUARY[1],
-            length=timedelta(minutes=length), step=timedelta(minutes=step), now=LONG_AGO,
+            BERLIN_TUESDAY_EVENING,
+            (),
+            start_utc=WEEK_OF_14_JANUARY[0],
+            end_utc=WEEK_OF_14_JANUARY[1],
+            length=timedelta(minutes=length),
+            step=timedelta(minutes=step),
+            now=LONG_AGO,
         )
 
 
@@ -427,8 +501,13 @@ def test_free_slots_are_bookable_and_agree_with_busy_and_now(
 
     def slots(busy, now):
         return free_slots(
-            availability, busy, start_utc=range_start, end_utc=range_end,
-            length=length, step=timedelta(minutes=step_minutes), now=now,
+            availability,
+            busy,
+            start_utc=range_start,
+            end_utc=range_end,
+            length=length,
+            step=timedelta(minutes=step_minutes),
+            now=now,
         )
 
     found = slots(busy_bookings, now)
@@ -454,49 +533,64 @@ def local(zone: ZoneInfo, *args, fold: int = 0) -> datetime:
     [
         # EU summer time starts on the last Sunday of March (30 March 2025): 18:00 moves from 17:00 to 16:00 UTC.
         pytest.param(
-            local(BERLIN, 2025, 3, 18, 18), 4,
+            local(BERLIN, 2025, 3, 18, 18),
+            4,
             [utc(2025, 3, 18, 17), utc(2025, 3, 25, 17), utc(2025, 4, 1, 16), utc(2025, 4, 8, 16)],
             id="Berlin, spring",
         ),
         # ... and ends on the last Sunday of October (26 October 2025): back from 16:00 to 17:00 UTC.
         pytest.param(
-            local(BERLIN, 2025, 10, 21, 18), 2, [utc(2025, 10, 21, 16), utc(2025, 10, 28, 17)], id="Berlin, autumn",
+            local(BERLIN, 2025, 10, 21, 18),
+            2,
+            [utc(2025, 10, 21, 16), utc(2025, 10, 28, 17)],
+            id="Berlin, autumn",
         ),
         # US summer time starts on the second Sunday of March (9 March 2025): 12:00 moves from 17:00 to 16:00 UTC.
         pytest.param(
-            local(NEW_YORK, 2025, 3, 4, 12), 2, [utc(2025, 3, 4, 17), utc(2025, 3, 11, 16)], id="New York, spring",
+            local(NEW_YORK, 2025, 3, 4, 12),
+            2,
+            [utc(2025, 3, 4, 17), utc(2025, 3, 11, 16)],
+            id="New York, spring",
         ),
         # ... and ends on the first Sunday of November (2 November 2025).
         pytest.param(
-            local(NEW_YORK, 2025, 10, 28, 12), 2, [utc(2025, 10, 28, 16), utc(2025, 11, 4, 17)], id="New York, autumn",
+            local(NEW_YORK, 2025, 10, 28, 12),
+            2,
+            [utc(2025, 10, 28, 16), utc(2025, 11, 4, 17)],
+            id="New York, autumn",
         ),
         # Berlin, 30 March 2025: clocks jump from 02:00 to 03:00, so 02:30 is read as 03:30 CEST (01:30 UTC),
         # that week only.
         pytest.param(
-            local(BERLIN, 2025, 3, 23, 2, 30), 3,
+            local(BERLIN, 2025, 3, 23, 2, 30),
+            3,
             [utc(2025, 3, 23, 1, 30), utc(2025, 3, 30, 1, 30), utc(2025, 4, 6, 0, 30)],
             id="Berlin, time in the spring gap",
         ),
         # New York, 9 March 2025: 02:30 does not exist and is read as 03:30 EDT (07:30 UTC).
         pytest.param(
-            local(NEW_YORK, 2025, 3, 2, 2, 30), 3,
+            local(NEW_YORK, 2025, 3, 2, 2, 30),
+            3,
             [utc(2025, 3, 2, 7, 30), utc(2025, 3, 9, 7, 30), utc(2025, 3, 16, 6, 30)],
             id="New York, time in the spring gap",
         ),
         # Berlin, 26 October 2025: 02:30 happens twice; the first is 02:30 CEST (00:30 UTC).
         pytest.param(
-            local(BERLIN, 2025, 10, 19, 2, 30), 3,
+            local(BERLIN, 2025, 10, 19, 2, 30),
+            3,
             [utc(2025, 10, 19, 0, 30), utc(2025, 10, 26, 0, 30), utc(2025, 11, 2, 1, 30)],
             id="Berlin, time in the autumn fold",
         ),
         pytest.param(
-            local(BERLIN, 2025, 10, 26, 2, 30, fold=1), 2,
+            local(BERLIN, 2025, 10, 26, 2, 30, fold=1),
+            2,
             [utc(2025, 10, 26, 0, 30), utc(2025, 11, 2, 1, 30)],
             id="Berlin, a first session in the fold is its first occurrence",
         ),
         # New York, 2 November 2025: 01:30 happens twice; the first is 01:30 EDT (05:30 UTC).
         pytest.param(
-            local(NEW_YORK, 2025, 10, 26, 1, 30), 2,
+            local(NEW_YORK, 2025, 10, 26, 1, 30),
+            2,
             [utc(2025, 10, 26, 5, 30), utc(2025, 11, 2, 5, 30)],
             id="New York, time in the autumn fold",
         ),
@@ -621,7 +715,9 @@ def test_is_late_cancellation_refuses_naive_datetimes(start, cancelled_at):
         is_late_cancellation(start, cancelled_at)
 
 
-@pytest.mark.parametrize("start_minute, end_minute, off_grid", [(0, 0, False), (15, 45, False), (20, 0, True), (0, 50, True)])
+@pytest.mark.parametrize(
+    "start_minute, end_minute, off_grid", [(0, 0, False), (15, 45, False), (20, 0, True), (0, 50, True)]
+)
 def test_sessions_start_and_end_on_the_quarter_hour(start_minute, end_minute, off_grid):
     start = datetime(2031, 3, 4, 14, start_minute, tzinfo=UTC)
     end = datetime(2031, 3, 4, 15, end_minute, tzinfo=UTC)
@@ -633,4 +729,6 @@ def test_the_grid_neighbours_of_an_off_grid_time():
     from pmcohort.domain.scheduling import grid_neighbours
 
     assert grid_neighbours(datetime(2031, 3, 4, 14, 20, tzinfo=UTC)) == (
-        datetime(2031, 3, 4, 14, 15, tzinfo=UTC), datetime(2031, 3, 4, 14, 30, tzinfo=UTC))
+        datetime(2031, 3, 4, 14, 15, tzinfo=UTC),
+        datetime(2031, 3, 4, 14, 30, tzinfo=UTC),
+    )

@@ -2,10 +2,10 @@
 
 import pytest
 
-from pmcohort.extensions import db
-from pmcohort.models import Match
-from pmcohort.models.types import utcnow
-from pmcohort.services import practice_bank
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import practice_bank
 from tests.factories import person
 
 
@@ -14,7 +14,9 @@ def pair(app, user_factory):
     practice_bank.seed_starter_set()
     engineer = person(user_factory, ("engineer",))
     mentor = person(user_factory, ("mentor",))
-    match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+    match = Match(
+        engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+    )
     db.session.add(match)
     db.session.commit()
     return engineer, mentor, match

@@ -44,7 +44,11 @@ def field_errors(html: str) -> dict[str, str]:
     for field in page.fields:
         if field.get("aria-invalid") != "true":
             continue
-        described = [page.texts.get(ref, "").strip() for ref in field.get("aria-describedby", "").split() if ref.endswith("-error")]
+        described = [
+            page.texts.get(ref, "").strip()
+            for ref in field.get("aria-describedby", "").split()
+            if ref.endswith("-error")
+        ]
         errors[field["name"]] = " ".join(text for text in described if text)
     return errors
 

@@ -84,7 +84,9 @@ def _routes_with_arguments(app):
 def test_every_route_with_an_id_or_token_has_an_entry(app):
     missing = sorted({rule.endpoint for rule in _routes_with_arguments(app)} - set(ACCESS))
     assert missing == [], f"add these to ACCESS with who may see them: {missing}"
-    assert set(ACCESS) <= {rule.endpoint for rule in _routes_with_arguments(app)}, "ACCESS names a route that no longer exists"
+    assert set(ACCESS) <= {rule.endpoint for rule in _routes_with_arguments(app)}, (
+        "ACCESS names a route that no longer exists"
+    )
 
 
 @pytest.fixture
@@ -117,7 +119,11 @@ def _refused(response) -> bool:
 
 
 def _methods(app, endpoint: str) -> list[str]:
-    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint and rule.arguments - set(rule.defaults or {}))
+    rule = next(
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint == endpoint and rule.arguments - set(rule.defaults or {})
+    )
     return sorted(rule.methods - {"HEAD", "OPTIONS"})
 
 
@@ -146,15 +152,36 @@ _HREF = re.compile(r'href="(/[^"#]*)')
 @pytest.mark.parametrize("name", sorted(EVERYONE))
 def test_pages_show_only_links_the_viewer_may_follow(app, world, name):
     client = _as(app, world, name)
-    start = ["/", "/dashboard", "/sessions", "/matches", "/cohorts", "/assessment", "/inbox", "/auth/account", "/admin/users",
-             "/admin/practice", "/availability"]
-    start += [_url(app, world, endpoint) for endpoint, access in ACCESS.items()
-              if name in access.who and "GET" in _methods(app, endpoint)]
+    start = [
+        "/",
+        "/dashboard",
+        "/sessions",
+        "/matches",
+        "/cohorts",
+        "/assessment",
+        "/inbox",
+        "/auth/account",
+        "/admin/users",
+        "/admin/practice",
+        "/availability",
+    ]
+    start += [
+        _url(app, world, endpoint)
+        for endpoint, access in ACCESS.items()
+        if name in access.who and "GET" in _methods(app, endpoint)
+    ]
     links = set()
     for page in start:
         response = client.get(page)
         if response.status_code == 200 and response.mimetype == "text/html":
-            links |= {(page, href) for href in _HREF.findall(response.get_data(as_text=True)) if not href.startswith("/static/")}
-    broken = sorted(f"{href} (on {page}): {status}" for page, href in links
-                    if (status := client.get(href.replace("&amp;", "&")).status_code) in (403, 404) or status >= 500)
+            links |= {
+                (page, href)
+                for href in _HREF.findall(response.get_data(as_text=True))
+                if not href.startswith("/static/")
+            }
+    broken = sorted(
+        f"{href} (on {page}): {status}"
+        for page, href in links
+        if (status := client.get(href.replace("&amp;", "&")).status_code) in (403, 404) or status >= 500
+    )
     assert broken == []

@@ -3,10 +3,13 @@ import html
 import pytest
 from sqlalchemy import func, select
 
-from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, Match, OutboxMessage, User
-from pmcohort.models.types import utcnow
-from pmcohort.services.profiles import windows_of
+from pmcohort.accounts.models import User
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.notifications.models import OutboxMessage
+from pmcohort.ops.models import AuditEvent
+from pmcohort.profiles.services import windows_of
 from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD
 
@@ -15,7 +18,13 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-GOOD_SIGNUP = {"name": "Priya Raman", "email": "Priya@Example.com", "password": "a long enough pass", "time_zone": "Europe/Berlin", "role": "engineer"}
+GOOD_SIGNUP = {
+    "name": "Priya Raman",
+    "email": "Priya@Example.com",
+    "password": "a long enough pass",
+    "time_zone": "Europe/Berlin",
+    "role": "engineer",
+}
 
 
 def test_sign_up_creates_an_engineer_signs_them_in_and_queues_the_welcome_email(client, form_post):
@@ -93,21 +102,36 @@ def test_logout_requires_post_and_ends_the_session(client, login, user_factory, 
     assert client.get("/dashboard").status_code == 302
 
 
-def test_change_password_needs_the_current_one_and_signs_out_other_sessions(app, client, login, user_factory, form_post):
+def test_change_password_needs_the_current_one_and_signs_out_other_sessions(
+    app, client, login, user_factory, form_post
+):
     user = login(user_factory())
     other_device = app.test_client()
     sign_in(other_device, user)
     assert other_device.get("/dashboard").status_code == 200
 
-    wrong = form_post("/auth/account/password", {"current_password": "nope nope nope", "new_password": "brand new password", "confirm": "brand new password"}, page_url="/auth/account")
+    wrong = form_post(
+        "/auth/account/password",
+        {"current_password": "nope nope nope", "new_password": "brand new password", "confirm": "brand new password"},
+        page_url="/auth/account",
+    )
     assert wrong.status_code == 400
     assert "not your current password" in wrong.get_data(as_text=True)
 
-    right = form_post("/auth/account/password", {"current_password": DEFAULT_PASSWORD, "new_password": "brand new password", "confirm": "brand new password"}, page_url="/auth/account")
+    right = form_post(
+        "/auth/account/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "brand new password", "confirm": "brand new password"},
+        page_url="/auth/account",
+    )
     assert right.status_code == 303
     assert client.get("/dashboard").status_code == 200
     assert other_device.get("/dashboard").status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.password_changed")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.password_changed")
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize("zone, status", [("America/Sao_Paulo", 303), ("Not/AZone", 400)])
@@ -119,13 +143,17 @@ def test_time_zone_is_validated(client, login, user_factory, form_post, zone, st
     assert user.time_zone == (zone if status == 303 else "UTC")
 
 
-def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap_it_removes(client, login, user_factory, form_post):
+def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap_it_removes(
+    client, login, user_factory, form_post
+):
     from tests.factories import person
 
     tuesday_evening = [(1, 18 * 60, 20 * 60)]
     engineer = person(user_factory, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
     mentor = person(user_factory, ("mentor",), windows=tuesday_evening, time_zone="Asia/Kolkata")
-    db.session.add(Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+    db.session.add(
+        Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+    )
     db.session.commit()
     login(engineer)
 
@@ -138,12 +166,16 @@ def test_a_time_zone_change_with_weekly_windows_asks_first_and_shows_the_overlap
     db.session.refresh(engineer)
     assert engineer.time_zone == "Asia/Kolkata"  # nothing saved yet
 
-    saved = form_post("/auth/account/time-zone", {"time_zone": "Asia/Tokyo", "keep": "instants"}, page_url="/auth/account")
+    saved = form_post(
+        "/auth/account/time-zone", {"time_zone": "Asia/Tokyo", "keep": "instants"}, page_url="/auth/account"
+    )
     assert saved.status_code == 303
     db.session.expire_all()
     user = db.session.get(User, engineer.id)
     assert user.time_zone == "Asia/Tokyo"
-    assert [(w.weekday, w.start_minute, w.end_minute) for w in windows_of(engineer.id)] == [(1, 21 * 60 + 30, 23 * 60 + 30)]
+    assert [(w.weekday, w.start_minute, w.end_minute) for w in windows_of(engineer.id)] == [
+        (1, 21 * 60 + 30, 23 * 60 + 30)
+    ]
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.time_zone_changed")).one()
     assert event.details == {"old": "Asia/Kolkata", "new": "Asia/Tokyo", "windows_keep": "instants"}
 

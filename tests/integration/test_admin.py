@@ -1,8 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, User
+from pmcohort.accounts.models import User
+from pmcohort.core.extensions import db
+from pmcohort.ops.models import AuditEvent
 
 
 @pytest.mark.parametrize("roles", [("engineer",), ("mentor",), ("lead",)])
@@ -44,13 +45,23 @@ def test_admin_grants_and_revokes_roles_with_an_audit_trail(client, login, user_
     db.session.expire_all()
     assert db.session.get(User, member.id).roles == {"lead"}
 
-    trail = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details).order_by(AuditEvent.id)).all()
-    assert trail == [("user.role_granted", admin.id, {"role": "lead"}), ("user.role_revoked", admin.id, {"role": "engineer"})]
+    trail = db.session.execute(
+        select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details).order_by(AuditEvent.id)
+    ).all()
+    assert trail == [
+        ("user.role_granted", admin.id, {"role": "lead"}),
+        ("user.role_revoked", admin.id, {"role": "engineer"}),
+    ]
 
 
 def test_the_last_admin_cannot_be_revoked(client, login, user_factory, form_post):
     admin = login(user_factory(roles=("admin",)))
-    response = form_post(f"/admin/users/{admin.id}/roles", {"role": "admin", "action": "revoke"}, page_url="/admin/users", follow_redirects=True)
+    response = form_post(
+        f"/admin/users/{admin.id}/roles",
+        {"role": "admin", "action": "revoke"},
+        page_url="/admin/users",
+        follow_redirects=True,
+    )
     assert "last admin" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "admin" in db.session.get(User, admin.id).roles
@@ -73,15 +84,28 @@ def test_create_admin_command(app, user_factory):
     user = db.session.scalar(select(User).where(User.email == "boss@example.com"))
     assert user.roles == {"admin"}
 
-    short = app.test_cli_runner().invoke(args=["create-admin", "--email", "x@example.com", "--name", "X", "--password", "short"])
+    short = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "x@example.com", "--name", "X", "--password", "short"]
+    )
     assert short.exit_code != 0 and "at least 10 characters" in short.output
     assert "--password" in short.output
 
 
 def test_create_user_command_makes_a_lead_who_can_sign_in(app, form_post):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--role", "lead", "--email", "Lead@Example.com", "--name", "Lena Lead",
-              "--time-zone", "Europe/Berlin", "--password", "a long lead password"]
+        args=[
+            "create-user",
+            "--role",
+            "lead",
+            "--email",
+            "Lead@Example.com",
+            "--name",
+            "Lena Lead",
+            "--time-zone",
+            "Europe/Berlin",
+            "--password",
+            "a long lead password",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "lead@example.com created as lead." in result.output
@@ -90,7 +114,9 @@ def test_create_user_command_makes_a_lead_who_can_sign_in(app, form_post):
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == user.id)).all()
     assert sorted(actions) == ["user.created", "user.role_granted"]
 
-    response = form_post("/auth/login", {"email": "lead@example.com", "password": "a long lead password"}, follow_redirects=True)
+    response = form_post(
+        "/auth/login", {"email": "lead@example.com", "password": "a long lead password"}, follow_redirects=True
+    )
     assert "Hello, Lena" in response.get_data(as_text=True)
 
 
@@ -98,7 +124,17 @@ def test_create_user_command_gives_an_existing_account_the_role_and_keeps_its_pa
     existing = user_factory(email="sam@example.com")
     password_hash = existing.password_hash
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--role", "lead", "--email", "sam@example.com", "--name", "Ignored", "--password", "another long password"]
+        args=[
+            "create-user",
+            "--role",
+            "lead",
+            "--email",
+            "sam@example.com",
+            "--name",
+            "Ignored",
+            "--password",
+            "another long password",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "sam@example.com now has the lead role." in result.output
@@ -107,10 +143,13 @@ def test_create_user_command_gives_an_existing_account_the_role_and_keeps_its_pa
     assert user.roles == {"engineer", "lead"} and user.password_hash == password_hash
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--role", "boss"], "'boss' is not one of"),
-    (["--role", "lead", "--time-zone", "Mars/Olympus"], "Choose a time zone from the list"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--role", "boss"], "'boss' is not one of"),
+        (["--role", "lead", "--time-zone", "Mars/Olympus"], "Choose a time zone from the list"),
+    ],
+)
 def test_create_user_command_refuses_bad_input_and_saves_nothing(app, args, message):
     result = app.test_cli_runner().invoke(
         args=["create-user", "--email", "new@example.com", "--name", "New", "--password", "a long enough pass", *args]

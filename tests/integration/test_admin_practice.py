@@ -1,11 +1,12 @@
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
 from pmcohort.domain import practice
-from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, PracticeItem
-from pmcohort.services import practice_bank
-from pmcohort.services.errors import ServiceError
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.models import PracticeItem
+from pmcohort.ops.models import AuditEvent
 
 QUESTION = {
     "key": "ps_status_page",
@@ -71,25 +72,83 @@ def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
     assert practice_bank.find("question", "ps_status_page").title == QUESTION["prompt"]
 
 
-@pytest.mark.parametrize(("url", "data", "field", "message"), [
-    ("/admin/practice/questions/new", {**QUESTION, "prompt": "   "}, "prompt", "Write the question the mentor asks."),
-    ("/admin/practice/questions/new", {**QUESTION, "kind": "system_design"}, "kind", "Choose one of the kinds"),
-    ("/admin/practice/questions/new", {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"}, "follow_ups", "at most 5 follow-ups"),
-    ("/admin/practice/questions/new", {**QUESTION, "strong_answer": ""}, "strong_answer", "Describe what a strong answer shows"),
-    ("/admin/practice/questions/new", {**QUESTION, "key": "Status-Page"}, "key", "lowercase letters a–z, digits and underscores"),
-    ("/admin/practice/questions/new", {**QUESTION, "key": ""}, "key", "Give it a key."),
-    ("/admin/practice/personas/new", {**PERSONA, "hidden_constraint": ""}, "hidden_constraint", "Give the hidden constraint"),
-    ("/admin/practice/personas/new", {**PERSONA, "pushback_lines": "\n"}, "pushback_lines", "Give 1 to 6 pushback lines"),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]), "dimensions", "at least 3 dimensions"),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "writing", "", "Rambles.")]),
-     "dimensions-2-what_4_looks_like", "Describe what a 4 looks like."),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Crisp.", "Rambles.")]),
-     "dimensions-2-skill", "Choose the skill this dimension is evidence of."),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "charisma", "Crisp.", "Rambles.")]),
-     "dimensions-2-skill", "Choose one of the skills."),
-    ("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "writing", "Crisp.", "Rambles.")]),
-     "dimensions-3-key", "Use only lowercase letters"),
-])
+@pytest.mark.parametrize(
+    ("url", "data", "field", "message"),
+    [
+        (
+            "/admin/practice/questions/new",
+            {**QUESTION, "prompt": "   "},
+            "prompt",
+            "Write the question the mentor asks.",
+        ),
+        ("/admin/practice/questions/new", {**QUESTION, "kind": "system_design"}, "kind", "Choose one of the kinds"),
+        (
+            "/admin/practice/questions/new",
+            {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"},
+            "follow_ups",
+            "at most 5 follow-ups",
+        ),
+        (
+            "/admin/practice/questions/new",
+            {**QUESTION, "strong_answer": ""},
+            "strong_answer",
+            "Describe what a strong answer shows",
+        ),
+        (
+            "/admin/practice/questions/new",
+            {**QUESTION, "key": "Status-Page"},
+            "key",
+            "lowercase letters a–z, digits and underscores",
+        ),
+        ("/admin/practice/questions/new", {**QUESTION, "key": ""}, "key", "Give it a key."),
+        (
+            "/admin/practice/personas/new",
+            {**PERSONA, "hidden_constraint": ""},
+            "hidden_constraint",
+            "Give the hidden constraint",
+        ),
+        (
+            "/admin/practice/personas/new",
+            {**PERSONA, "pushback_lines": "\n"},
+            "pushback_lines",
+            "Give 1 to 6 pushback lines",
+        ),
+        (
+            "/admin/practice/rubrics/new",
+            rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]),
+            "dimensions",
+            "at least 3 dimensions",
+        ),
+        (
+            "/admin/practice/rubrics/new",
+            rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "writing", "", "Rambles.")]),
+            "dimensions-2-what_4_looks_like",
+            "Describe what a 4 looks like.",
+        ),
+        (
+            "/admin/practice/rubrics/new",
+            rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Crisp.", "Rambles.")]),
+            "dimensions-2-skill",
+            "Choose the skill this dimension is evidence of.",
+        ),
+        (
+            "/admin/practice/rubrics/new",
+            rubric_form(
+                "pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "charisma", "Crisp.", "Rambles.")]
+            ),
+            "dimensions-2-skill",
+            "Choose one of the skills.",
+        ),
+        (
+            "/admin/practice/rubrics/new",
+            rubric_form(
+                "pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "writing", "Crisp.", "Rambles.")]
+            ),
+            "dimensions-3-key",
+            "Use only lowercase letters",
+        ),
+    ],
+)
 def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(admin, form_post, url, data, field, message):
     response = form_post(url, data)
 
@@ -104,7 +163,9 @@ def test_a_key_cannot_change_on_edit(admin, form_post):
     form_post("/admin/practice/personas/new", PERSONA)
     persona = practice_bank.find("persona", "anxious_cfo")
 
-    response = form_post(f"/admin/practice/personas/{persona.id}", {**PERSONA, "key": "renamed", "title": "Nervous CFO"})
+    response = form_post(
+        f"/admin/practice/personas/{persona.id}", {**PERSONA, "key": "renamed", "title": "Nervous CFO"}
+    )
 
     assert response.status_code == 303
     db.session.expire_all()
@@ -134,7 +195,9 @@ def test_editing_a_rubric_changes_texts_but_keeps_dimension_keys(client, admin, 
     item = practice_bank.find("rubric", "estimation")
     url = f"/admin/practice/rubrics/{item.id}"
     rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
-    assert 'id="dimensions-0-key" maxlength="32" name="dimensions-0-key" readonly' in client.get(url).get_data(as_text=True)
+    assert 'id="dimensions-0-key" maxlength="32" name="dimensions-0-key" readonly' in client.get(url).get_data(
+        as_text=True
+    )
 
     renamed = [("scope", "Clarifies scope", *rows[0][2:]), *rows[1:]]
     refused = form_post(url, rubric_form(None, rubric.title, renamed))
@@ -168,27 +231,50 @@ def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
 def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_post):
     """The starter files obey the editor's bounds, so an admin can always save a starter item back."""
     practice_bank.seed_starter_set()
-    before = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+    before = {
+        (item.item_type, item.key): (item.kind, item.title, item.body)
+        for item in db.session.scalars(select(PracticeItem))
+    }
 
     for question in practice.QUESTIONS:
         item = practice_bank.find("question", question.key)
-        response = form_post(f"/admin/practice/questions/{item.id}", {
-            "key": question.key, "kind": question.kind, "prompt": question.prompt,
-            "follow_ups": "\n".join(question.follow_ups), "strong_answer": question.strong_answer})
+        response = form_post(
+            f"/admin/practice/questions/{item.id}",
+            {
+                "key": question.key,
+                "kind": question.kind,
+                "prompt": question.prompt,
+                "follow_ups": "\n".join(question.follow_ups),
+                "strong_answer": question.strong_answer,
+            },
+        )
         assert response.status_code == 303, question.key
     for persona in practice.PERSONAS:
         item = practice_bank.find("persona", persona.key)
-        response = form_post(f"/admin/practice/personas/{item.id}", {
-            "key": persona.key, "title": persona.title, "situation": persona.situation, "wants": persona.wants,
-            "hidden_constraint": persona.hidden_constraint, "pushback_lines": "\n".join(persona.pushback_lines)})
+        response = form_post(
+            f"/admin/practice/personas/{item.id}",
+            {
+                "key": persona.key,
+                "title": persona.title,
+                "situation": persona.situation,
+                "wants": persona.wants,
+                "hidden_constraint": persona.hidden_constraint,
+                "pushback_lines": "\n".join(persona.pushback_lines),
+            },
+        )
         assert response.status_code == 303, persona.key
     for rubric in practice.RUBRICS.values():
         item = practice_bank.find("rubric", rubric.key)
         rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
-        assert form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, rubric.title, rows)).status_code == 303, rubric.key
+        assert (
+            form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, rubric.title, rows)).status_code == 303
+        ), rubric.key
 
     db.session.expire_all()
-    after = {(item.item_type, item.key): (item.kind, item.title, item.body) for item in db.session.scalars(select(PracticeItem))}
+    after = {
+        (item.item_type, item.key): (item.kind, item.title, item.body)
+        for item in db.session.scalars(select(PracticeItem))
+    }
     assert after == before
 
 
@@ -197,8 +283,17 @@ def test_seeding_names_the_skills_of_a_rubric_stored_before_dimensions_had_one(a
     item = practice_bank.find("rubric", "influence")
     without_skills = [{k: v for k, v in d.items() if k != "skill"} for d in item.body["dimensions"]]
     without_skills[0]["label"] = "An admin's label"
-    item.body = {"dimensions": [*without_skills, {"key": "admins_own", "label": "Added by an admin",
-                                                  "what_4_looks_like": "Great.", "what_1_looks_like": "Poor."}]}
+    item.body = {
+        "dimensions": [
+            *without_skills,
+            {
+                "key": "admins_own",
+                "label": "Added by an admin",
+                "what_4_looks_like": "Great.",
+                "what_1_looks_like": "Poor.",
+            },
+        ]
+    }
     db.session.commit()
 
     assert practice_bank.seed_starter_set() == 0
@@ -215,11 +310,19 @@ def test_only_admins_manage_the_question_bank(client, login, user_factory, form_
     question = practice_bank.find("question", "ps_flaky_tests")
     login(user_factory(roles=roles))
 
-    for url in ("/admin/practice", "/admin/practice/questions/new", f"/admin/practice/questions/{question.id}",
-                "/admin/practice/personas/new", "/admin/practice/rubrics/new"):
+    for url in (
+        "/admin/practice",
+        "/admin/practice/questions/new",
+        f"/admin/practice/questions/{question.id}",
+        "/admin/practice/personas/new",
+        "/admin/practice/rubrics/new",
+    ):
         assert client.get(url).status_code == 403, url
     assert form_post("/admin/practice/questions/new", QUESTION, page_url="/dashboard").status_code == 403
-    assert form_post(f"/admin/practice/{question.id}/retired", {"retired": "yes"}, page_url="/dashboard").status_code == 403
+    assert (
+        form_post(f"/admin/practice/{question.id}/retired", {"retired": "yes"}, page_url="/dashboard").status_code
+        == 403
+    )
     assert practice_bank.find("question", "ps_status_page") is None and not question.retired
 
 
@@ -235,7 +338,14 @@ def test_admins_find_the_question_bank_in_the_navigation(client, admin):
 def test_the_service_refuses_a_question_of_an_unknown_interview_kind(admin):
     before = db.session.scalar(select(func.count()).select_from(PracticeItem))
     with pytest.raises(ServiceError) as refused:
-        practice_bank.save_question(None, key="estimation_bogus", kind="astrology", prompt="How many stars?", follow_ups=[],
-                                    strong_answer="", actor_id=admin.id)
+        practice_bank.save_question(
+            None,
+            key="estimation_bogus",
+            kind="astrology",
+            prompt="How many stars?",
+            follow_ups=[],
+            strong_answer="",
+            actor_id=admin.id,
+        )
     assert refused.value.field == "kind"
     assert db.session.scalar(select(func.count()).select_from(PracticeItem)) == before

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from pmcohort.domain import assessment
-from pmcohort.extensions import db
-from pmcohort.models import AssessmentAttempt, AssessmentDraft, Match
-from pmcohort.models.types import utcnow
-from pmcohort.services import assessments
-from pmcohort.services.errors import ServiceError
+from pmcohort.assessment import services as assessments
+from pmcohort.cohorts.models import Match
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain import readiness as assessment
+from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft
 from tests.conftest import sign_in
 
 
@@ -134,7 +135,9 @@ def test_the_matched_mentor_reads_the_results_about_the_engineer_not_to_them(app
     db.session.commit()
     assessments.complete(owner.id)
     mentor = user_factory(roles=("mentor",))
-    db.session.add(Match(engineer_id=owner.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()))
+    db.session.add(
+        Match(engineer_id=owner.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+    )
     db.session.commit()
 
     login(mentor)

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from pmcohort.extensions import db
-from pmcohort.models import Match, MentoringSession
-from pmcohort.models.types import utcnow
-from pmcohort.services import sessions as service
-from pmcohort.services.errors import ServiceError
+from pmcohort.cohorts.models import Match
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import services as service
+from pmcohort.mentoring.models import MentoringSession
 from tests.factories import make_user, person, tomorrow_at
 from tests.services import require_postgres
 
@@ -22,7 +23,9 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
     matches = []
     for _ in range(CONTENDERS):
         engineer = person(make_user, ("engineer",))
-        match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow())
+        match = Match(
+            engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+        )
         db.session.add(match)
         matches.append((match, engineer.id))
     db.session.commit()
@@ -37,8 +40,14 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
         with base_app.app_context():
             barrier.wait()
             try:
-                service.book(match_id, engineer_id=engineer_id, kind="one_on_one", start=start, end=start + timedelta(hours=1),
-                             details=service.Details())
+                service.book(
+                    match_id,
+                    engineer_id=engineer_id,
+                    kind="one_on_one",
+                    start=start,
+                    end=start + timedelta(hours=1),
+                    details=service.Details(),
+                )
                 outcomes.append("booked")
             except ServiceError as error:
                 outcomes.append(error.message)
@@ -53,8 +62,10 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
     assert not any(thread.is_alive() for thread in threads), "a contender never finished: the race is undecided"
 
     by_database = outcomes.count(service.TAKEN)
-    print(f"{CONTENDERS} concurrent bookings: {outcomes.count('booked')} booked, {by_database} refused by the exclusion constraint, "
-          f"{len(outcomes) - 1 - by_database} by the app check")
+    print(
+        f"{CONTENDERS} concurrent bookings: {outcomes.count('booked')} booked, {by_database} refused by the exclusion constraint, "
+        f"{len(outcomes) - 1 - by_database} by the app check"
+    )
     assert len(outcomes) == CONTENDERS
     assert outcomes.count("booked") == 1
     refusals = [outcome for outcome in outcomes if outcome != "booked"]

@@ -4,8 +4,9 @@ import threading
 
 from sqlalchemy import func, select
 
-from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, CalendarFeed
+from pmcohort.core.extensions import db
+from pmcohort.mentoring.models import CalendarFeed
+from pmcohort.ops.models import AuditEvent
 from tests.conftest import FreshGlobalsClient, csrf_token_from, sign_in
 from tests.factories import make_user
 from tests.services import require_postgres
@@ -67,11 +68,19 @@ def test_asking_for_the_calendar_link_twice_at_once_makes_one_feed(committed_db,
     db.session.remove()
 
     statuses = _all_at_once(
-        list(zip(tabs, tokens)), lambda tab_and_token: tab_and_token[0].post("/calendar/feed", data={"csrf_token": tab_and_token[1]}).status_code
+        list(zip(tabs, tokens, strict=False)),
+        lambda tab_and_token: (
+            tab_and_token[0].post("/calendar/feed", data={"csrf_token": tab_and_token[1]}).status_code
+        ),
     )
 
     assert statuses == [303] * TABS
     assert _feed_rows() == 1
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "calendar.feed_created")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "calendar.feed_created")
+        )
+        == 1
+    )
     page = tabs[0].get("/sessions").get_data(as_text=True)
     assert db.session.get(CalendarFeed, user_id).token in page

@@ -4,10 +4,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from pmcohort.extensions import db
-from pmcohort.models import Match, MentorProfile
-from pmcohort.services import matching
-from pmcohort.services.errors import ServiceError
+from pmcohort.cohorts.models import Match
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.mentorships import services as matching
+from pmcohort.profiles.models import MentorProfile
 from tests.factories import cohort_with, engineer, make_user, mentor
 from tests.services import require_postgres
 
@@ -23,7 +24,13 @@ def test_concurrent_accepts_never_exceed_capacity(committed_db, base_app):
     cohort = cohort_with(lead, engineers, [pm])
     matches = []
     for person in engineers:  # proposals the engineers already accepted; the mentor accepts all at once
-        match = Match(cohort_id=cohort.id, engineer_id=person.id, mentor_id=pm.id, source="cohort", engineer_accepted_at=matching.utcnow())
+        match = Match(
+            cohort_id=cohort.id,
+            engineer_id=person.id,
+            mentor_id=pm.id,
+            source="cohort",
+            engineer_accepted_at=matching.utcnow(),
+        )
         db.session.add(match)
         matches.append(match)
     db.session.commit()

@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import insert, select
 
-from pmcohort import create_app, outbox
-from pmcohort.email import message_id_for
-from pmcohort.extensions import db
-from pmcohort.models import EmailDelivery, OutboxMessage, User
-from pmcohort.services import accounts
+from pmcohort import create_app
+from pmcohort.accounts import services as accounts
+from pmcohort.accounts.models import User
+from pmcohort.core.email import message_id_for
+from pmcohort.core.extensions import db
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import EmailDelivery, OutboxMessage
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_user
 from tests.faults import TcpProxy
@@ -27,12 +29,22 @@ pytestmark = pytest.mark.live
 def _users(count: int, prefix: str) -> list[tuple[int, str]]:
     """Committed users, made in one statement (the batch test needs many)."""
     template = make_user(email=f"{prefix}-template@example.com")
-    rows = [{"email": f"{prefix}{n}@example.com", "name": f"Person {n}", "password_hash": template.password_hash,
-             "time_zone": "UTC"} for n in range(count)]
+    rows = [
+        {
+            "email": f"{prefix}{n}@example.com",
+            "name": f"Person {n}",
+            "password_hash": template.password_hash,
+            "time_zone": "UTC",
+        }
+        for n in range(count)
+    ]
     db.session.execute(insert(User), rows)
     db.session.commit()
-    return db.session.execute(select(User.id, User.email).where(User.email.like(f"{prefix}%@example.com"),
-                                                                User.email != template.email).order_by(User.id)).all()
+    return db.session.execute(
+        select(User.id, User.email)
+        .where(User.email.like(f"{prefix}%@example.com"), User.email != template.email)
+        .order_by(User.id)
+    ).all()
 
 
 def _restart(live, run_dir, **extra_env) -> None:
@@ -50,8 +62,14 @@ def redis_behind_a_proxy(live, run_dir, monkeypatch):
     # Celery reads CELERY_BROKER_URL before its own configuration: both the new app and the worker see this.
     monkeypatch.setenv("CELERY_BROKER_URL", broker._replace(netloc=f"127.0.0.1:{proxy.port}").geturl())
     _restart(live, run_dir)
-    app = create_app({"TESTING": True, "OUTBOX_PUBLISH_ON_COMMIT": True,
-                      "SMTP_HOST": live.app.config["SMTP_HOST"], "SMTP_PORT": live.app.config["SMTP_PORT"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "OUTBOX_PUBLISH_ON_COMMIT": True,
+            "SMTP_HOST": live.app.config["SMTP_HOST"],
+            "SMTP_PORT": live.app.config["SMTP_PORT"],
+        }
+    )
     try:
         yield proxy, app
     finally:
@@ -109,7 +127,7 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_only_the_in_flight_message(
         people = _users(200, "batch")
         rows = [outbox.enqueue("account.welcome", user_id=user_id) for user_id, _ in people]
         db.session.commit()  # publishes the 200 tasks
-        expected = {message_id_for(row.id, email) for row, (_, email) in zip(rows, people)}
+        expected = {message_id_for(row.id, email) for row, (_, email) in zip(rows, people, strict=False)}
         db.session.remove()
 
     wait_until(lambda: len(live.inbox.messages) >= 40, timeout=90, message="the batch to be under way")
@@ -119,8 +137,11 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_only_the_in_flight_message(
     _restart(live, run_dir)
     restarted = time.monotonic()
 
-    wait_until(lambda: {m["Message-ID"] for m in live.inbox.messages} >= expected, timeout=60,
-               message="every (row, recipient) to arrive within 60 s of the restart")
+    wait_until(
+        lambda: {m["Message-ID"] for m in live.inbox.messages} >= expected,
+        timeout=60,
+        message="every (row, recipient) to arrive within 60 s of the restart",
+    )
     assert time.monotonic() - restarted < 60
     seen = Counter(message["Message-ID"] for message in live.inbox.messages)
     repeated = [message_id for message_id, count in seen.items() if count > 1]
@@ -159,8 +180,14 @@ def test_smtp_4xx_is_retried_until_delivered_and_5xx_fails_that_recipient_for_go
     live.inbox.wait_for("busy@example.com", timeout=90)
     assert live.inbox.rcpt_attempts["busy@example.com"] >= 2, "it was refused first, then retried"
     with live.app.app_context():
-        wait_until(lambda: db.session.scalar(select(EmailDelivery.status).where(EmailDelivery.recipient == "gone@example.com")) == "failed",
-                   timeout=60, message="the 5xx recipient to be marked failed")
+        wait_until(
+            lambda: (
+                db.session.scalar(select(EmailDelivery.status).where(EmailDelivery.recipient == "gone@example.com"))
+                == "failed"
+            ),
+            timeout=60,
+            message="the 5xx recipient to be marked failed",
+        )
         attempts = live.inbox.rcpt_attempts["gone@example.com"]
         time.sleep(outbox.LEASE.total_seconds() + outbox.UNCLAIMED_REPUBLISH.total_seconds())  # several sweeps
         assert live.inbox.rcpt_attempts["gone@example.com"] == attempts, "nothing more is sent to a refused address"
@@ -185,8 +212,12 @@ def test_a_poison_payload_fails_its_row_without_blocking_the_rows_behind_it(live
 
         for n in range(5):
             live.inbox.wait_for(f"behind{n}@example.com", timeout=60)
-        failed = wait_until(lambda: db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == poison_id,
-                                                                                    OutboxMessage.failed_at.is_not(None))),
-                            timeout=30, message="the poison row to fail")
+        failed = wait_until(
+            lambda: db.session.scalar(
+                select(OutboxMessage).where(OutboxMessage.id == poison_id, OutboxMessage.failed_at.is_not(None))
+            ),
+            timeout=30,
+            message="the poison row to fail",
+        )
         assert failed.last_error and failed.attempts == 1
         db.session.remove()

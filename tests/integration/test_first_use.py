@@ -5,9 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.accounts.models import User
+from pmcohort.cohorts.models import Cohort, Match
+from pmcohort.core.extensions import db
 from pmcohort.demo import DEMO_COHORT, seed_demo
-from pmcohort.extensions import db
-from pmcohort.models import Cohort, Match, User
 from tests.factories import as_past, book
 
 
@@ -18,12 +19,15 @@ def test_the_favicon_is_served_by_the_app(client):
     assert 'rel="icon"' in client.get("/auth/login").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path, current, section", [
-    ("/dashboard", "Dashboard", None),
-    ("/sessions", "Sessions", None),
-    ("/auth/account", "Account", None),
-    ("/matches/999999", None, "Matches"),  # a 404 inside the section still marks it
-])
+@pytest.mark.parametrize(
+    "path, current, section",
+    [
+        ("/dashboard", "Dashboard", None),
+        ("/sessions", "Sessions", None),
+        ("/auth/account", "Account", None),
+        ("/matches/999999", None, "Matches"),  # a 404 inside the section still marks it
+    ],
+)
 def test_the_navigation_marks_the_current_page(client, login, user_factory, path, current, section):
     login(user_factory())
     page = client.get(path).get_data(as_text=True)
@@ -33,7 +37,9 @@ def test_the_navigation_marks_the_current_page(client, login, user_factory, path
 
 def test_errors_are_alerts_and_confirmations_stay_polite(client, login, user_factory, form_post):
     login(user_factory())
-    saved = form_post("/auth/account/time-zone", {"time_zone": "Europe/Lisbon"}, page_url="/auth/account", follow_redirects=True)
+    saved = form_post(
+        "/auth/account/time-zone", {"time_zone": "Europe/Lisbon"}, page_url="/auth/account", follow_redirects=True
+    )
     assert '<p class="flash flash-success" role="status">Time zone saved.' in saved.get_data(as_text=True)
     # A failed action flashes an error: announced at once.
     with client.session_transaction() as session:

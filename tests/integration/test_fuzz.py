@@ -21,7 +21,7 @@ from wtforms import Form
 from wtforms.fields.core import UnboundField
 
 from pmcohort import TEMPLATES
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.world import build_world
 
@@ -32,10 +32,35 @@ EXPECTED_5XX = {("ops.healthz", 503)}
 
 ODD_INTEGERS = ["0", "-1", "2147483647", "2147483648", "-2147483649", "9" * 20, "1e309", "NaN", "1.5", "0x10", "٣", "²"]
 ODD_TEXT = [
-    "", " ", "x" * 10_000, "\x00", "a\x00b", "\x1b[31m", "\x7f", "\ud800", "a\udfffb", "\r\n\t", "<script>alert(1)</script>",
-    "' OR 1=1 --", "%00", "../../etc/passwd", "[]", "{}", "null", "true",
-    "9999-12-31", "0001-01-01", "+275760-09-13", "2026-02-30", "24:00", "99:99", "2026-12-02T10:00:00+25:00",
-    "Mars/Olympus_Mons", "UTC\x00", "Etc/GMT+99", "../UTC",
+    "",
+    " ",
+    "x" * 10_000,
+    "\x00",
+    "a\x00b",
+    "\x1b[31m",
+    "\x7f",
+    "\ud800",
+    "a\udfffb",
+    "\r\n\t",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "../../etc/passwd",
+    "[]",
+    "{}",
+    "null",
+    "true",
+    "9999-12-31",
+    "0001-01-01",
+    "+275760-09-13",
+    "2026-02-30",
+    "24:00",
+    "99:99",
+    "2026-12-02T10:00:00+25:00",
+    "Mars/Olympus_Mons",
+    "UTC\x00",
+    "Etc/GMT+99",
+    "../UTC",
 ]
 ODD_BYTES = [b"\xff\xfe", b"\xc3\x28", b"\xed\xa0\x80", b"\xe2\x82", b"%", b"\x00\xff"]
 
@@ -52,7 +77,11 @@ def _field_names() -> list[str]:
     names = set()
     for form_class in _subclasses(Form):
         names |= {name for name in dir(form_class) if isinstance(getattr(form_class, name, None), UnboundField)}
-    names |= {f"dimensions-{row}-{name}" for row in range(2) for name in ("key", "label", "what_4_looks_like", "what_1_looks_like")}
+    names |= {
+        f"dimensions-{row}-{name}"
+        for row in range(2)
+        for name in ("key", "label", "what_4_looks_like", "what_1_looks_like")
+    }
     for template in Path(TEMPLATES).rglob("*.html"):
         for name in re.findall(r'name="([^"]+)"', template.read_text()):
             names.add(re.sub(r"\{\{.*?\}\}", "1", name))  # attendance-{{ id }} -> attendance-1
@@ -101,7 +130,11 @@ def _harvest_forms(app, client) -> dict[str, list[tuple[str, dict[str, list[str]
     for page in list(pages):
         response = client.get(page)
         if response.mimetype == "text/html":
-            pages |= {href for href in re.findall(r'href="(/[^"#?]*)', response.get_data(as_text=True)) if not href.startswith("/static/")}
+            pages |= {
+                href
+                for href in re.findall(r'href="(/[^"#?]*)', response.get_data(as_text=True))
+                if not href.startswith("/static/")
+            }
     forms: dict[str, list[tuple[str, dict[str, list[str]]]]] = {}
     for page in sorted(pages):
         response = client.get(page)
@@ -123,15 +156,45 @@ def _plausible(world) -> list[str]:
     """Values that pass the first checks, so the odd ones meet the code behind them."""
     ids = [str(value) for value in world.ids.values()]
     return ids + [
-        "engineer", "mentor", "lead", "admin", "grant", "revoke", "one_on_one", "shadowing", "interview", "role_play", "workshop",
-        "yes", "no", "completed", "ended", "pinned", "forbidden", "clear", "back", "attended", "no_show", "3", "60",
-        DEFAULT_PASSWORD, "a long new password", "UTC", "Europe/Berlin", "2026-12-14", "10:00", "2026-12-14T10:00:00+00:00",
-        "someone@example.com", world.people["engineer"].email,
+        "engineer",
+        "mentor",
+        "lead",
+        "admin",
+        "grant",
+        "revoke",
+        "one_on_one",
+        "shadowing",
+        "interview",
+        "role_play",
+        "workshop",
+        "yes",
+        "no",
+        "completed",
+        "ended",
+        "pinned",
+        "forbidden",
+        "clear",
+        "back",
+        "attended",
+        "no_show",
+        "3",
+        "60",
+        DEFAULT_PASSWORD,
+        "a long new password",
+        "UTC",
+        "Europe/Berlin",
+        "2026-12-14",
+        "10:00",
+        "2026-12-14T10:00:00+00:00",
+        "someone@example.com",
+        world.people["engineer"].email,
     ]
 
 
 def _raw(value) -> bytes:
-    return value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")  # a lone surrogate goes out as bad UTF-8
+    return (
+        value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
+    )  # a lone surrogate goes out as bad UTF-8
 
 
 def _form_body(pairs) -> bytes:
@@ -140,8 +203,13 @@ def _form_body(pairs) -> bytes:
 
 @st.composite
 def odd_requests(draw, rule, methods, field_names, plausible, ids, real_forms):
-    value = st.one_of(st.sampled_from(ODD_TEXT), st.sampled_from(ODD_INTEGERS), st.sampled_from(ODD_BYTES),
-                      st.sampled_from(plausible), st.text(max_size=30))
+    value = st.one_of(
+        st.sampled_from(ODD_TEXT),
+        st.sampled_from(ODD_INTEGERS),
+        st.sampled_from(ODD_BYTES),
+        st.sampled_from(plausible),
+        st.text(max_size=30),
+    )
     method = draw(st.sampled_from(methods))
     if method == "POST" and real_forms and draw(st.booleans()):
         # A real form as the page offers it, with a few of its fields made odd: the odd value gets past the others' checks.
@@ -149,7 +217,9 @@ def odd_requests(draw, rule, methods, field_names, plausible, ids, real_forms):
         pairs = [(name, draw(st.sampled_from(values)) if values else "") for name, values in fields.items()]
         for index in draw(st.sets(st.integers(0, max(len(pairs) - 1, 0)), max_size=3)) if pairs else ():
             pairs[index] = (pairs[index][0], draw(value))
-        pairs += draw(st.lists(st.tuples(st.sampled_from([name for name, _ in pairs] or field_names), value), max_size=2))  # duplicates
+        pairs += draw(
+            st.lists(st.tuples(st.sampled_from([name for name, _ in pairs] or field_names), value), max_size=2)
+        )  # duplicates
         return method, path, _form_body(pairs), "application/x-www-form-urlencoded"
     path = rule.rule
     for name in rule.arguments - set(rule.defaults or {}):
@@ -158,10 +228,17 @@ def odd_requests(draw, rule, methods, field_names, plausible, ids, real_forms):
         else:
             raw = draw(value)
         path = re.sub(rf"<(?:[^:<>]+:)?{name}>", quote(_raw(raw), safe=""), path)
-    query = draw(st.lists(st.tuples(st.sampled_from(["page", "q", "duration", "next", "slot", "kind", *field_names[:5]]), value), max_size=3))
+    query = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["page", "q", "duration", "next", "slot", "kind", *field_names[:5]]), value),
+            max_size=3,
+        )
+    )
     body, content_type = b"", None
     if method == "POST":
-        pairs = draw(st.lists(st.tuples(st.one_of(st.sampled_from(field_names), st.sampled_from(ODD_TEXT)), value), max_size=10))
+        pairs = draw(
+            st.lists(st.tuples(st.one_of(st.sampled_from(field_names), st.sampled_from(ODD_TEXT)), value), max_size=10)
+        )
         shape = draw(st.sampled_from(["form", "form", "form", "json", "bytes"]))
         if shape == "form":
             body, content_type = _form_body(pairs), "application/x-www-form-urlencoded"
@@ -202,8 +279,12 @@ def test_no_route_answers_a_server_error_to_odd_input(app, user_factory, no_csrf
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
         @given(request=odd_requests(rule, methods, field_names, plausible, ids, real_forms.get(rule.endpoint, [])))
         def answers_without_a_server_error(request):
             nonlocal sent
@@ -219,11 +300,13 @@ def test_no_route_answers_a_server_error_to_odd_input(app, user_factory, no_csrf
                 db.session.remove()
                 if savepoint.is_active:
                     savepoint.rollback()
-            assert status < 500 or (rule.endpoint, status) in EXPECTED_5XX, f"{method} {url} as {role}: {status}"
+            assert status < 500 or (rule.endpoint, status) in EXPECTED_5XX, f"{method} {url} as {role}: {status}"  # noqa: B023 - runs within this iteration
             if email and not _signed_in(client):  # the example signed out
                 _sign_in(client, email)
 
         answers_without_a_server_error()
 
-    print(f"\nfuzz as {role}: {sent} requests over {len(list(app.url_map.iter_rules()))} routes "
-          f"({sum(len(forms) for forms in real_forms.values())} real forms) in {time.monotonic() - started:.1f} s")
+    print(
+        f"\nfuzz as {role}: {sent} requests over {len(list(app.url_map.iter_rules()))} routes "
+        f"({sum(len(forms) for forms in real_forms.values())} real forms) in {time.monotonic() - started:.1f} s"
+    )

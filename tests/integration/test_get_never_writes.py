@@ -6,9 +6,10 @@ view of /sessions broke its primary key), and make pages slower than they need t
 
 import re
 
-from pmcohort.extensions import db
-from pmcohort.models import MatchingRun, PracticeItem
-from pmcohort.services import sessions as session_service
+from pmcohort.cohorts.models import MatchingRun
+from pmcohort.core.extensions import db
+from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring.models import PracticeItem
 from tests.conftest import sign_in
 from tests.integration.test_query_counts import World
 
@@ -37,7 +38,12 @@ def _get_urls(app, arguments: dict[str, object]) -> list[str]:
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         with app.test_request_context():
-            urls.append(app.url_for(rule.endpoint, **{name: arguments[name] for name in rule.arguments if name not in (rule.defaults or {})}))
+            urls.append(
+                app.url_for(
+                    rule.endpoint,
+                    **{name: arguments[name] for name in rule.arguments if name not in (rule.defaults or {})},
+                )
+            )
     return sorted(set(urls))
 
 
@@ -60,6 +66,10 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
             with count_queries() as counter:
                 status = client.get(url).status_code
             visited += status == 200
-            found += [f"{role} GET {url}: {statement.split()[0]} {statement.split()[2]}" for statement in counter.statements if WRITE.match(statement)]
+            found += [
+                f"{role} GET {url}: {statement.split()[0]} {statement.split()[2]}"
+                for statement in counter.statements
+                if WRITE.match(statement)
+            ]
     assert found == []
     assert visited > 50  # most pages answered 200 to someone, so they were really rendered

@@ -5,18 +5,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import CohortMember, Match, MatchingRun
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
-from pmcohort.extensions import db
-from pmcohort.models import (
-    CohortMember,
-    Match,
-    MatchingRun,
-    MentorProfile,
-    OutboxMessage,
-)
-from pmcohort.models.types import utcnow
-from pmcohort.services import cohorts, matching
-from pmcohort.services.errors import ServiceError
+from pmcohort.mentorships import services as matching
+from pmcohort.notifications.models import OutboxMessage
+from pmcohort.profiles.models import MentorProfile
 from tests.conftest import sign_in
 from tests.factories import cohort_with, engineer, mentor, run_now
 from tests.integration.pages import field_errors
@@ -24,8 +21,14 @@ from tests.integration.pages import field_errors
 
 def test_each_engineer_gets_the_mentor_strong_in_their_gap(app, user_factory):
     lead = user_factory(roles=("lead",))
-    needs_discovery, needs_writing = engineer(user_factory, weakest="discovery"), engineer(user_factory, weakest="writing")
-    discovery_pm, writing_pm = mentor(user_factory, strong_in="discovery", capacity=1), mentor(user_factory, strong_in="writing", capacity=1)
+    needs_discovery, needs_writing = (
+        engineer(user_factory, weakest="discovery"),
+        engineer(user_factory, weakest="writing"),
+    )
+    discovery_pm, writing_pm = (
+        mentor(user_factory, strong_in="discovery", capacity=1),
+        mentor(user_factory, strong_in="writing", capacity=1),
+    )
     cohort = cohort_with(lead, [needs_discovery, needs_writing], [writing_pm, discovery_pm])
 
     run = run_now(cohort, lead)
@@ -46,7 +49,10 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
     run = run_now(cohort, lead)
 
     reasons = {row["engineer_id"]: row["reason"] for row in run.result["unmatched"]}
-    assert reasons == {night_owl.id: "no mentor with shared availability", no_assessment.id: "has not taken the readiness assessment yet"}
+    assert reasons == {
+        night_owl.id: "no mentor with shared availability",
+        no_assessment.id: "has not taken the readiness assessment yet",
+    }
     with pytest.raises(ServiceError, match="no pairs to publish"):
         matching.publish_run(run.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(Match)) == 0
@@ -55,7 +61,9 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
 @pytest.mark.parametrize(("engineers", "mentors", "message"), [(0, 1, "no engineers yet"), (1, 0, "no mentors yet")])
 def test_a_cohort_without_people_cannot_be_matched(app, user_factory, engineers, mentors, message):
     lead = user_factory(roles=("lead",))
-    cohort = cohort_with(lead, [engineer(user_factory) for _ in range(engineers)], [mentor(user_factory) for _ in range(mentors)])
+    cohort = cohort_with(
+        lead, [engineer(user_factory) for _ in range(engineers)], [mentor(user_factory) for _ in range(mentors)]
+    )
     with pytest.raises(ServiceError, match=message):
         matching.start_run(cohort.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(MatchingRun)) == 0
@@ -192,18 +200,30 @@ def test_enrolment_with_an_unknown_email_enrolls_nobody(client, login, user_fact
     cohort = cohorts.create_cohort(lead.id, "Spring", date.today())
     known = user_factory(roles=("engineer",), email="known@example.com")
     user_factory(roles=("mentor",), email="amentor@example.com")
-    response = form_post(f"/cohorts/{cohort.id}/enroll", {"role": "engineer", "emails": "known@example.com, ghost@example.com\namentor@example.com"},
-                         page_url=f"/cohorts/{cohort.id}")
+    response = form_post(
+        f"/cohorts/{cohort.id}/enroll",
+        {"role": "engineer", "emails": "known@example.com, ghost@example.com\namentor@example.com"},
+        page_url=f"/cohorts/{cohort.id}",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "ghost@example.com: no account uses this email" in html and "amentor@example.com: this account is not an engineer" in html
+    assert (
+        "ghost@example.com: no account uses this email" in html
+        and "amentor@example.com: this account is not an engineer" in html
+    )
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
-    ok = form_post(f"/cohorts/{cohort.id}/enroll", {"role": "engineer", "emails": "KNOWN@example.com"}, page_url=f"/cohorts/{cohort.id}")
+    ok = form_post(
+        f"/cohorts/{cohort.id}/enroll",
+        {"role": "engineer", "emails": "KNOWN@example.com"},
+        page_url=f"/cohorts/{cohort.id}",
+    )
     assert ok.status_code == 303
     assert db.session.scalar(select(CohortMember.user_id)) == known.id
 
 
-def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest(app, client, login, user_factory, form_post):
+def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest(
+    app, client, login, user_factory, form_post
+):
     ada = engineer(user_factory)
     for skill in vocabulary.SKILLS:
         mentor(user_factory, strong_in=skill)
@@ -216,8 +236,12 @@ def test_engineer_requests_from_their_best_five_and_an_accept_withdraws_the_rest
     assert suggestions[0].profile.strength_levels()["discovery"] == 5
 
     for suggestion in suggestions[:3]:
-        assert form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 303
-    fourth = form_post("/matches/request", {"mentor_id": suggestions[3].mentor.id}, page_url="/matches", follow_redirects=True)
+        assert (
+            form_post("/matches/request", {"mentor_id": suggestion.mentor.id}, page_url="/matches").status_code == 303
+        )
+    fourth = form_post(
+        "/matches/request", {"mentor_id": suggestions[3].mentor.id}, page_url="/matches", follow_redirects=True
+    )
     assert "3 open requests" in fourth.get_data(as_text=True)
 
     chosen = db.session.scalars(select(Match).where(Match.engineer_id == ada.id)).first()
@@ -270,10 +294,16 @@ def test_the_board_pins_a_pair_and_an_unknown_rule_changes_nothing(app, client, 
     strong = mentor(user_factory)
     cohort = cohort_with(lead, [ada], [strong])
     board = f"/cohorts/{cohort.id}"
-    pinned = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "pinned"}, page_url=board)
+    pinned = form_post(
+        f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "pinned"}, page_url=board
+    )
     assert pinned.status_code == 303
-    refused = form_post(f"{board}/rules", {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "adopted"}, page_url=board,
-                        follow_redirects=True)
+    refused = form_post(
+        f"{board}/rules",
+        {"engineer_id": ada.id, "mentor_id": strong.id, "kind": "adopted"},
+        page_url=board,
+        follow_redirects=True,
+    )
     assert '<p class="flash flash-error" role="alert">Pin or forbid a pair.</p>' in refused.get_data(as_text=True)
     assert [(rule.mentor_id, rule.kind) for rule in cohorts.pair_rules(cohort.id)] == [(strong.id, "pinned")]
     with pytest.raises(ServiceError, match="Pin or forbid"):
@@ -288,5 +318,7 @@ def test_a_decline_without_a_reason_is_marked_at_the_reason(app, client, login, 
     login(ada)
     response = form_post(f"/matches/{match.id}/decline", {"reason": "  "}, page_url=f"/matches/{match.id}")
     assert response.status_code == 400
-    assert field_errors(response.get_data(as_text=True)) == {"reason": "Say briefly why, so the lead can find a better match."}
+    assert field_errors(response.get_data(as_text=True)) == {
+        "reason": "Say briefly why, so the lead can find a better match."
+    }
     assert db.session.get(Match, match.id).status == "proposed"

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from pmcohort import create_app
-from pmcohort.extensions import db
+from pmcohort.core.extensions import db
 from tests.services import DATABASE_URL, require_postgres
 
 

@@ -6,15 +6,16 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from pmcohort import outbox
-from pmcohort.config import Config
-from pmcohort.email import message_id_for
-from pmcohort.extensions import db
-from pmcohort.models import AuditEvent, EmailDelivery, Notification, OutboxMessage
-from pmcohort.models.types import utcnow
-from pmcohort.services import cohorts
-from pmcohort.services import notifications as preferences
-from pmcohort.services import sessions as session_service
+from pmcohort.cohorts import services as cohorts
+from pmcohort.core.config import Config
+from pmcohort.core.email import message_id_for
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import services as session_service
+from pmcohort.notifications import outbox
+from pmcohort.notifications import services as preferences
+from pmcohort.notifications.models import EmailDelivery, Notification, OutboxMessage
+from pmcohort.ops.models import AuditEvent
 from tests.conftest import sign_in
 from tests.factories import book, tomorrow_at
 from tests.mail import html_of, text_of
@@ -23,7 +24,9 @@ from worker.schedule import BEAT_SCHEDULE
 
 
 def deliver_pending() -> list[int]:
-    ids = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.id)).all()
+    ids = db.session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.id)
+    ).all()
     for outbox_id in ids:
         outbox.deliver(outbox_id)
     return list(ids)
@@ -47,7 +50,11 @@ def test_invites_are_calendar_alternatives_with_their_method_and_an_ics_attachme
     [message] = mailbox.to(engineer.email)
     assert message.get_content_type() == "multipart/mixed"
     alternative = next(part for part in message.walk() if part.get_content_type() == "multipart/alternative")
-    assert [part.get_content_type() for part in alternative.iter_parts()] == ["text/plain", "text/html", "text/calendar"]
+    assert [part.get_content_type() for part in alternative.iter_parts()] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
     calendar = calendar_part(message)
     assert calendar.get_param("method") == "REQUEST" and calendar.get_param("charset").upper() == "UTF-8"
     [attachment] = list(message.iter_attachments())
@@ -60,7 +67,9 @@ def test_the_invite_keeps_its_uid_and_counts_its_sequence_through_a_reschedule_a
     engineer, mentor, match = pair
     session = book(match, engineer)
     deliver_pending()
-    session_service.reschedule(session.id, actor_id=engineer.id, start=tomorrow_at(14), end=tomorrow_at(15), reason="Clash")
+    session_service.reschedule(
+        session.id, actor_id=engineer.id, start=tomorrow_at(14), end=tomorrow_at(15), reason="Clash"
+    )
     deliver_pending()
     session_service.cancel(session.id, actor_id=mentor.id, reason="Ill")
     deliver_pending()
@@ -70,7 +79,11 @@ def test_the_invite_keeps_its_uid_and_counts_its_sequence_through_a_reschedule_a
     assert {str(event["UID"]) for _, event in events} == {f"session-{session.id}@pmcohort.app"}
     assert [int(event["SEQUENCE"]) for _, event in events] == [0, 1, 2]
     assert [str(calendar["METHOD"]) for calendar, _ in events] == ["REQUEST", "REQUEST", "CANCEL"]
-    assert [calendar_part(message).get_param("method") for message in (scheduled, moved, cancelled)] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert [calendar_part(message).get_param("method") for message in (scheduled, moved, cancelled)] == [
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
+    ]
     assert events[1][1].decoded("DTSTART") == tomorrow_at(14)
     assert str(events[2][1]["STATUS"]) == "CANCELLED"
 
@@ -132,7 +145,9 @@ def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient
             assert message["To"] == address and message["Subject"]
             assert f"Hello {people[address].first_name}" in text_of(message)
             assert message["Subject"] in html_of(message) and 'name="color-scheme"' in html_of(message)
-            item = db.session.scalar(select(Notification).where(Notification.outbox_id == row.id, Notification.user_id == people[address].id))
+            item = db.session.scalar(
+                select(Notification).where(Notification.outbox_id == row.id, Notification.user_id == people[address].id)
+            )
             if topic in ("account.password_reset", "account.sign_in_throttled"):
                 assert item is None, "a security notice with a reset link belongs in email only"
             else:
@@ -200,7 +215,9 @@ def test_an_smtp_5xx_fails_that_recipient_for_good_shows_to_admins_and_can_be_re
     deliver_pending()
 
     assert len(mailbox.to(engineer.email)) == 1 and mailbox.to(mentor.email) == []
-    failed = db.session.scalar(select(EmailDelivery).where(EmailDelivery.outbox_id == row.id, EmailDelivery.recipient == mentor.email))
+    failed = db.session.scalar(
+        select(EmailDelivery).where(EmailDelivery.outbox_id == row.id, EmailDelivery.recipient == mentor.email)
+    )
     assert failed.status == "failed" and "550" in failed.error
     assert outbox.due_ids() == [] and outbox.deliver(row.id) is False, "nothing more is sent for that recipient"
 
@@ -250,7 +267,11 @@ def test_a_transient_error_retries_with_backoff_and_fails_after_the_last_attempt
 def test_preferences_choose_the_channels_per_category(app, pair, mailbox, form_post, login):
     engineer, mentor, match = pair
     login(mentor)
-    fields = {f"{category}-{channel}": "y" for category in preferences.preferences_of(mentor.id) for channel in ("email", "in_app")}
+    fields = {
+        f"{category}-{channel}": "y"
+        for category in preferences.preferences_of(mentor.id)
+        for channel in ("email", "in_app")
+    }
     del fields["sessions-email"]  # sessions: inbox only
     del fields["matches-in_app"]  # matches: email only
     response = form_post("/settings/notifications", fields)
@@ -268,8 +289,14 @@ def test_preferences_choose_the_channels_per_category(app, pair, mailbox, form_p
     titles = db.session.scalars(select(Notification.title).where(Notification.user_id == mentor.id)).all()
     assert titles == ["Session scheduled"]
     assert len(mailbox.to(engineer.email)) == 2, "the other person's choices are their own"
-    assert db.session.scalar(select(EmailDelivery.status).where(EmailDelivery.outbox_id == accepted.id,
-                                                                EmailDelivery.recipient == mentor.email)) == "sent"
+    assert (
+        db.session.scalar(
+            select(EmailDelivery.status).where(
+                EmailDelivery.outbox_id == accepted.id, EmailDelivery.recipient == mentor.email
+            )
+        )
+        == "sent"
+    )
 
 
 def test_one_click_unsubscribe_needs_no_login_and_works_once(app, pair, mailbox):
@@ -289,7 +316,10 @@ def test_one_click_unsubscribe_needs_no_login_and_works_once(app, pair, mailbox)
     done = anonymous.post(f"/{path}", data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200 and "You are unsubscribed" in done.get_data(as_text=True)
     assert preferences.channels_for(engineer.id, "sessions") == (False, True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "notifications.unsubscribed")).subject_id == engineer.id
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "notifications.unsubscribed")).subject_id
+        == engineer.id
+    )
 
     again = anonymous.post(f"/{path}", data={"List-Unsubscribe": "One-Click"})
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
@@ -299,7 +329,9 @@ def test_one_click_unsubscribe_needs_no_login_and_works_once(app, pair, mailbox)
 def test_the_inbox_counts_unread_and_pages_past_the_first_twenty(app, client, login, user_factory):
     user = user_factory()
     for number in range(45):
-        db.session.add(Notification(user_id=user.id, title=f"Item {number:02d}", created_at=utcnow() + timedelta(seconds=number)))
+        db.session.add(
+            Notification(user_id=user.id, title=f"Item {number:02d}", created_at=utcnow() + timedelta(seconds=number))
+        )
     db.session.commit()
     login(user)
 

@@ -3,8 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from pmcohort.extensions import db
-from pmcohort.models import Cohort, MentoringSession, User
+from pmcohort.accounts.models import User
+from pmcohort.cohorts.models import Cohort
+from pmcohort.core.extensions import db
+from pmcohort.mentoring.models import MentoringSession
 from tests.conftest import csrf_token_from
 from tests.factories import book, tomorrow_at
 
@@ -18,7 +20,13 @@ def _count(model) -> int:
 
 @pytest.mark.parametrize("field", ["name", "email", "password"])
 def test_sign_up_refuses_a_nul_byte_at_the_field_and_creates_nobody(client, form_post, field):
-    data = {"name": "Nul Person", "email": "nul@example.com", "password": "long enough password", "time_zone": "UTC", "role": "engineer"}
+    data = {
+        "name": "Nul Person",
+        "email": "nul@example.com",
+        "password": "long enough password",
+        "time_zone": "UTC",
+        "role": "engineer",
+    }
     data[field] = data[field][:3] + "\x00" + data[field][3:]
     response = form_post("/auth/signup", data)
     assert response.status_code == 400
@@ -38,10 +46,17 @@ def test_newlines_and_tabs_are_ordinary_text(app, client, form_post, pair, login
     engineer, _mentor, match = pair
     login(engineer)
     day = tomorrow_at(10)
-    response = form_post(f"/sessions/propose/{match.id}", {
-        "kind": "one_on_one", "day": day.date().isoformat(), "start": "10:00", "duration": "60",
-        "title": "Roadmap\ttalk", "agenda": "First\r\nSecond",
-    })
+    response = form_post(
+        f"/sessions/propose/{match.id}",
+        {
+            "kind": "one_on_one",
+            "day": day.date().isoformat(),
+            "start": "10:00",
+            "duration": "60",
+            "title": "Roadmap\ttalk",
+            "agenda": "First\r\nSecond",
+        },
+    )
     assert response.status_code == 303
     assert db.session.scalar(select(MentoringSession.agenda)) == "First\r\nSecond"
 
@@ -50,29 +65,38 @@ def test_newlines_and_tabs_are_ordinary_text(app, client, form_post, pair, login
 def test_a_session_proposal_with_a_nul_byte_is_refused_at_the_field(app, client, form_post, pair, login, field, side):
     engineer, mentor, match = pair
     login(engineer if side == "engineer" else mentor)
-    response = form_post(f"/sessions/propose/{match.id}", {
-        "kind": "one_on_one", "day": tomorrow_at(10).date().isoformat(), "start": "10:00", "duration": "60", field: "bad\x00text",
-    })
+    response = form_post(
+        f"/sessions/propose/{match.id}",
+        {
+            "kind": "one_on_one",
+            "day": tomorrow_at(10).date().isoformat(),
+            "start": "10:00",
+            "duration": "60",
+            field: "bad\x00text",
+        },
+    )
     assert response.status_code == 400
     assert f'id="{field}-error">This contains a control character' in response.get_data(as_text=True)
     assert _count(MentoringSession) == 0
 
 
 def test_a_decline_reason_with_a_nul_byte_changes_nothing(app, client, form_post, user_factory, login):
-    from pmcohort.models import Match
+    from pmcohort.cohorts.models import Match
 
     engineer, mentor = user_factory(roles=("engineer",)), user_factory(roles=("mentor",))
     match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="proposed")
     db.session.add(match)
     db.session.commit()
     login(mentor)
-    response = form_post(f"/matches/{match.id}/decline", {"reason": "busy\x00"}, page_url=f"/matches/{match.id}", follow_redirects=True)
+    response = form_post(
+        f"/matches/{match.id}/decline", {"reason": "busy\x00"}, page_url=f"/matches/{match.id}", follow_redirects=True
+    )
     assert "control character" in response.get_data(as_text=True)
     assert db.session.get(Match, match.id).status == "proposed"
 
 
 def test_an_assessment_answer_with_a_nul_byte_is_refused_at_its_question(app, client, form_post, user_factory, login):
-    from pmcohort.domain import assessment
+    from pmcohort.domain import readiness as assessment
 
     login(user_factory(roles=("engineer",)))
     question = assessment.PAGES[0].questions[0]
@@ -81,11 +105,20 @@ def test_an_assessment_answer_with_a_nul_byte_is_refused_at_its_question(app, cl
     assert "contains a control character" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", [
-    f"/mentors/{BEYOND_INTEGER}", f"/sessions/{TWENTY_DIGITS}", f"/matches/{BEYOND_INTEGER}",
-    f"/assessment/results/{TWENTY_DIGITS}", "/calendar/%00abc.ics", "/auth/reset/%00",
-])
-def test_ids_beyond_the_database_range_and_control_characters_in_the_path_are_not_found(client, user_factory, login, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/mentors/{BEYOND_INTEGER}",
+        f"/sessions/{TWENTY_DIGITS}",
+        f"/matches/{BEYOND_INTEGER}",
+        f"/assessment/results/{TWENTY_DIGITS}",
+        "/calendar/%00abc.ics",
+        "/auth/reset/%00",
+    ],
+)
+def test_ids_beyond_the_database_range_and_control_characters_in_the_path_are_not_found(
+    client, user_factory, login, path
+):
     login(user_factory(roles=("engineer", "mentor", "lead")))
     assert client.get(path).status_code == 404
 
@@ -120,7 +153,9 @@ def test_a_json_body_is_not_read_as_a_form(app, client, user_factory, login):
     user = login(user_factory())
     app.config["WTF_CSRF_ENABLED"] = False  # so the body itself is what the form meets
     try:
-            response = client.post("/auth/account/password", json={"current_password": [1, {"a": None}], "new_password": 5, "confirm": 5})
+        response = client.post(
+            "/auth/account/password", json={"current_password": [1, {"a": None}], "new_password": 5, "confirm": 5}
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert response.status_code == 400
@@ -133,5 +168,7 @@ def test_a_session_form_posted_without_its_reason_field_is_no_server_error(app, 
     session = book(match, engineer)
     login(engineer)
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    response = client.post(f"/sessions/{session.id}/{action}", data={"csrf_token": csrf_token_from(page)})  # found by the fuzz test
+    response = client.post(
+        f"/sessions/{session.id}/{action}", data={"csrf_token": csrf_token_from(page)}
+    )  # found by the fuzz test
     assert response.status_code < 500

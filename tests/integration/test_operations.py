@@ -4,10 +4,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from pmcohort import create_app, outbox
-from pmcohort.extensions import db
-from pmcohort.models import EmailDelivery, Notification, OutboxMessage, WorkerHeartbeat
-from pmcohort.models.types import utcnow
+from pmcohort import create_app
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import EmailDelivery, Notification, OutboxMessage
+from pmcohort.ops.models import WorkerHeartbeat
 
 
 def test_unknown_url_gets_the_styled_404(client):
@@ -39,7 +41,10 @@ def test_unexpected_error_shows_the_request_id_and_logs_the_trace(caplog, run_di
 def test_every_response_carries_a_request_id(client):
     generated = client.get("/auth/login").headers["X-Request-ID"]
     assert len(generated) == 32
-    assert client.get("/auth/login", headers={"X-Request-ID": "from-the-proxy-1"}).headers["X-Request-ID"] == "from-the-proxy-1"
+    assert (
+        client.get("/auth/login", headers={"X-Request-ID": "from-the-proxy-1"}).headers["X-Request-ID"]
+        == "from-the-proxy-1"
+    )
     assert client.get("/auth/login", headers={"X-Request-ID": "bad id!"}).headers["X-Request-ID"] != "bad id!"
 
 
@@ -99,9 +104,12 @@ def test_without_smtp_email_is_written_to_an_eml_file(app, user_factory, tmp_pat
 
 
 def test_a_failure_for_one_recipient_does_not_resend_to_the_others(app, user_factory, mailbox):
-    from pmcohort.models import Match
+    from pmcohort.cohorts.models import Match
 
-    engineer, mentor = user_factory(email="first@example.com"), user_factory(roles=("mentor",), email="second@example.com")
+    engineer, mentor = (
+        user_factory(email="first@example.com"),
+        user_factory(roles=("mentor",), email="second@example.com"),
+    )
     match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active")
     db.session.add(match)
     db.session.flush()

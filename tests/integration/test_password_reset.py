@@ -2,9 +2,10 @@ import re
 
 from sqlalchemy import select
 
-from pmcohort import outbox
-from pmcohort.extensions import db
-from pmcohort.models import OutboxMessage, User
+from pmcohort.accounts.models import User
+from pmcohort.core.extensions import db
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import OutboxMessage
 from tests.factories import DEFAULT_PASSWORD
 from tests.mail import text_of
 
@@ -24,7 +25,9 @@ def test_reset_answers_the_same_for_known_and_unknown_emails(client, form_post, 
     assert [m.topic for m in db.session.scalars(select(OutboxMessage))] == ["account.password_reset"]
 
 
-def test_reset_link_arrives_by_smtp_works_once_and_signs_in_with_the_new_password(app, client, form_post, user_factory, mailbox):
+def test_reset_link_arrives_by_smtp_works_once_and_signs_in_with_the_new_password(
+    app, client, form_post, user_factory, mailbox
+):
     user = user_factory(email="reset@example.com")
     form_post("/auth/reset", {"email": user.email})
     message_id = db.session.scalar(select(OutboxMessage.id))
@@ -46,7 +49,7 @@ def test_reset_link_arrives_by_smtp_works_once_and_signs_in_with_the_new_passwor
 
 
 def test_expired_reset_link_is_refused(app, client, user_factory):
-    from pmcohort.tokens import password_reset_token
+    from pmcohort.core.tokens import password_reset_token
 
     user = user_factory()
     with app.test_request_context():
@@ -61,7 +64,7 @@ def test_expired_reset_link_is_refused(app, client, user_factory):
 
 
 def test_reset_rejects_mismatched_passwords_without_changing_anything(app, client, form_post, user_factory):
-    from pmcohort.tokens import password_reset_token
+    from pmcohort.core.tokens import password_reset_token
 
     user = user_factory()
     before = user.password_hash

@@ -2,8 +2,8 @@
 
 from argon2 import PasswordHasher, extract_parameters
 
-from pmcohort.extensions import db
-from pmcohort.passwords import OWASP_ARGON2ID
+from pmcohort.core.extensions import db
+from pmcohort.core.passwords import OWASP_ARGON2ID
 
 PASSWORD = "an older password hash"
 

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.core.extensions import db
 from pmcohort.domain import vocabulary
-from pmcohort.extensions import db
-from pmcohort.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile
+from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile
 from tests.conftest import csrf_token_from, sign_in
 
 MENTOR_FORM = {
@@ -26,7 +26,9 @@ def test_mentor_fills_a_profile_others_can_read(app, client, login, user_factory
     assert response.status_code == 303
 
     profile = db.session.get(MentorProfile, mentor.id)
-    assert profile.capacity == 3 and profile.former_engineer and profile.domains == ["developer_tools", "infrastructure"]
+    assert (
+        profile.capacity == 3 and profile.former_engineer and profile.domains == ["developer_tools", "infrastructure"]
+    )
     assert profile.strength_levels()["discovery"] == 5
 
     engineer_browser = app.test_client()
@@ -63,7 +65,9 @@ def test_mentor_profile_bad_input_saves_nothing(form_post, login, user_factory, 
 
 def test_engineer_profile_records_path_and_domain(form_post, login, user_factory):
     engineer = login(user_factory())
-    bad = form_post("/profile/engineer", {"years_experience": "99", "path": "internal_transfer", "target_domain": "fintech"})
+    bad = form_post(
+        "/profile/engineer", {"years_experience": "99", "path": "internal_transfer", "target_domain": "fintech"}
+    )
     assert bad.status_code == 400 and "between 0 and 60" in bad.get_data(as_text=True)
     good = form_post("/profile/engineer", {"years_experience": "4", "path": "apm_program", "target_domain": "fintech"})
     assert good.status_code == 303
@@ -73,7 +77,9 @@ def test_engineer_profile_records_path_and_domain(form_post, login, user_factory
 
 def windows(user_id):
     return db.session.execute(
-        select(AvailabilityWindow.weekday, AvailabilityWindow.start_minute, AvailabilityWindow.end_minute).where(AvailabilityWindow.user_id == user_id)
+        select(AvailabilityWindow.weekday, AvailabilityWindow.start_minute, AvailabilityWindow.end_minute).where(
+            AvailabilityWindow.user_id == user_id
+        )
     ).all()
 
 
@@ -89,9 +95,16 @@ def windows(user_id):
 )
 def test_bad_windows_are_refused_at_the_field(form_post, login, user_factory, start, end, message):
     user = login(user_factory(roles=("mentor",)))
-    assert form_post("/availability/windows", {"weekday": "1", "start": "18:00", "end": "20:00"}, page_url="/availability").status_code == 303
+    assert (
+        form_post(
+            "/availability/windows", {"weekday": "1", "start": "18:00", "end": "20:00"}, page_url="/availability"
+        ).status_code
+        == 303
+    )
 
-    response = form_post("/availability/windows", {"weekday": "1", "start": start, "end": end}, page_url="/availability")
+    response = form_post(
+        "/availability/windows", {"weekday": "1", "start": start, "end": end}, page_url="/availability"
+    )
 
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -107,7 +120,9 @@ def test_windows_touching_and_until_midnight_are_fine(form_post, login, user_fac
 
 def test_away_periods_and_removal_only_by_the_owner(app, client, form_post, login, user_factory):
     owner = login(user_factory())
-    bad = form_post("/availability/away", {"first_day": "2026-12-20", "last_day": "2026-12-10"}, page_url="/availability")
+    bad = form_post(
+        "/availability/away", {"first_day": "2026-12-20", "last_day": "2026-12-10"}, page_url="/availability"
+    )
     assert bad.status_code == 400 and "cannot be before the first" in bad.get_data(as_text=True)
     form_post("/availability/away", {"first_day": "2026-12-20", "last_day": "2027-01-02"}, page_url="/availability")
     period = db.session.scalar(select(AwayPeriod))
@@ -116,5 +131,8 @@ def test_away_periods_and_removal_only_by_the_owner(app, client, form_post, logi
     other = app.test_client()
     sign_in(other, user_factory())
     page = other.get("/availability").get_data(as_text=True)
-    assert other.post(f"/availability/away/{period.id}/delete", data={"csrf_token": csrf_token_from(page)}).status_code == 404
+    assert (
+        other.post(f"/availability/away/{period.id}/delete", data={"csrf_token": csrf_token_from(page)}).status_code
+        == 404
+    )
     assert db.session.get(AwayPeriod, period.id) is not None

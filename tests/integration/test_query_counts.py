@@ -10,19 +10,15 @@ from datetime import timedelta
 
 import pytest
 
+from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import Cohort, CohortMember, Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
-from pmcohort.extensions import db
-from pmcohort.models import (
-    AssessmentAttempt,
-    Cohort,
-    CohortMember,
-    Match,
-    MentoringSession,
-    SessionFeedback,
-    SessionParticipant,
-)
-from pmcohort.models.types import utcnow
-from pmcohort.services import cohorts, matching, practice_bank
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
+from pmcohort.mentorships import services as matching
+from pmcohort.profiles.models import AssessmentAttempt
 from tests.conftest import sign_in
 from tests.factories import engineer, mentor
 
@@ -81,30 +77,63 @@ class World:
             self._match(self.seeker, other_mentor, "declined")
             upcoming = self._session(self.mentor, [self.engineer], start)
             past = self._session(self.mentor, [self.engineer], start - timedelta(days=60), kind="interview")
-            db.session.add(SessionFeedback(session_id=past.id, author_id=self.mentor.id, subject_id=self.engineer.id, rating=4,
-                                           rubric_key="product_sense", rubric_scores={"structure": 3}))
+            db.session.add(
+                SessionFeedback(
+                    session_id=past.id,
+                    author_id=self.mentor.id,
+                    subject_id=self.engineer.id,
+                    rating=4,
+                    rubric_key="product_sense",
+                    rubric_scores={"structure": 3},
+                )
+            )
             self._session(self.mentor, [other_engineer], start + timedelta(hours=3))
             self._session(self.lead, [other_engineer], start + timedelta(hours=5), kind="workshop")
-            db.session.add(AssessmentAttempt(user_id=self.engineer.id, scoring_version=1, answers={}, readiness=60,
-                                             skill_scores={skill: 50 for skill in vocabulary.SKILLS}, top_gaps=[], pitfalls=[],
-                                             completed_at=utcnow() - timedelta(days=30 + self.rows)))
+            db.session.add(
+                AssessmentAttempt(
+                    user_id=self.engineer.id,
+                    scoring_version=1,
+                    answers={},
+                    readiness=60,
+                    skill_scores=dict.fromkeys(vocabulary.SKILLS, 50),
+                    top_gaps=[],
+                    pitfalls=[],
+                    completed_at=utcnow() - timedelta(days=30 + self.rows),
+                )
+            )
             assert upcoming.id
         self._backdate_attempts()
         db.session.commit()
 
     def _match(self, engineer_user, mentor_user, status: str) -> Match:
-        match = Match(cohort_id=self.cohort.id, engineer_id=engineer_user.id, mentor_id=mentor_user.id, source="cohort", status=status,
-                      activated_at=utcnow() if status == "active" else None)
+        match = Match(
+            cohort_id=self.cohort.id,
+            engineer_id=engineer_user.id,
+            mentor_id=mentor_user.id,
+            source="cohort",
+            status=status,
+            activated_at=utcnow() if status == "active" else None,
+        )
         db.session.add(match)
         db.session.flush()
         return match
 
     def _session(self, host, guests, start, kind: str = "one_on_one") -> MentoringSession:
-        session = MentoringSession(kind=kind, host_id=host.id, start_at=start, end_at=start + timedelta(hours=1), time_zone="UTC",
-                                   title=vocabulary.SKILLS["discovery"], status="scheduled",
-                                   cohort_id=self.cohort.id if kind == "workshop" else None, seat_limit=20 if kind == "workshop" else None)
+        session = MentoringSession(
+            kind=kind,
+            host_id=host.id,
+            start_at=start,
+            end_at=start + timedelta(hours=1),
+            time_zone="UTC",
+            title=vocabulary.SKILLS["discovery"],
+            status="scheduled",
+            cohort_id=self.cohort.id if kind == "workshop" else None,
+            seat_limit=20 if kind == "workshop" else None,
+        )
         for person, role in [(host, "host"), *[(guest, "participant") for guest in guests]]:
-            session.participants.append(SessionParticipant(user_id=person.id, role=role, start_at=start, end_at=session.end_at))
+            session.participants.append(
+                SessionParticipant(user_id=person.id, role=role, start_at=start, end_at=session.end_at)
+            )
         db.session.add(session)
         db.session.flush()
         return session
@@ -116,8 +145,10 @@ class World:
 
     def latest_attempt_id(self) -> int:
         return db.session.scalar(
-            db.select(AssessmentAttempt.id).where(AssessmentAttempt.user_id == self.engineer.id)
-            .order_by(AssessmentAttempt.completed_at.desc()).limit(1)
+            db.select(AssessmentAttempt.id)
+            .where(AssessmentAttempt.user_id == self.engineer.id)
+            .order_by(AssessmentAttempt.completed_at.desc())
+            .limit(1)
         )
 
 
@@ -155,7 +186,9 @@ def test_page_runs_a_few_queries_whatever_the_rows(client, login, user_factory, 
     world.grow(LARGE - SMALL)
     many = queries_for(client, count_queries, url())
 
-    assert few <= MAX_QUERIES and many <= MAX_QUERIES, f"{page} as {role}: {few} queries with few rows, {many} with many"
+    assert few <= MAX_QUERIES and many <= MAX_QUERIES, (
+        f"{page} as {role}: {few} queries with few rows, {many} with many"
+    )
     assert many == few, f"{page} as {role}: {few} queries grew to {many} with more rows"
 
 

@@ -1,7 +1,7 @@
 import pytest
 import redis
 
-from pmcohort.extensions import limiter
+from pmcohort.core.extensions import limiter
 from tests.services import REDIS_URL, require_redis
 
 # A day-long window cannot run out while a test sends its handful of requests, whenever it starts.
@@ -25,7 +25,10 @@ def production_limits(app):
 
 def test_login_is_rate_limited_with_a_styled_page(client, form_post, production_limits):
     production_limits("LOGIN_RATE_LIMIT")
-    statuses = [form_post("/auth/login", {"email": "who@example.com", "password": "guessing password"}).status_code for _ in range(11)]
+    statuses = [
+        form_post("/auth/login", {"email": "who@example.com", "password": "guessing password"}).status_code
+        for _ in range(11)
+    ]
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
     response = form_post("/auth/login", {"email": "who@example.com", "password": "guessing password"})
@@ -44,12 +47,15 @@ def test_sign_in_attempts_are_counted_in_redis(client, form_post, production_lim
     assert 0 < store.ttl(key) <= 24 * 3600
 
 
-@pytest.mark.parametrize(("setting", "path"), [
-    ("TOKEN_RATE_LIMIT", "/calendar/not-a-real-feed.ics"),
-    ("TOKEN_RATE_LIMIT", "/auth/reset/not-a-real-token"),
-    ("PUBLIC_PAGE_RATE_LIMIT", "/"),
-    ("PUBLIC_PAGE_RATE_LIMIT", "/auth/signup"),
-])
+@pytest.mark.parametrize(
+    ("setting", "path"),
+    [
+        ("TOKEN_RATE_LIMIT", "/calendar/not-a-real-feed.ics"),
+        ("TOKEN_RATE_LIMIT", "/auth/reset/not-a-real-token"),
+        ("PUBLIC_PAGE_RATE_LIMIT", "/"),
+        ("PUBLIC_PAGE_RATE_LIMIT", "/auth/signup"),
+    ],
+)
 def test_token_links_and_public_pages_are_rate_limited(client, production_limits, setting, path):
     production_limits(setting)
     statuses = [client.get(path).status_code for _ in range(11)]

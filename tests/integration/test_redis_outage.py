@@ -12,8 +12,8 @@ import pytest
 import redis
 
 from pmcohort import create_app
-from pmcohort.extensions import db, limiter
-from pmcohort.services import sessions as session_service
+from pmcohort.core.extensions import db, limiter
+from pmcohort.mentoring import services as session_service
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.live import wait_until
@@ -39,8 +39,20 @@ class OwnRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--logfile", str(self.log)])
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(self.log),
+            ]
+        )
         wait_until(self._answers, timeout=10, message="redis-server to answer")
 
     def stop(self) -> None:
@@ -66,12 +78,14 @@ def own_redis(run_dir):
 @pytest.fixture
 def app_on_own_redis(base_app, own_redis, committed_db):
     """The app with its rate-limit store and Celery broker on `own_redis`, publishing on commit."""
-    app = create_app({
-        "TESTING": True,
-        "RATELIMIT_STORAGE_URI": own_redis.url,
-        "CELERY": {**base_app.config["CELERY"], "broker_url": own_redis.url},
-        "OUTBOX_PUBLISH_ON_COMMIT": True,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "RATELIMIT_STORAGE_URI": own_redis.url,
+            "CELERY": {**base_app.config["CELERY"], "broker_url": own_redis.url},
+            "OUTBOX_PUBLISH_ON_COMMIT": True,
+        }
+    )
     try:
         yield app
     finally:
@@ -85,10 +99,21 @@ def app_on_own_redis(base_app, own_redis, committed_db):
 
 def _sign_in(client, email: str) -> int:
     token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
-    return client.post("/auth/login", data={"email": email, "password": DEFAULT_PASSWORD, "csrf_token": token}).status_code
+    return client.post(
+        "/auth/login", data={"email": email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    ).status_code
 
 
-MAIN_PAGES = ["/dashboard", "/sessions", "/matches", "/assessment", "/availability", "/profile/engineer", "/auth/account", "/inbox"]
+MAIN_PAGES = [
+    "/dashboard",
+    "/sessions",
+    "/matches",
+    "/assessment",
+    "/availability",
+    "/profile/engineer",
+    "/auth/account",
+    "/inbox",
+]
 
 
 def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_own_redis, own_redis, caplog):
@@ -115,11 +140,24 @@ def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_o
     token = csrf_token_from(visitor.get("/auth/reset").get_data(as_text=True))
     assert visitor.post("/auth/reset", data={"email": email, "csrf_token": token}).status_code == 303
     token = csrf_token_from(visitor.get("/auth/signup").get_data(as_text=True))
-    signed_up = visitor.post("/auth/signup", data={"name": "During Outage", "email": "during@example.com", "password": "long enough password",
-                                                   "time_zone": "UTC", "role": "engineer", "csrf_token": token})
+    signed_up = visitor.post(
+        "/auth/signup",
+        data={
+            "name": "During Outage",
+            "email": "during@example.com",
+            "password": "long enough password",
+            "time_zone": "UTC",
+            "role": "engineer",
+            "csrf_token": token,
+        },
+    )
     assert signed_up.status_code == 303  # its welcome email waits in the outbox for the sweep
 
     own_redis.start()
     # Flask-Limiter looks at the store again after a back-off of a few seconds, then counts there again.
-    wait_until(lambda: visitor.get("/") and any(b"index" in key for key in own_redis.keys("LIMITS*")),
-               timeout=20, interval=0.5, message="the limiter to use Redis again")
+    wait_until(
+        lambda: visitor.get("/") and any(b"index" in key for key in own_redis.keys("LIMITS*")),
+        timeout=20,
+        interval=0.5,
+        message="the limiter to use Redis again",
+    )

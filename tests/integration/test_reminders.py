@@ -5,22 +5,27 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from pmcohort import outbox
+from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
 from pmcohort.domain import reminders as rules
-from pmcohort.extensions import db
-from pmcohort.models import DueReminder, Match, OutboxMessage, SessionFeedback
-from pmcohort.models.types import utcnow
-from pmcohort.services import cohorts, matching
-from pmcohort.services import reminders
-from pmcohort.services import sessions as session_service
+from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring.models import SessionFeedback
+from pmcohort.mentorships import services as matching
+from pmcohort.notifications import outbox, reminders
+from pmcohort.notifications.models import DueReminder, OutboxMessage
 from tests.factories import book, person, tomorrow_at
 from tests.mail import text_of
 from tests.services import require_postgres
 
 
 def planned(session_id: int) -> dict[str, datetime]:
-    rows = db.session.scalars(select(DueReminder).where(DueReminder.subject_type == "session", DueReminder.subject_id == session_id,
-                                                        DueReminder.sent_at.is_(None))).all()
+    rows = db.session.scalars(
+        select(DueReminder).where(
+            DueReminder.subject_type == "session", DueReminder.subject_id == session_id, DueReminder.sent_at.is_(None)
+        )
+    ).all()
     return {row.payload["kind"]: row.due_at for row in rows}
 
 
@@ -32,24 +37,35 @@ def test_booking_plans_reminders_feedback_and_chasers_and_the_sweep_sends_each_o
     engineer, _, match = pair
     session = book(match, engineer, start=tomorrow_at(10) + timedelta(days=1))
     start, end = session.start_at, session.end_at
-    assert planned(session.id) == {"24h": start - timedelta(hours=24), "1h": start - timedelta(hours=1), "feedback": end,
-                                   "feedback-24h": end + timedelta(hours=24), "feedback-72h": end + timedelta(hours=72),
-                                   "feedback-lead": end + timedelta(days=7)}
+    assert planned(session.id) == {
+        "24h": start - timedelta(hours=24),
+        "1h": start - timedelta(hours=1),
+        "feedback": end,
+        "feedback-24h": end + timedelta(hours=24),
+        "feedback-72h": end + timedelta(hours=72),
+        "feedback-lead": end + timedelta(days=7),
+    }
     db.session.execute(db.delete(OutboxMessage))
 
     assert reminders.send_due(now=start - timedelta(hours=2)) == 1
     assert reminders.send_due(now=start - timedelta(minutes=30)) == 1
     assert reminders.send_due(now=start - timedelta(minutes=30)) == 0, "a second sweep finds nothing"
     assert reminders.send_due(now=end + timedelta(days=8)) == 4
-    assert queued_topics()[-4:] == ["session.feedback_request", "session.feedback_chaser", "session.feedback_chaser",
-                                    "session.feedback_overdue"]
+    assert queued_topics()[-4:] == [
+        "session.feedback_request",
+        "session.feedback_chaser",
+        "session.feedback_chaser",
+        "session.feedback_overdue",
+    ]
     assert queued_topics().count("session.reminder") == 2
 
 
 def test_a_move_re_plans_in_the_same_transaction_and_a_cancel_drops_the_plan(app, pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
-    session_service.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="Clash")
+    session_service.reschedule(
+        session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="Clash"
+    )
     assert planned(session.id) == {}, "a proposed time is not reminded until accepted"
     session_service.accept(session.id, user_id=engineer.id)
     assert planned(session.id)["1h"] == tomorrow_at(14)
@@ -69,7 +85,9 @@ def test_a_session_booked_for_soon_gets_no_late_24_hour_reminder(app, pair):
     assert "24h" not in planned(soon.id) and "1h" not in planned(soon.id) and "feedback" in planned(soon.id)
 
 
-def test_feedback_chasers_reach_only_who_has_not_answered_and_the_lead_hears_at_seven_days(app, pair, mailbox, user_factory):
+def test_feedback_chasers_reach_only_who_has_not_answered_and_the_lead_hears_at_seven_days(
+    app, pair, mailbox, user_factory
+):
     engineer, mentor, match = pair
     lead = user_factory(roles=("lead",))
     match.cohort_id = cohorts.create_cohort(lead.id, "Autumn", utcnow().date()).id
@@ -86,12 +104,16 @@ def test_feedback_chasers_reach_only_who_has_not_answered_and_the_lead_hears_at_
     assert to_lead["To"] == lead.email and engineer.name in text_of(to_lead) and mentor.name not in text_of(to_lead)
 
 
-def test_an_unanswered_proposal_reminds_whoever_has_not_answered_then_everyone_the_day_before_expiry(app, user_factory, mailbox):
+def test_an_unanswered_proposal_reminds_whoever_has_not_answered_then_everyone_the_day_before_expiry(
+    app, user_factory, mailbox
+):
     engineer = person(user_factory, ("engineer",))
     mentor = person(user_factory, ("mentor",))
     lead = user_factory(roles=("lead",))
     cohort = cohorts.create_cohort(lead.id, "Winter", utcnow().date())
-    match = Match(engineer_id=engineer.id, mentor_id=mentor.id, source="cohort", cohort_id=cohort.id, created_at=utcnow())
+    match = Match(
+        engineer_id=engineer.id, mentor_id=mentor.id, source="cohort", cohort_id=cohort.id, created_at=utcnow()
+    )
     db.session.add(match)
     reminders.plan_proposal(match, matching.PROPOSAL_EXPIRES_AFTER)
     db.session.commit()
@@ -145,14 +167,32 @@ def test_the_digest_is_planned_once_per_lead_and_week_and_tells_what_needs_doing
 def test_two_sweeps_at_once_never_claim_the_same_reminder(committed_db):
     require_postgres()
     now = utcnow()
-    db.session.add_all(DueReminder(key=f"test:{n}", topic="account.welcome", payload={"user_id": 0}, subject_type="user",
-                                   subject_id=n, due_at=now - timedelta(minutes=1)) for n in range(10))
+    db.session.add_all(
+        DueReminder(
+            key=f"test:{n}",
+            topic="account.welcome",
+            payload={"user_id": 0},
+            subject_type="user",
+            subject_id=n,
+            due_at=now - timedelta(minutes=1),
+        )
+        for n in range(10)
+    )
     db.session.commit()
     with db.engine.connect() as other_sweep:
         other_sweep.begin()
-        held = other_sweep.execute(text("SELECT id FROM due_reminders ORDER BY id LIMIT 4 FOR UPDATE SKIP LOCKED")).scalars().all()
+        held = (
+            other_sweep.execute(text("SELECT id FROM due_reminders ORDER BY id LIMIT 4 FOR UPDATE SKIP LOCKED"))
+            .scalars()
+            .all()
+        )
         assert len(held) == 4
         assert reminders.send_due(now=now) == 6, "the rows another sweep holds are skipped, not waited for"
         other_sweep.rollback()
-    assert db.session.scalar(select(func.count()).select_from(DueReminder).where(DueReminder.id.in_(held), DueReminder.sent_at.is_(None))) == 4
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(DueReminder).where(DueReminder.id.in_(held), DueReminder.sent_at.is_(None))
+        )
+        == 4
+    )
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 6

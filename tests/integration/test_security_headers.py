@@ -39,5 +39,8 @@ def test_no_template_has_an_inline_style_or_script():
         if template.parent.name == "email":
             continue
         text = template.read_text()
-        found += [f"{template.name}: {m.group(0)}" for m in re.finditer(r"\sstyle=|<style\b|\son[a-z]+=|<script(?![^>]*\ssrc=)[^>]*>", text)]
+        found += [
+            f"{template.name}: {m.group(0)}"
+            for m in re.finditer(r"\sstyle=|<style\b|\son[a-z]+=|<script(?![^>]*\ssrc=)[^>]*>", text)
+        ]
     assert found == []

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pmcohort.services import accounts
-from pmcohort.services.errors import NotFoundError
+from pmcohort.accounts import services as accounts
+from pmcohort.core.errors import NotFoundError
 from tests.integration.pages import repeated_ids
 
 STYLESHEET = Path(__file__).parents[2] / "pmcohort" / "static" / "app.css"
@@ -23,10 +23,18 @@ def test_a_missing_object_is_the_services_not_found_and_the_404_page(client, log
 
 def test_error_flashes_are_alerts_and_others_are_polite_with_a_style_for_each(client, login, user_factory, form_post):
     admin = login(user_factory(roles=("admin",)))
-    refused = form_post(f"/admin/users/{admin.id}/roles", {"role": "admin", "action": "revoke"}, page_url="/admin/users",
-                        follow_redirects=True).get_data(as_text=True)
-    granted = form_post(f"/admin/users/{admin.id}/roles", {"role": "lead", "action": "grant"}, page_url="/admin/users",
-                        follow_redirects=True).get_data(as_text=True)
+    refused = form_post(
+        f"/admin/users/{admin.id}/roles",
+        {"role": "admin", "action": "revoke"},
+        page_url="/admin/users",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    granted = form_post(
+        f"/admin/users/{admin.id}/roles",
+        {"role": "lead", "action": "grant"},
+        page_url="/admin/users",
+        follow_redirects=True,
+    ).get_data(as_text=True)
     signed_out = form_post("/auth/logout", {}, page_url="/dashboard", follow_redirects=True).get_data(as_text=True)
     flashes = re.findall(r'<p class="flash flash-(\w+)" role="(\w+)">', refused + granted + signed_out)
     assert flashes == [("error", "alert"), ("success", "status"), ("info", "status")]

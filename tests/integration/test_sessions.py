@@ -7,19 +7,16 @@ from icalendar import Calendar
 from markupsafe import escape
 from sqlalchemy import func, select, update
 
-from pmcohort.extensions import db
-from pmcohort.models import (
-    AvailabilityWindow,
-    CohortMember,
-    MentoringSession,
-    OutboxMessage,
-    SessionFeedback,
-    ShadowingObservation,
-)
-from pmcohort.models.types import utcnow
-from pmcohort.services import cohorts, practice_bank
-from pmcohort.services import sessions as service
-from pmcohort.services.errors import NotFoundError, ServiceError
+from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import CohortMember
+from pmcohort.core.errors import NotFoundError, ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring import services as service
+from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
+from pmcohort.notifications.models import OutboxMessage
+from pmcohort.profiles.models import AvailabilityWindow
 from tests.conftest import sign_in
 from tests.factories import as_past, book, person, tomorrow_at
 from tests.integration.pages import field_errors, repeated_ids
@@ -39,7 +36,9 @@ def test_engineer_books_a_free_slot_and_gets_an_invite(client, login, pair, form
     slot = tomorrow_at(10).isoformat()
     assert f'value="{slot}"' in page
 
-    response = form_post(f"/sessions/book/{match.id}", {"start": slot, "duration": "60", "kind": "one_on_one", "title": "First 1:1"})
+    response = form_post(
+        f"/sessions/book/{match.id}", {"start": slot, "duration": "60", "kind": "one_on_one", "title": "First 1:1"}
+    )
     assert response.status_code == 303
     session = db.session.scalar(select(MentoringSession))
     assert (session.status, session.host_id, session.sequence) == ("scheduled", mentor.id, 0)
@@ -72,7 +71,11 @@ def test_bad_bookings_are_refused_at_their_field_and_nothing_is_stored(pair, sta
 
 def test_booking_outside_availability_or_overlapping_is_refused(app, pair, user_factory):
     engineer, mentor, match = pair
-    db.session.execute(update(AvailabilityWindow).where(AvailabilityWindow.user_id == mentor.id).values(start_minute=9 * 60, end_minute=12 * 60))
+    db.session.execute(
+        update(AvailabilityWindow)
+        .where(AvailabilityWindow.user_id == mentor.id)
+        .values(start_minute=9 * 60, end_minute=12 * 60)
+    )
     db.session.commit()
     with pytest.raises(ServiceError, match="outside"):
         book(match, engineer, start=tomorrow_at(14))
@@ -94,7 +97,9 @@ def test_only_matched_engineers_can_book(app, client, pair, user_factory, login)
 def test_rescheduling_bumps_the_sequence_and_asks_the_other_side(pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
-    service.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="A clash came up")
+    service.reschedule(
+        session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="A clash came up"
+    )
     assert (session.status, session.sequence) == ("proposed", 1)
     assert session.participant(mentor.id).accepted_at is not None  # moving it is agreeing to it
     assert session.participant(engineer.id).accepted_at is None
@@ -141,8 +146,13 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
         with pytest.raises(ServiceError, match="Give a score") as refused:
             service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
         assert set(refused.value.errors) == {f"score_{d.key}" for d in rubric.dimensions}
-        service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="Clear structure",
-                                rubric_scores={d.key: score for d in rubric.dimensions})
+        service.submit_feedback(
+            session.id,
+            author_id=mentor.id,
+            rating=4,
+            notes="Clear structure",
+            rubric_scores={d.key: score for d in rubric.dimensions},
+        )
         service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")
     history = service.rubric_history(engineer.id)["estimation"]
     assert [scores[rubric.dimensions[0].key] for _, scores in history] == [2, 3]
@@ -166,25 +176,58 @@ def test_feedback_and_attendance_wait_until_the_session_starts(pair):
 def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     engineer, mentor, match = pair
     with pytest.raises(ServiceError, match="offered by the mentor"):
-        service.propose(match.id, actor_id=engineer.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11),
-                        details=service.Details(agenda="x"))
+        service.propose(
+            match.id,
+            actor_id=engineer.id,
+            kind="shadowing",
+            start=tomorrow_at(10),
+            end=tomorrow_at(11),
+            details=service.Details(agenda="x"),
+        )
     with pytest.raises(ServiceError, match="Describe the activity"):
-        service.propose(match.id, actor_id=mentor.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11), details=service.Details())
-    session = service.propose(match.id, actor_id=mentor.id, kind="shadowing", start=tomorrow_at(10), end=tomorrow_at(11),
-                              details=service.Details(agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"))
+        service.propose(
+            match.id,
+            actor_id=mentor.id,
+            kind="shadowing",
+            start=tomorrow_at(10),
+            end=tomorrow_at(11),
+            details=service.Details(),
+        )
+    session = service.propose(
+        match.id,
+        actor_id=mentor.id,
+        kind="shadowing",
+        start=tomorrow_at(10),
+        end=tomorrow_at(11),
+        details=service.Details(
+            agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"
+        ),
+    )
     assert session.status == "proposed"
     service.accept(session.id, user_id=engineer.id)
     assert session.status == "scheduled"
     as_past(session)
     with pytest.raises(ServiceError, match="sentence"):
         service.save_observation(session.id, engineer_id=engineer.id, decision="", who_moved_it="x", trade_off="y")
-    service.save_observation(session.id, engineer_id=engineer.id, decision="Ship the quota API first",
-                             who_moved_it="The PM, with usage data", trade_off="Delays the dashboard a quarter")
-    service.comment_observation(session.id, mentor_id=mentor.id, comment="Notice she asked for the data before the meeting")
+    service.save_observation(
+        session.id,
+        engineer_id=engineer.id,
+        decision="Ship the quota API first",
+        who_moved_it="The PM, with usage data",
+        trade_off="Delays the dashboard a quarter",
+    )
+    service.comment_observation(
+        session.id, mentor_id=mentor.id, comment="Notice she asked for the data before the meeting"
+    )
     observation = db.session.get(ShadowingObservation, session.id)
     assert (observation.author_id, observation.decision, observation.mentor_comment) == (
-        engineer.id, "Ship the quota API first", "Notice she asked for the data before the meeting")
-    assert db.session.scalars(select(OutboxMessage.topic).where(OutboxMessage.topic == "session.observation")).all() == ["session.observation"]
+        engineer.id,
+        "Ship the quota API first",
+        "Notice she asked for the data before the meeting",
+    )
+    assert db.session.scalars(
+        select(OutboxMessage.topic).where(OutboxMessage.topic == "session.observation")
+    ).all() == ["session.observation"]
     with pytest.raises(NotFoundError):  # only the host comments
         service.comment_observation(session.id, mentor_id=engineer.id, comment="My own comment")
 
@@ -203,8 +246,15 @@ def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat
     first = first + timedelta(days=(1 - first.weekday()) % 7)
     from zoneinfo import ZoneInfo
 
-    series = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=first.replace(tzinfo=ZoneInfo("Europe/Berlin")),
-                                       duration=timedelta(hours=1), weeks=3, seat_limit=2, details=service.Details(title="Writing for executives"))
+    series = service.schedule_workshop(
+        cohort.id,
+        lead_id=lead.id,
+        first_start=first.replace(tzinfo=ZoneInfo("Europe/Berlin")),
+        duration=timedelta(hours=1),
+        weeks=3,
+        seat_limit=2,
+        details=service.Details(title="Writing for executives"),
+    )
     local_hours = {s.start_at.astimezone(ZoneInfo("Europe/Berlin")).hour for s in series}
     utc_hours = [s.start_at.hour for s in series]
     assert local_hours == {18} and utc_hours[0] != utc_hours[-1]
@@ -266,8 +316,15 @@ def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, u
     cohort = cohorts.create_cohort(lead.id, "Spring", utcnow().date())
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
     db.session.commit()
-    [workshop] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1),
-                                           weeks=1, seat_limit=5, details=service.Details(title="Roadmaps"))
+    [workshop] = service.schedule_workshop(
+        cohort.id,
+        lead_id=lead.id,
+        first_start=tomorrow_at(16),
+        duration=timedelta(hours=1),
+        weeks=1,
+        seat_limit=5,
+        details=service.Details(title="Roadmaps"),
+    )
     service.join_workshop(workshop.id, user_id=member.id)
     with pytest.raises(NotFoundError):
         service.reschedule(workshop.id, actor_id=member.id, start=tomorrow_at(3), end=tomorrow_at(4), reason="Suits me")
@@ -290,7 +347,12 @@ ON_TIME = {"kind": "one_on_one", "day": in_days(3), "start": "10:00", "duration"
 @pytest.mark.parametrize(
     ("url", "data", "field", "message"),
     [
-        ("/sessions/propose/{match}", {**ON_TIME, "kind": "interview", "interview_kind": "influence"}, "interview_kind", "Choose the kind of mock interview."),
+        (
+            "/sessions/propose/{match}",
+            {**ON_TIME, "kind": "interview", "interview_kind": "influence"},
+            "interview_kind",
+            "Choose the kind of mock interview.",
+        ),
         ("/sessions/propose/{match}", {**ON_TIME, "kind": "workshop"}, "kind", "Choose a kind of session."),
         ("/sessions/propose/{match}", {**ON_TIME, "day": "9999-12-31"}, "day", "Choose a date within 2 years."),
         ("/sessions/propose/{match}", {**ON_TIME, "day": "31/12/2030"}, "day", "Enter a date like 2030-05-06."),
@@ -298,17 +360,49 @@ ON_TIME = {"kind": "one_on_one", "day": in_days(3), "start": "10:00", "duration"
         ("/sessions/propose/{match}", {**ON_TIME, "duration": "7"}, "duration", "Choose one of the lengths offered."),
         ("/sessions/propose/{match}", {**ON_TIME, "day": in_days(-2)}, "start", "already passed"),
         ("/sessions/propose/{match}", {**ON_TIME, "title": "A" * 161}, "title", "Keep the title under 160 characters."),
-        ("/sessions/book/{match}", {"start": "9999-12-31T23:30:00+00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
-        ("/sessions/book/{match}", {"start": in_days(3) + "T10:00:00", "duration": "60", "kind": "one_on_one"}, "start", "Choose one of the free slots."),
-        ("/sessions/book/{match}", {"start": in_days(3) + "T03:00:00+00:00", "duration": "60", "kind": "role_play"}, "persona_key", "Choose a persona card"),
+        (
+            "/sessions/book/{match}",
+            {"start": "9999-12-31T23:30:00+00:00", "duration": "60", "kind": "one_on_one"},
+            "start",
+            "Choose one of the free slots.",
+        ),
+        (
+            "/sessions/book/{match}",
+            {"start": in_days(3) + "T10:00:00", "duration": "60", "kind": "one_on_one"},
+            "start",
+            "Choose one of the free slots.",
+        ),
+        (
+            "/sessions/book/{match}",
+            {"start": in_days(3) + "T03:00:00+00:00", "duration": "60", "kind": "role_play"},
+            "persona_key",
+            "Choose a persona card",
+        ),
         ("/sessions/{session}/feedback", {"rating": "²"}, "rating", "Rate the session from 1 to 5."),
-        ("/sessions/{session}/attendance", {"attendance_{engineer}": "maybe"}, "attendance_{engineer}", "as attended or no-show."),
+        (
+            "/sessions/{session}/attendance",
+            {"attendance_{engineer}": "maybe"},
+            "attendance_{engineer}",
+            "as attended or no-show.",
+        ),
         ("/sessions/{session}/cancel", {"reason": " "}, "reason", "Say briefly why you cancel."),
-        ("/sessions/{session}/reschedule", {**ON_TIME, "start": "14:00", "reason": "Clash"}, "start", "already in a session"),
-        ("/sessions/{session}/reschedule", {**ON_TIME, "day": in_days(1), "reason": ""}, "reason", "Say briefly why the time changes."),
+        (
+            "/sessions/{session}/reschedule",
+            {**ON_TIME, "start": "14:00", "reason": "Clash"},
+            "start",
+            "already in a session",
+        ),
+        (
+            "/sessions/{session}/reschedule",
+            {**ON_TIME, "day": in_days(1), "reason": ""},
+            "reason",
+            "Say briefly why the time changes.",
+        ),
     ],
 )
-def test_odd_input_gets_a_400_with_the_message_at_its_own_input(app, client, login, pair, form_post, url, data, field, message):
+def test_odd_input_gets_a_400_with_the_message_at_its_own_input(
+    app, client, login, pair, form_post, url, data, field, message
+):
     engineer, mentor, match = pair
     session = book(match, engineer)
     as_past(session)
@@ -316,21 +410,29 @@ def test_odd_input_gets_a_400_with_the_message_at_its_own_input(app, client, log
     login(mentor if "attendance" in url or "reschedule" in url else engineer)
     target = url.format(match=match.id, session=session.id)
     page = f"/sessions/{session.id}" if "{session}" in url else target
-    response = form_post(target, {key.format(engineer=engineer.id): value for key, value in data.items()}, page_url=page)
+    response = form_post(
+        target, {key.format(engineer=engineer.id): value for key, value in data.items()}, page_url=page
+    )
     assert response.status_code == 400
     errors = field_errors(response.get_data(as_text=True))
-    assert list(errors) == [field.format(engineer=engineer.id)] and message in errors[field.format(engineer=engineer.id)]
+    assert (
+        list(errors) == [field.format(engineer=engineer.id)] and message in errors[field.format(engineer=engineer.id)]
+    )
 
 
 def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, client, login, user_factory, form_post):
     lead = person(user_factory, ("lead",))
     cohort = cohorts.create_cohort(lead.id, "Summer", utcnow().date())
     login(lead)
-    response = form_post(f"/cohorts/{cohort.id}/workshops/new",
-                         {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "99", "seat_limit": "0"})
+    response = form_post(
+        f"/cohorts/{cohort.id}/workshops/new",
+        {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "99", "seat_limit": "0"},
+    )
     assert response.status_code == 400
     assert field_errors(response.get_data(as_text=True)) == {
-        "weeks": "Repeat between 1 and 12 weeks.", "seat_limit": "Set a seat limit between 1 and 500."}
+        "weeks": "Repeat between 1 and 12 weeks.",
+        "seat_limit": "Set a seat limit between 1 and 500.",
+    }
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
 
 
@@ -341,9 +443,14 @@ def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(ap
     rubric = practice_bank.rubric("estimation")
     first, *others = rubric.dimensions
     login(mentor)
-    response = form_post(f"/sessions/{session.id}/feedback", {f"score_{d.key}": "3" for d in others}, page_url=f"/sessions/{session.id}")
+    response = form_post(
+        f"/sessions/{session.id}/feedback", {f"score_{d.key}": "3" for d in others}, page_url=f"/sessions/{session.id}"
+    )
     assert response.status_code == 400
-    assert field_errors(response.get_data(as_text=True)) == {"rating": "Rate the session from 1 to 5.", f"score_{first.key}": "Give a score from 1 to 4."}
+    assert field_errors(response.get_data(as_text=True)) == {
+        "rating": "Rate the session from 1 to 5.",
+        f"score_{first.key}": "Give a score from 1 to 4.",
+    }
     assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 0
 
 
@@ -354,8 +461,15 @@ def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
     for member in members:
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
     db.session.commit()
-    [workshop] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1),
-                                           weeks=1, seat_limit=5, details=service.Details(title="Roadmaps"))
+    [workshop] = service.schedule_workshop(
+        cohort.id,
+        lead_id=lead.id,
+        first_start=tomorrow_at(16),
+        duration=timedelta(hours=1),
+        weeks=1,
+        seat_limit=5,
+        details=service.Details(title="Roadmaps"),
+    )
     for member in members:
         service.join_workshop(workshop.id, user_id=member.id)
     as_past(workshop)
@@ -368,11 +482,25 @@ def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
 def test_a_weekly_series_with_one_clashing_week_saves_no_week(app, user_factory):
     lead = person(user_factory, ("lead",))
     cohort = cohorts.create_cohort(lead.id, "Winter", utcnow().date())
-    [clash] = service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16) + timedelta(days=14),
-                                        duration=timedelta(hours=1), weeks=1, seat_limit=5, details=service.Details(title="Existing"))
+    [clash] = service.schedule_workshop(
+        cohort.id,
+        lead_id=lead.id,
+        first_start=tomorrow_at(16) + timedelta(days=14),
+        duration=timedelta(hours=1),
+        weeks=1,
+        seat_limit=5,
+        details=service.Details(title="Existing"),
+    )
     with pytest.raises(ServiceError, match="already in a session") as refused:
-        service.schedule_workshop(cohort.id, lead_id=lead.id, first_start=tomorrow_at(16), duration=timedelta(hours=1), weeks=3,
-                                  seat_limit=5, details=service.Details(title="Series"))
+        service.schedule_workshop(
+            cohort.id,
+            lead_id=lead.id,
+            first_start=tomorrow_at(16),
+            duration=timedelta(hours=1),
+            weeks=3,
+            seat_limit=5,
+            details=service.Details(title="Series"),
+        )
     assert refused.value.field == "start"
     assert db.session.scalars(select(MentoringSession.id)).all() == [clash.id]
 
@@ -391,18 +519,25 @@ def test_the_session_pages_forms_each_use_their_own_ids(app, client, login, pair
     assert repeated_ids(engineer_browser.get(f"/sessions/propose/{match.id}").get_data(as_text=True)) == []
 
 
-def test_a_time_off_the_quarter_hour_grid_is_refused_at_the_field_with_the_nearest_choices(app, client, login, pair, form_post):
+def test_a_time_off_the_quarter_hour_grid_is_refused_at_the_field_with_the_nearest_choices(
+    app, client, login, pair, form_post
+):
     engineer, mentor, match = pair
     login(engineer)
     day = (utcnow() + timedelta(days=3)).date().isoformat()
-    response = form_post(f"/sessions/propose/{match.id}", {"kind": "one_on_one", "day": day, "start": "14:20", "duration": "60"})
+    response = form_post(
+        f"/sessions/propose/{match.id}", {"kind": "one_on_one", "day": day, "start": "14:20", "duration": "60"}
+    )
     assert response.status_code == 400
     assert "14:20 is not one. Pick 14:15 or 14:30." in field_errors(response.get_data(as_text=True))["start"]
     assert db.session.scalar(select(MentoringSession.id)) is None
 
     session = book(match, engineer)
-    response = form_post(f"/sessions/{session.id}/reschedule", {"day": day, "start": "09:50", "duration": "60", "reason": "Clash"},
-                         page_url=f"/sessions/{session.id}")
+    response = form_post(
+        f"/sessions/{session.id}/reschedule",
+        {"day": day, "start": "09:50", "duration": "60", "reason": "Clash"},
+        page_url=f"/sessions/{session.id}",
+    )
     assert response.status_code == 400
     assert "09:50 is not one. Pick 09:45 or 10:00." in field_errors(response.get_data(as_text=True))["start"]
     db.session.expire_all()

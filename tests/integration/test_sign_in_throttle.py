@@ -5,9 +5,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from pmcohort import outbox
-from pmcohort.extensions import db, limiter
-from pmcohort.models import AuditEvent, OutboxMessage
+from pmcohort.core.extensions import db, limiter
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import OutboxMessage
+from pmcohort.ops.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD
 from tests.mail import text_of
 
@@ -36,7 +37,8 @@ def _throttle_messages() -> list[OutboxMessage]:
 
 
 def test_the_limit_counts_every_address_answers_like_a_wrong_password_and_tells_the_owner_once(
-        app, client, form_post, user_factory, mailbox, three_failures_an_hour):
+    app, client, form_post, user_factory, mailbox, three_failures_an_hour
+):
     owner = user_factory(email="target@example.com")
     bystander = user_factory(email="bystander@example.com")
     for number in range(3):
@@ -50,7 +52,10 @@ def test_the_limit_counts_every_address_answers_like_a_wrong_password_and_tells_
     assert _sign_in_from(client, form_post, "198.51.100.79", bystander.email, DEFAULT_PASSWORD).status_code == 303
 
     [message] = _throttle_messages()  # more failures while paused send nothing more
-    assert db.session.scalar(select(AuditEvent.subject_id).where(AuditEvent.action == "user.sign_in_throttled")) == owner.id
+    assert (
+        db.session.scalar(select(AuditEvent.subject_id).where(AuditEvent.action == "user.sign_in_throttled"))
+        == owner.id
+    )
     assert outbox.deliver(message.id)
     [email] = mailbox.to(owner.email)
     assert email["Subject"] == "Sign-ins to your PM Cohort account are paused"
@@ -59,12 +64,14 @@ def test_the_limit_counts_every_address_answers_like_a_wrong_password_and_tells_
 
 def test_an_unknown_email_is_counted_but_nobody_is_told(client, form_post, three_failures_an_hour):
     for _ in range(4):
-        assert _sign_in_from(client, form_post, "198.51.100.5", "nobody@example.com", "a wrong guess").status_code == 400
+        assert (
+            _sign_in_from(client, form_post, "198.51.100.5", "nobody@example.com", "a wrong guess").status_code == 400
+        )
     assert _throttle_messages() == []
 
 
 def test_a_new_password_lifts_the_pause(app, client, form_post, user_factory, three_failures_an_hour):
-    from pmcohort.tokens import password_reset_token
+    from pmcohort.core.tokens import password_reset_token
 
     owner = user_factory(email="locked@example.com")
     for _ in range(3):

@@ -2,7 +2,7 @@
 
 import re
 
-from pmcohort.static_assets import ONE_YEAR
+from pmcohort.core.static_assets import ONE_YEAR
 
 STYLESHEET = re.compile(r'href="(/static/app\.css\?v=([0-9a-f]+))"')
 
@@ -12,7 +12,11 @@ def test_pages_link_the_stylesheet_by_its_hash_and_it_is_cached_for_a_year(clien
 
     with client.get(link) as response:
         assert response.status_code == 200
-        assert response.cache_control.max_age == ONE_YEAR and response.cache_control.immutable and response.cache_control.public
+        assert (
+            response.cache_control.max_age == ONE_YEAR
+            and response.cache_control.immutable
+            and response.cache_control.public
+        )
     assert len(version) == 12
 
 

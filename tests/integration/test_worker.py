@@ -5,9 +5,9 @@ import urllib.request
 import pytest
 from sqlalchemy import select
 
-from pmcohort.extensions import db
-from pmcohort.models import OutboxMessage
-from pmcohort.services import accounts
+from pmcohort.accounts import services as accounts
+from pmcohort.core.extensions import db
+from pmcohort.notifications.models import OutboxMessage
 from tests.live import wait_until
 from tests.mail import text_of
 
@@ -37,7 +37,10 @@ def test_signing_up_sends_the_welcome_email_through_the_worker(live):
 def test_work_committed_while_the_broker_was_unreachable_is_delivered_by_the_sweep(live):
     live.app.config["OUTBOX_PUBLISH_ON_COMMIT"] = False  # as if the publish after commit had failed
     with live.app.app_context():
-        user = accounts.create_user(accounts.NewAccount("late@example.com", "Late Person", "a long enough pass", "UTC", "engineer"), roles=("engineer",))
+        user = accounts.create_user(
+            accounts.NewAccount("late@example.com", "Late Person", "a long enough pass", "UTC", "engineer"),
+            roles=("engineer",),
+        )
         accounts.request_password_reset(user.email)
         assert db.session.scalar(select(OutboxMessage.published_at)) is None
         db.session.remove()

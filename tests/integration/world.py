@@ -6,13 +6,16 @@ The access-control table and the fuzz test both run their requests against it.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pmcohort.domain import assessment
-from pmcohort.extensions import db
-from pmcohort.models import AvailabilityWindow, AwayPeriod, Cohort, CohortLead, CohortMember, Match, MatchingRun, PracticeItem, User
-from pmcohort.models.types import utcnow
-from pmcohort.services import practice_bank
-from pmcohort.services import sessions as session_service
-from pmcohort.services.assessments import attempt_from
+from pmcohort.accounts.models import User
+from pmcohort.assessment.services import attempt_from
+from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain import readiness as assessment
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring.models import PracticeItem
+from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
 from tests.factories import book, person
 
 # Inside the world: an engineer and a mentor matched in a cohort that `lead` leads.
@@ -36,27 +39,47 @@ def build_world(user_factory) -> World:
     cohort = Cohort(name="Spring cohort", start_date=date.today(), weeks=12, created_by=lead.id)
     db.session.add(cohort)
     db.session.flush()
-    db.session.add_all([
-        CohortLead(cohort_id=cohort.id, user_id=lead.id),
-        CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
-        CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
-    ])
+    db.session.add_all(
+        [
+            CohortLead(cohort_id=cohort.id, user_id=lead.id),
+            CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
+            CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
+        ]
+    )
     run = MatchingRun(cohort_id=cohort.id, status="published", progress=100, stage="Done", result={"pairs": []})
-    match = Match(cohort_id=cohort.id, engineer_id=engineer.id, mentor_id=mentor.id, source="cohort", status="active", activated_at=utcnow())
+    match = Match(
+        cohort_id=cohort.id,
+        engineer_id=engineer.id,
+        mentor_id=mentor.id,
+        source="cohort",
+        status="active",
+        activated_at=utcnow(),
+    )
     attempt = attempt_from(engineer.id, {}, assessment.score({}))
     attempt.completed_at = utcnow() - timedelta(days=30)  # so a retake (the steps) is open
-    away = AwayPeriod(user_id=engineer.id, first_day=date.today() + timedelta(days=30), last_day=date.today() + timedelta(days=31))
+    away = AwayPeriod(
+        user_id=engineer.id, first_day=date.today() + timedelta(days=30), last_day=date.today() + timedelta(days=31)
+    )
     db.session.add_all([run, match, attempt, away])
     db.session.flush()
     session = book(match, engineer)
     window = db.session.query(AvailabilityWindow).filter_by(user_id=engineer.id).first()
-    first_item = {kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id for kind in ("question", "persona", "rubric")}
+    first_item = {
+        kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id
+        for kind in ("question", "persona", "rubric")
+    }
     db.session.commit()
     return World(
         people=people,
         ids={
-            "cohort_id": cohort.id, "run_id": run.id, "match_id": match.id, "session_id": session.id,
-            "attempt_id": attempt.id, "window_id": window.id, "away_id": away.id, "number": 1,
+            "cohort_id": cohort.id,
+            "run_id": run.id,
+            "match_id": match.id,
+            "session_id": session.id,
+            "attempt_id": attempt.id,
+            "window_id": window.id,
+            "away_id": away.id,
+            "number": 1,
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
             **{name: user.id for name, user in people.items()},
         },

@@ -1,0 +1,130 @@
+"""Taking the readiness assessment: drafts page by page, completion, history, re-scoring."""
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain import readiness as assessment
+from pmcohort.ops.models import record_audit
+from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft
+
+RETAKE_INTERVAL = timedelta(days=1)
+
+
+def latest_attempt(user_id: int) -> AssessmentAttempt | None:
+    return db.session.scalar(
+        select(AssessmentAttempt)
+        .where(AssessmentAttempt.user_id == user_id)
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def history(user_id: int) -> list[AssessmentAttempt]:
+    return list(
+        db.session.scalars(
+            select(AssessmentAttempt)
+            .where(AssessmentAttempt.user_id == user_id)
+            .order_by(AssessmentAttempt.completed_at, AssessmentAttempt.id)
+        )
+    )
+
+
+def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> datetime | None:
+    """None when the engineer may take the assessment now."""
+    latest = latest_attempt(user_id)
+    if latest is None:
+        return None
+    allowed = latest.completed_at + RETAKE_INTERVAL
+    return allowed if allowed > (now or utcnow()) else None
+
+
+def draft_answers(user_id: int) -> dict[str, object]:
+    """The answers so far: the saved draft, else the last attempt's answers to start a retake from."""
+    draft = db.session.get(AssessmentDraft, user_id)
+    if draft is not None:
+        return dict(draft.answers)
+    latest = latest_attempt(user_id)
+    return dict(latest.answers) if latest else {}
+
+
+def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> None:
+    """Validate one page and keep its answers in the draft; nothing is saved if a question is unanswered."""
+    page = assessment.PAGES[page_number]
+    typed = {
+        key: value for key, value in assessment.coerce_answers(form).items() if key in {q.key for q in page.questions}
+    }
+    errors = assessment.validate(typed, page.questions)
+    if errors:
+        count = f"{len(errors)} question{'' if len(errors) == 1 else 's'} still need{'s' if len(errors) == 1 else ''}"
+        raise ServiceError(None, f"{count} an answer. Your other answers are kept.", errors=errors)
+    draft = db.session.get(AssessmentDraft, user_id)
+    if draft is None:
+        draft = AssessmentDraft(user_id=user_id, answers=draft_answers(user_id))
+        db.session.add(draft)
+    answers = {key: value for key, value in draft.answers.items() if key not in {q.key for q in page.questions}}
+    answers.update(typed)
+    draft.answers = answers  # a new dict, so the JSON column sees the change
+    db.session.commit()
+
+
+def first_incomplete_page(answers: Mapping[str, object]) -> int | None:
+    for number, page in enumerate(assessment.PAGES):
+        if assessment.validate(answers, page.questions):
+            return number
+    return None
+
+
+def complete(user_id: int) -> AssessmentAttempt:
+    allowed_from = next_attempt_allowed_at(user_id)
+    if allowed_from is not None:
+        raise ServiceError(None, "You took the assessment less than a day ago; you can retake it once a day.")
+    draft = db.session.get(AssessmentDraft, user_id)
+    answers = dict(draft.answers) if draft else {}
+    errors = assessment.validate(answers)
+    if errors:
+        raise ServiceError(next(iter(errors)), "Some questions still need an answer.")
+    attempt = attempt_from(user_id, answers, assessment.score(answers))
+    db.session.add(attempt)
+    db.session.delete(draft)
+    db.session.flush()
+    record_audit(
+        "assessment.completed", "assessment_attempt", attempt.id, actor_id=user_id, readiness=attempt.readiness
+    )
+    db.session.commit()
+    return attempt
+
+
+def attempt_from(user_id: int, answers: Mapping[str, object], result: assessment.AssessmentResult) -> AssessmentAttempt:
+    return AssessmentAttempt(
+        user_id=user_id,
+        scoring_version=result.version,
+        answers=dict(answers),
+        readiness=result.readiness,
+        skill_scores=dict(result.skill_scores),
+        top_gaps=[asdict(gap) for gap in result.top_gaps],
+        pitfalls=[asdict(flag) for flag in result.pitfalls],
+    )
+
+
+def rescore_all(version: int = assessment.SCORING_VERSION) -> int:
+    """Re-score every stored attempt's raw answers with `version`; returns how many changed."""
+    changed = 0
+    for attempt in db.session.scalars(select(AssessmentAttempt)):
+        fresh = attempt_from(attempt.user_id, attempt.answers, assessment.score(attempt.answers, version))
+        if (fresh.scoring_version, fresh.readiness, fresh.skill_scores) != (
+            attempt.scoring_version,
+            attempt.readiness,
+            attempt.skill_scores,
+        ):
+            changed += 1
+        for column in ("scoring_version", "readiness", "skill_scores", "top_gaps", "pitfalls"):
+            setattr(attempt, column, getattr(fresh, column))
+    record_audit("assessment.rescored", "assessment_attempt", None, version=version, changed=changed)
+    db.session.commit()
+    return changed

@@ -1,0 +1,175 @@
+"""Cohorts, their matching runs, and matches between engineers and mentors."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pmcohort.accounts.models import User
+from pmcohort.core.extensions import db
+from pmcohort.core.types import UTCDateTime, utcnow
+from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS, PERCENT
+from pmcohort.domain.statuses import (
+    RUN_IN_PROGRESS,
+    MatchSide,
+    MatchSource,
+    MatchStatus,
+    MemberRole,
+    PairRuleKind,
+    RunStatus,
+    sql_in,
+)
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(default=DEFAULT_COHORT_WEEKS)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leads: Mapped[list["CohortLead"]] = relationship(cascade="all, delete-orphan")
+    # Pages list members with one query (`services.cohorts.members`), never through the cohort.
+    members: Mapped[list["CohortMember"]] = relationship(
+        cascade="all, delete-orphan", back_populates="cohort", lazy="raise"
+    )
+
+    __table_args__ = (CheckConstraint(COHORT_WEEKS.sql("weeks"), name="weeks_in_range"),)
+
+    @property
+    def lead_ids(self) -> set[int]:
+        return {lead.user_id for lead in self.leads}
+
+
+class CohortLead(db.Model):
+    __tablename__ = "cohort_leads"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members", lazy="raise")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id", "role", name="uq_cohort_members_cohort_user_role"),
+        CheckConstraint(sql_in("role", MemberRole), name="known_role"),
+    )
+
+
+class PairRule(db.Model):
+    """A lead's instruction for the next runs: keep this pair together, or never pair them."""
+
+    __tablename__ = "pair_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "engineer_id", "mentor_id", name="uq_pair_rules_cohort_pair"),
+        CheckConstraint(sql_in("kind", PairRuleKind), name="known_kind"),
+    )
+
+
+class MatchingRun(db.Model):
+    """One solve of a cohort's assignment: previewed by the lead, then published (or not)."""
+
+    __tablename__ = "matching_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED)
+    progress: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(120), default="Waiting for a worker")
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(sql_in("status", RunStatus), name="known_status"),
+        CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
+        # At most one run in progress per cohort, whatever races the web tier has.
+        Index(
+            "uq_matching_runs_one_in_progress",
+            "cohort_id",
+            unique=True,
+            postgresql_where=text(sql_in("status", RUN_IN_PROGRESS)),
+            sqlite_where=text(sql_in("status", RUN_IN_PROGRESS)),
+        ),
+    )
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in RUN_IN_PROGRESS
+
+
+class Match(db.Model):
+    """An engineer and a mentor: proposed → accepted by both (active) → completed, or declined / ended / expired."""
+
+    __tablename__ = "matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_runs.id", ondelete="SET NULL"))
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # a published cohort run, or the engineer asked
+    status: Mapped[str] = mapped_column(String(16), default=MatchStatus.PROPOSED)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    engineer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentor_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    engineer: Mapped[User] = relationship(foreign_keys=[engineer_id], lazy="joined", innerjoin=True)
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
+    cohort: Mapped[Cohort | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(sql_in("status", MatchStatus), name="known_status"),
+        CheckConstraint(sql_in("source", MatchSource), name="known_source"),
+        # One mentor per mentee: the database refuses a second active match.
+        Index(
+            "uq_matches_one_active_per_engineer",
+            "engineer_id",
+            unique=True,
+            postgresql_where=text(f"status = '{MatchStatus.ACTIVE}'"),
+            sqlite_where=text(f"status = '{MatchStatus.ACTIVE}'"),
+        ),
+        Index("ix_matches_status_created", "status", "created_at"),
+    )
+
+    def side_of(self, user_id: int) -> MatchSide | None:
+        if user_id == self.engineer_id:
+            return MatchSide.ENGINEER
+        if user_id == self.mentor_id:
+            return MatchSide.MENTOR
+        return None
+
+    def accepted_by(self, side: MatchSide) -> bool:
+        return (self.engineer_accepted_at if side == MatchSide.ENGINEER else self.mentor_accepted_at) is not None

@@ -1,0 +1,103 @@
+"""Small helpers shared by every area's forms: the one place typed text is checked, and the one
+place a service's refusal becomes a page."""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from flask import flash, request
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, IntegerField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from pmcohort.core.errors import NotFoundError, ServiceError
+
+# NUL and the other C0 control characters (tab, newline and carriage return are ordinary
+# typing), DEL, and lone surrogates: PostgreSQL refuses some of them and none belongs in text.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = (
+    "This contains a control character that can't be stored. Retype it without pasting hidden characters."
+)
+# Ids and counts are PostgreSQL `integer` columns.
+DATABASE_INT_MAX = 2**31 - 1
+
+
+def has_unstorable_characters(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def refuse_unstorable_characters(form, field) -> None:
+    if any(isinstance(raw, str) and has_unstorable_characters(raw) for raw in field.raw_data or ()):
+        raise StopValidation(UNSTORABLE_MESSAGE)
+
+
+def refuse_out_of_range_integer(form, field) -> None:
+    if field.data is not None and not -DATABASE_INT_MAX <= field.data <= DATABASE_INT_MAX:
+        raise StopValidation("That number is too large.")
+
+
+class _CheckedFieldsMeta:
+    """Every field refuses unstorable text before its own checks run; integer fields refuse
+    numbers the database can't hold."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if not isinstance(field, (FormField, FieldList)):  # their inner fields are checked themselves
+            checks = [refuse_unstorable_characters]
+            if isinstance(field, IntegerField):
+                checks.append(refuse_out_of_range_integer)
+            field.validators = [*checks, *field.validators]
+        return field
+
+
+class _FormBodyOnlyMeta:
+    def wrap_formdata(self, form, formdata):
+        if request.is_json:  # pages post HTML forms; Flask-WTF would read a JSON body, with any types in it
+            formdata = request.form
+        return super().wrap_formdata(form, formdata)
+
+
+class BaseForm(FlaskForm):
+    """The base of every page's form."""
+
+    class Meta(_FormBodyOnlyMeta, _CheckedFieldsMeta):
+        pass
+
+
+class BaseSubForm(Form):
+    """The base of a form nested in another (a FormField's rows)."""
+
+    Meta = _CheckedFieldsMeta
+
+
+def choices_from(labels: Mapping[object, str]) -> list[SelectChoice]:
+    """Select or radio choices from a key -> label mapping, in its order."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def show_error(form, error: ServiceError, *, whole_form_fields: tuple[str, ...] = ()) -> None:
+    """Put a service's error messages at their fields, or above the form when they concern the whole form
+    (or a field the person cannot see or change)."""
+    for name, message in {error.field: error.message, **error.errors}.items():
+        field = getattr(form, name, None) if name and name not in whole_form_fields else None
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            form.form_errors.append(message)
+        elif message not in field.errors:
+            field.errors = [*field.errors, message]
+
+
+@contextmanager
+def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Iterator[None]:
+    """Translate a service's refusal inside the block: a field error lands on `form` (the route then
+    re-renders it, status 400), or is flashed as an error when the action has no form of its own;
+    a not-found error goes on to the app's 404 page."""
+    try:
+        yield
+    except NotFoundError:
+        raise
+    except ServiceError as error:
+        if form is None:
+            flash(error.message, "error")
+        else:
+            show_error(form, error, whole_form_fields=whole_form_fields)

@@ -1,0 +1,279 @@
+"""Session forms. They read what was typed; the rules (free time, lengths, who may do what) stay in the service,
+whose errors name these fields: `start`, `duration`, `kind`, `interview_kind`, `persona_key`, `reason`, ..."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import AnyOf, InputRequired, ValidationError
+
+from pmcohort.core.forms import BaseForm, choices_from
+from pmcohort.core.types import utcnow
+from pmcohort.domain import limits, practice
+from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
+from pmcohort.domain.times import format_duration
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.mentoring import services as service
+
+DURATIONS = (30, 45, 60, 90, 120)
+DEFAULT_DURATION = "60"
+PLANNING_HORIZON_YEARS = 2
+QUARTER_HOUR_SECONDS = 15 * 60
+TEXT_AREA = {"rows": 3}
+RATE_THE_SESSION = f"Rate the session from {limits.FEEDBACK_RATING.low} to {limits.FEEDBACK_RATING.high}."
+
+
+def within_planning_horizon(message: str):
+    """A date (or date and time) no further than the planning horizon from today; also keeps date arithmetic
+    off the calendar's edge."""
+
+    def check(form, field) -> None:
+        if field.data is not None and abs(field.data.year - utcnow().year) > PLANNING_HORIZON_YEARS:
+            raise ValidationError(message)
+
+    return check
+
+
+def _aware_datetime(value: str | datetime) -> datetime:
+    """A slot's value as the page sent it: an ISO time with its offset (ValueError without one)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(value)
+    return moment
+
+
+def _duration_choices() -> dict[str, str]:
+    return {str(minutes): f"{minutes} min" for minutes in DURATIONS}
+
+
+class SessionDetailsForm(BaseForm):
+    """The kind of session and what it is about; every kind's fields are here, the service ignores those that do not apply."""
+
+    kind = SelectField(
+        "Kind of session",
+        invalid_choice_message="Choose a kind of session.",
+        validators=[InputRequired(message="Choose a kind of session.")],
+    )
+    interview_kind = SelectField(
+        "For interview practice: which interview",
+        validate_choice=False,
+        choices=choices_from({"": "—", **INTERVIEW_KINDS}),
+    )
+    persona_key = SelectField("For a stakeholder role-play: the persona", validate_choice=False)
+    title = StringField("Title")
+    agenda = TextAreaField(
+        "Agenda or pre-brief",
+        render_kw=TEXT_AREA,
+        description="For shadowing: the activity (a discovery interview, a roadmap review, a stakeholder meeting) and its agenda.",
+    )
+    watch_for = TextAreaField("For shadowing: what to watch for", render_kw=TEXT_AREA)
+    confidentiality = TextAreaField(
+        "For shadowing: confidentiality note",
+        render_kw=TEXT_AREA,
+        description="What the engineer must not repeat outside the room.",
+    )
+
+    def offer(self, kinds: tuple[str, ...], personas) -> "SessionDetailsForm":
+        """The kinds this person may choose, and the persona cards in use."""
+        self.kind.choices = choices_from({key: SESSION_KIND_LABELS[key] for key in kinds})
+        self.persona_key.choices = choices_from({"": "—", **{item.key: item.title for item in personas}})
+        return self
+
+    def details(self) -> service.Details:
+        return service.Details(
+            title=self.title.data or "",
+            agenda=self.agenda.data or "",
+            watch_for=self.watch_for.data or "",
+            confidentiality=self.confidentiality.data or "",
+            interview_kind=self.interview_kind.data or None,
+            persona_key=self.persona_key.data or None,
+        )
+
+
+class WhenMixin:
+    """A date and a start time in the viewer's time zone, and a length."""
+
+    day = DateField(
+        "Date",
+        validators=[
+            InputRequired(message="Enter a date."),
+            within_planning_horizon(f"Choose a date within {PLANNING_HORIZON_YEARS} years."),
+        ],
+        invalid_value_message="Enter a date like 2030-05-06.",
+    )
+    start = TimeField(
+        "Start",
+        validators=[InputRequired(message="Enter a start time.")],
+        render_kw={"step": QUARTER_HOUR_SECONDS},
+        invalid_value_message="Enter a start time like 14:30.",
+    )
+    duration = SelectField(
+        "Length",
+        choices=choices_from(_duration_choices()),
+        default=DEFAULT_DURATION,
+        invalid_choice_message="Choose one of the lengths offered.",
+    )
+
+    def show_zone(self, zone: str):
+        self.start.label.text = f"Start ({zone})"
+        return self
+
+    def start_utc(self, zone: str) -> datetime:
+        return datetime.combine(self.day.data, self.start.data, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+    def length(self) -> timedelta:
+        return timedelta(minutes=int(self.duration.data))
+
+
+class ProposeForm(WhenMixin, SessionDetailsForm):
+    pass
+
+
+class LengthForm(BaseForm):
+    """The length to show free slots for: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    duration = SelectField(
+        "Length",
+        choices=choices_from(_duration_choices()),
+        default=DEFAULT_DURATION,
+        invalid_choice_message="Choose one of the lengths offered.",
+    )
+
+
+class BookForm(SessionDetailsForm):
+    start = RadioField(
+        "Free times in the next two weeks",
+        coerce=_aware_datetime,
+        validate_choice=False,
+        validators=[
+            InputRequired(message="Choose one of the free slots."),
+            within_planning_horizon("Choose one of the free slots."),
+        ],
+        invalid_value_message="Choose one of the free slots.",
+    )
+    duration = HiddenField(
+        id="booked-duration",
+        default=DEFAULT_DURATION,
+        validators=[AnyOf([str(m) for m in DURATIONS], message="Choose one of the lengths offered.")],
+    )
+
+    def offer_slots(self, slots, label) -> dict[str, list]:
+        """Offer `slots` as the start's choices; returns its radio buttons grouped by day, as `label(moment, style)` reads them."""
+        self.start.choices = choices_from({slot.start.isoformat(): label(slot.start, "time") for slot in slots})
+        days: dict[str, list] = {}
+        for slot, option in zip(slots, self.start, strict=True):
+            days.setdefault(label(slot.start, "weekday_and_date"), []).append(option)
+        return days
+
+    def length(self) -> timedelta:
+        return timedelta(minutes=int(self.duration.data))
+
+
+class WorkshopForm(WhenMixin, BaseForm):
+    title = StringField("Title", validators=[InputRequired(message="Give the workshop a title.")])
+    agenda = TextAreaField("Agenda", render_kw=TEXT_AREA)
+    weeks = IntegerField(
+        "Weeks in a row",
+        default=1,
+        render_kw={"min": limits.WORKSHOP_WEEKS.low, "max": limits.WORKSHOP_WEEKS.high},
+        validators=[InputRequired(message="Enter how many weeks in a row.")],
+        invalid_value_message="Enter a whole number of weeks.",
+    )
+    seat_limit = IntegerField(
+        "Seat limit",
+        default=20,
+        render_kw={"min": limits.WORKSHOP_SEATS.low, "max": limits.WORKSHOP_SEATS.high},
+        validators=[InputRequired(message="Enter a seat limit.")],
+        invalid_value_message="Enter a whole number of seats.",
+    )
+
+    def details(self) -> service.Details:
+        return service.Details(title=self.title.data, agenda=self.agenda.data or "")
+
+
+class RescheduleForm(WhenMixin, BaseForm):
+    reason = StringField("Why", id="move-reason")
+
+
+class CancelForm(BaseForm):
+    reason = StringField(
+        "Why",
+        id="cancel-reason",
+        description=f"Cancelling less than {format_duration(limits.CANCELLATION_NOTICE)} before the start is recorded as late.",
+    )
+
+
+class AttendanceForm(BaseForm):
+    """One radio group per guest, `attendance_<user id>`; built for the session's guests by `attendance_form`."""
+
+    def marks(self) -> dict[int, str]:
+        return {
+            int(field.name.removeprefix("attendance_")): field.data
+            for field in self
+            if field.name.startswith("attendance_")
+        }
+
+
+def attendance_form(guests, **kwargs) -> AttendanceForm:
+    fields = {
+        f"attendance_{guest.user_id}": RadioField(
+            guest.user.name,
+            choices=choices_from({Attendance.ATTENDED: "Attended", Attendance.NO_SHOW: "No-show"}),
+            validate_choice=False,
+            default=guest.attendance,
+        )
+        for guest in guests
+    }
+    return type("GuestAttendanceForm", (AttendanceForm,), fields)(**kwargs)
+
+
+class FeedbackForm(BaseForm):
+    """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
+
+    rating = RadioField(
+        f"How useful was it? ({limits.FEEDBACK_RATING.low}–{limits.FEEDBACK_RATING.high})",
+        coerce=int,
+        choices=choices_from({n: str(n) for n in limits.FEEDBACK_RATING.values}),
+        validate_choice=False,
+        invalid_value_message=RATE_THE_SESSION,
+    )
+    notes = TextAreaField("Notes", render_kw=TEXT_AREA)
+
+    def rubric_scores(self, rubric: practice.Rubric | None) -> tuple[dict[str, int] | None, dict[str, str] | None]:
+        if rubric is None:
+            return None, None
+        scores = {
+            d.key: self[f"score_{d.key}"].data for d in rubric.dimensions if self[f"score_{d.key}"].data is not None
+        }
+        return scores, {d.key: self[f"note_{d.key}"].data or "" for d in rubric.dimensions}
+
+
+def feedback_form(rubric: practice.Rubric | None, **kwargs) -> FeedbackForm:
+    """The feedback form, with a score and a note per dimension when `rubric` is given (the host scores the guest)."""
+    fields = {}
+    for dimension in rubric.dimensions if rubric else ():
+        fields[f"score_{dimension.key}"] = RadioField(
+            dimension.label,
+            coerce=int,
+            validate_choice=False,
+            choices=choices_from({n: str(n) for n in limits.RUBRIC_LEVEL.values}),
+            description=f"{limits.RUBRIC_LEVEL.high}: {dimension.what_4_looks_like} · {limits.RUBRIC_LEVEL.low}: {dimension.what_1_looks_like}",
+            invalid_value_message=f"Give a score from {limits.RUBRIC_LEVEL.low} to {limits.RUBRIC_LEVEL.high}.",
+        )
+        fields[f"note_{dimension.key}"] = StringField(
+            f"Note on {dimension.label}", render_kw={"placeholder": "Note (optional)"}
+        )
+    return type("RubricFeedbackForm", (FeedbackForm,), fields)(**kwargs)
+
+
+class ObservationForm(BaseForm):
+    decision = TextAreaField("What decision was made?", render_kw={"rows": 2})
+    who_moved_it = TextAreaField("Who moved it, and how?", render_kw={"rows": 2})
+    trade_off = TextAreaField("What trade-off was accepted?", render_kw={"rows": 2})
+
+
+class CommentForm(BaseForm):
+    comment = TextAreaField("Your comment", render_kw={"rows": 2})

@@ -1,0 +1,195 @@
+"""Mentoring sessions: who takes part, when, and what they said afterwards."""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pmcohort.accounts.models import User
+from pmcohort.core.extensions import db
+from pmcohort.core.types import UTCDateTime, utcnow
+from pmcohort.domain.limits import FEEDBACK_RATING
+from pmcohort.domain.statuses import (
+    SESSION_KIND_LABELS,
+    Attendance,
+    ParticipantRole,
+    SessionKind,
+    SessionStatus,
+    sql_in,
+)
+
+
+class MentoringSession(db.Model):
+    __tablename__ = "mentoring_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
+    title: Mapped[str] = mapped_column(String(160))
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    watch_for: Mapped[str] = mapped_column(Text, default="")  # shadowing: what to watch for
+    confidentiality: Mapped[str] = mapped_column(Text, default="")  # shadowing: what must not leave the room
+    interview_kind: Mapped[str | None] = mapped_column(String(16))
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    persona_key: Mapped[str | None] = mapped_column(String(64))
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[str | None] = mapped_column(String(32), index=True)  # a weekly workshop's occurrences
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    time_zone: Mapped[str] = mapped_column(String(64))  # the host's zone, for the invite's VTIMEZONE
+    seat_limit: Mapped[int | None] = mapped_column()
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: +1 on every change
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_late: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
+    participants: Mapped[list["SessionParticipant"]] = relationship(
+        back_populates="mentoring_session", cascade="all, delete-orphan", order_by="SessionParticipant.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(sql_in("kind", SessionKind), name="known_kind"),
+        CheckConstraint(sql_in("status", SessionStatus), name="known_status"),
+        CheckConstraint("start_at < end_at", name="ordered_times"),
+        CheckConstraint("seat_limit IS NULL OR seat_limit >= 1", name="seat_limit_positive"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return SESSION_KIND_LABELS[self.kind]
+
+    @property
+    def kind_tag(self) -> str | None:
+        """The kind, as a tag beside the title, unless the title already says it."""
+        return None if self.kind_label.lower() in self.title.lower() else self.kind_label
+
+    @property
+    def active(self) -> bool:
+        return self.status in (SessionStatus.PROPOSED, SessionStatus.SCHEDULED)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == SessionStatus.SCHEDULED and self.start_at <= utcnow() < self.end_at
+
+    @property
+    def state_label(self) -> str:
+        """The status as it reads now: a scheduled session is "in progress" while it runs and "ended" after."""
+        if self.status == SessionStatus.SCHEDULED and self.end_at <= utcnow():
+            return "ended"
+        return "in progress" if self.in_progress else self.status
+
+    def participant(self, user_id: int) -> "SessionParticipant | None":
+        return next((p for p in self.participants if p.user_id == user_id), None)
+
+    def guests(self) -> list["SessionParticipant"]:
+        return [p for p in self.participants if p.role == ParticipantRole.PARTICIPANT and p.active]
+
+
+class SessionParticipant(db.Model):
+    """A person's place in a session, with a copy of its times.
+
+    The copy lets PostgreSQL refuse overlapping active places for one person with an
+    exclusion constraint (added by the migration), whatever races the web tier has.
+    """
+
+    __tablename__ = "session_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attendance: Mapped[str | None] = mapped_column(String(16))
+
+    mentoring_session: Mapped[MentoringSession] = relationship(back_populates="participants", lazy="raise")
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_session_participants_session_user"),
+        CheckConstraint(sql_in("role", ParticipantRole), name="known_role"),
+        CheckConstraint(f"attendance IS NULL OR {sql_in('attendance', Attendance)}", name="known_attendance"),
+        Index("ix_session_participants_user_times", "user_id", "start_at", "end_at"),
+    )
+
+
+class SessionFeedback(db.Model):
+    __tablename__ = "session_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE")
+    )  # whom rubric scores are about
+    rating: Mapped[int] = mapped_column()
+    notes: Mapped[str] = mapped_column(Text, default="")
+    rubric_key: Mapped[str | None] = mapped_column(String(32))
+    rubric_scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    rubric_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "author_id", name="uq_session_feedback_session_author"),
+        CheckConstraint(FEEDBACK_RATING.sql("rating"), name="rating_in_range"),
+    )
+
+
+class ShadowingObservation(db.Model):
+    """What the engineer saw in a shadowing session, and the mentor's comment on it."""
+
+    __tablename__ = "shadowing_observations"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(Text)
+    who_moved_it: Mapped[str] = mapped_column(Text)
+    trade_off: Mapped[str] = mapped_column(Text)
+    mentor_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(db.Model):
+    """A user's private calendar feed; revoking replaces the token."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PracticeItem(db.Model):
+    """The question bank, persona cards and rubrics, editable by admins; seeded from the starter set in pmcohort/data/practice/."""
+
+    __tablename__ = "practice_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(16))  # question | persona | rubric
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))  # a question's or rubric's interview kind
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("item_type", "key", name="uq_practice_items_type_key"),
+        CheckConstraint("item_type IN ('question', 'persona', 'rubric')", name="known_type"),
+    )

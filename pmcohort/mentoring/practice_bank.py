@@ -1,0 +1,229 @@
+"""The question bank, persona cards and rubrics as stored (admins edit them), seeded from the starter set."""
+
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from pmcohort.core.errors import NotFoundError, ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.domain import practice
+from pmcohort.domain.content import KEY_PATTERN
+from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.mentoring.models import PracticeItem
+from pmcohort.ops.models import record_audit
+
+_KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric": "product_sense"}
+# Rubrics are chosen by the session's kind, so a retired rubric would still be used; only these retire.
+RETIRABLE_TYPES = ("question", "persona")
+
+
+def seed_starter_set() -> int:
+    """Add every starter item that is missing; never overwrites an admin's edit. Returns how many were added."""
+    existing = set(db.session.execute(select(PracticeItem.item_type, PracticeItem.key)).all())
+    added = 0
+    for question in practice.QUESTIONS:
+        if ("question", question.key) not in existing:
+            db.session.add(
+                PracticeItem(
+                    item_type="question",
+                    key=question.key,
+                    kind=question.kind,
+                    title=question.prompt,
+                    body={"follow_ups": list(question.follow_ups), "strong_answer": question.strong_answer},
+                )
+            )
+            added += 1
+    for persona in practice.PERSONAS:
+        if ("persona", persona.key) not in existing:
+            body = asdict(persona)
+            body.pop("key"), body.pop("title")
+            db.session.add(PracticeItem(item_type="persona", key=persona.key, title=persona.title, body=body))
+            added += 1
+    for rubric in practice.RUBRICS.values():
+        if ("rubric", rubric.key) not in existing:
+            db.session.add(
+                PracticeItem(
+                    item_type="rubric",
+                    key=rubric.key,
+                    kind=rubric.key,
+                    title=rubric.title,
+                    body={"dimensions": [asdict(d) for d in rubric.dimensions]},
+                )
+            )
+            added += 1
+        else:
+            _name_missing_skills(find("rubric", rubric.key), rubric)
+    db.session.commit()
+    return added
+
+
+def _name_missing_skills(item: PracticeItem, starter: practice.Rubric) -> None:
+    """Rubrics stored before dimensions named a skill get the starter set's; every other field keeps the admin's edit."""
+    skill_of = {dimension.key: dimension.skill for dimension in starter.dimensions}
+    stored = item.body.get("dimensions", [])
+    named = [{**d, "skill": skill_of[d["key"]]} if not d.get("skill") and d["key"] in skill_of else d for d in stored]
+    if named != stored:
+        item.body = {**item.body, "dimensions": named}  # a new dict, so the JSON column sees the change
+
+
+def items(item_type: str, *, include_retired: bool = False) -> list[PracticeItem]:
+    statement = (
+        select(PracticeItem).where(PracticeItem.item_type == item_type).order_by(PracticeItem.kind, PracticeItem.key)
+    )
+    if not include_retired:
+        statement = statement.where(PracticeItem.retired.is_(False))
+    return list(db.session.scalars(statement))
+
+
+def question(item: PracticeItem) -> practice.PracticeQuestion:
+    return practice.PracticeQuestion(
+        item.key, item.kind, item.title, tuple(item.body.get("follow_ups", ())), item.body.get("strong_answer", "")
+    )
+
+
+def persona(item: PracticeItem) -> practice.PersonaCard:
+    body = item.body
+    return practice.PersonaCard(
+        item.key,
+        item.title,
+        body.get("situation", ""),
+        body.get("wants", ""),
+        body.get("hidden_constraint", ""),
+        tuple(body.get("pushback_lines", ())),
+    )
+
+
+def _as_rubric(item: PracticeItem) -> practice.Rubric:
+    return practice.Rubric(
+        item.key, item.title, tuple(practice.RubricDimension(**d) for d in item.body.get("dimensions", ()))
+    )
+
+
+def rubric(key: str) -> practice.Rubric | None:
+    item = db.session.scalar(select(PracticeItem).where(PracticeItem.item_type == "rubric", PracticeItem.key == key))
+    return _as_rubric(item) if item else None
+
+
+def rubrics(keys: Iterable[str]) -> dict[str, practice.Rubric]:
+    """The rubrics with these keys, in one query; keys without a rubric are left out."""
+    items = db.session.scalars(
+        select(PracticeItem).where(PracticeItem.item_type == "rubric", PracticeItem.key.in_(list(keys)))
+    )
+    return {item.key: _as_rubric(item) for item in items}
+
+
+def find(item_type: str, key: str | None) -> PracticeItem | None:
+    if key is None:
+        return None
+    return db.session.scalar(select(PracticeItem).where(PracticeItem.item_type == item_type, PracticeItem.key == key))
+
+
+def key_rule(item_type: str) -> str:
+    return (
+        f"Use up to {practice.KEY_MAX_LENGTH[item_type]} lowercase letters a–z, digits and underscores, "
+        f"e.g. {_KEY_EXAMPLE[item_type]}."
+    )
+
+
+def _item_to_save(item_type: str, item_id: int | None, key: str) -> tuple[PracticeItem, bool]:
+    """The stored item to update, or a new one under `key`; also whether it is new.
+
+    Sessions and feedback store keys, so a key is checked once, when the item is created,
+    and can never change afterwards.
+    """
+    if item_id is not None:
+        item = db.session.get(PracticeItem, item_id)
+        if item is None or item.item_type != item_type:
+            raise NotFoundError(item_type, item_id)
+        if key != item.key:
+            raise ServiceError("key", f"The key “{item.key}” cannot change: sessions and scores store it.")
+        return item, False
+    if not KEY_PATTERN.match(key) or len(key) > practice.KEY_MAX_LENGTH[item_type]:
+        raise ServiceError("key", key_rule(item_type))
+    if find(item_type, key) is not None:
+        raise ServiceError("key", f"Another {item_type} already has the key “{key}”. Choose a different key.")
+    return PracticeItem(item_type=item_type, key=key, body={}), True
+
+
+def _saved(item: PracticeItem, created: bool, actor_id: int) -> PracticeItem:
+    db.session.add(item)
+    db.session.flush()
+    record_audit(
+        f"practice.{item.item_type}_saved", "practice_item", item.id, actor_id=actor_id, key=item.key, created=created
+    )
+    db.session.commit()
+    return item
+
+
+def save_question(
+    item_id: int | None, *, key: str, kind: str, prompt: str, follow_ups: list[str], strong_answer: str, actor_id: int
+) -> PracticeItem:
+    if kind not in INTERVIEW_KINDS:
+        raise ServiceError("kind", "Choose the kind of interview this question is for.")
+    item, created = _item_to_save("question", item_id, key)
+    item.kind, item.title = kind, prompt.strip()
+    item.body = {
+        "follow_ups": [line.strip() for line in follow_ups if line.strip()],
+        "strong_answer": strong_answer.strip(),
+    }
+    return _saved(item, created, actor_id)
+
+
+def save_persona(
+    item_id: int | None,
+    *,
+    key: str,
+    title: str,
+    situation: str,
+    wants: str,
+    hidden_constraint: str,
+    pushback_lines: list[str],
+    actor_id: int,
+) -> PracticeItem:
+    item, created = _item_to_save("persona", item_id, key)
+    item.title = title.strip()
+    item.body = {
+        "situation": situation.strip(),
+        "wants": wants.strip(),
+        "hidden_constraint": hidden_constraint.strip(),
+        "pushback_lines": [line.strip() for line in pushback_lines if line.strip()],
+    }
+    return _saved(item, created, actor_id)
+
+
+def save_rubric(
+    item_id: int | None, *, key: str, title: str, dimensions: list[practice.RubricDimension], actor_id: int
+) -> PracticeItem:
+    """Dimensions may gain texts and new members, but every stored dimension key stays: past scores use them."""
+    item, created = _item_to_save("rubric", item_id, key)
+    given_keys = [dimension.key for dimension in dimensions]
+    dropped = [stored["key"] for stored in item.body.get("dimensions", ()) if stored["key"] not in given_keys]
+    if dropped:
+        raise ServiceError(
+            "dimensions",
+            f"The dimension “{dropped[0]}” cannot be renamed or removed: past scores use its key. "
+            "Only its label and descriptions can change.",
+        )
+    if len(set(given_keys)) != len(given_keys):
+        raise ServiceError("dimensions", "Two dimensions share a key. Give each dimension its own key.")
+    item.title = title.strip()
+    item.body = {"dimensions": [asdict(dimension) for dimension in dimensions]}
+    return _saved(item, created, actor_id)
+
+
+def set_retired(item_id: int, retired: bool, *, actor_id: int) -> PracticeItem:
+    """Retiring stands in for deleting: sessions keep their keys, but new sessions no longer get the item."""
+    item = db.session.get(PracticeItem, item_id)
+    if item is None or item.item_type not in RETIRABLE_TYPES:
+        raise NotFoundError("retirable practice item", item_id)
+    item.retired = retired
+    record_audit(
+        f"practice.{item.item_type}_{'retired' if retired else 'restored'}",
+        "practice_item",
+        item.id,
+        actor_id=actor_id,
+        key=item.key,
+    )
+    db.session.commit()
+    return item

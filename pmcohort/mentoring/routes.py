@@ -1,0 +1,371 @@
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pmcohort.cohorts.models import Match
+from pmcohort.core.extensions import csrf, db, limiter
+from pmcohort.core.forms import BaseForm, service_errors
+from pmcohort.core.templating import local_time
+from pmcohort.core.types import utcnow
+from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
+from pmcohort.domain.wording import counted
+from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring import services as service
+from pmcohort.mentoring.calendar import session_invite, sessions_feed
+from pmcohort.mentoring.forms import (
+    DEFAULT_DURATION,
+    BookForm,
+    CancelForm,
+    CommentForm,
+    LengthForm,
+    ObservationForm,
+    ProposeForm,
+    RescheduleForm,
+    WorkshopForm,
+    attendance_form,
+    feedback_form,
+)
+from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
+from pmcohort.policy import (
+    cohort_for_lead_or_404,
+    match_for_engineer_or_404,
+    match_for_side_or_404,
+    roles_required,
+    session_for_viewer_or_404,
+    workshop_or_404,
+)
+
+bp = Blueprint("sessions", __name__)
+
+
+def _kinds_for(match: Match) -> tuple[str, ...]:
+    """The kinds of session this person may propose: the mentor also offers shadowing."""
+    return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
+
+
+@bp.get("/sessions")
+@login_required
+def index():
+    mine, workshops = service.sessions_page(current_user.id)
+    now = utcnow()
+    history = service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}
+    active_matches = db.session.scalars(
+        select(Match).where(
+            Match.status == MatchStatus.ACTIVE,
+            (Match.engineer_id == current_user.id) | (Match.mentor_id == current_user.id),
+        )
+    ).all()
+    return render_template(
+        "sessions/index.html",
+        upcoming=[s for s in mine if s.end_at >= now and s.status != SessionStatus.CANCELLED],
+        past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
+        active_matches=active_matches,
+        feed=service.feed_of(current_user.id),
+        workshops=workshops,
+        history={
+            key: [(local_time(start, "day"), scores) for start, scores in entries] for key, entries in history.items()
+        },
+        rubrics=practice_bank.rubrics(history) if history else {},
+    )
+
+
+@bp.route("/sessions/book/<int:match_id>", methods=["GET", "POST"])
+@roles_required(Role.ENGINEER)
+def book(match_id: int):
+    match = match_for_engineer_or_404(match_id)
+    form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"))
+    picker = LengthForm(formdata=request.args)
+    if form.is_submitted():
+        picker.duration.data = form.duration.data
+    elif picker.validate():
+        form.duration.data = picker.duration.data
+    else:
+        return _book_page(match, form, picker, 400)
+    if form.validate_on_submit():
+        with service_errors(form):
+            mentoring_session = service.book(
+                match.id,
+                engineer_id=current_user.id,
+                kind=form.kind.data,
+                start=form.start.data,
+                end=form.start.data + form.length(),
+                details=form.details(),
+            )
+            flash("Booked. The calendar invite is on its way.", "success")
+            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
+    return _book_page(match, form, picker, 400 if form.errors else 200)
+
+
+def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
+    picker.duration.errors = [
+        *picker.duration.errors,
+        *form.duration.errors,
+    ]  # the posted length is a hidden copy of the picker's
+    length = timedelta(minutes=int(DEFAULT_DURATION)) if picker.duration.errors else form.length()
+    slots = service.free_slots(match, length) if match.status == MatchStatus.ACTIVE else []
+    slot_days = form.offer_slots(slots, local_time)
+    return render_template("sessions/book.html", match=match, form=form, picker=picker, slot_days=slot_days), status
+
+
+@bp.route("/sessions/propose/<int:match_id>", methods=["GET", "POST"])
+@roles_required(Role.ENGINEER, Role.MENTOR)
+def propose(match_id: int):
+    match = match_for_side_or_404(match_id)
+    form = ProposeForm().offer(_kinds_for(match), practice_bank.items("persona")).show_zone(current_user.time_zone)
+    if form.validate_on_submit():
+        start = form.start_utc(current_user.time_zone)
+        with service_errors(form):
+            mentoring_session = service.propose(
+                match.id,
+                actor_id=current_user.id,
+                kind=form.kind.data,
+                start=start,
+                end=start + form.length(),
+                details=form.details(),
+            )
+            flash("Proposed. The other side is asked to accept.", "success")
+            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
+    return render_template("sessions/propose.html", match=match, form=form), 400 if form.errors else 200
+
+
+def _detail_page(mentoring_session: MentoringSession, submitted: dict | None = None, status: int = 200):
+    """The session page with a blank form for each action, or the one just `submitted` ({name: form}) with its errors."""
+    place = mentoring_session.participant(current_user.id)
+    is_host = place is not None and place.role == ParticipantRole.HOST
+    question = practice_bank.find("question", mentoring_session.question_key)
+    persona = practice_bank.find("persona", mentoring_session.persona_key)
+    rubric = service.rubric_of(mentoring_session)
+    observation = db.session.get(ShadowingObservation, mentoring_session.id)
+    blank = {"formdata": None}
+    forms = {
+        "action": BaseForm(**blank),
+        "reschedule": RescheduleForm(**blank).show_zone(current_user.time_zone),
+        "cancel": CancelForm(**blank),
+        "attendance": attendance_form(mentoring_session.guests(), **blank),
+        "feedback": feedback_form(rubric if is_host else None, **blank),
+        "observation": ObservationForm(obj=observation, **blank),
+        "comment": CommentForm(comment=observation.mentor_comment if observation else "", **blank),
+        **(submitted or {}),
+    }
+    return render_template(
+        "sessions/detail.html",
+        mentoring_session=mentoring_session,
+        place=place,
+        is_host=is_host,
+        question=practice_bank.question(question) if question and is_host else None,
+        persona=practice_bank.persona(persona) if persona else None,
+        rubric=rubric,
+        feedback=db.session.scalars(
+            select(SessionFeedback).where(SessionFeedback.session_id == mentoring_session.id)
+        ).all(),
+        observation=observation,
+        started=mentoring_session.start_at <= utcnow(),
+        forms=forms,
+    ), status
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def detail(session_id: int):
+    return _detail_page(session_for_viewer_or_404(session_id))
+
+
+def _act(mentoring_session: MentoringSession, name: str, form: BaseForm, action, done: str):
+    """Validate `form`, run `action()`; then back to the session, or its page with the errors at `form`'s fields."""
+    if form.validate_on_submit():
+        with service_errors(form):
+            action()
+            flash(done, "success")
+            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
+    return _detail_page(mentoring_session, {name: form}, 400)
+
+
+@bp.post("/sessions/<int:session_id>/accept")
+@login_required
+def accept(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    return _act(
+        mentoring_session,
+        "action",
+        BaseForm(),
+        lambda: service.accept(mentoring_session.id, user_id=current_user.id),
+        "Accepted.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/join")
+@login_required
+def join(session_id: int):
+    workshop_or_404(session_id)
+    with service_errors():
+        service.join_workshop(session_id, user_id=current_user.id)
+        flash("You have a seat.", "success")
+        return redirect(url_for("sessions.detail", session_id=session_id), 303)
+    return redirect(url_for("sessions.index"), 303)
+
+
+@bp.post("/sessions/<int:session_id>/reschedule")
+@login_required
+def reschedule(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = RescheduleForm().show_zone(current_user.time_zone)
+
+    def move():
+        start = form.start_utc(current_user.time_zone)
+        service.reschedule(
+            mentoring_session.id,
+            actor_id=current_user.id,
+            start=start,
+            end=start + form.length(),
+            reason=form.reason.data or "",
+        )
+
+    return _act(mentoring_session, "reschedule", form, move, "Moved. Everyone gets the updated invite.")
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@login_required
+def cancel(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = CancelForm()
+    return _act(
+        mentoring_session,
+        "cancel",
+        form,
+        lambda: service.cancel(mentoring_session.id, actor_id=current_user.id, reason=form.reason.data or ""),
+        "Cancelled.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+@login_required
+def attendance(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = attendance_form(mentoring_session.guests())
+    return _act(
+        mentoring_session,
+        "attendance",
+        form,
+        lambda: service.record_attendance(mentoring_session.id, host_id=current_user.id, attendance=form.marks()),
+        "Attendance recorded.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/feedback")
+@login_required
+def feedback(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    place = mentoring_session.participant(current_user.id)
+    rubric = service.rubric_of(mentoring_session) if place is not None and place.role == ParticipantRole.HOST else None
+    form = feedback_form(rubric)
+
+    def give():
+        scores, notes = form.rubric_scores(rubric)
+        service.submit_feedback(
+            mentoring_session.id,
+            author_id=current_user.id,
+            rating=form.rating.data,
+            notes=form.notes.data or "",
+            rubric_scores=scores,
+            rubric_notes=notes,
+        )
+
+    return _act(mentoring_session, "feedback", form, give, "Thank you for the feedback.")
+
+
+@bp.post("/sessions/<int:session_id>/observation")
+@login_required
+def observation(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = ObservationForm()
+    return _act(
+        mentoring_session,
+        "observation",
+        form,
+        lambda: service.save_observation(
+            mentoring_session.id,
+            engineer_id=current_user.id,
+            decision=form.decision.data or "",
+            who_moved_it=form.who_moved_it.data or "",
+            trade_off=form.trade_off.data or "",
+        ),
+        "Observation saved; your mentor is asked to comment.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/observation/comment")
+@login_required
+def comment(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = CommentForm()
+    return _act(
+        mentoring_session,
+        "comment",
+        form,
+        lambda: service.comment_observation(
+            mentoring_session.id, mentor_id=current_user.id, comment=form.comment.data or ""
+        ),
+        "Comment saved.",
+    )
+
+
+@bp.get("/sessions/<int:session_id>/invite.ics")
+@login_required
+def invite(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    return Response(
+        session_invite(mentoring_session),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"attachment; filename=pm-cohort-session-{mentoring_session.id}.ics"},
+    )
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+@csrf.exempt
+def calendar_feed(token: str):
+    user = service.user_for_feed(token)
+    if user is None:
+        abort(404)
+    return Response(sessions_feed(service.sessions_for(user.id), f"PM Cohort: {user.name}"), mimetype="text/calendar")
+
+
+@bp.post("/calendar/feed")
+@login_required
+def open_feed():
+    service.open_feed(current_user.id)
+    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
+
+
+@bp.post("/calendar/revoke")
+@login_required
+def revoke_feed():
+    service.revoke_feed(current_user.id)
+    flash("Your old calendar link no longer works. Subscribe with the new one below.", "success")
+    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
+
+
+@bp.route("/cohorts/<int:cohort_id>/workshops/new", methods=["GET", "POST"])
+@roles_required(Role.LEAD)
+def new_workshop(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = WorkshopForm().show_zone(current_user.time_zone)
+    if form.validate_on_submit():
+        with service_errors(form):
+            created = service.schedule_workshop(
+                cohort.id,
+                lead_id=current_user.id,
+                first_start=form.start_utc(current_user.time_zone),
+                duration=form.length(),
+                weeks=form.weeks.data,
+                seat_limit=form.seat_limit.data,
+                details=form.details(),
+            )
+            flash(
+                f"Scheduled {counted(len(created), 'workshop mentoring_session')}. Cohort members can take a seat.",
+                "success",
+            )
+            return redirect(url_for("sessions.detail", session_id=created[0].id), 303)
+    return render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200

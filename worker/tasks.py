@@ -8,11 +8,10 @@ from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
 from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
 from pmcohort.notifications.handlers import MATCHING_RUN_TASK
-from pmcohort.ops.models import WorkerHeartbeat
+from pmcohort.ops import services as heartbeats
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +55,6 @@ def plan_digests() -> int:
     return reminders.plan_digests()
 
 
-def record_heartbeat() -> None:
-    name = socket.gethostname()
-    row = db.session.get(WorkerHeartbeat, name)
-    if row is None:
-        db.session.add(WorkerHeartbeat(worker=name, seen_at=utcnow()))
-    else:
-        row.seen_at = utcnow()
-    db.session.commit()
-
-
 class _Heartbeat:
     """A thread in the worker's main process: it beats while the process lives, however busy the
     pool is (a heartbeat task would queue behind a backlog and look like a dead worker)."""
@@ -77,7 +66,7 @@ def _beat(flask_app) -> None:
     while not _Heartbeat.stop.is_set():
         with flask_app.app_context():
             try:
-                record_heartbeat()
+                heartbeats.record_heartbeat(socket.gethostname())
             except Exception:  # noqa: BLE001 - the database may be down: /healthz says so, keep beating
                 db.session.rollback()
                 log.warning("could not record the worker heartbeat", exc_info=True)

@@ -30,7 +30,7 @@ def test_the_built_package_loads_its_data_files(tmp_path):
         [
             sys.executable,
             "-c",
-            "import pmcohort, pmcohort.domain.practice as p, pmcohort.domain.assessment as a;"
+            "import pmcohort, pmcohort.domain.practice as p, pmcohort.domain.readiness as a;"
             "print(pmcohort.__file__, len(p.QUESTIONS), sorted(a.VERSIONS))",
         ],
         cwd=tmp_path,

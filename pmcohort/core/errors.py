@@ -1,4 +1,4 @@
-"""The one error services raise. Routes translate it in one place (`pmcohort.forms.service_errors`):
+"""The one error services raise. Routes translate it in one place (`pmcohort.core.forms.service_errors`):
 a field error lands on the form at its field, a not-found error becomes the 404 page."""
 
 from collections.abc import Mapping

@@ -7,6 +7,7 @@ from pmcohort.accounts.models import User
 from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
+from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import MatchStatus, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local_span
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
@@ -118,7 +119,7 @@ def match_proposed(message: OutboxMessage) -> None:
         match.engineer,
         "matches",
         "A mentor match is proposed",
-        f"{match.mentor.name} is proposed as your mentor. See why, then accept or decline within 7 days.",
+        f"{match.mentor.name} is proposed as your mentor. See why, then accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
         "matches.detail",
         match_id=match.id,
     )
@@ -127,7 +128,7 @@ def match_proposed(message: OutboxMessage) -> None:
         match.mentor,
         "matches",
         "A mentee match is proposed",
-        f"{match.engineer.name} is proposed as your mentee. See why, then accept or decline within 7 days.",
+        f"{match.engineer.name} is proposed as your mentee. See why, then accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
         "matches.detail",
         match_id=match.id,
     )
@@ -142,7 +143,7 @@ def match_requested(message: OutboxMessage) -> None:
             match.mentor,
             "matches",
             f"{match.engineer.name} asks you to mentor them",
-            "They chose you from their best-fitting mentors. Accept or decline within 7 days.",
+            f"They chose you from their best-fitting mentors. Accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
             "matches.detail",
             match_id=match.id,
         )
@@ -211,7 +212,7 @@ def match_expired(message: OutboxMessage) -> None:
     match = _match(message)
     if match is None:
         return
-    body = f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within 7 days and has expired."
+    body = f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within {PROPOSAL_EXPIRES_AFTER.days} days and has expired."
     for user in (match.engineer, match.mentor, *_leads_of(match)):
         endpoint, values = (
             ("cohorts.board", {"cohort_id": match.cohort_id})

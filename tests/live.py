@@ -58,11 +58,13 @@ class Worker:
             env=env,
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() reaches the embedded beat process too
         )
 
     def kill(self):
-        """SIGKILL: no warm shutdown, nothing acknowledged or given back to the broker."""
-        self.process.kill()
+        """SIGKILL: no warm shutdown, nothing acknowledged or given back to the broker. The whole
+        group, so the beat process `-B` forks does not live on without its worker."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def stop(self):

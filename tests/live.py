@@ -17,9 +17,28 @@ from tests.database import truncate_all
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def whole_responses(app):
+    """Reads each response body to the end and closes it before the server writes it.
+
+    Werkzeug's development server never closes a body whose client hung up mid-write (a browser
+    leaving a page while its favicon streams), which leaks the open static file; no response here
+    is meant to stream, so buffering costs nothing.
+    """
+
+    def buffered(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return buffered
+
+
 class LiveServer:
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -61,13 +61,34 @@ class PageChecker:
         self.problems: list[str] = []
 
     def check(self, page) -> None:
-        """Check the document the page shows, once per document."""
-        url = page.url
-        if page.is_closed() or not url.startswith(self.base_url):
+        """Check the document the page shows, once per document.
+
+        A click may have started a navigation that swaps the document mid-check; the check then
+        starts again on the document the page lands on.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            if page.is_closed():
+                return
+            page.wait_for_load_state("load")
+            try:
+                problems = self.check_document(page)
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                continue
+            self.problems += problems
             return
+
+    def check_document(self, page) -> list[str]:
+        problems: list[str] = []
+        url = page.url
+        if not url.startswith(self.base_url):
+            return problems
         # The mark lives in the document, so the next document (even at the same URL) is checked again.
         if page.evaluate("() => document.contentType !== 'text/html' || window.__pageChecked === true"):
-            return
+            return problems
         page.evaluate("() => { window.__pageChecked = true; }")
         path = route_pattern(urlsplit(url).path)
         self.report.pages.add(path)
@@ -78,24 +99,23 @@ class PageChecker:
                      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
             )
-            self.problems.append(
-                f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})"
-            )
+            problems.append(f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})")
         for text in page.evaluate(CHART_TEXT_SCRIPT):
             if text["px"] < MIN_CHART_TEXT_PX:
-                self.problems.append(
+                problems.append(
                     f"{url}: chart text {text['text']!r} is {text['px']:.1f} px (under {MIN_CHART_TEXT_PX})"
                 )
             if not text["inside"]:
-                self.problems.append(f"{url}: chart text {text['text']!r} is cut off by its chart's frame")
+                problems.append(f"{url}: chart text {text['text']!r} is cut off by its chart's frame")
         for violation in AXE.run(page, options=AXE_OPTIONS).response["violations"]:
             targets = [", ".join(node["target"]) for node in violation["nodes"]]
             if violation["impact"] in BLOCKING_IMPACTS:
-                self.problems.append(
+                problems.append(
                     f"{url}: axe {violation['impact']} {violation['id']} ({violation['help']}) at {'; '.join(targets[:5])}"
                 )
             else:
                 self.report.minor[(violation["impact"], violation["id"], path)] += len(targets)
+        return problems
 
 
 # Actions that may leave the page; the page is checked before each of them.

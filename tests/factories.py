@@ -12,7 +12,7 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
-from pmcohort.mentorships import services as matching
+from pmcohort.mentorships import runs as matching_runs
 from pmcohort.profiles.models import (
     AssessmentAttempt,
     AvailabilityWindow,
@@ -109,8 +109,8 @@ def cohort_with(lead, engineers, mentors):
 
 
 def run_now(cohort, lead) -> MatchingRun:
-    run = matching.start_run(cohort.id, actor_id=lead.id)
-    matching.execute_run(run.id)
+    run = matching_runs.start_run(cohort.id, actor_id=lead.id)
+    matching_runs.execute_run(run.id)
     db.session.refresh(run)
     return run
 

@@ -8,6 +8,7 @@ from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
 from pmcohort.core.extensions import db
+from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
 from pmcohort.notifications.handlers import MATCHING_RUN_TASK
@@ -37,7 +38,7 @@ def sweep_outbox() -> int:
 
 @shared_task(name=MATCHING_RUN_TASK)
 def run_matching(run_id: int) -> bool:
-    return matching.execute_run(run_id)
+    return matching_runs.execute_run(run_id)
 
 
 @shared_task(name=EXPIRE_PROPOSALS_TASK)

@@ -7,6 +7,7 @@ from pmcohort.cohorts.models import Cohort
 from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
+from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
 from pmcohort.policy import (
     can_view_cohort_assessments,
@@ -41,8 +42,8 @@ def create():
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
-    run = matching.latest_run(cohort.id)
-    counted_matches = matching.board_matches(cohort.id)
+    run = matching_runs.latest_run(cohort.id)
+    counted_matches = matching_runs.board_matches(cohort.id)
     matches = [match for match in counted_matches if match.cohort_id == cohort.id]
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
     members = cohort_service.members(cohort.id)
@@ -115,7 +116,7 @@ def enroll(cohort_id: int):
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     with service_errors():
-        matching.start_run(cohort.id, actor_id=current_user.id)
+        matching_runs.start_run(cohort.id, actor_id=current_user.id)
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
 
 
@@ -131,7 +132,7 @@ def run_progress(cohort_id: int, run_id: int):
 def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     with service_errors():
-        created = matching.publish_run(run_id, actor_id=current_user.id)
+        created = matching_runs.publish_run(run_id, actor_id=current_user.id)
         flash(
             f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.",
             "success",

@@ -11,7 +11,7 @@ from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
 from pmcohort.domain.wording import counted
-from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring import after_session, feeds, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.calendar import session_invite, sessions_feed
 from pmcohort.mentoring.forms import (
@@ -50,7 +50,7 @@ def _kinds_for(match: Match) -> tuple[str, ...]:
 def index():
     mine, workshops = service.sessions_page(current_user.id)
     now = utcnow()
-    history = service.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}
+    history = after_session.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}
     active_matches = db.session.scalars(
         select(Match).where(
             Match.status == MatchStatus.ACTIVE,
@@ -62,7 +62,7 @@ def index():
         upcoming=[s for s in mine if s.end_at >= now and s.status != SessionStatus.CANCELLED],
         past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
         active_matches=active_matches,
-        feed=service.feed_of(current_user.id),
+        feed=feeds.feed_of(current_user.id),
         workshops=workshops,
         history={
             key: [(local_time(start, "day"), scores) for start, scores in entries] for key, entries in history.items()
@@ -136,7 +136,7 @@ def _detail_page(mentoring_session: MentoringSession, submitted: dict | None = N
     is_host = place is not None and place.role == ParticipantRole.HOST
     question = practice_bank.find("question", mentoring_session.question_key)
     persona = practice_bank.find("persona", mentoring_session.persona_key)
-    rubric = service.rubric_of(mentoring_session)
+    rubric = after_session.rubric_of(mentoring_session)
     observation = db.session.get(ShadowingObservation, mentoring_session.id)
     blank = {"formdata": None}
     forms = {
@@ -248,7 +248,7 @@ def attendance(session_id: int):
         mentoring_session,
         "attendance",
         form,
-        lambda: service.record_attendance(mentoring_session.id, host_id=current_user.id, attendance=form.marks()),
+        lambda: after_session.record_attendance(mentoring_session.id, host_id=current_user.id, attendance=form.marks()),
         "Attendance recorded.",
     )
 
@@ -258,12 +258,14 @@ def attendance(session_id: int):
 def feedback(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     place = mentoring_session.participant(current_user.id)
-    rubric = service.rubric_of(mentoring_session) if place is not None and place.role == ParticipantRole.HOST else None
+    rubric = (
+        after_session.rubric_of(mentoring_session) if place is not None and place.role == ParticipantRole.HOST else None
+    )
     form = feedback_form(rubric)
 
     def give():
         scores, notes = form.rubric_scores(rubric)
-        service.submit_feedback(
+        after_session.submit_feedback(
             mentoring_session.id,
             author_id=current_user.id,
             rating=form.rating.data,
@@ -284,7 +286,7 @@ def observation(session_id: int):
         mentoring_session,
         "observation",
         form,
-        lambda: service.save_observation(
+        lambda: after_session.save_observation(
             mentoring_session.id,
             engineer_id=current_user.id,
             decision=form.decision.data or "",
@@ -304,7 +306,7 @@ def comment(session_id: int):
         mentoring_session,
         "comment",
         form,
-        lambda: service.comment_observation(
+        lambda: after_session.comment_observation(
             mentoring_session.id, mentor_id=current_user.id, comment=form.comment.data or ""
         ),
         "Comment saved.",
@@ -326,7 +328,7 @@ def invite(session_id: int):
 @limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 @csrf.exempt
 def calendar_feed(token: str):
-    user = service.user_for_feed(token)
+    user = feeds.user_for_feed(token)
     if user is None:
         abort(404)
     return Response(sessions_feed(service.sessions_for(user.id), f"PM Cohort: {user.name}"), mimetype="text/calendar")
@@ -335,14 +337,14 @@ def calendar_feed(token: str):
 @bp.post("/calendar/feed")
 @login_required
 def open_feed():
-    service.open_feed(current_user.id)
+    feeds.open_feed(current_user.id)
     return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 
 
 @bp.post("/calendar/revoke")
 @login_required
 def revoke_feed():
-    service.revoke_feed(current_user.id)
+    feeds.revoke_feed(current_user.id)
     flash("Your old calendar link no longer works. Subscribe with the new one below.", "success")
     return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 

@@ -1,4 +1,6 @@
-"""Sessions: booking without double-booking, proposals, changes, workshops, attendance and feedback.
+"""Sessions: reading them, booking without double-booking, proposals, changes and workshops.
+
+What happens after a session is in `after_session.py`; the calendar feed in `feeds.py`.
 
 The rules (overlap, free slots, lengths, late cancellation, weekly series) live in
 `pmcohort.domain.scheduling`; this module loads, applies them, saves and asks for notifications.
@@ -10,8 +12,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -21,11 +21,10 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import practice, scheduling
-from pmcohort.domain.limits import FEEDBACK_RATING, WORKSHOP_SEATS, WORKSHOP_WEEKS
+from pmcohort.domain.limits import WORKSHOP_SEATS, WORKSHOP_WEEKS
 from pmcohort.domain.statuses import (
     PAIR_SESSION_KINDS,
     SESSION_KIND_LABELS,
-    Attendance,
     MatchStatus,
     ParticipantRole,
     SessionKind,
@@ -35,12 +34,8 @@ from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import (
-    CalendarFeed,
     MentoringSession,
-    SessionFeedback,
     SessionParticipant,
-    ShadowingObservation,
-    new_feed_token,
 )
 from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
@@ -362,7 +357,7 @@ def propose(
     return mentoring_session
 
 
-def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, SessionParticipant]:
+def session_with_place(session_id: int, user_id: int) -> tuple[MentoringSession, SessionParticipant]:
     """The session and the user's place in it, locked; NotFoundError for anyone without a place (or who left)."""
     mentoring_session = db.session.get(MentoringSession, session_id, with_for_update={"of": MentoringSession})
     place = mentoring_session.participant(user_id) if mentoring_session else None
@@ -372,7 +367,7 @@ def _session_for(session_id: int, user_id: int) -> tuple[MentoringSession, Sessi
 
 
 def accept(session_id: int, *, user_id: int) -> MentoringSession:
-    mentoring_session, place = _session_for(session_id, user_id)
+    mentoring_session, place = session_with_place(session_id, user_id)
     if mentoring_session.status != SessionStatus.PROPOSED:
         raise ServiceError(None, f"This session is {mentoring_session.status}.")
     place.accepted_at = utcnow()
@@ -387,7 +382,7 @@ def accept(session_id: int, *, user_id: int) -> MentoringSession:
 
 
 def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime, reason: str) -> MentoringSession:
-    mentoring_session, place = _session_for(session_id, actor_id)
+    mentoring_session, place = session_with_place(session_id, actor_id)
     if mentoring_session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
         raise NotFoundError("session", session_id)  # only the lead moves a workshop; a participant can leave it
     if not mentoring_session.active:
@@ -423,7 +418,7 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
 
 
 def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
-    mentoring_session, place = _session_for(session_id, actor_id)
+    mentoring_session, place = session_with_place(session_id, actor_id)
     if not mentoring_session.active:
         raise ServiceError(None, f"This session is already {mentoring_session.status}.")
     if not reason.strip():
@@ -546,176 +541,3 @@ def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
     enqueue("session.scheduled", session_id=mentoring_session.id, only_user_id=user_id)
     db.session.commit()
     return mentoring_session
-
-
-# --- after a session
-
-
-def _started(mentoring_session: MentoringSession) -> None:
-    if mentoring_session.start_at > utcnow():
-        raise ServiceError(None, "This can be recorded once the session has started.")
-    if mentoring_session.status == SessionStatus.CANCELLED:
-        raise ServiceError(None, "This session was cancelled.")
-
-
-def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, str]) -> None:
-    mentoring_session, place = _session_for(session_id, host_id)
-    if place.role != ParticipantRole.HOST:
-        raise NotFoundError("session", session_id)
-    _started(mentoring_session)
-    unmarked = {
-        f"attendance_{each.user_id}": f"Mark {each.user.name} as attended or no-show."
-        for each in mentoring_session.guests()
-        if attendance.get(each.user_id) not in tuple(Attendance)
-    }
-    if unmarked:
-        raise ServiceError(None, "Mark every guest as attended or no-show.", errors=unmarked)
-    for each in mentoring_session.guests():
-        each.attendance = attendance[each.user_id]
-    mentoring_session.status = SessionStatus.COMPLETED
-    record_audit(
-        "session.attendance",
-        "session",
-        mentoring_session.id,
-        actor_id=host_id,
-        attendance={str(k): v for k, v in attendance.items()},
-    )
-    db.session.commit()
-
-
-def rubric_of(mentoring_session: MentoringSession) -> practice.Rubric | None:
-    """The session's rubric as the admins keep it, or None for kinds without one."""
-    key = practice.rubric_key_for_session(
-        mentoring_session.interview_kind if mentoring_session.kind == SessionKind.INTERVIEW else mentoring_session.kind
-    )
-    return practice_bank.rubric(key) if key else None
-
-
-def submit_feedback(
-    session_id: int,
-    *,
-    author_id: int,
-    rating: int | None,
-    notes: str,
-    rubric_scores: dict[str, int] | None = None,
-    rubric_notes: dict[str, str] | None = None,
-) -> SessionFeedback:
-    mentoring_session, place = _session_for(session_id, author_id)
-    _started(mentoring_session)
-    if db.session.scalar(
-        select(SessionFeedback.id).where(
-            SessionFeedback.session_id == mentoring_session.id, SessionFeedback.author_id == author_id
-        )
-    ):
-        raise ServiceError(None, "You already gave feedback on this session.")
-    errors = {}  # every field at once: the rating and each rubric score
-    if rating is None or rating not in FEEDBACK_RATING:
-        errors["rating"] = f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}."
-    if len(notes) > MAX_TEXT:
-        errors["notes"] = f"Keep the notes under {MAX_TEXT} characters."
-    rubric = rubric_of(mentoring_session) if place.role == ParticipantRole.HOST else None
-    if rubric is not None:
-        errors |= {
-            f"score_{key}": message for key, message in practice.validate_scores(rubric, rubric_scores or {}).items()
-        }
-    if errors:
-        raise ServiceError.at_fields(errors)
-    feedback = SessionFeedback(session_id=mentoring_session.id, author_id=author_id, rating=rating, notes=notes.strip())
-    if rubric is not None:
-        guest = mentoring_session.guests()[0]
-        feedback.subject_id = guest.user_id
-        feedback.rubric_key, feedback.rubric_scores = rubric.key, dict(rubric_scores)
-        feedback.rubric_notes = {
-            k: v.strip() for k, v in (rubric_notes or {}).items() if k in rubric.dimension_keys and v.strip()
-        }
-    db.session.add(feedback)
-    record_audit("session.feedback", "session", mentoring_session.id, actor_id=author_id, rating=rating)
-    db.session.commit()
-    return feedback
-
-
-def save_observation(
-    session_id: int, *, engineer_id: int, decision: str, who_moved_it: str, trade_off: str
-) -> ShadowingObservation:
-    mentoring_session, place = _session_for(session_id, engineer_id)
-    if mentoring_session.kind != SessionKind.SHADOWING or place.role != ParticipantRole.PARTICIPANT:
-        raise NotFoundError("session", session_id)
-    _started(mentoring_session)
-    answers = {"decision": decision.strip(), "who_moved_it": who_moved_it.strip(), "trade_off": trade_off.strip()}
-    for field, value in answers.items():
-        if not value:
-            raise ServiceError(field, "Write a sentence or two here.")
-    observation = db.session.get(ShadowingObservation, mentoring_session.id) or ShadowingObservation(
-        session_id=mentoring_session.id, author_id=engineer_id
-    )
-    for field, value in answers.items():
-        setattr(observation, field, value)
-    db.session.add(observation)
-    enqueue("session.observation", session_id=mentoring_session.id)
-    db.session.commit()
-    return observation
-
-
-def comment_observation(session_id: int, *, mentor_id: int, comment: str) -> None:
-    mentoring_session, place = _session_for(session_id, mentor_id)
-    observation = db.session.get(ShadowingObservation, session_id)
-    if place.role != ParticipantRole.HOST or observation is None:
-        raise NotFoundError("session", session_id)
-    if not comment.strip():
-        raise ServiceError("comment", "Write a comment first.")
-    observation.mentor_comment = comment.strip()
-    db.session.commit()
-
-
-def rubric_history(engineer_id: int) -> dict[str, list[tuple[datetime, dict[str, int]]]]:
-    """Rubric scores the engineer received, per rubric, oldest first: {rubric key: [(session start, scores)]}."""
-    rows = db.session.execute(
-        select(SessionFeedback.rubric_key, MentoringSession.start_at, SessionFeedback.rubric_scores)
-        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
-        .where(SessionFeedback.subject_id == engineer_id, SessionFeedback.rubric_key.is_not(None))
-        .order_by(MentoringSession.start_at)
-    )
-    history: dict[str, list[tuple[datetime, dict[str, int]]]] = {}
-    for key, start, scores in rows:
-        history.setdefault(key, []).append((start, scores))
-    return history
-
-
-# --- calendar feed
-
-
-def feed_of(user_id: int) -> CalendarFeed | None:
-    """The user's calendar feed, if they asked for one; reading never creates it."""
-    return db.session.get(CalendarFeed, user_id)
-
-
-def open_feed(user_id: int) -> CalendarFeed:
-    """The user's feed, made when they first ask for it.
-
-    Two tabs asking at once both insert: the second insert is ignored (ON CONFLICT DO NOTHING)
-    and both read the one row, so neither breaks on the primary key.
-    """
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = db.session.execute(
-        insert(CalendarFeed)
-        .values(user_id=user_id, token=new_feed_token(), created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["user_id"])
-        .returning(CalendarFeed.user_id)
-    ).scalar()
-    if created is not None:
-        record_audit("calendar.feed_created", "user", user_id, actor_id=user_id)
-    db.session.commit()
-    return db.session.get(CalendarFeed, user_id, populate_existing=True)
-
-
-def revoke_feed(user_id: int) -> CalendarFeed:
-    feed = open_feed(user_id)
-    feed.token = new_feed_token()
-    record_audit("calendar.feed_revoked", "user", user_id, actor_id=user_id)
-    db.session.commit()
-    return feed
-
-
-def user_for_feed(token: str) -> User | None:
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    return db.session.get(User, feed.user_id) if feed else None

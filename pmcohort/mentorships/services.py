@@ -1,381 +1,43 @@
-"""Matching operations: cohort runs, publishing, the match lifecycle, and requests outside a cohort.
+"""The match lifecycle (accept, decline, end, expiry) and requests outside a cohort.
 
-The rules themselves (pair scores, the optimal assignment) live in `pmcohort.matching`;
-this module loads profiles into them, saves what they decide, and asks for notifications.
+Cohort runs are in `runs.py`; what the engine is fed comes from `inputs.py`.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from pmcohort.accounts.models import User, UserRole
-from pmcohort.cohorts.models import Cohort, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.cohorts.models import Match
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.domain.availability import weekly_minutes
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import (
     MATCH_OPEN,
-    RUN_IN_PROGRESS,
     MatchSide,
     MatchSource,
     MatchStatus,
-    MemberRole,
-    PairRuleKind,
     Role,
-    RunStatus,
 )
-from pmcohort.domain.wording import counted
-from pmcohort.matching import Mentee, Mentor, PairScore, assign, candidate_weights, no_candidate_reasons, score_pair
+from pmcohort.matching import PairScore, score_pair
+from pmcohort.mentorships.inputs import (
+    mentee_input,
+    mentor_input,
+    reference_week_start,
+    weekly_minutes_of,
+)
 from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
-from pmcohort.profiles import services as profiles
 from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile, MentorProfile
 
-CANDIDATES_PER_ENGINEER = 50
-RUN_STALE_AFTER = timedelta(minutes=15)  # a run this old and still in progress lost its worker
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
 MAX_REASON_LENGTH = 500
-
-
-# --- turning profiles into the matching engine's inputs
-
-
-def reference_week_start(start_date: date | None = None, now: datetime | None = None) -> datetime:
-    """Monday 00:00 UTC of the week matching plans for: the cohort's first week, or this week if it has begun."""
-    today = (now or utcnow()).date()
-    day = max(start_date or today, today)
-    return datetime.combine(day - timedelta(days=day.weekday()), time(0), tzinfo=UTC)
-
-
-def _latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
-    ids = list(user_ids)
-    latest = (
-        select(AssessmentAttempt.user_id, func.max(AssessmentAttempt.completed_at).label("completed_at"))
-        .where(AssessmentAttempt.user_id.in_(ids))
-        .group_by(AssessmentAttempt.user_id)
-        .subquery()
-    )
-    attempts = db.session.scalars(
-        select(AssessmentAttempt).join(
-            latest,
-            (AssessmentAttempt.user_id == latest.c.user_id) & (AssessmentAttempt.completed_at == latest.c.completed_at),
-        )
-    )
-    return {attempt.user_id: attempt for attempt in attempts}
-
-
-def _weeks(users: list[User], week_start: datetime) -> dict[int, tuple[tuple[int, int], ...]]:
-    return {
-        user_id: weekly_minutes(availability, week_start)
-        for user_id, availability in profiles.availabilities(users).items()
-    }
-
-
-def _pending_proposals(mentor_ids: Iterable[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Match.mentor_id, func.count())
-        .where(Match.mentor_id.in_(list(mentor_ids)), Match.status == MatchStatus.PROPOSED)
-        .group_by(Match.mentor_id)
-    )
-    return dict(rows.all())
-
-
-@dataclass
-class Inputs:
-    mentees: list[Mentee]
-    mentors: list[Mentor]
-    skipped: dict[int, str]  # engineer id -> why they could not be considered
-
-
-def build_inputs(engineers: list[User], mentors: list[User], week_start: datetime) -> Inputs:
-    attempts = _latest_attempts(user.id for user in engineers)
-    engineer_profiles = {
-        p.user_id: p
-        for p in db.session.scalars(
-            select(EngineerProfile).where(EngineerProfile.user_id.in_([u.id for u in engineers]))
-        )
-    }
-    mentor_profiles = {
-        p.user_id: p
-        for p in db.session.scalars(
-            select(MentorProfile)
-            .options(selectinload(MentorProfile.strengths))
-            .where(MentorProfile.user_id.in_([u.id for u in mentors]))
-        )
-    }
-    pending = _pending_proposals(mentor_profiles)
-    weeks = _weeks(engineers + mentors, week_start)
-
-    skipped: dict[int, str] = {}
-    mentees = []
-    for user in engineers:
-        attempt = attempts.get(user.id)
-        if attempt is None:
-            skipped[user.id] = "has not taken the readiness assessment yet"
-            continue
-        mentees.append(_mentee(user, attempt, engineer_profiles.get(user.id), weeks[user.id]))
-    mentor_inputs = [
-        _mentor(profile, pending.get(profile.user_id, 0), weeks[profile.user_id])
-        for profile in mentor_profiles.values()
-    ]
-    return Inputs(mentees, mentor_inputs, skipped)
-
-
-def _mentee(user: User, attempt: AssessmentAttempt, profile: EngineerProfile | None, week) -> Mentee:
-    return Mentee(
-        id=user.id,
-        skills=attempt.skill_scores,
-        path=profile.path if profile else None,
-        domain=profile.target_domain if profile else None,
-        week=week,
-    )
-
-
-def _mentor(profile: MentorProfile, pending: int, week) -> Mentor:
-    return Mentor(
-        id=profile.user_id,
-        strengths=profile.strength_levels(),
-        former_engineer=profile.former_engineer,
-        paths=frozenset(profile.paths),
-        domains=frozenset(profile.domains),
-        capacity=max(0, profile.free_places - pending),
-        week=week,
-    )
-
-
-# --- cohort runs
-
-
-def _members(cohort_id: int, role: str) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort_id, CohortMember.role == role, User.active.is_(True))
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-def latest_run(cohort_id: int) -> MatchingRun | None:
-    return db.session.scalar(
-        select(MatchingRun).where(MatchingRun.cohort_id == cohort_id).order_by(MatchingRun.id.desc()).limit(1)
-    )
-
-
-def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
-    if not _members(cohort_id, MemberRole.ENGINEER):
-        raise ServiceError(None, "This cohort has no engineers yet. Enroll them first.")
-    if not _members(cohort_id, MemberRole.MENTOR):
-        raise ServiceError(None, "This cohort has no mentors yet. Enroll them first.")
-    db.session.execute(
-        update(MatchingRun)
-        .where(
-            MatchingRun.cohort_id == cohort_id,
-            MatchingRun.status.in_(RUN_IN_PROGRESS),
-            MatchingRun.created_at < utcnow() - RUN_STALE_AFTER,
-        )
-        .values(status=RunStatus.FAILED, error="No worker finished this run in time.", finished_at=utcnow())
-    )
-    run = MatchingRun(cohort_id=cohort_id, started_by=actor_id)
-    db.session.add(run)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError(
-            None, "A matching run is already in progress for this cohort. Wait for it to finish."
-        ) from None
-    enqueue("matching.run", run_id=run.id)
-    record_audit("matching.run_started", "matching_run", run.id, actor_id=actor_id, cohort_id=cohort_id)
-    db.session.commit()
-    return run
-
-
-def _progress(run: MatchingRun, percent: int, stage: str) -> None:
-    run.progress, run.stage = percent, stage
-    db.session.commit()
-
-
-def execute_run(run_id: int) -> bool:
-    """Solve a queued run and store its preview. Returns False if it was not queued (already done elsewhere)."""
-    claimed = db.session.execute(
-        update(MatchingRun)
-        .where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, progress=5, stage="Loading profiles")
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return False
-    run = db.session.get(MatchingRun, run_id)
-    try:
-        run.result = _solve(run)
-        run.status, run.progress, run.stage, run.finished_at = RunStatus.DONE, 100, "Ready to review", utcnow()
-        db.session.commit()
-    except Exception as error:
-        db.session.rollback()
-        run = db.session.get(MatchingRun, run_id)
-        run.status, run.stage, run.finished_at = RunStatus.FAILED, "Failed", utcnow()
-        run.error = (
-            str(error) if isinstance(error, (ValueError, ServiceError)) else "The run failed unexpectedly; try again."
-        )
-        db.session.commit()
-        if not isinstance(error, (ValueError, ServiceError)):
-            raise
-    return True
-
-
-def _solve(run: MatchingRun) -> dict:
-    cohort = db.session.get(Cohort, run.cohort_id)
-    engineers, mentors = _members(cohort.id, MemberRole.ENGINEER), _members(cohort.id, MemberRole.MENTOR)
-    names = {user.id: user.name for user in engineers + mentors}
-    kept = {
-        match.engineer_id: match
-        for match in db.session.scalars(
-            select(Match).where(Match.engineer_id.in_([u.id for u in engineers]), Match.status.in_(MATCH_OPEN))
-        )
-        if match.status == MatchStatus.ACTIVE or match.cohort_id == cohort.id
-    }
-    to_match = [user for user in engineers if user.id not in kept]
-    week_start = reference_week_start(cohort.start_date)
-    inputs = build_inputs(to_match, mentors, week_start)
-    _progress(
-        run, 25, f"Scoring {counted(len(inputs.mentees), 'engineer')} against {counted(len(inputs.mentors), 'mentor')}"
-    )
-
-    rules = db.session.scalars(select(PairRule).where(PairRule.cohort_id == cohort.id)).all()
-    considered = {mentee.id for mentee in inputs.mentees}
-    mentor_ids = {mentor.id for mentor in inputs.mentors}
-    pinned = [
-        (r.engineer_id, r.mentor_id)
-        for r in rules
-        if r.kind == PairRuleKind.PINNED and r.engineer_id in considered and r.mentor_id in mentor_ids
-    ]
-    declined = db.session.execute(
-        select(Match.engineer_id, Match.mentor_id).where(
-            Match.cohort_id == cohort.id, Match.status == MatchStatus.DECLINED
-        )
-    ).all()
-    forbidden = {(r.engineer_id, r.mentor_id) for r in rules if r.kind == PairRuleKind.FORBIDDEN} | {
-        tuple(pair) for pair in declined
-    }
-    forbidden -= set(pinned)
-
-    weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
-    _progress(run, 60, f"Finding the best assignment over {counted(len(weights), 'candidate pair')}")
-    capacity = {mentor.id: mentor.capacity for mentor in inputs.mentors}
-    assignment = assign(weights, capacity, pinned=pinned, forbidden=forbidden)
-    _progress(run, 85, "Explaining each pair")
-
-    mentee_by_id = {mentee.id: mentee for mentee in inputs.mentees}
-    mentor_by_id = {mentor.id: mentor for mentor in inputs.mentors}
-    pinned_set = set(pinned)
-    proposals = []
-    for engineer_id, mentor_id in assignment.items():
-        pair = score_pair(mentee_by_id[engineer_id], mentor_by_id[mentor_id])
-        reasons = list(pair.reasons)
-        if (engineer_id, mentor_id) in pinned_set:
-            reasons.insert(0, "Pinned by the cohort lead")
-            if pair.blocker:
-                reasons.append(f"Note: {pair.blocker}")
-        proposals.append(
-            {
-                "engineer_id": engineer_id,
-                "engineer": names[engineer_id],
-                "mentor_id": mentor_id,
-                "mentor": names[mentor_id],
-                "score": round(pair.score, 4),
-                "reasons": reasons,
-            }
-        )
-    proposals.sort(key=lambda p: (-p["score"], p["engineer"]))
-
-    without_candidates = no_candidate_reasons([m for m in inputs.mentees if m.id not in assignment], inputs.mentors)
-    unmatched = []
-    for user in to_match:
-        if user.id in assignment:
-            continue
-        reason = (
-            inputs.skipped.get(user.id)
-            or without_candidates.get(user.id)
-            or "every mentor who shares enough time with them is full; add mentors or raise capacity"
-        )
-        unmatched.append({"engineer_id": user.id, "engineer": user.name, "reason": reason})
-    kept_rows = [
-        {
-            "engineer_id": m.engineer_id,
-            "engineer": m.engineer.name,
-            "mentor_id": m.mentor_id,
-            "mentor": m.mentor.name,
-            "status": m.status,
-        }
-        for m in kept.values()
-    ]
-    return {
-        "week_start": week_start.isoformat(),
-        "proposals": proposals,
-        "unmatched": unmatched,
-        "kept": kept_rows,
-        "total_score": round(sum(p["score"] for p in proposals), 4),
-        "mentors_considered": len(inputs.mentors),
-        "mentors_without_profile": [names[u.id] for u in mentors if u.id not in mentor_ids],
-    }
-
-
-def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
-    run = db.session.get(MatchingRun, run_id, with_for_update=True)  # a double click publishes once
-    if run is None or run.status != RunStatus.DONE:
-        raise ServiceError(None, "Only a finished run can be published.")
-    if latest_run(run.cohort_id).id != run.id:
-        raise ServiceError(None, "A newer run exists for this cohort; publish that one instead.")
-    proposals = (run.result or {}).get("proposals", [])
-    if not proposals:
-        raise ServiceError(
-            None, "This run found no pairs to publish. Check the unmatched engineers' reasons, then run again."
-        )
-    busy = set(
-        db.session.scalars(
-            select(Match.engineer_id).where(
-                Match.engineer_id.in_([p["engineer_id"] for p in proposals]), Match.status.in_(MATCH_OPEN)
-            )
-        )
-    )
-    created = []
-    for proposal in proposals:
-        if proposal["engineer_id"] in busy:
-            continue  # matched some other way since the run; their current match stands
-        match = Match(
-            cohort_id=run.cohort_id,
-            run_id=run.id,
-            engineer_id=proposal["engineer_id"],
-            mentor_id=proposal["mentor_id"],
-            source=MatchSource.COHORT,
-            score=proposal["score"],
-            reasons=proposal["reasons"],
-        )
-        db.session.add(match)
-        created.append(match)
-    db.session.flush()
-    for match in created:
-        enqueue("match.proposed", match_id=match.id)
-        reminders.plan_proposal(match, PROPOSAL_EXPIRES_AFTER)
-    db.session.execute(
-        update(MatchingRun)
-        .where(MatchingRun.cohort_id == run.cohort_id, MatchingRun.status == RunStatus.DONE, MatchingRun.id != run.id)
-        .values(status=RunStatus.SUPERSEDED)
-    )
-    run.status, run.published_at = RunStatus.PUBLISHED, utcnow()
-    record_audit("matching.run_published", "matching_run", run.id, actor_id=actor_id, proposals=len(created))
-    db.session.commit()
-    return created
 
 
 # --- the match lifecycle
@@ -573,10 +235,12 @@ def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> M
     mentors = db.session.execute(query).unique().all()
     if not mentors:
         return MentorSearch(assessed=True, suggestions=[])
-    weeks = _weeks([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())
-    mentee = _mentee(engineer, attempt, engineer_profile, weeks[engineer_id])
+    weeks = weekly_minutes_of([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())
+    mentee = mentee_input(engineer, attempt, engineer_profile, weeks[engineer_id])
     scored = (
-        Suggestion(profile.user, profile, score_pair(mentee, _mentor(profile, pending_count, weeks[profile.user_id])))
+        Suggestion(
+            profile.user, profile, score_pair(mentee, mentor_input(profile, pending_count, weeks[profile.user_id]))
+        )
         for profile, pending_count in mentors
     )
     return MentorSearch(assessed=True, suggestions=[suggestion for suggestion in scored if suggestion.pair.feasible])
@@ -645,26 +309,6 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     reminders.plan_proposal(match, PROPOSAL_EXPIRES_AFTER)
     db.session.commit()
     return match
-
-
-def board_matches(cohort_id: int) -> list[Match]:
-    """The cohort's matches, and the active ones its engineers have from elsewhere (a request, an
-    earlier cohort), which matching keeps: in one query."""
-    engineers = select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
-    )
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(
-                or_(
-                    Match.cohort_id == cohort_id,
-                    (Match.status == MatchStatus.ACTIVE) & Match.engineer_id.in_(engineers),
-                )
-            )
-            .order_by(Match.status, Match.id)
-        )
-    )
 
 
 def matches_for(user_id: int) -> list[Match]:

@@ -8,6 +8,7 @@ import re
 
 from pmcohort.cohorts.models import MatchingRun
 from pmcohort.core.extensions import db
+from pmcohort.mentoring import feeds
 from pmcohort.mentoring import services as session_service
 from pmcohort.mentoring.models import PracticeItem
 from tests.conftest import sign_in
@@ -52,7 +53,7 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     world.grow(2)
     run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
     db.session.add(run)
-    feed_token = session_service.open_feed(world.engineer.id).token
+    feed_token = feeds.open_feed(world.engineer.id).token
     db.session.commit()
     urls = _get_urls(app, _arguments(world, run, feed_token))
     assert len(urls) > 30

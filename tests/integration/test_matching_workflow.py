@@ -11,6 +11,7 @@ from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
+from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications.models import OutboxMessage
 from pmcohort.profiles.models import MentorProfile
@@ -54,7 +55,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
         no_assessment.id: "has not taken the readiness assessment yet",
     }
     with pytest.raises(ServiceError, match="no pairs to publish"):
-        matching.publish_run(run.id, actor_id=lead.id)
+        matching_runs.publish_run(run.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(Match)) == 0
 
 
@@ -65,7 +66,7 @@ def test_a_cohort_without_people_cannot_be_matched(app, user_factory, engineers,
         lead, [engineer(user_factory) for _ in range(engineers)], [mentor(user_factory) for _ in range(mentors)]
     )
     with pytest.raises(ServiceError, match=message):
-        matching.start_run(cohort.id, actor_id=lead.id)
+        matching_runs.start_run(cohort.id, actor_id=lead.id)
     assert db.session.scalar(select(func.count()).select_from(MatchingRun)) == 0
 
 
@@ -101,7 +102,7 @@ def test_publish_then_both_accept_and_the_mentor_can_see_the_gap_profile(app, us
     cohort = cohort_with(lead, [ada], [pm])
     run = run_now(cohort, lead)
 
-    [match] = matching.publish_run(run.id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run.id, actor_id=lead.id)
     assert match.status == "proposed"
     assert sorted(m.topic for m in db.session.scalars(select(OutboxMessage))) == ["match.proposed", "matching.run"]
 
@@ -123,7 +124,7 @@ def test_a_decline_frees_the_engineer_for_the_next_run_with_another_mentor(app, 
     ada = engineer(user_factory)
     first, second = mentor(user_factory, strong_in="discovery"), mentor(user_factory, strong_in="writing")
     cohort = cohort_with(lead, [ada], [first, second])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     assert match.mentor_id == first.id
 
     with pytest.raises(ServiceError, match="Say briefly why"):
@@ -140,7 +141,7 @@ def test_accepted_matches_are_kept_by_later_runs(app, user_factory):
     ada, ben = engineer(user_factory), engineer(user_factory)
     pm = mentor(user_factory, capacity=2)
     cohort = cohort_with(lead, [ada], [pm])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     matching.accept(match.id, user_id=ada.id)
     matching.accept(match.id, user_id=pm.id)
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=ben.id, role="engineer"))
@@ -154,7 +155,7 @@ def test_accepted_matches_are_kept_by_later_runs(app, user_factory):
 def test_unanswered_proposals_expire_after_seven_days(app, user_factory):
     lead = user_factory(roles=("lead",))
     cohort = cohort_with(lead, [engineer(user_factory)], [mentor(user_factory)])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     assert matching.expire_stale_proposals(utcnow() + timedelta(days=6)) == 0
     assert matching.expire_stale_proposals(utcnow() + timedelta(days=7, minutes=1)) == 1
     assert match.status == "expired"
@@ -165,7 +166,7 @@ def test_ending_a_match_early_frees_the_mentors_place(app, user_factory):
     lead = user_factory(roles=("lead",))
     ada, pm = engineer(user_factory), mentor(user_factory, capacity=1)
     cohort = cohort_with(lead, [ada], [pm])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     matching.accept(match.id, user_id=ada.id)
     matching.accept(match.id, user_id=pm.id)
     matching.end_match(match.id, actor_id=lead.id, reason="Mentor on leave")
@@ -187,7 +188,7 @@ def test_only_participants_and_leads_see_a_match(app, client, user_factory, logi
     lead = user_factory(roles=("lead",))
     ada, pm = engineer(user_factory), mentor(user_factory)
     cohort = cohort_with(lead, [ada], [pm])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     login(engineer(user_factory))
     assert client.get(f"/matches/{match.id}").status_code == 404
     other = app.test_client()
@@ -254,7 +255,7 @@ def test_the_dashboard_shows_the_match_and_the_leads_cohorts(app, client, login,
     lead = user_factory(roles=("lead",))
     ada, pm = engineer(user_factory), mentor(user_factory)
     cohort = cohort_with(lead, [ada], [pm])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     login(ada)
     page = client.get("/dashboard").get_data(as_text=True)
     assert pm.name in page and f"/matches/{match.id}" in page and "your mentor" in page
@@ -268,7 +269,7 @@ def test_the_board_draws_how_many_engineers_are_matched(app, client, login, user
     ada, ben, cy = engineer(user_factory), engineer(user_factory), engineer(user_factory, windows=[(6, 2 * 60, 3 * 60)])
     pm = mentor(user_factory, capacity=2)
     cohort = cohort_with(lead, [ada, ben, cy], [pm])
-    created = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    created = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     matching.accept(created[0].id, user_id=created[0].engineer_id)
     matching.accept(created[0].id, user_id=pm.id)
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
@@ -279,7 +280,7 @@ def test_a_decline_reason_is_for_the_lead_not_the_other_side(app, client, login,
     lead = user_factory(roles=("lead",))
     ada, pm = engineer(user_factory), mentor(user_factory)
     cohort = cohort_with(lead, [ada], [pm])
-    [match] = matching.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort, lead).id, actor_id=lead.id)
     matching.decline(match.id, user_id=ada.id, reason="We clashed in a past team")
     login(pm)
     assert "We clashed" not in client.get(f"/matches/{match.id}").get_data(as_text=True)
@@ -314,7 +315,7 @@ def test_the_board_pins_a_pair_and_an_unknown_rule_changes_nothing(app, client, 
 def test_a_decline_without_a_reason_is_marked_at_the_reason(app, client, login, user_factory, form_post):
     lead = user_factory(roles=("lead",))
     ada, pm = engineer(user_factory), mentor(user_factory)
-    [match] = matching.publish_run(run_now(cohort_with(lead, [ada], [pm]), lead).id, actor_id=lead.id)
+    [match] = matching_runs.publish_run(run_now(cohort_with(lead, [ada], [pm]), lead).id, actor_id=lead.id)
     login(ada)
     response = form_post(f"/matches/{match.id}/decline", {"reason": "  "}, page_url=f"/matches/{match.id}")
     assert response.status_code == 400

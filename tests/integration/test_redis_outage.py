@@ -13,7 +13,7 @@ import redis
 
 from pmcohort import create_app
 from pmcohort.core.extensions import db, limiter
-from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring import feeds
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.live import wait_until
@@ -119,7 +119,7 @@ MAIN_PAGES = [
 def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_own_redis, own_redis, caplog):
     user = make_user(email="outage@example.com")
     db.session.commit()
-    email, feed_token = user.email, session_service.open_feed(user.id).token
+    email, feed_token = user.email, feeds.open_feed(user.id).token
     db.session.remove()  # SQLite: no transaction of the suite's app may hold the lock the other app needs
     client = app_on_own_redis.test_client()
 

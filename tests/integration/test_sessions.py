@@ -12,7 +12,7 @@ from pmcohort.cohorts.models import CohortMember
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring import after_session, feeds, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.notifications.models import OutboxMessage
@@ -144,17 +144,17 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
         session = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(9 + day))
         as_past(session, hours_ago=10 - 3 * day)
         with pytest.raises(ServiceError, match="Give a score") as refused:
-            service.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
+            after_session.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
         assert set(refused.value.errors) == {f"score_{d.key}" for d in rubric.dimensions}
-        service.submit_feedback(
+        after_session.submit_feedback(
             session.id,
             author_id=mentor.id,
             rating=4,
             notes="Clear structure",
             rubric_scores={d.key: score for d in rubric.dimensions},
         )
-        service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")
-    history = service.rubric_history(engineer.id)["estimation"]
+        after_session.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")
+    history = after_session.rubric_history(engineer.id)["estimation"]
     assert [scores[rubric.dimensions[0].key] for _, scores in history] == [2, 3]
     login(engineer)
     assert "Estimation scores over your sessions" in client.get("/sessions").get_data(as_text=True)
@@ -164,11 +164,11 @@ def test_feedback_and_attendance_wait_until_the_session_starts(pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
     with pytest.raises(ServiceError, match="once the session has started"):
-        service.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="")
+        after_session.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="")
     as_past(session)
     with pytest.raises(ServiceError, match="Rate the session"):
-        service.submit_feedback(session.id, author_id=engineer.id, rating=9, notes="")
-    service.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "no_show"})
+        after_session.submit_feedback(session.id, author_id=engineer.id, rating=9, notes="")
+    after_session.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "no_show"})
     assert session.participant(engineer.id).attendance == "no_show" and session.status == "completed"
     assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 0
 
@@ -208,15 +208,17 @@ def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     assert session.status == "scheduled"
     as_past(session)
     with pytest.raises(ServiceError, match="sentence"):
-        service.save_observation(session.id, engineer_id=engineer.id, decision="", who_moved_it="x", trade_off="y")
-    service.save_observation(
+        after_session.save_observation(
+            session.id, engineer_id=engineer.id, decision="", who_moved_it="x", trade_off="y"
+        )
+    after_session.save_observation(
         session.id,
         engineer_id=engineer.id,
         decision="Ship the quota API first",
         who_moved_it="The PM, with usage data",
         trade_off="Delays the dashboard a quarter",
     )
-    service.comment_observation(
+    after_session.comment_observation(
         session.id, mentor_id=mentor.id, comment="Notice she asked for the data before the meeting"
     )
     observation = db.session.get(ShadowingObservation, session.id)
@@ -229,7 +231,7 @@ def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
         select(OutboxMessage.topic).where(OutboxMessage.topic == "session.observation")
     ).all() == ["session.observation"]
     with pytest.raises(NotFoundError):  # only the host comments
-        service.comment_observation(session.id, mentor_id=engineer.id, comment="My own comment")
+        after_session.comment_observation(session.id, mentor_id=engineer.id, comment="My own comment")
 
 
 def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat_limit(app, user_factory):
@@ -279,12 +281,12 @@ def test_others_cannot_see_a_session_or_its_invite(app, client, login, pair, use
 def test_private_calendar_feed_lists_sessions_until_revoked(app, client, login, pair):
     engineer, _, match = pair
     book(match, engineer)
-    token = service.open_feed(engineer.id).token
+    token = feeds.open_feed(engineer.id).token
     calendar, event = parse(client.get(f"/calendar/{token}.ics").data)
     assert "METHOD" not in calendar and str(event["SUMMARY"]).startswith("PM Cohort:")
-    service.revoke_feed(engineer.id)
+    feeds.revoke_feed(engineer.id)
     assert client.get(f"/calendar/{token}.ics").status_code == 404
-    assert client.get(f"/calendar/{service.feed_of(engineer.id).token}.ics").status_code == 200
+    assert client.get(f"/calendar/{feeds.feed_of(engineer.id).token}.ics").status_code == 200
 
 
 def test_the_cohorts_lead_can_see_its_sessions(app, client, login, pair, user_factory):
@@ -307,7 +309,7 @@ def test_a_role_play_needs_a_persona_card_in_use(pair):
     with pytest.raises(ServiceError, match="persona card"):
         book(match, engineer, kind="role_play", persona_key=retired.key)
     session = book(match, engineer, kind="role_play", persona_key=practice_bank.items("persona")[0].key)
-    assert session.persona_key and service.rubric_of(session).key == "influence"
+    assert session.persona_key and after_session.rubric_of(session).key == "influence"
 
 
 def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, user_factory):
@@ -331,7 +333,7 @@ def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, u
     service.cancel(workshop.id, actor_id=member.id, reason="Clash")  # leaves; the workshop goes on
     assert workshop.status == "scheduled" and service.sessions_for(member.id) == []
     with pytest.raises(NotFoundError):
-        service.submit_feedback(workshop.id, author_id=member.id, rating=5, notes="")
+        after_session.submit_feedback(workshop.id, author_id=member.id, rating=5, notes="")
     service.cancel(workshop.id, actor_id=lead.id, reason="Lead is ill")
     cancelled = db.session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "session.cancelled")).one()
     assert cancelled.payload["user_ids"] == [lead.id]
@@ -474,7 +476,7 @@ def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
         service.join_workshop(workshop.id, user_id=member.id)
     as_past(workshop)
     with pytest.raises(ServiceError) as refused:
-        service.record_attendance(workshop.id, host_id=lead.id, attendance={members[0].id: "attended"})
+        after_session.record_attendance(workshop.id, host_id=lead.id, attendance={members[0].id: "attended"})
     assert set(refused.value.errors) == {f"attendance_{members[1].id}"}
     assert [guest.attendance for guest in workshop.guests()] == [None, None] and workshop.status == "scheduled"
 

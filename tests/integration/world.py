@@ -12,8 +12,7 @@ from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, Mat
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
-from pmcohort.mentoring import practice_bank
-from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring import feeds, practice_bank
 from pmcohort.mentoring.models import PracticeItem
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
 from tests.factories import book, person
@@ -83,5 +82,5 @@ def build_world(user_factory) -> World:
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
             **{name: user.id for name, user in people.items()},
         },
-        tokens={"calendar_feed": session_service.open_feed(engineer.id).token},
+        tokens={"calendar_feed": feeds.open_feed(engineer.id).token},
     )

@@ -8,7 +8,7 @@ from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MatchStatus, SessionKind, SessionStatus
+from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local_span
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
 from pmcohort.notifications.models import SECURITY_CATEGORY, OutboxMessage
@@ -109,43 +109,48 @@ def _leads_of(match) -> list[User]:
     return [db.session.get(User, lead.user_id) for lead in match.cohort.leads]
 
 
+def _tell_about_match(message: OutboxMessage, match, users, category: str, title: str, body: str) -> None:
+    """The two sides land on the match while it is open, on their matches (to find another) once it
+    is closed; the cohort's leads land on the cohort's board."""
+    for user in users:
+        if user.id not in (match.engineer_id, match.mentor_id):
+            _notify(message, user, category, title, body, "cohorts.board", cohort_id=match.cohort_id)
+        elif match.status in MATCH_OPEN:
+            _notify(message, user, category, title, body, "matches.detail", match_id=match.id)
+        else:
+            _notify(message, user, category, title, body, "matches.index")
+
+
+ANSWER_WITHIN = f"accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days"
+
+
 @handles("match.proposed")
 def match_proposed(message: OutboxMessage) -> None:
     match = _match(message)
     if match is None:
         return
-    _notify(
-        message,
-        match.engineer,
-        "matches",
-        "A mentor match is proposed",
-        f"{match.mentor.name} is proposed as your mentor. See why, then accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
-        "matches.detail",
-        match_id=match.id,
-    )
-    _notify(
-        message,
-        match.mentor,
-        "matches",
-        "A mentee match is proposed",
-        f"{match.engineer.name} is proposed as your mentee. See why, then accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
-        "matches.detail",
-        match_id=match.id,
-    )
+    for user, other, role in ((match.engineer, match.mentor, "mentor"), (match.mentor, match.engineer, "mentee")):
+        _tell_about_match(
+            message,
+            match,
+            [user],
+            "matches",
+            f"A {role} match is proposed",
+            f"{other.name} is proposed as your {role}. See why, then {ANSWER_WITHIN}.",
+        )
 
 
 @handles("match.requested")
 def match_requested(message: OutboxMessage) -> None:
     match = _match(message)
     if match is not None:
-        _notify(
+        _tell_about_match(
             message,
-            match.mentor,
+            match,
+            [match.mentor],
             "matches",
             f"{match.engineer.name} asks you to mentor them",
-            f"They chose you from their best-fitting mentors. Accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days.",
-            "matches.detail",
-            match_id=match.id,
+            f"They chose you from their best-fitting mentors. {ANSWER_WITHIN.capitalize()}.",
         )
 
 
@@ -155,14 +160,13 @@ def match_accepted(message: OutboxMessage) -> None:
     if match is None:
         return
     for user, other in ((match.engineer, match.mentor), (match.mentor, match.engineer)):
-        _notify(
+        _tell_about_match(
             message,
-            user,
+            match,
+            [user],
             "matches",
             "Your match is active",
             f"You and {other.name} both accepted. Time to book your first session.",
-            "matches.detail",
-            match_id=match.id,
         )
 
 
@@ -173,37 +177,31 @@ def match_declined(message: OutboxMessage) -> None:
         return
     decliner = match.engineer if match.closed_by == match.engineer_id else match.mentor
     other = match.mentor if decliner is match.engineer else match.engineer
-    _notify(
-        message,
-        other,
-        "matches",
-        "A proposed match was declined",
-        f"{decliner.name} declined the match. We will find you another.",
-        "matches.index",
+    title = "A proposed match was declined"
+    _tell_about_match(
+        message, match, [other], "matches", title, f"{decliner.name} declined the match. We will find you another."
     )
-    for lead in _leads_of(match):
-        _notify(
-            message,
-            lead,
-            "matches",
-            "A proposed match was declined",
-            f"{decliner.name} declined the match between {match.engineer.name} and {match.mentor.name}: {match.close_reason}",
-            "cohorts.board",
-            cohort_id=match.cohort_id,
-        )
+    _tell_about_match(
+        message,
+        match,
+        _leads_of(match),
+        "matches",
+        title,
+        f"{decliner.name} declined the match between {match.engineer.name} and {match.mentor.name}: {match.close_reason}",
+    )
 
 
 @handles("match.withdrawn")
 def match_withdrawn(message: OutboxMessage) -> None:
     match = _match(message)
     if match is not None:
-        _notify(
+        _tell_about_match(
             message,
-            match.mentor,
+            match,
+            [match.mentor],
             "matches",
             "A request was withdrawn",
             f"{match.engineer.name} started a match with another mentor, so their request to you is withdrawn.",
-            "matches.index",
         )
 
 
@@ -213,13 +211,9 @@ def match_expired(message: OutboxMessage) -> None:
     if match is None:
         return
     body = f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within {PROPOSAL_EXPIRES_AFTER.days} days and has expired."
-    for user in (match.engineer, match.mentor, *_leads_of(match)):
-        endpoint, values = (
-            ("cohorts.board", {"cohort_id": match.cohort_id})
-            if match.cohort_id and user.id not in (match.engineer_id, match.mentor_id)
-            else ("matches.index", {})
-        )
-        _notify(message, user, "matches", "A proposed match expired", body, endpoint, **values)
+    _tell_about_match(
+        message, match, (match.engineer, match.mentor, *_leads_of(match)), "matches", "A proposed match expired", body
+    )
 
 
 def _session(message: OutboxMessage):
@@ -241,6 +235,12 @@ def _invite(mentoring_session) -> Invite:
     )
 
 
+def _tell_about_session(
+    message: OutboxMessage, mentoring_session, user: User, category: str, title: str, body: str, invite=None
+) -> None:
+    _notify(message, user, category, title, body, "sessions.detail", invite=invite, session_id=mentoring_session.id)
+
+
 def _session_notice(
     message: OutboxMessage, category: str, title: str, body_for, *, with_invite: bool, people=None
 ) -> None:
@@ -252,15 +252,8 @@ def _session_notice(
     for place in people(mentoring_session) if people else mentoring_session.participants:
         if only is not None and place.user_id != only:
             continue
-        _notify(
-            message,
-            place.user,
-            category,
-            title,
-            body_for(mentoring_session, place.user),
-            "sessions.detail",
-            invite=invite,
-            session_id=mentoring_session.id,
+        _tell_about_session(
+            message, mentoring_session, place.user, category, title, body_for(mentoring_session, place.user), invite
         )
 
 
@@ -283,14 +276,13 @@ def session_proposed(message: OutboxMessage) -> None:
         return
     for place in mentoring_session.participants:
         if place.user_id != mentoring_session.proposed_by:
-            _notify(
+            _tell_about_session(
                 message,
+                mentoring_session,
                 place.user,
                 "sessions",
                 "A session time is proposed",
                 f"{mentoring_session.title}: {_when(mentoring_session, place.user)}. Accept it or suggest another time.",
-                "sessions.detail",
-                session_id=mentoring_session.id,
             )
 
 
@@ -355,14 +347,13 @@ def session_feedback_request(message: OutboxMessage) -> None:
 def session_observation(message: OutboxMessage) -> None:
     mentoring_session = _session(message)
     if mentoring_session is not None:
-        _notify(
+        _tell_about_session(
             message,
+            mentoring_session,
             mentoring_session.host,
             "sessions",
             "A shadowing observation to comment on",
             f"Your mentee wrote up what they observed in {mentoring_session.title}.",
-            "sessions.detail",
-            session_id=mentoring_session.id,
         )
 
 
@@ -381,15 +372,14 @@ def session_feedback_chaser(message: OutboxMessage) -> None:
     if mentoring_session is None or mentoring_session.status == SessionStatus.CANCELLED:
         return
     for place in _feedback_missing(mentoring_session):
-        _notify(
+        _tell_about_session(
             message,
+            mentoring_session,
             place.user,
             "reminders",
             "Your feedback is still missing",
             f"{mentoring_session.title} ended {_when(mentoring_session, place.user)}. A rating and a line of notes help your "
             f"{'mentee' if place.user_id == mentoring_session.host_id else 'mentor'} and the cohort lead.",
-            "sessions.detail",
-            session_id=mentoring_session.id,
         )
 
 
@@ -413,14 +403,13 @@ def session_feedback_overdue(message: OutboxMessage) -> None:
         return
     names = ", ".join(place.user.name for place in missing)
     for lead in _session_leads(mentoring_session):
-        _notify(
+        _tell_about_session(
             message,
+            mentoring_session,
             lead,
             "reminders",
             "Feedback a week overdue",
             f"{names} still owe feedback on {mentoring_session.title} ({_when(mentoring_session, lead)}).",
-            "sessions.detail",
-            session_id=mentoring_session.id,
         )
 
 
@@ -434,14 +423,14 @@ def match_proposal_nudge(message: OutboxMessage) -> None:
         (match.mentor, match.mentor_accepted_at, match.engineer),
     ):
         if not answered:
-            _notify(
+            _tell_about_match(
                 message,
-                user,
+                match,
+                [user],
                 "reminders",
                 "A match is waiting for your answer",
-                f"The proposed match with {other.name} is waiting for you. Accept or decline: it expires 7 days after it was proposed.",
-                "matches.detail",
-                match_id=match.id,
+                f"The proposed match with {other.name} is waiting for you. Accept or decline: it expires "
+                f"{PROPOSAL_EXPIRES_AFTER.days} days after it was proposed.",
             )
 
 
@@ -453,20 +442,14 @@ def match_proposal_expiring(message: OutboxMessage) -> None:
     body = (
         f"The proposed match between {match.engineer.name} and {match.mentor.name} expires tomorrow unless both accept."
     )
-    for user in (match.engineer, match.mentor):
-        _notify(
-            message, user, "reminders", "A proposed match expires tomorrow", body, "matches.detail", match_id=match.id
-        )
-    for lead in _leads_of(match):
-        _notify(
-            message,
-            lead,
-            "reminders",
-            "A proposed match expires tomorrow",
-            body,
-            "cohorts.board",
-            cohort_id=match.cohort_id,
-        )
+    _tell_about_match(
+        message,
+        match,
+        (match.engineer, match.mentor, *_leads_of(match)),
+        "reminders",
+        "A proposed match expires tomorrow",
+        body,
+    )
 
 
 @handles("digest.weekly")

@@ -28,7 +28,7 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.mentoring import practice_bank
-from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
+from pmcohort.mentoring.models import MentoringSession, SessionFeedback
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
 
 DEMO_PASSWORD = "pmcohort-demo"
@@ -233,15 +233,7 @@ def _session(kind: str, host, guest, start: datetime, minutes: int, **columns) -
     )
     for user, role in ((host, ParticipantRole.HOST), (guest, ParticipantRole.PARTICIPANT)):
         if user is not None:
-            mentoring_session.participants.append(
-                SessionParticipant(
-                    user_id=user.id,
-                    role=role,
-                    start_at=mentoring_session.start_at,
-                    end_at=mentoring_session.end_at,
-                    accepted_at=utcnow(),
-                )
-            )
+            mentoring_session.add_participant(user.id, role, accepted_at=utcnow())
     db.session.add(mentoring_session)
     return mentoring_session
 

@@ -202,13 +202,13 @@ def set_retired(item_id: int):
 
 
 @bp.get("/deliveries")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def deliveries():
     return render_template("admin/deliveries.html", failures=outbox.failed_deliveries())
 
 
 @bp.post("/deliveries/<int:outbox_id>/retry")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def retry_delivery(outbox_id: int):
     if outbox.retry_failed(outbox_id, actor_id=current_user.id) is None:
         abort(404)

@@ -92,6 +92,14 @@ class MentoringSession(db.Model):
     def guests(self) -> list["SessionParticipant"]:
         return [p for p in self.participants if p.role == ParticipantRole.PARTICIPANT and p.active]
 
+    def add_participant(self, user_id: int, role: str, *, accepted_at: datetime | None) -> "SessionParticipant":
+        """A new place in this session, carrying the session's times (see SessionParticipant)."""
+        place = SessionParticipant(
+            user_id=user_id, role=role, start_at=self.start_at, end_at=self.end_at, accepted_at=accepted_at
+        )
+        self.participants.append(place)
+        return place
+
 
 class SessionParticipant(db.Model):
     """A person's place in a session, with a copy of its times.

@@ -275,15 +275,7 @@ def _new_session(
 def _add_people(mentoring_session: MentoringSession, host: User, guests: list[User], *, accepted: set[int]) -> None:
     now = utcnow()
     for user, role in [(host, ParticipantRole.HOST), *[(guest, ParticipantRole.PARTICIPANT) for guest in guests]]:
-        mentoring_session.participants.append(
-            SessionParticipant(
-                user_id=user.id,
-                role=role,
-                start_at=mentoring_session.start_at,
-                end_at=mentoring_session.end_at,
-                accepted_at=now if user.id in accepted else None,
-            )
-        )
+        mentoring_session.add_participant(user.id, role, accepted_at=now if user.id in accepted else None)
 
 
 def _save(mentoring_session: MentoringSession) -> None:
@@ -525,15 +517,7 @@ def join_workshop(session_id: int, *, user_id: int) -> MentoringSession:
     _check(mentoring_session.start_at, mentoring_session.end_at, [user], user)
     place = mentoring_session.participant(user_id)
     if place is None:
-        mentoring_session.participants.append(
-            SessionParticipant(
-                user_id=user_id,
-                role=ParticipantRole.PARTICIPANT,
-                start_at=mentoring_session.start_at,
-                end_at=mentoring_session.end_at,
-                accepted_at=utcnow(),
-            )
-        )
+        mentoring_session.add_participant(user_id, ParticipantRole.PARTICIPANT, accepted_at=utcnow())
     else:
         place.active, place.accepted_at = True, utcnow()
     _save(mentoring_session)

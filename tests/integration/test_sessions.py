@@ -8,7 +8,6 @@ from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from pmcohort.cohorts import services as cohorts
-from pmcohort.cohorts.models import CohortMember
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -18,8 +17,21 @@ from pmcohort.mentoring.models import MentoringSession, SessionFeedback, Shadowi
 from pmcohort.notifications.models import OutboxMessage
 from pmcohort.profiles.models import AvailabilityWindow
 from tests.conftest import sign_in
-from tests.factories import as_past, book, person, tomorrow_at
+from tests.factories import as_past, book, cohort_with, person, tomorrow_at
 from tests.integration.pages import field_errors, repeated_ids
+
+
+def new_workshop(cohort, lead, *, start=None, weeks=1, seat_limit=5, title="Roadmaps"):
+    """A one-hour cohort workshop (a weekly series when `weeks` > 1) led by `lead`."""
+    return service.schedule_workshop(
+        cohort.id,
+        lead_id=lead.id,
+        first_start=start or tomorrow_at(16),
+        duration=timedelta(hours=1),
+        weeks=weeks,
+        seat_limit=seat_limit,
+        details=service.Details(title=title),
+    )
 
 
 def parse(ics: bytes) -> tuple[Calendar, object]:
@@ -238,24 +250,20 @@ def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat
     lead = person(user_factory, ("lead",), time_zone="Europe/Berlin")
     members = [person(user_factory, ("engineer",)) for _ in range(3)]
     outsider = person(user_factory, ("engineer",))
-    cohort = cohorts.create_cohort(lead.id, "Autumn", utcnow().date())
-    for member in members:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
-    db.session.commit()
+    cohort = cohort_with(lead, members, [])
     # A Tuesday 18:00 Berlin series spanning the last Sunday of October.
     year = utcnow().year + 1
     first = datetime(year, 10, 20, 18, 0)
     first = first + timedelta(days=(1 - first.weekday()) % 7)
     from zoneinfo import ZoneInfo
 
-    series = service.schedule_workshop(
-        cohort.id,
-        lead_id=lead.id,
-        first_start=first.replace(tzinfo=ZoneInfo("Europe/Berlin")),
-        duration=timedelta(hours=1),
+    series = new_workshop(
+        cohort,
+        lead,
+        start=first.replace(tzinfo=ZoneInfo("Europe/Berlin")),
         weeks=3,
         seat_limit=2,
-        details=service.Details(title="Writing for executives"),
+        title="Writing for executives",
     )
     local_hours = {s.start_at.astimezone(ZoneInfo("Europe/Berlin")).hour for s in series}
     utc_hours = [s.start_at.hour for s in series]
@@ -315,18 +323,8 @@ def test_a_role_play_needs_a_persona_card_in_use(pair):
 def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, user_factory):
     lead = person(user_factory, ("lead",))
     member = person(user_factory, ("engineer",))
-    cohort = cohorts.create_cohort(lead.id, "Spring", utcnow().date())
-    db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
-    db.session.commit()
-    [workshop] = service.schedule_workshop(
-        cohort.id,
-        lead_id=lead.id,
-        first_start=tomorrow_at(16),
-        duration=timedelta(hours=1),
-        weeks=1,
-        seat_limit=5,
-        details=service.Details(title="Roadmaps"),
-    )
+    cohort = cohort_with(lead, [member], [])
+    [workshop] = new_workshop(cohort, lead)
     service.join_workshop(workshop.id, user_id=member.id)
     with pytest.raises(NotFoundError):
         service.reschedule(workshop.id, actor_id=member.id, start=tomorrow_at(3), end=tomorrow_at(4), reason="Suits me")
@@ -459,19 +457,8 @@ def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(ap
 def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
     lead = person(user_factory, ("lead",))
     members = [person(user_factory, ("engineer",)) for _ in range(2)]
-    cohort = cohorts.create_cohort(lead.id, "Autumn", utcnow().date())
-    for member in members:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, role="engineer"))
-    db.session.commit()
-    [workshop] = service.schedule_workshop(
-        cohort.id,
-        lead_id=lead.id,
-        first_start=tomorrow_at(16),
-        duration=timedelta(hours=1),
-        weeks=1,
-        seat_limit=5,
-        details=service.Details(title="Roadmaps"),
-    )
+    cohort = cohort_with(lead, members, [])
+    [workshop] = new_workshop(cohort, lead)
     for member in members:
         service.join_workshop(workshop.id, user_id=member.id)
     as_past(workshop)
@@ -484,25 +471,9 @@ def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
 def test_a_weekly_series_with_one_clashing_week_saves_no_week(app, user_factory):
     lead = person(user_factory, ("lead",))
     cohort = cohorts.create_cohort(lead.id, "Winter", utcnow().date())
-    [clash] = service.schedule_workshop(
-        cohort.id,
-        lead_id=lead.id,
-        first_start=tomorrow_at(16) + timedelta(days=14),
-        duration=timedelta(hours=1),
-        weeks=1,
-        seat_limit=5,
-        details=service.Details(title="Existing"),
-    )
+    [clash] = new_workshop(cohort, lead, start=tomorrow_at(16) + timedelta(days=14), title="Existing")
     with pytest.raises(ServiceError, match="already in a session") as refused:
-        service.schedule_workshop(
-            cohort.id,
-            lead_id=lead.id,
-            first_start=tomorrow_at(16),
-            duration=timedelta(hours=1),
-            weeks=3,
-            seat_limit=5,
-            details=service.Details(title="Series"),
-        )
+        new_workshop(cohort, lead, weeks=3, title="Series")
     assert refused.value.field == "start"
     assert db.session.scalars(select(MentoringSession.id)).all() == [clash.id]
 

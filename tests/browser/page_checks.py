@@ -48,8 +48,15 @@ class RunReport:
 
 
 def route_pattern(path: str) -> str:
-    """/sessions/12/edit -> /sessions/<id>/edit, so the report lists pages, not rows."""
-    return "/".join("<id>" if part.isdigit() else part for part in path.split("/")) or "/"
+    """/sessions/12/edit -> /sessions/<id>/edit and signed links' tokens -> <token>, so the report lists
+    pages, not rows."""
+
+    def pattern(part: str) -> str:
+        if part.isdigit():
+            return "<id>"
+        return "<token>" if len(part) >= 20 and "." in part else part
+
+    return "/".join(pattern(part) for part in path.split("/")) or "/"
 
 
 class PageChecker:

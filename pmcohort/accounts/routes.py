@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from pmcohort.accounts import services as accounts
 from pmcohort.accounts import throttle
+from pmcohort.assessment import services as assessments
 from pmcohort.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -19,7 +20,9 @@ from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import service_errors
 from pmcohort.core.tokens import user_for_reset_token
 from pmcohort.core.types import utcnow
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.timezones import time_zone_names
+from pmcohort.quickcheck import carry
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -55,12 +58,18 @@ def signup():
                     form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data
                 )
             )
+            carried = carry.take()  # before the fresh session clears it
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
+            if carried and user.has_role(Role.ENGINEER) and assessments.start_from_answers(user.id, carried):
+                flash("Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info")
+                return redirect(url_for("assessment.overview"), 303)
             return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():
         status = 400
-    return render_template("auth/signup.html", form=form, time_zones=time_zone_names()), status
+    return render_template(
+        "auth/signup.html", form=form, time_zones=time_zone_names(), carrying_quick_check=carry.pending()
+    ), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

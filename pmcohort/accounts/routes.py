@@ -5,7 +5,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from pmcohort.accounts import services as accounts
 from pmcohort.accounts import throttle
-from pmcohort.assessment import services as assessments
 from pmcohort.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -16,6 +15,7 @@ from pmcohort.accounts.forms import (
     SignUpForm,
     TimeZoneForm,
 )
+from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import service_errors
 from pmcohort.core.tokens import user_for_reset_token
@@ -62,7 +62,9 @@ def signup():
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
             if carried and user.has_role(Role.ENGINEER) and assessments.start_from_answers(user.id, carried):
-                flash("Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info")
+                flash(
+                    "Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info"
+                )
                 return redirect(url_for("assessment.overview"), 303)
             return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():

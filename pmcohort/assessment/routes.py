@@ -41,7 +41,9 @@ def step(number: int):
         return redirect(url_for("assessment.overview"), 303)
     page = assessment.PAGES[number - 1]
     saved = None if request.method == "POST" else assessments.draft_answers(current_user.id)
-    form = step_form(page, saved, last=number == len(assessment.PAGES), attempt_seed=assessments.attempt_seed(current_user.id))
+    form = step_form(
+        page, saved, last=number == len(assessment.PAGES), attempt_seed=assessments.attempt_seed(current_user.id)
+    )
     if form.validate_on_submit():
         with service_errors(form):
             assessments.save_page(current_user.id, number - 1, form.answers())
@@ -98,7 +100,9 @@ def _render_result(attempt: AssessmentAttempt):
         "assessment/result.html",
         attempt=attempt,
         # The stored columns are what lists and matching read; the rest of a result is re-derived from the answers.
-        result=assessment.score(assessment.readable_answers(attempt.answers, attempt.scoring_version), attempt.scoring_version),
+        result=assessment.score(
+            assessment.readable_answers(attempt.answers, attempt.scoring_version), attempt.scoring_version
+        ),
         previous=previous,
         change=change,
         answer_text=assessment.answer_text,

@@ -60,7 +60,9 @@ def previous_attempt(attempt: AssessmentAttempt) -> AssessmentAttempt | None:
 
 def attempt_seed(user_id: int) -> str:
     """Names the attempt in progress, so its scenario options keep one shuffled order until it is completed."""
-    done = db.session.scalar(select(func.count()).select_from(AssessmentAttempt).where(AssessmentAttempt.user_id == user_id))
+    done = db.session.scalar(
+        select(func.count()).select_from(AssessmentAttempt).where(AssessmentAttempt.user_id == user_id)
+    )
     return f"{user_id}:{done}"
 
 
@@ -173,7 +175,9 @@ def summarize_versions() -> list[VersionSummary]:
     for stored, attempts in sorted(by_version.items()):
         means = {}
         for version in assessment.VERSIONS:
-            scores = [assessment.score(assessment.readable_answers(a.answers, version), version).readiness for a in attempts]
+            scores = [
+                assessment.score(assessment.readable_answers(a.answers, version), version).readiness for a in attempts
+            ]
             means[version] = round(sum(scores) / len(scores))
         summaries.append(VersionSummary(stored, len(attempts), means))
     return summaries
@@ -187,7 +191,9 @@ def rescore_all(version: int | None = None) -> int:
     changed = 0
     for attempt in db.session.scalars(select(AssessmentAttempt)):
         use = version or attempt.scoring_version
-        fresh = attempt_from(attempt.user_id, attempt.answers, assessment.score(assessment.readable_answers(attempt.answers, use), use))
+        fresh = attempt_from(
+            attempt.user_id, attempt.answers, assessment.score(assessment.readable_answers(attempt.answers, use), use)
+        )
         if (fresh.scoring_version, fresh.readiness, fresh.skill_scores) != (
             attempt.scoring_version,
             attempt.readiness,

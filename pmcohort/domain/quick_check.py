@@ -75,7 +75,9 @@ def load_quick_check(data: Traversable = DATA) -> QuickCheck:
         if sorted(labels) != sorted(known):
             raise entry.error(f"offer exactly the assessment's choices {known}, so every answer carries over")
         questions.append(
-            entry.done(replace(short, choices=tuple(readiness.Choice(c.value, labels[str(c.value)]) for c in full.choices)))
+            entry.done(
+                replace(short, choices=tuple(readiness.Choice(c.value, labels[str(c.value)]) for c in full.choices))
+            )
         )
     unique(zip(entries, (q.key for q in questions), strict=True), "question key")
     rules = version.rules

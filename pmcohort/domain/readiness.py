@@ -159,17 +159,31 @@ class ScoringRules:
     max_gaps: int
     max_next_steps: int  # per gap
     # From version 2 on (the defaults are what version 1 means by leaving them out).
-    question_weights: Mapping[str, float] = field(default_factory=lambda: _NOTHING)  # per question, instead of its kind's weight
-    count_depth: Mapping[str, str] = field(default_factory=lambda: _NOTHING)  # a count -> the question on what the person did in them
+    question_weights: Mapping[str, float] = field(
+        default_factory=lambda: _NOTHING
+    )  # per question, instead of its kind's weight
+    count_depth: Mapping[str, str] = field(
+        default_factory=lambda: _NOTHING
+    )  # a count -> the question on what the person did in them
     count_credit_without_depth: float = 1.0  # the share of a count's credit its depth answer cannot take away
-    pitfall_confirmation: Mapping[str, Confirmation] = field(default_factory=lambda: _NOTHING)  # pitfall -> its second signal
-    trust_flag_answers: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _NOTHING)  # question -> choice -> trust flag
+    pitfall_confirmation: Mapping[str, Confirmation] = field(
+        default_factory=lambda: _NOTHING
+    )  # pitfall -> its second signal
+    trust_flag_answers: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: _NOTHING
+    )  # question -> choice -> trust flag
     path_question: str | None = None
     years_question: str | None = None
-    path_weights: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: _NOTHING)  # path -> skill -> weight in readiness
+    path_weights: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: _NOTHING
+    )  # path -> skill -> weight in readiness
     senior_from_years: int | None = None
-    senior_extra_weights: Mapping[str, float] = field(default_factory=lambda: _NOTHING)  # added to the path's weights from senior_from_years
-    time_estimates: Mapping[str, tuple[int, int]] = field(default_factory=lambda: _NOTHING)  # path -> the guide's months
+    senior_extra_weights: Mapping[str, float] = field(
+        default_factory=lambda: _NOTHING
+    )  # added to the path's weights from senior_from_years
+    time_estimates: Mapping[str, tuple[int, int]] = field(
+        default_factory=lambda: _NOTHING
+    )  # path -> the guide's months
 
     def weight(self, question: Question) -> float:
         return self.question_weights.get(question.key, self.kind_weights[question.kind])
@@ -346,11 +360,14 @@ def score_with_context(version: AssessmentVersion, answers: Mapping[str, object]
 
     gaps = gaps_in_path_order(skill_scores, rules.gap_threshold, path)
     top_gaps = tuple(
-        Gap(skill, skill_scores[skill], next_steps_for(version, skill, answers))
-        for skill in gaps[: rules.max_gaps]
+        Gap(skill, skill_scores[skill], next_steps_for(version, skill, answers)) for skill in gaps[: rules.max_gaps]
     )
     tied_skills = next(
-        (tied for value in sorted({skill_scores[s] for s in gaps}) if len(tied := tuple(s for s in gaps if skill_scores[s] == value)) >= 3),
+        (
+            tied
+            for value in sorted({skill_scores[s] for s in gaps})
+            if len(tied := tuple(s for s in gaps if skill_scores[s] == value)) >= 3
+        ),
         (),
     )
 
@@ -359,7 +376,8 @@ def score_with_context(version: AssessmentVersion, answers: Mapping[str, object]
         pitfall = pitfall_by_answer.get(answers.get(key))
         confirmation = rules.pitfall_confirmation.get(pitfall)
         if pitfall is not None and (
-            confirmation is None or _credit(rules, confirmation.question, answers.get(confirmation.question)) < confirmation.below
+            confirmation is None
+            or _credit(rules, confirmation.question, answers.get(confirmation.question)) < confirmation.below
         ):
             revealed.add(pitfall)
     trust_flags = {
@@ -591,7 +609,9 @@ def _added_rules(rules: Entry, questions: Mapping[str, Question]) -> dict[str, o
     if rules.has("path_weights"):
         by_path = rules.keyed("path_weights", "path weights")
         _exactly(rules, by_path, PATHS, "path")
-        added["path_weights"] = _read_only({path: _skill_numbers(entry, exactly=True) for path, entry in by_path.items()})
+        added["path_weights"] = _read_only(
+            {path: _skill_numbers(entry, exactly=True) for path, entry in by_path.items()}
+        )
     if rules.has("senior_from_years"):
         added["senior_from_years"] = rules.integer("senior_from_years", 1)
         added["senior_extra_weights"] = _skill_numbers(rules.table("senior_extra_weights"), exactly=False)
@@ -885,4 +905,6 @@ def explain_change(
         else:
             unmoving += 1
     effects.sort(key=lambda effect: -max(abs(points) for points in effect.moved.values()))
-    return ChangeSinceLast(score(before_answers, before_version), version.score(carried), after, tuple(effects), unmoving)
+    return ChangeSinceLast(
+        score(before_answers, before_version), version.score(carried), after, tuple(effects), unmoving
+    )

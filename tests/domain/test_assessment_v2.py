@@ -102,9 +102,10 @@ def test_the_keyed_option_does_not_stand_out_by_length_or_as_the_only_sensible_o
     # Plausible options earn something or reveal a habit worth naming; none is filler.
     credited = [credit_of(question.key, c.value) for c in question.choices if c.value != keyed]
     flagged = set(RULES.pitfall_answers.get(question.key, {})) | set(RULES.trust_flag_answers.get(question.key, {}))
-    assert all(credit > 0 or value in flagged for value, credit in zip(
-        [c.value for c in question.choices if c.value != keyed], credited, strict=True
-    ))
+    assert all(
+        credit > 0 or value in flagged
+        for value, credit in zip([c.value for c in question.choices if c.value != keyed], credited, strict=True)
+    )
 
 
 def test_options_are_shuffled_per_attempt_and_stable_within_one():
@@ -115,7 +116,9 @@ def test_options_are_shuffled_per_attempt_and_stable_within_one():
     }
     assert len(positions) >= 3
     assert choices_in_display_order(question, "7:2") == choices_in_display_order(question, "7:2")
-    assert sorted(c.value for c in choices_in_display_order(question, "7:2")) == sorted(c.value for c in question.choices)
+    assert sorted(c.value for c in choices_in_display_order(question, "7:2")) == sorted(
+        c.value for c in question.choices
+    )
     evidence = QUESTIONS["influence_how_aligned"]
     assert choices_in_display_order(evidence, "7:2") == evidence.choices  # least to most, as people read them
 
@@ -124,7 +127,12 @@ def test_options_are_shuffled_per_attempt_and_stable_within_one():
 
 
 PITFALL_SCENARIO_ANSWER = {
-    pitfall: next((key, value) for key, by_answer in RULES.pitfall_answers.items() for value, p in by_answer.items() if p == pitfall)
+    pitfall: next(
+        (key, value)
+        for key, by_answer in RULES.pitfall_answers.items()
+        for value, p in by_answer.items()
+        if p == pitfall
+    )
     for pitfall in PITFALLS
 }
 
@@ -163,7 +171,10 @@ def test_every_flagged_pitfall_rests_on_two_signals(answers):
         )
         confirmation = RULES.pitfall_confirmation[flag.key]
         assert scenario_said_so
-        assert question_credit(RULES, confirmation.question, {confirmation.question: answers[confirmation.question]}) < confirmation.below
+        assert (
+            question_credit(RULES, confirmation.question, {confirmation.question: answers[confirmation.question]})
+            < confirmation.below
+        )
 
 
 def test_quietly_reordering_scores_lowest_and_raises_a_trust_flag():
@@ -231,8 +242,11 @@ def test_a_count_without_what_you_did_in_them_earns_little(count):
 
 
 def test_knowing_the_right_preparation_earns_little_and_having_done_it_earns_the_credit():
-    base = BEST | {"interviewing_scenario_prep_v2": "system_design", "interviewing_mock_interviews": 0,
-                   "interviewing_mock_feedback": "none"}
+    base = BEST | {
+        "interviewing_scenario_prep_v2": "system_design",
+        "interviewing_mock_interviews": 0,
+        "interviewing_mock_feedback": "none",
+    }
     knows = score(base | {"interviewing_scenario_prep_v2": "practice_out_loud"}).skill_scores["interviewing"]
     did = score(base | {"interviewing_mock_interviews": 12, "interviewing_mock_feedback": "scored_every_kind"})
     before = score(base).skill_scores["interviewing"]
@@ -263,10 +277,14 @@ def test_path_changes_the_weights_the_next_steps_and_the_time_estimate():
         "influence_how_aligned": "presented",
         "context_years": 3,
     }
-    by_path = {path: score(answers | {"context_path": path}) for path in ("internal_transfer", "apm_program", "external_hire")}
+    by_path = {
+        path: score(answers | {"context_path": path}) for path in ("internal_transfer", "apm_program", "external_hire")
+    }
 
     # Interviewing is the gap; it weighs more for APM and external moves than for an internal transfer.
-    assert by_path["internal_transfer"].readiness > by_path["external_hire"].readiness > by_path["apm_program"].readiness
+    assert (
+        by_path["internal_transfer"].readiness > by_path["external_hire"].readiness > by_path["apm_program"].readiness
+    )
     apm_steps = by_path["apm_program"].top_gaps[0].next_steps
     assert any("APM application calendar" in step for step in apm_steps)
     assert not any("APM" in step for step in by_path["internal_transfer"].top_gaps[0].next_steps)
@@ -288,7 +306,9 @@ def test_years_change_the_weights_and_the_advice():
     assert junior.skill_scores == senior.skill_scores and junior.readiness != senior.readiness
     assert any("step back in seniority and pay" in advice for advice in senior.path_advice)
     assert not any("step back" in advice for advice in junior.path_advice)
-    assert score(strong_influence | {"context_path": "apm_program", "context_years": 4}).path_advice == senior.path_advice
+    assert (
+        score(strong_influence | {"context_path": "apm_program", "context_years": 4}).path_advice == senior.path_advice
+    )
 
 
 # --- ties
@@ -298,7 +318,9 @@ def test_ties_between_gaps_follow_the_path_and_three_or_more_are_named():
     flat = WORST | {"context_path": "internal_transfer"}
     result = score(flat)
     # Every skill but writing (whose least-credited scenario answer still earns a little) scores 0.
-    assert result.skill_scores["writing"] > 0 and set(result.skill_scores.values()) - {result.skill_scores["writing"]} == {0}
+    assert result.skill_scores["writing"] > 0 and set(result.skill_scores.values()) - {
+        result.skill_scores["writing"]
+    } == {0}
     in_path_order = tuple(s for s in SKILL_PRIORITY_BY_PATH["internal_transfer"] if s != "writing")
     assert [gap.skill for gap in result.top_gaps] == list(in_path_order[:3])
     assert result.tied_skills == in_path_order
@@ -314,13 +336,20 @@ def test_ties_between_gaps_follow_the_path_and_three_or_more_are_named():
 
 def test_the_change_since_the_last_attempt_names_the_answers_that_moved_each_score():
     before = GAMER | {"context_path": "external_hire"}
-    after = before | {"interviewing_mock_interviews": 12, "interviewing_mock_feedback": "scored", "writing_self_rating": 5}
+    after = before | {
+        "interviewing_mock_interviews": 12,
+        "interviewing_mock_feedback": "scored",
+        "writing_self_rating": 5,
+    }
 
     change = explain_change(before, 2, after, 2)
 
     moved = {effect.question.key: effect.moved for effect in change.effects}
     assert set(moved) == {"interviewing_mock_interviews", "interviewing_mock_feedback"}
-    assert moved["interviewing_mock_interviews"]["interviewing"] > 0 and "readiness" in moved["interviewing_mock_interviews"]
+    assert (
+        moved["interviewing_mock_interviews"]["interviewing"] > 0
+        and "readiness" in moved["interviewing_mock_interviews"]
+    )
     assert change.unmoving == 0  # writing_self_rating was already 5
     assert change.after.readiness > change.before.readiness
 

@@ -52,3 +52,10 @@ SKILL_PRIORITY_BY_PATH = {
 TRUST_FLAGS = {
     "reordered_quietly": "Reordering work without saying so",
 }
+
+# Each path as a move, for sentences: "the usual 3-6 months for an internal transfer".
+PATH_AS_MOVE = {
+    "internal_transfer": "an internal transfer",
+    "apm_program": "an APM program",
+    "external_hire": "an external move",
+}

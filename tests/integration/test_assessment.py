@@ -50,6 +50,7 @@ def test_taking_the_assessment_gives_a_result_that_moves_with_the_answers(client
     assert weak.readiness < 20 and len(weak.top_gaps) == 3
     assert "Top gaps and what to do next" in weak_result
     assert "Solutioning too early" in weak_result
+    assert "4 skills tie at a score of 0" in html.unescape(weak_result)  # said out loud, not silently picked
     assert 'role="img"' in weak_result and "Customer discovery: " in weak_result  # chart with its numbers as text
 
     weak.completed_at = utcnow() - timedelta(days=2)  # a retake is allowed once a day

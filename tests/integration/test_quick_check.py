@@ -30,13 +30,22 @@ def row_counts() -> dict[str, int]:
     }
 
 
+def words_on_the_page(page_html: str) -> int:
+    """Every word a visitor reads in the page's <main>: headings, intro, questions, options, button."""
+    main = page_html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    return len(re.findall(r"[\w’'()-]+", html.unescape(re.sub(r"<[^>]+>", " ", main))))
+
+
 def test_the_home_page_links_the_check_and_the_check_needs_no_account(client):
     assert 'href="/check"' in client.get("/").get_data(as_text=True)
     page = client.get("/check")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "estimate" in text and "no account" in text
-    assert text.count('class="question"') == len(QUICK_CHECK.questions) <= 8
+    questions, words = text.count('class="question"'), words_on_the_page(text)
+    print(f"/check: {questions} questions, {words} words on the page")
+    assert questions == len(QUICK_CHECK.questions) <= 8
+    assert 200 <= words <= 275  # about 250
 
 
 def test_a_visitor_gets_an_estimate_and_only_a_count_is_stored(client, form_post):

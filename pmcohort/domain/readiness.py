@@ -581,12 +581,11 @@ def _added_rules(rules: Entry, questions: Mapping[str, Question]) -> dict[str, o
     added: dict[str, object] = {}
     if rules.has("question_weights"):
         table = rules.table("question_weights")
-        added["question_weights"] = _read_only(
-            {table.check_key(key): table.number(key, 0.05, 10.0) for key in table.names() if key in questions}
+        if unknown := [key for key in table.names() if key not in questions]:
+            raise table.error(f"unknown question {unknown[0]!r}")
+        added["question_weights"] = table.done(
+            _read_only({key: table.number(key, 0.05, 10.0) for key in table.names()})
         )
-        if unknown := set(table.names()) - set(questions):
-            raise table.error(f"unknown question {sorted(unknown)[0]!r}")
-        table.done()
     if rules.has("count_depth"):
         table = rules.table("count_depth")
         depth = {}

@@ -6,18 +6,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pmcohort.domain.content import ContentError
 from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.readiness import (
     RELEASED,
     VERSIONS,
+    Release,
     choices_in_display_order,
     explain_change,
+    load_version,
+    load_versions,
     question_credit,
     score,
     scoring_fingerprint,
     validate,
 )
 from pmcohort.domain.vocabulary import PITFALLS, SKILL_PRIORITY_BY_PATH, SKILLS
+from tests.domain.content_files import edit
 
 V1, V2 = VERSIONS[1], VERSIONS[2]
 RULES = V2.rules
@@ -364,3 +369,42 @@ def test_a_version_1_attempt_compared_with_version_2_separates_the_new_scoring_f
     assert change.before.version == 1 and change.before_rescored.version == 2
     assert change.before_rescored.readiness < change.before.readiness  # v2 asks what v1 never did
     assert change.after.readiness == 100
+
+
+# --- the version file refuses rules that would let one click decide
+
+
+def _load_v2(data):
+    return load_versions(data, {**RELEASED, 2: Release(scoring_fingerprint(load_version(data, 2)), RELEASED[2].scorer)})
+
+
+def test_a_pitfall_confirmed_by_another_scenario_does_not_load(data_copy):
+    v2 = data_copy / "assessment" / "v2.toml"
+    v2.write_text(
+        edit(v2.read_text(), 'confirmed_by = "discovery_interview_role"', 'confirmed_by = "influence_scenario_week_v2"')
+    )
+
+    with pytest.raises(ContentError, match="confirmed by an evidence or behaviour question"):
+        _load_v2(data_copy)
+
+
+def test_a_count_whose_depth_is_another_count_does_not_load(data_copy):
+    v2 = data_copy / "assessment" / "v2.toml"
+    v2.write_text(
+        edit(
+            v2.read_text(),
+            'discovery_interviews_run = "discovery_interview_role"',
+            'discovery_interviews_run = "discovery_pm_meetings_shadowed"',
+        )
+    )
+
+    with pytest.raises(ContentError, match="a count's depth is a choice question"):
+        _load_v2(data_copy)
+
+
+def test_a_wording_fix_in_version_2_keeps_its_fingerprint(data_copy):
+    v2 = data_copy / "assessment" / "v2.toml"
+    v2.write_text(edit(v2.read_text(), "What came out of those practice interviews?", "What came of them?"))
+
+    assert _load_v2(data_copy)[2].score(BEST) == score(BEST)
+    assert scoring_fingerprint(load_version(data_copy, 2)) == RELEASED[2].fingerprint

@@ -44,6 +44,14 @@ def _safe_next(default: str) -> str:
     return default
 
 
+def _carry_into_assessment(user, carried: dict | None) -> bool:
+    """Quick-check answers the visitor saved go into an engineer's assessment draft; True when some did."""
+    if not carried or not user.has_role(Role.ENGINEER) or not assessments.start_from_answers(user.id, carried):
+        return False
+    flash("Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info")
+    return True
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def signup():
@@ -61,10 +69,7 @@ def signup():
             carried = carry.take()  # before the fresh session clears it
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            if carried and user.has_role(Role.ENGINEER) and assessments.start_from_answers(user.id, carried):
-                flash(
-                    "Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info"
-                )
+            if _carry_into_assessment(user, carried):
                 return redirect(url_for("assessment.overview"), 303)
             return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():
@@ -91,7 +96,10 @@ def login():
         # Checked even when paused, so a paused account answers exactly like a wrong password, in time too.
         user = accounts.authenticate(email, form.password.data)
         if user is not None and not paused:
+            carried = carry.take()  # before the fresh session clears it
             _start_session(user, remember=form.remember.data)
+            if _carry_into_assessment(user, carried):
+                return redirect(url_for("assessment.overview"), 303)
             return redirect(_safe_next(url_for("main.dashboard")), 303)
         if not paused and throttle.count_failure(email):
             accounts.report_sign_in_throttled(email)

@@ -54,7 +54,7 @@ def save():
     if current_user.is_authenticated:
         if current_user.has_role(Role.ENGINEER):
             assessments.start_from_answers(current_user.id, answers)
-            flash("Your answers are in your assessment. Answer the rest to get your full result.", "success")
+            flash("Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info")
             return redirect(url_for("assessment.overview"), 303)
         return redirect(url_for("main.dashboard"), 303)
     carry.keep(answers)

@@ -12,6 +12,7 @@ from pmcohort.domain.quick_check import QUICK_CHECK
 from pmcohort.profiles.models import AssessmentDraft
 from pmcohort.quickcheck.models import QuickCheckTally
 from tests.conftest import csrf_token_from
+from tests.factories import DEFAULT_PASSWORD
 
 SENIOR_ON_THE_APM_PATH = {
     "context_path": "apm_program",
@@ -136,3 +137,28 @@ def test_tampered_answers_on_save_are_refused_and_nothing_is_kept(client, form_p
 
     assert response.status_code == 303 and response.headers["Location"].endswith("/check")
     assert "Your quick-check answers come with you" not in client.get("/auth/signup").get_data(as_text=True)
+
+
+def test_saved_answers_also_carry_into_an_existing_engineer_who_signs_in(client, form_post, user_factory):
+    engineer = user_factory()
+    result = form_post("/check", SENIOR_ON_THE_APM_PATH).get_data(as_text=True)
+    client.post("/check/save", data=SENIOR_ON_THE_APM_PATH | {"csrf_token": csrf_token_from(result)})
+
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    signed_in = client.post(
+        "/auth/login",
+        data={"email": engineer.email, "password": DEFAULT_PASSWORD, "csrf_token": csrf_token_from(login_page)},
+    )
+
+    assert signed_in.status_code == 303 and signed_in.headers["Location"].endswith("/assessment")
+    assert db.session.get(AssessmentDraft, engineer.id).answers["context_path"] == "apm_program"
+
+
+def test_a_signed_in_engineer_saves_straight_into_the_assessment(client, form_post, login, user_factory):
+    engineer = login(user_factory())
+    result = form_post("/check", SENIOR_ON_THE_APM_PATH).get_data(as_text=True)
+
+    saved = client.post("/check/save", data=SENIOR_ON_THE_APM_PATH | {"csrf_token": csrf_token_from(result)})
+
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/assessment")
+    assert db.session.get(AssessmentDraft, engineer.id).answers["context_years"] == 5

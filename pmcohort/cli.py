@@ -58,6 +58,16 @@ def init_commands(app: Flask) -> None:
             means = ", ".join(f"{mean} under version {number}" for number, mean in summary.mean_readiness.items())
             click.echo(f"Version {summary.version}: {counted(summary.results, 'result')}; mean readiness {means}.")
 
+    @app.cli.command("quick-check-counts")
+    def quick_check_counts() -> None:
+        """Print how many two-minute checks were completed and saved into an account, per day and path."""
+        from pmcohort.quickcheck.services import tallies
+
+        for tally in tallies():
+            click.echo(
+                f"{tally.day.isoformat()}  {tally.path:<18} completed {tally.completed:>5}  saved {tally.saved:>5}"
+            )
+
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:
         """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""

@@ -162,3 +162,13 @@ def test_a_signed_in_engineer_saves_straight_into_the_assessment(client, form_po
 
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/assessment")
     assert db.session.get(AssessmentDraft, engineer.id).answers["context_years"] == 5
+
+
+def test_the_counts_are_readable_from_the_command_line(app, client, form_post):
+    form_post("/check", SENIOR_ON_THE_APM_PATH)
+    form_post("/check", SENIOR_ON_THE_APM_PATH | {"context_path": "internal_transfer"})
+
+    output = app.test_cli_runner().invoke(args=["quick-check-counts"]).output
+
+    assert re.search(r"apm_program\s+completed\s+1\s+saved\s+0", output)
+    assert re.search(r"internal_transfer\s+completed\s+1\s+saved\s+0", output)

@@ -41,17 +41,32 @@ def init_commands(app: Flask) -> None:
         create_with_role(email, name, time_zone, password, Role.ADMIN)
 
     @app.cli.command("rescore-assessments")
-    @click.option("--version", "version", type=int, default=None, help="Scoring version (default: the current one).")
+    @click.option(
+        "--version", "version", type=int, default=None, help="Scoring version for all (default: each result's own)."
+    )
     def rescore_assessments(version: int | None) -> None:
-        """Re-score every stored assessment from its raw answers, e.g. after the scoring rules change."""
-        from pmcohort.assessment.services import rescore_all
-        from pmcohort.domain.readiness import SCORING_VERSION
+        """Re-score every stored assessment from its raw answers, and show what each scoring version makes of them."""
+        from pmcohort.assessment.services import rescore_all, summarize_versions
 
         try:
-            changed = rescore_all(version or SCORING_VERSION)
+            changed = rescore_all(version)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--version") from error
-        click.echo(f"Re-scored with version {version or SCORING_VERSION}; {counted(changed, 'result')} changed.")
+        used = f"version {version}" if version else "each result's own version"
+        click.echo(f"Re-scored with {used}; {counted(changed, 'result')} changed.")
+        for summary in summarize_versions():
+            means = ", ".join(f"{mean} under version {number}" for number, mean in summary.mean_readiness.items())
+            click.echo(f"Version {summary.version}: {counted(summary.results, 'result')}; mean readiness {means}.")
+
+    @app.cli.command("quick-check-counts")
+    def quick_check_counts() -> None:
+        """Print how many two-minute checks were completed and saved into an account, per day and path."""
+        from pmcohort.quickcheck.services import tallies
+
+        for tally in tallies():
+            click.echo(
+                f"{tally.day.isoformat()}  {tally.path:<18} completed {tally.completed:>5}  saved {tally.saved:>5}"
+            )
 
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:

@@ -147,11 +147,14 @@ def _add_windows(rng: random.Random, user_id: int, patterns: int = 1) -> None:
         db.session.add(AvailabilityWindow(user_id=user_id, weekday=weekday, start_minute=start, end_minute=end))
 
 
-def _answers_for(rng: random.Random, levels: dict[str, float]) -> dict[str, object]:
-    """Answers a person with these per-skill levels (0..1) would plausibly give."""
+def _answers_for(rng: random.Random, levels: dict[str, float], context: dict[str, object]) -> dict[str, object]:
+    """Answers a person with these per-skill levels (0..1) and this path and experience would plausibly give."""
     rules = assessment.CURRENT.rules
     answers: dict[str, object] = {}
     for question in assessment.QUESTIONS:
+        if question.kind == "context":
+            answers[question.key] = context[question.key]
+            continue
         level = min(1.0, max(0.0, levels[question.skills[0]] + rng.uniform(-0.15, 0.15)))
         if question.is_numeric:
             target = rules.full_credit_count.get(question.key, question.maximum)
@@ -184,19 +187,20 @@ def _seed_mentor(rng: random.Random, user_id: int) -> None:
 
 
 def _seed_engineer(rng: random.Random, user_id: int) -> None:
-    db.session.add(
-        EngineerProfile(
-            user_id=user_id,
-            years_experience=rng.randint(2, 9),
-            path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
-            target_domain=rng.choice(list(vocabulary.DOMAINS)),
-        )
+    profile = EngineerProfile(
+        user_id=user_id,
+        years_experience=rng.randint(2, 9),
+        path=rng.choices(list(vocabulary.PATHS), weights=(6, 2, 3))[0],
+        target_domain=rng.choice(list(vocabulary.DOMAINS)),
     )
+    db.session.add(profile)
+    rules = assessment.CURRENT.rules
+    context = {rules.path_question: profile.path, rules.years_question: profile.years_experience}
     _add_windows(rng, user_id, patterns=2)
     levels = {skill: rng.uniform(0.05, 0.75) for skill in vocabulary.SKILLS}
     attempts = rng.randint(1, 3)
     for number in range(attempts):
-        answers = _answers_for(rng, levels)
+        answers = _answers_for(rng, levels, context)
         attempt = attempt_from(user_id, answers, assessment.score(answers))
         attempt.completed_at = utcnow() - timedelta(days=30 * (attempts - number) + rng.randint(0, 5))
         db.session.add(attempt)

@@ -31,6 +31,7 @@ from pmcohort.profiles.models import (
     MentorProfile,
     MentorStrength,
 )
+from pmcohort.quickcheck.models import QuickCheckTally
 
 __all__ = [
     "NOTIFICATION_CATEGORIES",
@@ -67,4 +68,5 @@ __all__ = [
     "WorkerHeartbeat",
     "find_user_by_email",
     "record_audit",
+    "QuickCheckTally",
 ]

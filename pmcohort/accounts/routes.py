@@ -15,11 +15,14 @@ from pmcohort.accounts.forms import (
     SignUpForm,
     TimeZoneForm,
 )
+from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import service_errors
 from pmcohort.core.tokens import user_for_reset_token
 from pmcohort.core.types import utcnow
+from pmcohort.domain.statuses import Role
 from pmcohort.domain.timezones import time_zone_names
+from pmcohort.quickcheck import carry
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -41,6 +44,14 @@ def _safe_next(default: str) -> str:
     return default
 
 
+def _carry_into_assessment(user, carried: dict | None) -> bool:
+    """Quick-check answers the visitor saved go into an engineer's assessment draft; True when some did."""
+    if not carried or not user.has_role(Role.ENGINEER) or not assessments.start_from_answers(user.id, carried):
+        return False
+    flash("Your quick-check answers are in your assessment. Answer the rest to get your full result.", "info")
+    return True
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def signup():
@@ -55,12 +66,17 @@ def signup():
                     form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data
                 )
             )
+            carried = carry.take()  # before the fresh session clears it
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
+            if _carry_into_assessment(user, carried):
+                return redirect(url_for("assessment.overview"), 303)
             return redirect(url_for("main.dashboard"), 303)
     if form.is_submitted():
         status = 400
-    return render_template("auth/signup.html", form=form, time_zones=time_zone_names()), status
+    return render_template(
+        "auth/signup.html", form=form, time_zones=time_zone_names(), carrying_quick_check=carry.pending()
+    ), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,7 +96,10 @@ def login():
         # Checked even when paused, so a paused account answers exactly like a wrong password, in time too.
         user = accounts.authenticate(email, form.password.data)
         if user is not None and not paused:
+            carried = carry.take()  # before the fresh session clears it
             _start_session(user, remember=form.remember.data)
+            if _carry_into_assessment(user, carried):
+                return redirect(url_for("assessment.overview"), 303)
             return redirect(_safe_next(url_for("main.dashboard")), 303)
         if not paused and throttle.count_failure(email):
             accounts.report_sign_in_throttled(email)

@@ -20,10 +20,22 @@ class StepForm(BaseForm):
         }
 
 
-def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool) -> StepForm:
-    """The form for `page`: filled with the `saved` answers on a fresh page (None: from the posted form)."""
+def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool, attempt_seed: str) -> StepForm:
+    """The form for `page`: filled with the `saved` answers on a fresh page (None: from the posted form), its
+    scenario options in the attempt's shuffled order."""
+    form_class = type("PageStepForm", (StepForm,), question_fields(page.questions, attempt_seed))
+    form = form_class(
+        data=None if saved is None else {key: str(value) for key, value in saved.items() if key in form_class.__dict__}
+    )
+    if last:
+        form.next.label.text = "See my results"
+    return form
+
+
+def question_fields(questions, attempt_seed: str = "") -> dict[str, object]:
+    """One field per question, named by its key: a number box for counts, radio buttons for choices."""
     fields: dict[str, object] = {}
-    for question in page.questions:
+    for question in questions:
         if question.is_numeric:
             fields[question.key] = StringField(
                 question.prompt,
@@ -35,12 +47,11 @@ def step_form(page: assessment.Page, saved: dict[str, object] | None, last: bool
                 question.prompt,
                 description=question.help,
                 validate_choice=False,
-                choices=choices_from({str(choice.value): choice.label for choice in question.choices}),
+                choices=choices_from(
+                    {
+                        str(choice.value): choice.label
+                        for choice in assessment.choices_in_display_order(question, attempt_seed)
+                    }
+                ),
             )
-    form_class = type("PageStepForm", (StepForm,), fields)
-    form = form_class(
-        data=None if saved is None else {key: str(value) for key, value in saved.items() if key in fields}
-    )
-    if last:
-        form.next.label.text = "See my results"
-    return form
+    return fields

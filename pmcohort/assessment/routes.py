@@ -24,6 +24,7 @@ def overview():
     return render_template(
         "assessment/overview.html",
         pages=assessment.PAGES,
+        minutes=assessment.minutes_to_answer(assessment.QUESTIONS),
         answers=answers,
         resume_at=assessments.first_incomplete_page(answers),
         allowed_from=assessments.next_attempt_allowed_at(current_user.id),
@@ -40,7 +41,9 @@ def step(number: int):
         return redirect(url_for("assessment.overview"), 303)
     page = assessment.PAGES[number - 1]
     saved = None if request.method == "POST" else assessments.draft_answers(current_user.id)
-    form = step_form(page, saved, last=number == len(assessment.PAGES))
+    form = step_form(
+        page, saved, last=number == len(assessment.PAGES), attempt_seed=assessments.attempt_seed(current_user.id)
+    )
     if form.validate_on_submit():
         with service_errors(form):
             assessments.save_page(current_user.id, number - 1, form.answers())
@@ -87,9 +90,22 @@ def engineer_result(user_id: int):
 def _render_result(attempt: AssessmentAttempt):
     engineer = db.session.get(User, attempt.user_id)
     own = engineer.id == current_user.id
+    previous = assessments.previous_attempt(attempt)
+    change = (
+        assessment.explain_change(previous.answers, previous.scoring_version, attempt.answers, attempt.scoring_version)
+        if previous is not None and previous.scoring_version <= attempt.scoring_version
+        else None
+    )
     return render_template(
         "assessment/result.html",
         attempt=attempt,
+        # The stored columns are what lists and matching read; the rest of a result is re-derived from the answers.
+        result=assessment.score(
+            assessment.readable_answers(attempt.answers, attempt.scoring_version), attempt.scoring_version
+        ),
+        previous=previous,
+        change=change,
+        answer_text=assessment.answer_text,
         engineer=engineer,
         own=own,
         whose="your" if own else possessive(engineer.first_name),

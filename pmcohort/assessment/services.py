@@ -1,17 +1,17 @@
 """Taking the readiness assessment: drafts page by page, completion, history, re-scoring."""
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.ops.models import record_audit
-from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft
+from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft, EngineerProfile
 
 RETAKE_INTERVAL = timedelta(days=1)
 
@@ -44,13 +44,58 @@ def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> dateti
     return allowed if allowed > (now or utcnow()) else None
 
 
+def previous_attempt(attempt: AssessmentAttempt) -> AssessmentAttempt | None:
+    """The same engineer's attempt before this one."""
+    return db.session.scalar(
+        select(AssessmentAttempt)
+        .where(
+            AssessmentAttempt.user_id == attempt.user_id,
+            (AssessmentAttempt.completed_at < attempt.completed_at)
+            | ((AssessmentAttempt.completed_at == attempt.completed_at) & (AssessmentAttempt.id < attempt.id)),
+        )
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def attempt_seed(user_id: int) -> str:
+    """Names the attempt in progress, so its scenario options keep one shuffled order until it is completed."""
+    done = db.session.scalar(
+        select(func.count()).select_from(AssessmentAttempt).where(AssessmentAttempt.user_id == user_id)
+    )
+    return f"{user_id}:{done}"
+
+
 def draft_answers(user_id: int) -> dict[str, object]:
-    """The answers so far: the saved draft, else the last attempt's answers to start a retake from."""
+    """The answers so far: the saved draft, else the last attempt's answers to start a retake from; the path and
+    years come from the engineer's profile where the answers lack them."""
     draft = db.session.get(AssessmentDraft, user_id)
     if draft is not None:
-        return dict(draft.answers)
-    latest = latest_attempt(user_id)
-    return dict(latest.answers) if latest else {}
+        answers = dict(draft.answers)
+    else:
+        latest = latest_attempt(user_id)
+        answers = dict(latest.answers) if latest else {}
+    profile = db.session.get(EngineerProfile, user_id)
+    rules = assessment.CURRENT.rules
+    if profile is not None and rules.path_question:
+        answers.setdefault(rules.path_question, profile.path)
+        answers.setdefault(rules.years_question, profile.years_experience)
+    return answers
+
+
+def start_from_answers(user_id: int, answers: Mapping[str, object]) -> int:
+    """Put answers given elsewhere (the quick check) into the engineer's draft, where it has none of its own;
+    returns how many were carried. Only answers the current version would accept are kept."""
+    valid = assessment.readable_answers(answers)
+    if not valid:
+        return 0
+    draft = db.session.get(AssessmentDraft, user_id)
+    if draft is None:
+        draft = AssessmentDraft(user_id=user_id, answers={})
+        db.session.add(draft)
+    draft.answers = valid | dict(draft.answers)
+    db.session.commit()
+    return len(valid)
 
 
 def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> None:
@@ -112,11 +157,43 @@ def attempt_from(user_id: int, answers: Mapping[str, object], result: assessment
     )
 
 
-def rescore_all(version: int = assessment.SCORING_VERSION) -> int:
-    """Re-score every stored attempt's raw answers with `version`; returns how many changed."""
+@dataclass(frozen=True)
+class VersionSummary:
+    """Stored results of one scoring version, and what every released version makes of their answers."""
+
+    version: int
+    results: int
+    mean_readiness: dict[int, int]  # scoring version -> mean readiness of these results' answers under it
+
+
+def summarize_versions() -> list[VersionSummary]:
+    """Per stored scoring version: how many results, and their mean readiness under each released version."""
+    by_version: dict[int, list[AssessmentAttempt]] = {}
+    for attempt in db.session.scalars(select(AssessmentAttempt).order_by(AssessmentAttempt.id)):
+        by_version.setdefault(attempt.scoring_version, []).append(attempt)
+    summaries = []
+    for stored, attempts in sorted(by_version.items()):
+        means = {}
+        for version in assessment.VERSIONS:
+            scores = [
+                assessment.score(assessment.readable_answers(a.answers, version), version).readiness for a in attempts
+            ]
+            means[version] = round(sum(scores) / len(scores))
+        summaries.append(VersionSummary(stored, len(attempts), means))
+    return summaries
+
+
+def rescore_all(version: int | None = None) -> int:
+    """Re-score every stored attempt's raw answers, each with its own scoring version, or all with `version`
+    (answers that version cannot read earn nothing); returns how many changed."""
+    if version is not None and version not in assessment.VERSIONS:
+        raise ValueError(f"Unknown scoring version {version!r}; known versions: {sorted(assessment.VERSIONS)}")
     changed = 0
     for attempt in db.session.scalars(select(AssessmentAttempt)):
-        fresh = attempt_from(attempt.user_id, attempt.answers, assessment.score(attempt.answers, version))
+        use = version or attempt.scoring_version
+        fresh = attempt_from(
+            attempt.user_id, attempt.answers, assessment.score(assessment.readable_answers(attempt.answers, use), use)
+        )
         if (fresh.scoring_version, fresh.readiness, fresh.skill_scores) != (
             attempt.scoring_version,
             attempt.readiness,

@@ -48,7 +48,7 @@ GAP_THRESHOLD = 70
 READINESS_BANDS = (
     # {engineer's} is filled for the reader (wording.addressed): "your" for the engineer, "Sam's" for others.
     (75, "Close to ready: the gaps left are specific, and a mentor can help close them fast."),
-    (50, "A solid base with clear gaps. Three focused months close most of them."),
+    (50, "A solid base with clear gaps; the largest ones below decide how long the move takes."),
     (0, "Early days. Start with {engineer's} largest gap below; the first three months are about exactly this."),
 )
 

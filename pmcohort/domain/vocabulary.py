@@ -46,3 +46,16 @@ SKILL_PRIORITY_BY_PATH = {
     "apm_program": ("interviewing", "discovery", "prioritization", "writing", "influence"),
     "external_hire": ("interviewing", "discovery", "prioritization", "influence", "writing"),
 }
+
+# Flags on how someone works with others, beside the guide's pitfalls: raised by one answer that
+# would cost a PM the team's trust.
+TRUST_FLAGS = {
+    "reordered_quietly": "Reordering work without saying so",
+}
+
+# Each path as a move, for sentences: "the usual 3-6 months for an internal transfer".
+PATH_AS_MOVE = {
+    "internal_transfer": "an internal transfer",
+    "apm_program": "an APM program",
+    "external_hire": "an external move",
+}

@@ -30,8 +30,12 @@ def index():
 @bp.get("/robots.txt")
 @limiter.limit(lambda: current_app.config["PUBLIC_PAGE_RATE_LIMIT"])
 def robots():
-    # Every page is behind a sign-in; keep crawlers to the start page.
-    return "User-agent: *\nAllow: /$\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    # Every page but the start page and the quick check is behind a sign-in; keep crawlers to those two.
+    return (
+        "User-agent: *\nAllow: /$\nAllow: /check$\nDisallow: /\n",
+        200,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
 
 
 @bp.get("/favicon.ico")

@@ -152,7 +152,7 @@ def test_pinned_answer_sets(answers, readiness, skill_scores, top_gaps, pitfalls
 
 
 def test_every_gap_comes_with_two_to_four_next_steps():
-    for gap in score(WEAK).top_gaps:
+    for gap in score(WEAK, version=1).top_gaps:
         assert 2 <= len(gap.next_steps) <= 4
 
 
@@ -164,7 +164,7 @@ def test_next_steps_leave_out_what_the_person_already_did():
         "interviewing_scenario_prep": "system_design",
     }
 
-    (gap,) = score(answers).top_gaps
+    (gap,) = score(answers, version=1).top_gaps
 
     assert gap.skill == "interviewing"
     assert not any("mock PM interviews" in step for step in gap.next_steps)
@@ -172,7 +172,7 @@ def test_next_steps_leave_out_what_the_person_already_did():
 
 
 def test_pitfall_flags_explain_themselves():
-    for flag in score(WEAK).pitfalls:
+    for flag in score(WEAK, version=1).pitfalls:
         assert flag.explanation
 
 
@@ -252,15 +252,15 @@ def test_a_released_version_accepts_a_wording_fix(data_copy):
 
 def test_an_unreleased_version_file_does_not_load(data_copy):
     v1_text = (data_copy / "assessment" / "v1.toml").read_text()
-    (data_copy / "assessment" / "v2.toml").write_text(v1_text.replace("version = 1", "version = 2", 1))
+    (data_copy / "assessment" / "v3.toml").write_text(v1_text.replace("version = 1", "version = 3", 1))
 
     with pytest.raises(
-        ContentError, match=r"assessment/v2\.toml: version 2 is not released; .* add 2: Release\('[0-9a-f]{16}'"
+        ContentError, match=r"assessment/v3\.toml: version 3 is not released; .* add 3: Release\('[0-9a-f]{16}'"
     ):
         load_versions(data_copy)
 
 
-@pytest.mark.parametrize("version", [0, 2, 99])
+@pytest.mark.parametrize("version", [0, 3, 99])
 def test_unknown_scoring_version_is_refused(version):
     with pytest.raises(ValueError, match="Unknown scoring version"):
         score(STRONG, version=version)
@@ -294,24 +294,24 @@ def test_invalid_answers_are_not_scored():
     ],
 )
 def test_validate_names_the_wrong_field(key, value, message):
-    assert validate(STRONG | {key: value}) == {key: message}
+    assert validate(STRONG | {key: value}, V1.questions) == {key: message}
 
 
 def test_validate_accepts_complete_answers_and_skipped_optional_ones():
-    assert validate(STRONG) == {}
-    assert validate(WEAK) == {}  # WEAK skips the optional writing_feedback
+    assert validate(STRONG, V1.questions) == {}
+    assert validate(WEAK, V1.questions) == {}  # WEAK skips the optional writing_feedback
 
 
 def test_validate_reports_every_missing_required_answer():
-    errors = validate({})
+    errors = validate({}, V1.questions)
 
-    assert set(errors) == {q.key for q in QUESTIONS if q.required}
+    assert set(errors) == {q.key for q in V1.questions if q.required}
     assert errors["discovery_furthest"] == "Choose one of the options."
     assert errors["influence_decisions_aligned"] == "Enter a whole number between 0 and 20."
 
 
 def test_validate_one_page_at_a_time():
-    discovery_page = PAGES[0]
+    discovery_page = V1.pages[0]
     answers = {k: v for k, v in STRONG.items() if k not in {"discovery_furthest", "writing_self_rating"}}
 
     assert validate(answers, discovery_page.questions) == {"discovery_furthest": "Choose one of the options."}
@@ -319,7 +319,7 @@ def test_validate_one_page_at_a_time():
 
 def test_coerce_answers_types_form_strings():
     form = {key: str(value) for key, value in STRONG.items()}
-    assert coerce_answers(form) == STRONG
+    assert coerce_answers(form, V1.questions) == STRONG
 
 
 def test_coerce_answers_keeps_unreadable_input_for_validate_to_report():
@@ -331,14 +331,14 @@ def test_coerce_answers_keeps_unreadable_input_for_validate_to_report():
         "csrf_token": "abc",
     }
 
-    answers = coerce_answers(form)
+    answers = coerce_answers(form, V1.questions)
 
     assert answers == {
         "discovery_interviews_run": 4,
         "prioritization_frameworks_applied": "three",
         "discovery_furthest": "nope",
     }
-    errors = validate(answers)
+    errors = validate(answers, V1.questions)
     assert errors["prioritization_frameworks_applied"] == "Enter a whole number between 0 and 20."
     assert errors["discovery_furthest"] == "Choose one of the options."
     assert "writing_feedback" not in errors
@@ -348,7 +348,7 @@ def test_coerce_answers_keeps_unreadable_input_for_validate_to_report():
 
 
 def test_bank_covers_every_skill_with_every_kind_of_question():
-    assert 15 <= len(QUESTIONS) <= 25
+    assert 15 <= len(QUESTIONS) <= 30
     assert len({q.key for q in QUESTIONS}) == len(QUESTIONS)
     kinds_per_skill = {(skill, q.kind) for q in QUESTIONS for skill in q.skills}
     assert kinds_per_skill >= {(s, k) for s in SKILLS for k in ("self_rating", "evidence", "scenario")}
@@ -356,7 +356,7 @@ def test_bank_covers_every_skill_with_every_kind_of_question():
 
 
 def test_pages_hold_every_question_once_in_skill_order():
-    assert [page.key for page in PAGES] == list(SKILLS)
+    assert [page.key for page in PAGES] == ["context", *SKILLS]  # about you first: path and years set the weights
     on_pages = Counter(q.key for page in PAGES for q in page.questions)
     assert on_pages == Counter(q.key for q in QUESTIONS)
 
@@ -396,7 +396,7 @@ def test_every_skill_has_at_least_two_unconditional_next_steps():
 
 @pytest.mark.parametrize("version", VERSIONS.values(), ids=lambda version: f"v{version.number}")
 def test_every_key_a_version_names_exists(version):
-    keys = {q.key for q in version.questions}
+    keys = {q.key for q in version.questions if q.kind != "context"}
     assert all(set(q.skills) <= set(SKILLS) for q in version.questions)
     assert set(version.rules.choice_credit) | set(version.rules.full_credit_count) == keys
     assert set(version.rules.pitfall_answers) <= keys

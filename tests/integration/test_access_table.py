@@ -73,6 +73,8 @@ ACCESS = {
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
 }
 NOT_OBJECTS = {"static"}  # a file name, not anyone's object
+# Public pages without an id: anyone, signed in or not, reaches them (the quick check stores nothing about anyone).
+PUBLIC_PAGES = {"quickcheck.check": "/check"}
 
 
 def _routes_with_arguments(app):
@@ -146,6 +148,20 @@ def test_each_person_reaches_exactly_what_the_table_allows(app, world, name):
     assert wrong == []
 
 
+@pytest.mark.parametrize("name", sorted(EVERYONE))
+def test_everyone_reaches_the_public_pages(app, world, name):
+    client = _as(app, world, name)
+    for endpoint, url in PUBLIC_PAGES.items():
+        with app.test_request_context():
+            assert url_for(endpoint) == url
+        assert client.get(url).status_code == 200, f"{url} as {name}"
+    # Saving a check without answers sends anyone back to the check, never to a page about someone.
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post("/check/save", data={})
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 303 and urlsplit(response.headers["Location"]).path == "/check"
+
+
 _HREF = re.compile(r'href="(/[^"#]*)')
 
 
@@ -164,6 +180,7 @@ def test_pages_show_only_links_the_viewer_may_follow(app, world, name):
         "/admin/users",
         "/admin/practice",
         "/availability",
+        "/check",
     ]
     start += [
         _url(app, world, endpoint)

@@ -50,6 +50,7 @@ def test_taking_the_assessment_gives_a_result_that_moves_with_the_answers(client
     assert weak.readiness < 20 and len(weak.top_gaps) == 3
     assert "Top gaps and what to do next" in weak_result
     assert "Solutioning too early" in weak_result
+    assert "4 skills tie at a score of 0" in html.unescape(weak_result)  # said out loud, not silently picked
     assert 'role="img"' in weak_result and "Customer discovery: " in weak_result  # chart with its numbers as text
 
     weak.completed_at = utcnow() - timedelta(days=2)  # a retake is allowed once a day
@@ -146,3 +147,101 @@ def test_the_matched_mentor_reads_the_results_about_the_engineer_not_to_them(app
     assert "Orange bars are Sam's top gaps" in page and "Start with Sam's largest gap" in page
     assert "your" not in page.split("<main", 1)[1].split("Top gaps and what to do next", 1)[0].lower()
     assert "The next steps, as Sam reads them" in page
+
+
+def _scenario_order(html_text: str, key: str) -> list[str]:
+    return re.findall(rf'<input[^>]*name="{key}"[^>]*value="([a-z_]+)"', html_text)
+
+
+def test_scenario_options_keep_their_order_within_an_attempt_and_reshuffle_for_the_next(
+    client, login, user_factory, form_post
+):
+    login(user_factory())
+    scenario_page = next(
+        number for number, page in enumerate(assessment.PAGES, 1) if any(q.kind == "scenario" for q in page.questions)
+    )
+    key = next(q.key for q in assessment.PAGES[scenario_page - 1].questions if q.kind == "scenario")
+    first = _scenario_order(client.get(f"/assessment/step/{scenario_page}").get_data(as_text=True), key)
+    assert first == _scenario_order(client.get(f"/assessment/step/{scenario_page}").get_data(as_text=True), key)
+
+    take_assessment(form_post, strongest)
+    orders = set()
+    for _ in range(6):  # each completed attempt starts a new order; six attempts give more than one
+        attempt = db.session.scalars(select(AssessmentAttempt).order_by(AssessmentAttempt.id.desc())).first()
+        attempt.completed_at = utcnow() - timedelta(days=2)
+        db.session.commit()
+        orders.add(tuple(_scenario_order(client.get(f"/assessment/step/{scenario_page}").get_data(as_text=True), key)))
+        take_assessment(form_post, strongest)
+    assert len(orders) > 1
+
+
+def test_the_result_explains_what_changed_since_the_last_attempt_and_gives_the_paths_estimate(
+    client, login, user_factory, form_post
+):
+    owner = login(user_factory())
+    answers = {q.key: weakest(q) for q in assessment.QUESTIONS} | {"context_path": "external_hire", "context_years": 7}
+    db.session.add(AssessmentDraft(user_id=owner.id, answers=answers))
+    db.session.commit()
+    first = assessments.complete(owner.id)
+    first.completed_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    better = answers | {
+        "interviewing_mock_interviews": 12,
+        "interviewing_mock_feedback": "scored",
+        "prioritization_scenario_director_v2": "fix_first",
+    }
+    db.session.add(AssessmentDraft(user_id=owner.id, answers=better))
+    db.session.commit()
+    second = assessments.complete(owner.id)
+
+    page = html.unescape(client.get(f"/assessment/results/{second.id}").get_data(as_text=True))
+
+    assert "What changed since the last attempt" in page
+    assert f"Readiness {first.readiness} on" in page and f"{second.readiness} now" in page
+    assert "How many mock PM interviews have you done?" in page and "PM interviewing +" in page
+    assert "Reordering work without saying so" in page  # the trust flag
+    assert "Likely time to a first PM role: 18–30 months" in page and "usual 6–18 months" in page
+    assert "screening filters" in page  # the external path's advice
+
+
+def test_a_version_1_result_stays_readable_and_its_retake_is_compared_under_version_2(
+    client, login, user_factory, form_post
+):
+    owner = login(user_factory())
+    v1_answers = {
+        q.key: q.maximum if q.is_numeric else q.choices[-1].value
+        for q in assessment.VERSIONS[1].questions
+        if q.kind != "scenario"
+    }
+    old = assessments.attempt_from(owner.id, v1_answers, assessment.score(v1_answers, version=1))
+    old.completed_at = utcnow() - timedelta(days=40)
+    db.session.add(old)
+    db.session.commit()
+
+    old_page = html.unescape(client.get(f"/assessment/results/{old.id}").get_data(as_text=True))
+    assert "scoring version 1" in old_page and "Likely time" not in old_page
+
+    take_assessment(form_post, strongest)
+    new = db.session.scalars(select(AssessmentAttempt).order_by(AssessmentAttempt.id.desc())).first()
+    page = html.unescape(client.get(f"/assessment/results/{new.id}").get_data(as_text=True))
+    assert new.scoring_version == 2
+    assert "The last attempt was scored with version 1; read with version 2, its answers score" in page
+
+
+def test_rescore_shows_both_versions_and_keeps_each_result_under_its_own(app, user_factory):
+    owner = user_factory()
+    v1_answers = {q.key: weakest(q) for q in assessment.VERSIONS[1].questions}
+    old = assessments.attempt_from(owner.id, v1_answers, assessment.score(v1_answers, version=1))
+    old.completed_at = utcnow() - timedelta(days=40)
+    db.session.add(old)
+    db.session.add(AssessmentDraft(user_id=owner.id, answers={q.key: strongest(q) for q in assessment.QUESTIONS}))
+    db.session.commit()
+    assessments.complete(owner.id)
+
+    output = app.test_cli_runner().invoke(args=["rescore-assessments"]).output
+
+    assert "Re-scored with each result's own version; 0 results changed." in output
+    assert re.search(r"Version 1: 1 result; mean readiness \d+ under version 1, \d+ under version 2\.", output)
+    assert re.search(r"Version 2: 1 result; mean readiness \d+ under version 1, 100 under version 2\.", output)
+    db.session.refresh(old)
+    assert old.scoring_version == 1 and old.readiness == assessment.score(v1_answers, version=1).readiness

@@ -16,6 +16,7 @@ from pmcohort.admin.forms import (
 )
 from pmcohort.core.extensions import db
 from pmcohort.core.forms import service_errors
+from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.mentoring import practice_bank
@@ -26,7 +27,6 @@ from pmcohort.policy import roles_required
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 25
-MAX_PAGE = 100_000
 # Rules about the whole set of rubric dimensions belong above its rows, not at one of them.
 WHOLE_RUBRIC = ("dimensions",)
 
@@ -40,11 +40,7 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(User.email.like(pattern), db.func.lower(User.name).like(pattern)))
-    # Clamped: past the last page shows the last one, and no number reaches the database's OFFSET unchecked.
-    asked = request.args.get("page", 1, type=int)
-    page = db.paginate(statement, page=max(1, min(asked, MAX_PAGE)), per_page=USERS_PER_PAGE, error_out=False)
-    if page.page > max(page.pages, 1):
-        page = db.paginate(statement, page=max(page.pages, 1), per_page=USERS_PER_PAGE, error_out=False)
+    page = page_of(statement, request.args.get("page", 1, type=int), USERS_PER_PAGE)
     return render_template("admin/users.html", page=page, query=query, search=search, form=RoleChangeForm())
 
 

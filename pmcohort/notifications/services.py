@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
+from pmcohort.core.paging import page_of
 from pmcohort.core.tokens import signed_links
 from pmcohort.core.types import utcnow
 from pmcohort.notifications.models import (
@@ -119,7 +120,7 @@ def inbox_page(user_id: int, page: int):
         .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return db.paginate(statement, page=page, per_page=INBOX_PAGE_SIZE, error_out=False)
+    return page_of(statement, page, INBOX_PAGE_SIZE)
 
 
 def mark_all_read(user_id: int) -> None:

@@ -7,6 +7,7 @@ from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.extensions import db
 from pmcohort.mentoring.models import MentoringSession
+from pmcohort.notifications.models import Notification
 from tests.conftest import csrf_token_from
 from tests.factories import book, tomorrow_at
 
@@ -147,6 +148,16 @@ def test_the_user_list_clamps_its_page_number(client, user_factory, login, page)
     response = client.get(f"/admin/users?page={page}")
     assert response.status_code == 200
     assert admin.name in response.get_data(as_text=True)  # the one page there is
+
+
+@pytest.mark.parametrize("page", [TWENTY_DIGITS, "0", "-5", "abc"])
+def test_the_inbox_clamps_its_page_number(app, client, user_factory, login, page):
+    user = login(user_factory())
+    db.session.add(Notification(user_id=user.id, title="A match is proposed", link="/matches"))
+    db.session.commit()
+    response = client.get(f"/inbox?page={page}")
+    assert response.status_code == 200
+    assert "A match is proposed" in response.get_data(as_text=True)  # the one page there is
 
 
 def test_a_json_body_is_not_read_as_a_form(app, client, user_factory, login):

@@ -22,6 +22,7 @@ from pmcohort.notifications.models import (
     UnsubscribeUse,
 )
 from pmcohort.ops.models import AuditEvent, WorkerHeartbeat, record_audit
+from pmcohort.plans.models import ApmSeason, MilestoneNote, Plan, PlanMilestone
 from pmcohort.profiles.models import (
     AssessmentAttempt,
     AssessmentDraft,
@@ -67,4 +68,8 @@ __all__ = [
     "WorkerHeartbeat",
     "find_user_by_email",
     "record_audit",
+    "ApmSeason",
+    "MilestoneNote",
+    "Plan",
+    "PlanMilestone",
 ]

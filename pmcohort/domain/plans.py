@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
+from importlib.resources.abc import Traversable
 
 from pmcohort.domain.content import DATA, Entry, read_toml, unique
 from pmcohort.domain.limits import GAP_THRESHOLD
@@ -197,9 +198,9 @@ def _template(entry: Entry) -> MilestoneTemplate:
     return entry.done(template)
 
 
-def read_path_plan(path: str) -> PathPlan:
-    """One path's templates from `pmcohort/data/plans/<path>.toml`, checked."""
-    root = read_toml(DATA / "plans", f"{path}.toml")
+def read_path_plan(path: str, data: Traversable = DATA) -> PathPlan:
+    """One path's templates from `plans/<path>.toml` under `data` (the app's `pmcohort/data`), checked."""
+    root = read_toml(data, f"plans/{path}.toml")
     phases = root.table("phases")
     aims = {phase.key: phases.text(phase.key) for phase in PHASES}
     phases.done()

@@ -99,8 +99,6 @@ def create():
 @login_required
 def engineer_plan(user_id: int):
     plan_owner_or_404(user_id)
-    if user_id == current_user.id:
-        return redirect(url_for("plans.mine"), 303)
     return _render(user_id)
 
 

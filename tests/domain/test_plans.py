@@ -135,9 +135,19 @@ def test_weeks_and_dates_round_trip():
     ("accepts", "kind", "detail", "expected"),
     [
         (plans.Evidence(EvidenceKind.SESSION_HELD, "interview"), "session_held", "interview/estimation", True),
-        (plans.Evidence(EvidenceKind.SESSION_HELD, "interview/behavioral"), "session_held", "interview/estimation", False),
+        (
+            plans.Evidence(EvidenceKind.SESSION_HELD, "interview/behavioral"),
+            "session_held",
+            "interview/estimation",
+            False,
+        ),
         (plans.Evidence(EvidenceKind.SESSION_HELD, "shadowing"), "session_held", "one_on_one", False),
-        (plans.Evidence(EvidenceKind.DOCUMENT_APPROVED, "problem_statement"), "document_approved", "problem_statement", True),
+        (
+            plans.Evidence(EvidenceKind.DOCUMENT_APPROVED, "problem_statement"),
+            "document_approved",
+            "problem_statement",
+            True,
+        ),
         (plans.Evidence(EvidenceKind.ASSESSMENT_RETAKEN), "assessment_retaken", None, True),
         (plans.Evidence(EvidenceKind.ASSESSMENT_RETAKEN), "session_held", "shadowing", False),
     ],

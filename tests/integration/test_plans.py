@@ -332,3 +332,16 @@ def test_service_errors_name_every_wrong_field_at_once(pair):
     with pytest.raises(ServiceError) as refused:
         plan_service.create_plan(engineer.id, path="moon", start=TODAY + timedelta(days=800))
     assert set(refused.value.errors) == {"path", "start_date"}
+
+
+def test_demo_data_gives_some_engineers_a_plan_once(app):
+    from pmcohort.demo import DEMO_PLAN_STARTS, seed_demo
+
+    seed_demo()
+    seed_demo()
+    assert db.session.scalar(select(func.count()).select_from(Plan)) == len(DEMO_PLAN_STARTS)
+    assert db.session.scalar(select(func.count()).select_from(ApmSeason)) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(PlanMilestone).where(PlanMilestone.done_at.is_not(None)))
+        >= 2
+    )

@@ -22,6 +22,7 @@ from pmcohort.domain.plans import EvidenceKind, NoteAction
 from pmcohort.domain.statuses import Attendance, MatchStatus, MemberRole, ParticipantRole, SessionStatus
 from pmcohort.domain.vocabulary import PATHS
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.plans.models import ApmSeason, MilestoneNote, Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt
@@ -286,6 +287,19 @@ def _due_week(plan: Plan, due: date | None) -> tuple[int | None, str | None]:
     return (None, problem) if problem else (plans.week_of(plan.start_date, due), None)
 
 
+def _tell_the_engineer(plan: Plan, actor_id: int, change: str, title: str, week: int, note: str) -> None:
+    if actor_id != plan.user_id:  # the engineer knows what they changed themselves
+        enqueue(
+            "plan.changed",
+            engineer_id=plan.user_id,
+            actor_id=actor_id,
+            change=change,
+            title=title,
+            week=week,
+            note=note.strip(),
+        )
+
+
 def add_milestone(
     engineer_id: int, *, actor_id: int, title: str, done_when: str, due: date | None, note: str
 ) -> PlanMilestone:
@@ -317,6 +331,7 @@ def add_milestone(
     db.session.add(milestone)
     db.session.flush()
     record_audit("plan.milestone_added", "plan_milestone", milestone.id, actor_id=actor_id, week=week)
+    _tell_the_engineer(plan, actor_id, "added", milestone.title, week, note)
     db.session.commit()
     return milestone
 
@@ -338,6 +353,7 @@ def move_milestone(milestone_id: int, *, actor_id: int, due: date | None, note: 
         "plan.milestone_moved", "plan_milestone", milestone.id, actor_id=actor_id, from_week=milestone.due_week, to=week
     )
     milestone.due_week = week
+    _tell_the_engineer(plan, actor_id, "moved", milestone.title, week, note)
     db.session.commit()
     return milestone
 

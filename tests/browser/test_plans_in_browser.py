@@ -29,6 +29,12 @@ def test_engineer_makes_a_plan_sees_the_timeline_and_ticks_a_milestone(page, liv
     expect(done.locator(".tag.state-done")).to_have_text("Done")
     expect(page.get_by_role("img", name="Plan timeline")).to_be_visible()
 
+    page.get_by_role("link", name="Evidence pack for the transfer ask").click()
+    expect(page.get_by_role("heading", name="What my technical depth brings to your team")).to_be_visible()
+    page.emulate_media(media="print")  # one printable page: no navigation
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    page.emulate_media(media="screen")
+
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Your plan")).to_be_visible()
     expect(page.get_by_role("link", name="The whole plan")).to_be_visible()

@@ -13,6 +13,8 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import plans
 from pmcohort.domain import readiness as assessment
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason, MilestoneNote, Plan, PlanMilestone
@@ -179,10 +181,11 @@ def test_an_approved_document_ticks_its_milestone_through_the_one_entry_point(pa
 
 
 def test_mentor_moves_a_milestone_with_a_note(client, login, pair, form_post):
-    engineer, mentor, _ = pair
+    engineer, mentor, match = pair
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=TODAY)
     target = milestone(plan, "transfer_ask")
     login(mentor)
+    assert f'href="/plan/{engineer.id}"' in client.get(f"/matches/{match.id}").get_data(as_text=True)
     page = client.get(f"/plan/{engineer.id}").get_data(as_text=True)
     assert "Move “Make the transfer ask" in page and "Tick “" not in page  # the mentor moves; only the engineer ticks
 
@@ -202,6 +205,10 @@ def test_mentor_moves_a_milestone_with_a_note(client, login, pair, form_post):
     note = db.session.scalar(select(MilestoneNote).where(MilestoneNote.milestone_id == target.id))
     assert (note.action, note.author_id, note.from_week, note.to_week) == ("moved", mentor.id, old_week, 22)
     assert "back from leave" in client.get(f"/plan/{engineer.id}").get_data(as_text=True)
+    told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.topic == "plan.changed"))
+    outbox.deliver(told.id)
+    inbox = db.session.scalar(select(Notification).where(Notification.user_id == engineer.id))
+    assert inbox.title == f"{mentor.name} moved “{target.title}” in your plan"
 
 
 @pytest.mark.parametrize(

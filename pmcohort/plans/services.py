@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import CohortMember, Match
@@ -68,16 +68,21 @@ class PlanGlance:
 
 
 def glance(user_id: int, limit: int) -> PlanGlance:
-    plan = plan_of(user_id)
-    if plan is None:
-        return PlanGlance(False, [])
+    """In one query: the plan, with its first open milestones (none when all are done)."""
+    rows = db.session.execute(
+        select(Plan.start_date, PlanMilestone)
+        .outerjoin(PlanMilestone, and_(PlanMilestone.plan_id == Plan.id, PlanMilestone.done_at.is_(None)))
+        .where(Plan.user_id == user_id)
+        .order_by(PlanMilestone.due_week, PlanMilestone.id)
+        .limit(limit)
+    ).all()
     on = today()
-    open_ones = [m for m in plan.milestones if not m.done][:limit]  # already in due order
     return PlanGlance(
-        True,
+        bool(rows),
         [
-            UpNext(m, m.due_date(plan.start_date), m.state(plan.start_date, on) == plans.MilestoneState.OVERDUE)
-            for m in open_ones
+            UpNext(m, m.due_date(start), m.state(start, on) == plans.MilestoneState.OVERDUE)
+            for start, m in rows
+            if m is not None
         ],
     )
 

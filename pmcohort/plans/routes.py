@@ -46,7 +46,6 @@ def _render(engineer_id: int, *, plan_form=None, milestone_form=None, failed: di
     plan = plan_service.plan_of(engineer_id)
     own = engineer_id == current_user.id
     on = plan_service.today()
-    failed = failed or {}
     return render_template(
         "plans/plan.html",
         engineer=engineer,
@@ -59,20 +58,18 @@ def _render(engineer_id: int, *, plan_form=None, milestone_form=None, failed: di
         may_edit=plan is not None and plan_service.may_edit(current_user.id, engineer_id),
         plan_form=_plan_form(plan_form) if own else None,
         milestone_form=milestone_form or MilestoneForm(formdata=None),
-        move_form=lambda m: (
-            failed["move"][1]
-            if failed.get("move", (None,))[0] == m.id
-            else MoveForm(formdata=None, prefix=f"move{m.id}")
-        ),
-        tick_form=lambda m: (
-            failed["tick"][1]
-            if failed.get("tick", (None,))[0] == m.id
-            else TickForm(formdata=None, prefix=f"tick{m.id}")
-        ),
-        open_form=next(iter(failed), None),
+        move_form=lambda m: _milestone_form(MoveForm, "move", m.id, failed or {}),
+        tick_form=lambda m: _milestone_form(TickForm, "tick", m.id, failed or {}),
         no_seasons=plan is not None and plan.path == "apm_program" and not plan_service.seasons(),
         plans=plans,
     ), status
+
+
+def _milestone_form(form_class, action: str, milestone_id: int, failed: dict):
+    """A milestone's own form (its fields prefixed with the action and id, as several share the page):
+    the one that just failed, with its errors and typed text, or a blank one."""
+    failed_id, form = failed.get(action, (None, None))
+    return form if failed_id == milestone_id else form_class(formdata=None, prefix=f"{action}{milestone_id}")
 
 
 @bp.get("/plan")

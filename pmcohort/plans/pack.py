@@ -11,8 +11,7 @@ from pmcohort.core.extensions import db
 from pmcohort.domain import plans
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance, ParticipantRole, SessionStatus
 from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
-from pmcohort.mentoring import practice_bank
-from pmcohort.mentoring import services as sessions
+from pmcohort.mentoring import after_session, practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import Plan, PlanMilestone
@@ -84,7 +83,7 @@ def _sessions_held(user_id: int) -> list[SessionsHeld]:
 
 
 def _rubric_scores(user_id: int) -> list[RubricScore]:
-    history = sessions.rubric_history(user_id)
+    history = after_session.rubric_history(user_id)
     titles = {key: rubric.title for key, rubric in practice_bank.rubrics(history).items()}
     return [
         RubricScore(titles.get(key, key), len(entries), round(sum(latest.values()) / max(1, len(latest)), 1))

@@ -13,6 +13,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import plans
 from pmcohort.domain import readiness as assessment
+from pmcohort.mentoring import after_session
 from pmcohort.notifications import outbox
 from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
@@ -125,12 +126,10 @@ def test_a_milestone_ticks_itself_when_its_session_is_held(client, login, pair, 
 
 def test_a_no_show_ticks_nothing(pair):
     engineer, mentor, match = pair
-    from pmcohort.mentoring import services as sessions
-
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=TODAY)
     session = book(match, engineer, kind="interview", interview_kind="behavioral")
     as_past(session)
-    sessions.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "no_show"})
+    after_session.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "no_show"})
     assert not milestone(plan, "behavioral_mock").done
 
 
@@ -147,11 +146,9 @@ def test_counted_evidence_ticks_on_the_last_one_and_never_counts_twice(pair):
 
 def test_sessions_held_since_the_start_count_when_the_plan_is_made(pair):
     engineer, mentor, match = pair
-    from pmcohort.mentoring import services as sessions
-
     session = book(match, engineer, kind="interview", interview_kind="behavioral")
     as_past(session)
-    sessions.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "attended"})
+    after_session.record_attendance(session.id, host_id=mentor.id, attendance={engineer.id: "attended"})
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=TODAY - timedelta(days=7))
     assert milestone(plan, "behavioral_mock").done
     later = plan_service.create_plan(

@@ -85,12 +85,14 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.mentoring.routes import bp as mentoring_sessions
     from pmcohort.mentorships.routes import bp as mentorships
     from pmcohort.ops.routes import bp as ops
+    from pmcohort.plans.routes import bp as plans
     from pmcohort.profiles.routes import bp as profiles
     from pmcohort.quickcheck.routes import bp as quickcheck
 
     for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
         app.register_blueprint(blueprint)
     app.register_blueprint(quickcheck)
+    app.register_blueprint(plans)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -29,6 +29,8 @@ from pmcohort.domain.statuses import (
 )
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback
+from pmcohort.plans import services as plan_service
+from pmcohort.plans.models import ApmSeason, Plan
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
 
 DEMO_PASSWORD = "pmcohort-demo"
@@ -318,6 +320,40 @@ def _ensure_demo_sessions() -> None:
     db.session.commit()
 
 
+# Demo engineers with a plan, and how many days ago each one started: some just begun, some months in.
+DEMO_PLAN_STARTS = {1: 56, 2: 120, 3: 14, 4: 0, 5: 200, 6: 35}
+
+
+def _ensure_demo_plans() -> None:
+    """APM seasons an admin would have entered, and plans for a few engineers (engineer1's mock
+    interviews count towards theirs); engineer2 has ticked two milestones by hand."""
+    if not db.session.scalar(select(ApmSeason.id).limit(1)):
+        today = utcnow().date()
+        for program, opens_in, closes_in in (("Example APM program", 30, 75), ("Example RPM program", 150, 190)):
+            db.session.add(
+                ApmSeason(
+                    program=f"{program} {today.year + 1}",
+                    opens_on=today + timedelta(days=opens_in),
+                    closes_on=today + timedelta(days=closes_in),
+                )
+            )
+        db.session.commit()
+    for number, days_ago in DEMO_PLAN_STARTS.items():
+        user = find_user_by_email(f"engineer{number}@{DOMAIN}")
+        if db.session.scalar(select(Plan.id).where(Plan.user_id == user.id)):
+            continue
+        profile = db.session.get(EngineerProfile, user.id)
+        plan = plan_service.create_plan(user.id, path=profile.path, start=utcnow().date() - timedelta(days=days_ago))
+        if number == 2:
+            for milestone in plan.milestones[:2]:
+                plan_service.tick(
+                    milestone.id,
+                    actor_id=user.id,
+                    note="Done with my mentor's review.",
+                    link="https://docs.example.com/demo-work",
+                )
+
+
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", (Role.ADMIN,))
@@ -339,6 +375,7 @@ def seed_demo() -> list[tuple[str, str]]:
     db.session.commit()
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
+    _ensure_demo_plans()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

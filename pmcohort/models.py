@@ -22,6 +22,7 @@ from pmcohort.notifications.models import (
     UnsubscribeUse,
 )
 from pmcohort.ops.models import AuditEvent, WorkerHeartbeat, record_audit
+from pmcohort.plans.models import ApmSeason, MilestoneNote, Plan, PlanMilestone
 from pmcohort.profiles.models import (
     AssessmentAttempt,
     AssessmentDraft,
@@ -69,4 +70,8 @@ __all__ = [
     "find_user_by_email",
     "record_audit",
     "QuickCheckTally",
+    "ApmSeason",
+    "MilestoneNote",
+    "Plan",
+    "PlanMilestone",
 ]

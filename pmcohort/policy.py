@@ -14,6 +14,8 @@ from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, Mat
 from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
 from pmcohort.mentoring.models import MentoringSession
+from pmcohort.plans import services as plan_service
+from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
 
 
@@ -73,6 +75,11 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
         )
     ):
         return True
+    return leads_cohort_of(viewer, engineer_id)
+
+
+def leads_cohort_of(viewer, engineer_id: int) -> bool:
+    """Whether `viewer` is a lead of a cohort the engineer is enrolled in."""
     return (
         viewer.has_role(Role.LEAD)
         and db.session.scalar(
@@ -177,3 +184,32 @@ def public_mentor_profile_or_404(user_id: int) -> MentorProfile:
     """Any signed-in user may read an active mentor's public profile."""
     profile = db.session.get(MentorProfile, user_id)
     return _or_404(profile, profile is not None and profile.user.active and profile.user.has_role(Role.MENTOR))
+
+
+def can_view_plan(viewer, engineer_id: int) -> bool:
+    """An engineer's plan: the engineer, their active mentor, the leads of their cohort."""
+    return viewer.is_authenticated and (
+        plan_service.may_edit(viewer.id, engineer_id) or leads_cohort_of(viewer, engineer_id)
+    )
+
+
+def plan_owner_or_404(engineer_id: int) -> None:
+    """An engineer's plan page: refused like a missing page to anyone who may not see it."""
+    _or_404(engineer_id, can_view_plan(current_user, engineer_id))
+
+
+def plan_editor_or_404(engineer_id: int) -> None:
+    """Adding milestones: the engineer and their active mentor."""
+    _or_404(engineer_id, plan_service.may_edit(current_user.id, engineer_id))
+
+
+def milestone_for_editor_or_404(milestone_id: int) -> PlanMilestone:
+    """Moving a milestone: the engineer and their active mentor."""
+    milestone = db.session.get(PlanMilestone, milestone_id)
+    return _or_404(milestone, milestone is not None and plan_service.may_edit(current_user.id, milestone.plan.user_id))
+
+
+def milestone_for_engineer_or_404(milestone_id: int) -> PlanMilestone:
+    """Ticking a milestone: only the engineer whose plan it is."""
+    milestone = db.session.get(PlanMilestone, milestone_id)
+    return _or_404(milestone, milestone is not None and milestone.plan.user_id == current_user.id)

@@ -11,6 +11,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.ops.models import record_audit
+from pmcohort.plans import services as plans
 from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft, EngineerProfile
 
 RETAKE_INTERVAL = timedelta(days=1)
@@ -141,6 +142,7 @@ def complete(user_id: int) -> AssessmentAttempt:
     record_audit(
         "assessment.completed", "assessment_attempt", attempt.id, actor_id=user_id, readiness=attempt.readiness
     )
+    plans.record_evidence(user_id, plans.EvidenceKind.ASSESSMENT_RETAKEN, ref=f"attempt:{attempt.id}")
     db.session.commit()
     return attempt
 

@@ -9,6 +9,7 @@ from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
+from pmcohort.plans import services as plan_service
 from pmcohort.policy import (
     can_view_cohort_assessments,
     cohort_for_lead_or_404,
@@ -65,6 +66,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         pin_form=pin_form,
         report=report,
         may_view_assessments=can_view_cohort_assessments(current_user, cohort),
+        overdue_milestones=plan_service.overdue_in_cohort(cohort.id),
     ), status
 
 

@@ -12,11 +12,13 @@ from pmcohort.mentorships import services as matching
 from pmcohort.notifications import services as notices
 from pmcohort.notifications.models import NOTIFICATION_CATEGORIES
 from pmcohort.notifications.services import UnsubscribeOutcome as Outcome
+from pmcohort.plans import services as plan_service
 from pmcohort.profiles import services as profiles
 
 bp = Blueprint("main", __name__)
 
 NEXT_SESSIONS = 3
+NEXT_MILESTONES = 3
 
 
 @bp.get("/")
@@ -58,6 +60,7 @@ def dashboard():
         engineer_profile=setup.engineer,
         mentor_profile=setup.mentor,
         window_count=setup.window_count,
+        plan=plan_service.glance(user_id, NEXT_MILESTONES) if current_user.has_role(Role.ENGINEER) else None,
     )
 
 

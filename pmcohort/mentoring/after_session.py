@@ -24,6 +24,7 @@ from pmcohort.mentoring.models import (
 from pmcohort.mentoring.services import MAX_TEXT, session_with_place
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
+from pmcohort.plans import services as plans
 
 
 def _started(mentoring_session: MentoringSession) -> None:
@@ -48,6 +49,7 @@ def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, st
     for each in mentoring_session.guests():
         each.attendance = attendance[each.user_id]
     mentoring_session.status = SessionStatus.COMPLETED
+    plans.record_session_held(mentoring_session.id)
     record_audit(
         "session.attendance",
         "session",

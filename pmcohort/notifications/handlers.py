@@ -473,3 +473,22 @@ def weekly_digest(message: OutboxMessage) -> None:
             action_label="Open your cohorts",
         ),
     )
+
+
+@handles("plan.changed")
+def plan_changed(message: OutboxMessage) -> None:
+    """The mentor added or moved a milestone of the engineer's plan: tell the engineer, with the mentor's note."""
+    engineer, mentor = (
+        db.session.get(User, message.payload["engineer_id"]),
+        db.session.get(User, message.payload["actor_id"]),
+    )
+    if engineer is None or mentor is None:
+        return
+    _notify(
+        message,
+        engineer,
+        "matches",
+        f"{mentor.name} {message.payload['change']} “{message.payload['title']}” in your plan",
+        f"Due in week {message.payload['week']}. {mentor.first_name}'s note: {message.payload['note']}",
+        "plans.mine",
+    )

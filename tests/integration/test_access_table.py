@@ -72,6 +72,16 @@ ACCESS = {
     # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
 }
+ACCESS |= {
+    # A plan: the engineer, their active mentor, their cohort's leads; nobody else, admins included.
+    "plans.engineer_plan": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
+    "plans.evidence_pack": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
+    "plans.add_milestone": Access({"user_id": "engineer"}, PAIR),
+    "plans.move_milestone": Access({"milestone_id": "milestone_id"}, PAIR),
+    "plans.tick_milestone": Access({"milestone_id": "milestone_id"}, frozenset({"engineer"})),
+    "plans.untick_milestone": Access({"milestone_id": "milestone_id"}, frozenset({"engineer"})),
+    "plans.remove_season": Access({"season_id": "season_id"}, frozenset({"admin"})),
+}
 NOT_OBJECTS = {"static"}  # a file name, not anyone's object
 # Public pages without an id: anyone, signed in or not, reaches them (the quick check stores nothing about anyone).
 PUBLIC_PAGES = {"quickcheck.check": "/check"}
@@ -181,6 +191,8 @@ def test_pages_show_only_links_the_viewer_may_follow(app, world, name):
         "/admin/practice",
         "/availability",
         "/check",
+        "/plan",
+        "/admin/apm-seasons",
     ]
     start += [
         _url(app, world, endpoint)

@@ -119,6 +119,17 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         "session.feedback_overdue": ({"session_id": session.id}, {lead.email}),
         "session.observation": ({"session_id": session.id}, {mentor.email}),
         "digest.weekly": ({"lead_id": lead.id, "week": "2026-W49"}, {lead.email}),
+        "plan.changed": (
+            {
+                "engineer_id": engineer.id,
+                "actor_id": mentor.id,
+                "change": "moved",
+                "title": "Ask",
+                "week": 9,
+                "note": "Later",
+            },
+            {engineer.email},
+        ),
     }
 
 

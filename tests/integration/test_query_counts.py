@@ -23,6 +23,8 @@ from tests.conftest import sign_in
 from tests.factories import engineer, mentor
 
 MAX_QUERIES = 6
+# Pages that show more than the rest, one query for each extra part.
+PAGE_BUDGET = {"/cohorts/{cohort}": MAX_QUERIES + 1}  # the board also lists overdue plan milestones
 SMALL, LARGE = 1, 6
 
 
@@ -186,9 +188,8 @@ def test_page_runs_a_few_queries_whatever_the_rows(client, login, user_factory, 
     world.grow(LARGE - SMALL)
     many = queries_for(client, count_queries, url())
 
-    assert few <= MAX_QUERIES and many <= MAX_QUERIES, (
-        f"{page} as {role}: {few} queries with few rows, {many} with many"
-    )
+    budget = PAGE_BUDGET.get(page, MAX_QUERIES)
+    assert few <= budget and many <= budget, f"{page} as {role}: {few} queries with few rows, {many} with many"
     assert many == few, f"{page} as {role}: {few} queries grew to {many} with more rows"
 
 

@@ -14,6 +14,8 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.mentoring import feeds, practice_bank
 from pmcohort.mentoring.models import PracticeItem
+from pmcohort.plans import services as plan_service
+from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
 from tests.factories import book, person
 
@@ -67,7 +69,13 @@ def build_world(user_factory) -> World:
         kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id
         for kind in ("question", "persona", "rubric")
     }
+    season = ApmSeason(
+        program="Example APM", opens_on=date.today(), closes_on=date.today() + timedelta(days=60), created_by=None
+    )
+    db.session.add(season)
     db.session.commit()
+    # Started two months ago, so some of its milestones are overdue on the lead's cohort page.
+    plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=date.today() - timedelta(days=60))
     return World(
         people=people,
         ids={
@@ -79,6 +87,8 @@ def build_world(user_factory) -> World:
             "window_id": window.id,
             "away_id": away.id,
             "number": 1,
+            "milestone_id": plan.milestones[0].id,
+            "season_id": season.id,
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
             **{name: user.id for name, user in people.items()},
         },

@@ -176,7 +176,7 @@ def _seed_mentor(rng: random.Random, user_id: int) -> None:
         former_engineer=rng.random() < 0.6,
         paths=rng.sample(list(vocabulary.PATHS), k=rng.randint(1, 2)),
         domains=rng.sample([d for d in vocabulary.DOMAINS if d != "other"], k=rng.randint(1, 3)),
-        interview_kinds=rng.sample(list(vocabulary.INTERVIEW_KINDS), k=rng.randint(1, 3)),
+        interview_kinds=rng.sample(list(practice.INTERVIEW_KINDS), k=rng.randint(2, 5)),
         capacity=rng.randint(3, 5),
     )
     for skill in vocabulary.SKILLS:

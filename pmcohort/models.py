@@ -11,6 +11,7 @@ from pmcohort.mentoring.models import (
     ShadowingObservation,
     new_feed_token,
 )
+from pmcohort.mentoring.models import ActionItem, ObservedPitfall, SessionDebrief
 from pmcohort.notifications.models import (
     NOTIFICATION_CATEGORIES,
     SECURITY_CATEGORY,
@@ -74,4 +75,7 @@ __all__ = [
     "MilestoneNote",
     "Plan",
     "PlanMilestone",
+    "ActionItem",
+    "ObservedPitfall",
+    "SessionDebrief",
 ]

@@ -43,6 +43,7 @@ from pmcohort.mentoring.forms import (
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.profiles.models import EngineerProfile
 from pmcohort.policy import (
+    action_item_for_engineer_or_404,
     cohort_for_lead_or_404,
     match_for_engineer_or_404,
     match_for_side_or_404,
@@ -374,6 +375,7 @@ def swap_question(session_id: int):
 @roles_required(Role.ENGINEER)
 def tick_action_item(session_id: int, item_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
+    action_item_for_engineer_or_404(mentoring_session.id, item_id)
     form = TickForm()
     if form.validate_on_submit():
         done = form.done.data == "yes"

@@ -3,15 +3,17 @@
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
 from pmcohort.mentoring.models import (
+    ActionItem,
     CalendarFeed,
     MentoringSession,
+    ObservedPitfall,
     PracticeItem,
+    SessionDebrief,
     SessionFeedback,
     SessionParticipant,
     ShadowingObservation,
     new_feed_token,
 )
-from pmcohort.mentoring.models import ActionItem, ObservedPitfall, SessionDebrief
 from pmcohort.notifications.models import (
     NOTIFICATION_CATEGORIES,
     SECURITY_CATEGORY,

@@ -167,9 +167,7 @@ def session_for_viewer_or_404(session_id: int) -> MentoringSession:
 def action_item_for_engineer_or_404(session_id: int, item_id: int) -> ActionItem:
     """An action item of this session, for the engineer it was written for: only they tick it off."""
     item = db.session.get(ActionItem, item_id)
-    return _or_404(
-        item, item is not None and item.session_id == session_id and item.engineer_id == current_user.id
-    )
+    return _or_404(item, item is not None and item.session_id == session_id and item.engineer_id == current_user.id)
 
 
 def workshop_or_404(session_id: int) -> MentoringSession:

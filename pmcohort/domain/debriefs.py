@@ -70,7 +70,9 @@ def validate_debrief(rubric: Rubric | None, draft: DebriefDraft, *, publishing: 
         elif not note.strip():
             errors[f"pitfall_note_{pitfall}"] = "Add a one-line note on what you saw."
         elif not _one_line(note.strip(), PITFALL_NOTE_LENGTH):
-            errors[f"pitfall_note_{pitfall}"] = f"Keep the note to one line of at most {PITFALL_NOTE_LENGTH} characters."
+            errors[f"pitfall_note_{pitfall}"] = (
+                f"Keep the note to one line of at most {PITFALL_NOTE_LENGTH} characters."
+            )
     if len(draft.action_items) > ACTION_ITEM_ROWS:
         errors["action_items"] = f"Give at most {ACTION_ITEM_ROWS} action items."
     for row, item in enumerate(draft.action_items, 1):

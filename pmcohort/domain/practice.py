@@ -125,9 +125,7 @@ def load_practice_set(data: Traversable = DATA) -> PracticeSet:
     kinds = interview_kinds(rubrics.values())
 
     questions_file = read_toml(data, "practice/questions.toml")
-    questions = _keyed(
-        questions_file.tables("question", "question"), lambda entry: _question(entry, kinds), "question"
-    )
+    questions = _keyed(questions_file.tables("question", "question"), lambda entry: _question(entry, kinds), "question")
     questions_file.done()
 
     personas_file = read_toml(data, "practice/personas.toml")

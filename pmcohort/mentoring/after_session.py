@@ -69,7 +69,9 @@ def rubric_of(mentoring_session: MentoringSession) -> practice.Rubric | None:
         key = mentoring_session.interview_kind
     elif mentoring_session.kind == SessionKind.ROLE_PLAY:
         card = practice_bank.find("persona", mentoring_session.persona_key)
-        key = practice.rubric_key_for_session(SessionKind.ROLE_PLAY, persona=practice_bank.persona(card) if card else None)
+        key = practice.rubric_key_for_session(
+            SessionKind.ROLE_PLAY, persona=practice_bank.persona(card) if card else None
+        )
     else:
         return None
     return practice_bank.rubric(key) if key else None
@@ -148,7 +150,11 @@ def rubric_history(engineer_id: int) -> dict[str, list[tuple[datetime, dict[str,
     earlier_feedback = (
         select(SessionFeedback.rubric_key, MentoringSession.start_at, SessionFeedback.rubric_scores)
         .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
-        .where(SessionFeedback.subject_id == engineer_id, SessionFeedback.rubric_key.is_not(None))
+        .where(
+            SessionFeedback.subject_id == engineer_id,
+            SessionFeedback.rubric_key.is_not(None),
+            SessionFeedback.session_id.not_in(debriefs.with_only_columns(SessionDebrief.session_id)),
+        )
     )
     rows = db.session.execute(union_all(debriefs, earlier_feedback).order_by("start_at"))
     history: dict[str, list[tuple[datetime, dict[str, int]]]] = {}

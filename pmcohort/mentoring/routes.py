@@ -9,16 +9,15 @@ from pmcohort.core.extensions import csrf, db, limiter
 from pmcohort.core.forms import BaseForm, service_errors
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
+from pmcohort.domain.debriefs import ACTION_ITEM_ROWS
 from pmcohort.domain.statuses import (
     DEBRIEF_SESSION_KINDS,
     PAIR_SESSION_KINDS,
     MatchStatus,
     ParticipantRole,
     Role,
-    SessionKind,
     SessionStatus,
 )
-from pmcohort.domain.debriefs import ACTION_ITEM_ROWS
 from pmcohort.domain.wording import counted
 from pmcohort.mentoring import after_session, debriefs, feeds, practice_bank
 from pmcohort.mentoring import services as service
@@ -41,7 +40,6 @@ from pmcohort.mentoring.forms import (
     debrief_values,
 )
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
-from pmcohort.profiles.models import EngineerProfile
 from pmcohort.policy import (
     action_item_for_engineer_or_404,
     cohort_for_lead_or_404,
@@ -51,6 +49,7 @@ from pmcohort.policy import (
     session_for_viewer_or_404,
     workshop_or_404,
 )
+from pmcohort.profiles.models import EngineerProfile
 
 bp = Blueprint("sessions", __name__)
 
@@ -351,7 +350,9 @@ def debrief(session_id: int):
         lambda: debriefs.save_debrief(
             mentoring_session.id, mentor_id=current_user.id, draft=form.draft(rubric), publish=publish
         ),
-        "Debrief published. The engineer is notified." if publish else "Draft saved. Only you see it until you publish.",
+        "Debrief published. The engineer is notified."
+        if publish
+        else "Draft saved. Only you see it until you publish.",
     )
 
 

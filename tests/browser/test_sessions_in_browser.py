@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.mentoring import practice_bank
 from pmcohort.domain.practice import RubricDimension
+from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.profiles.models import MentorProfile
 from tests.factories import as_past, make_user, person
@@ -25,7 +25,11 @@ def _new_kind(actor_id: int) -> None:
         interview_label="System design for PMs",
         dimensions=[
             RubricDimension(key=key, label=label, skill="prioritization", **levels)
-            for key, label in (("scoping", "Scopes the system"), ("trade_offs", "Names trade-offs"), ("users", "Keeps users in view"))
+            for key, label in (
+                ("scoping", "Scopes the system"),
+                ("trade_offs", "Names trade-offs"),
+                ("users", "Keeps users in view"),
+            )
         ],
         actor_id=actor_id,
     )

@@ -12,10 +12,10 @@ from pmcohort.domain.practice import (
     QUESTIONS,
     RUBRIC_FOR,
     RUBRICS,
+    load_practice_set,
     next_question,
     questions_of,
     rubric_key_for_session,
-    load_practice_set,
     validate_scores,
 )
 from pmcohort.domain.statuses import SessionKind
@@ -33,15 +33,19 @@ def _sentences(text: str) -> int:
 
 def test_the_whole_interview_loop_with_at_least_ten_questions_per_kind():
     counts = Counter(q.kind for q in QUESTIONS)
-    assert set(counts) == set(INTERVIEW_KINDS) == {
-        "consumer_product",
-        "product_sense",
-        "execution",
-        "estimation",
-        "strategy",
-        "technical",
-        "behavioral",
-    }
+    assert (
+        set(counts)
+        == set(INTERVIEW_KINDS)
+        == {
+            "consumer_product",
+            "product_sense",
+            "execution",
+            "estimation",
+            "strategy",
+            "technical",
+            "behavioral",
+        }
+    )
     assert all(counts[kind] >= 10 for kind in INTERVIEW_KINDS), counts
     assert any("deep-dive" in q.key.replace("_", "-") for q in questions_of("behavioral"))
 

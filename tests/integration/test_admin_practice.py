@@ -290,7 +290,15 @@ def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_
     for rubric in practice.RUBRICS.values():
         item = practice_bank.find("rubric", rubric.key)
         rows = [
-            (d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like, d.what_3_looks_like, d.what_2_looks_like)
+            (
+                d.key,
+                d.label,
+                d.skill,
+                d.what_4_looks_like,
+                d.what_1_looks_like,
+                d.what_3_looks_like,
+                d.what_2_looks_like,
+            )
             for d in rubric.dimensions
         ]
         form = rubric_form(None, rubric.title, rows, rubric.interview_label or "")

@@ -211,7 +211,9 @@ def test_a_cohort_lead_sees_the_published_debrief_but_not_a_draft(app, pair, use
 
 def test_the_question_comes_from_the_target_domain_then_the_largest_gap_never_one_had(pair):
     engineer, mentor, match = pair
-    db.session.add(EngineerProfile(user_id=engineer.id, years_experience=6, path="apm_program", target_domain="fintech"))
+    db.session.add(
+        EngineerProfile(user_id=engineer.id, years_experience=6, path="apm_program", target_domain="fintech")
+    )
     scores = assessment.score({})
     attempt = attempt_from(engineer.id, {}, scores)
     attempt.skill_scores = {"discovery": 80, "prioritization": 30, "influence": 70, "writing": 75, "interviewing": 60}
@@ -360,3 +362,23 @@ def test_seeding_describes_every_level_of_a_rubric_stored_before_levels_2_and_3(
     assert practice_bank.rubric("product_sense").missing_levels == []
     assert "product_sense" in practice_bank.interview_kinds()
     assert _count(PracticeItem) == db.session.scalar(select(func.count(PracticeItem.id.distinct())))
+
+
+def test_the_demo_engineer_has_a_published_debrief_with_action_items_carried_into_the_next_1_1(app, client, login):
+    from pmcohort.accounts.models import User
+    from pmcohort.demo import DEMO_ACTION_ITEMS, seed_demo
+
+    seed_demo()
+    seed_demo()  # idempotent
+    assert _count(SessionDebrief) == 2 and _count(ActionItem) == len(DEMO_ACTION_ITEMS)
+    engineer = db.session.scalar(select(User).where(User.email == "engineer1@demo.example.com"))
+    login(engineer, "pmcohort-demo")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    open_items = [text for text, _, done in DEMO_ACTION_ITEMS if not done]
+    assert all(text in dashboard for text in open_items) and DEMO_ACTION_ITEMS[0][0] not in dashboard
+    upcoming = db.session.scalar(select(MentoringSession).where(MentoringSession.kind == "one_on_one"))
+    agenda = client.get(f"/sessions/{upcoming.id}").get_data(as_text=True)
+    assert "Carried over" in agenda and all(text in agenda for text in open_items)
+    debriefed = db.session.scalar(select(ObservedPitfall.session_id))
+    page = client.get(f"/sessions/{debriefed}").get_data(as_text=True)
+    assert "Still being the engineer" in page and "Borderline" in page

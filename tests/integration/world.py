@@ -64,7 +64,9 @@ def build_world(user_factory) -> World:
     db.session.add_all([run, match, attempt, away])
     db.session.flush()
     session = book(match, engineer)
-    action_item = ActionItem(session_id=session.id, engineer_id=engineer.id, match_id=match.id, text="Write a one-pager")
+    action_item = ActionItem(
+        session_id=session.id, engineer_id=engineer.id, match_id=match.id, text="Write a one-pager"
+    )
     db.session.add(action_item)
     db.session.flush()
     window = db.session.query(AvailabilityWindow).filter_by(user_id=engineer.id).first()

@@ -68,7 +68,7 @@ class SessionDetailsForm(BaseForm):
     interview_kind = SelectField(
         "For interview practice: which interview",
         validate_choice=False,
-        description="The kinds your mentor runs.",
+        description="Only the kinds the mentor runs are offered.",
     )
     persona_key = SelectField("For a stakeholder role-play: the persona", validate_choice=False)
     skill = SelectField(

@@ -2,7 +2,7 @@
 shadowing session exercises
 
 Revision ID: 0009_coaching
-Revises: 0007
+Revises: 0011_plans
 Create Date: 2026-12-01 14:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_coaching'
-down_revision = '0007'
+down_revision = '0011_plans'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ question draws and swaps, kinds as data, role-play cards and shadowing."""
 from datetime import date, timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from pmcohort.assessment.services import attempt_from
@@ -53,7 +54,7 @@ def test_draft_then_published_debrief_reaches_the_engineer_with_action_items(app
     sign_in(engineer_page, engineer)
     page = engineer_page.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert "Debrief coming" in page
-    assert question.strong_answer not in page and "Proposed SDKs before naming the user" not in page
+    assert escape(question.strong_answer) not in page and "Proposed SDKs before naming the user" not in page
     assert "Write a one-page problem statement" not in engineer_page.get("/dashboard").get_data(as_text=True)
     assert "session.debrief_published" not in db.session.scalars(select(OutboxMessage.topic)).all()
 
@@ -86,7 +87,7 @@ def test_draft_then_published_debrief_reaches_the_engineer_with_action_items(app
     page = engineer_page.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert "Debrief coming" not in page
     for text in (question.prompt, question.strong_answer, "Pinned the unit first.", "Clear structure.", "Ready"):
-        assert text in page
+        assert escape(text) in page
     assert "Spent five minutes on the CI architecture." in page
     level_3 = rubric.dimensions[0].levels[2][1]
     assert level_3 in page  # the score with what that level looks like
@@ -298,7 +299,8 @@ def test_a_discovery_role_play_hides_the_real_need_until_the_debrief(app, client
     card = practice_bank.persona(practice_bank.find("persona", "discovery_fintech_export"))
     login(engineer)
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    assert card.wants in page and card.hidden_constraint not in page and card.reveals not in page
+    assert escape(card.wants) in page
+    assert escape(card.hidden_constraint) not in page and escape(card.reveals) not in page
     as_past(session)
     rubric = practice_bank.rubric("discovery")
     assert {d.key for d in rubric.dimensions} == {
@@ -309,7 +311,8 @@ def test_a_discovery_role_play_hides_the_real_need_until_the_debrief(app, client
     }
     debriefs.save_debrief(session.id, mentor_id=mentor.id, draft=_complete(rubric), publish=True)
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    assert card.hidden_constraint in page and card.reveals in page and "What they actually need" in page
+    assert escape(card.hidden_constraint) in page and escape(card.reveals) in page
+    assert "What they actually need" in page
     assert db.session.get(SessionDebrief, session.id).rubric_key == "discovery"
 
 

@@ -19,6 +19,7 @@ from pmcohort.domain import practice, vocabulary
 from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import (
     Attendance,
+    DebriefStatus,
     MatchSource,
     MatchStatus,
     MemberRole,
@@ -28,7 +29,14 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.mentoring import practice_bank
-from pmcohort.mentoring.models import MentoringSession, SessionFeedback
+from pmcohort.mentoring.models import (
+    ActionItem,
+    MentoringSession,
+    ObservedPitfall,
+    SessionDebrief,
+    SessionFeedback,
+    SessionParticipant,
+)
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason, Plan
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
@@ -176,7 +184,7 @@ def _seed_mentor(rng: random.Random, user_id: int) -> None:
         former_engineer=rng.random() < 0.6,
         paths=rng.sample(list(vocabulary.PATHS), k=rng.randint(1, 2)),
         domains=rng.sample([d for d in vocabulary.DOMAINS if d != "other"], k=rng.randint(1, 3)),
-        interview_kinds=rng.sample(list(vocabulary.INTERVIEW_KINDS), k=rng.randint(1, 3)),
+        interview_kinds=rng.sample(list(practice.INTERVIEW_KINDS), k=rng.randint(2, 5)),
         capacity=rng.randint(3, 5),
     )
     for skill in vocabulary.SKILLS:
@@ -250,25 +258,24 @@ def _ensure_demo_sessions() -> None:
         return
     engineer, mentor = find_user_by_email(f"engineer1@{DOMAIN}"), find_user_by_email(f"mentor1@{DOMAIN}")
     lead = find_user_by_email(f"lead@{DOMAIN}")
-    db.session.add(
-        Match(
-            engineer_id=engineer.id,
-            mentor_id=mentor.id,
-            source=MatchSource.REQUEST,
-            status=MatchStatus.ACTIVE,
-            engineer_accepted_at=utcnow(),
-            mentor_accepted_at=utcnow(),
-            activated_at=utcnow() - timedelta(days=21),
-            score=0.7,
-            reasons=["Matched for the demo"],
-        )
+    match = Match(
+        engineer_id=engineer.id,
+        mentor_id=mentor.id,
+        source=MatchSource.REQUEST,
+        status=MatchStatus.ACTIVE,
+        engineer_accepted_at=utcnow(),
+        mentor_accepted_at=utcnow(),
+        activated_at=utcnow() - timedelta(days=21),
+        score=0.7,
+        reasons=["Matched for the demo"],
     )
+    db.session.add(match)
+    db.session.flush()
     db.session.get(MentorProfile, mentor.id).active_mentees += 1
     today = datetime.combine(utcnow().date(), time(17), tzinfo=UTC)
-    rubric = practice.RUBRICS["estimation"]
-    for days_ago, level, question in (
-        (17, 2, practice.questions_of("estimation")[0]),
-        (4, 3, practice.questions_of("estimation")[1]),
+    for days_ago, question in (
+        (17, practice.questions_of("estimation")[0]),
+        (4, practice.questions_of("estimation")[1]),
     ):
         past = _session(
             SessionKind.INTERVIEW,
@@ -279,20 +286,17 @@ def _ensure_demo_sessions() -> None:
             title="Mock interview: estimation",
             interview_kind="estimation",
             question_key=question.key,
+            match_id=match.id,
         )
         past.status = SessionStatus.COMPLETED
         past.participants[1].attendance = Attendance.ATTENDED
         db.session.flush()
-        scores = {d.key: min(4, level + (i % 2)) for i, d in enumerate(rubric.dimensions)}
         db.session.add(
             SessionFeedback(
                 session_id=past.id,
                 author_id=mentor.id,
-                subject_id=engineer.id,
                 rating=4,
                 notes="Structured well; state assumptions before the numbers.",
-                rubric_key=rubric.key,
-                rubric_scores=scores,
             )
         )
     _session(
@@ -303,6 +307,7 @@ def _ensure_demo_sessions() -> None:
         60,
         title="1:1: your prioritization rationale",
         agenda="Walk through the rationale for your team's top three backlog items, in business terms.",
+        match_id=match.id,
     )
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     for week in range(4):
@@ -354,6 +359,91 @@ def _ensure_demo_plans() -> None:
                 )
 
 
+DEMO_ACTION_ITEMS = (
+    ("Redo the CI-minutes estimate top-down and compare it with your bottom-up answer", 3, True),
+    ("Before any number, say in one sentence what the estimate is for", 5, False),
+    ("Write the assumptions as a list you can point at while you calculate", 10, False),
+)
+
+
+def _ensure_demo_debriefs() -> None:
+    """engineer1's mock interviews with mentor1 end with published debriefs: scores with notes, a pitfall seen,
+    and action items (one ticked off) that show on the dashboard and in the agenda of the next 1:1."""
+    if db.session.scalar(select(SessionDebrief.session_id).limit(1)):
+        return
+    engineer, mentor = find_user_by_email(f"engineer1@{DOMAIN}"), find_user_by_email(f"mentor1@{DOMAIN}")
+    if engineer is None or mentor is None:
+        return
+    profile = db.session.get(MentorProfile, mentor.id)
+    profile.interview_kinds = sorted({*profile.interview_kinds, "estimation"})
+    match = db.session.scalar(select(Match).where(Match.engineer_id == engineer.id, Match.mentor_id == mentor.id))
+    pair_sessions = select(SessionParticipant.session_id).where(SessionParticipant.user_id == engineer.id)
+    for earlier in db.session.scalars(  # demo data from before sessions named their match
+        select(MentoringSession).where(
+            MentoringSession.host_id == mentor.id,
+            MentoringSession.id.in_(pair_sessions),
+            MentoringSession.match_id.is_(None),
+        )
+    ):
+        earlier.match_id = match.id if match else None
+    interviews = db.session.scalars(
+        select(MentoringSession)
+        .join(SessionParticipant)
+        .where(
+            SessionParticipant.user_id == engineer.id,
+            MentoringSession.host_id == mentor.id,
+            MentoringSession.kind == SessionKind.INTERVIEW,
+            MentoringSession.status == SessionStatus.COMPLETED,
+        )
+        .order_by(MentoringSession.start_at)
+    ).all()
+    rubric = practice.RUBRICS["estimation"]
+    for number, interview in enumerate(interviews, 1):
+        latest = number == len(interviews)
+        level = 2 if number == 1 else 3
+        db.session.add(
+            SessionDebrief(
+                session_id=interview.id,
+                mentor_id=mentor.id,
+                engineer_id=engineer.id,
+                status=DebriefStatus.PUBLISHED,
+                rubric_key=rubric.key,
+                scores={d.key: min(4, level + (i % 2)) for i, d in enumerate(rubric.dimensions)},
+                score_notes={
+                    "clarifies_scope": "You asked whether CI minutes include retries: exactly the right first move.",
+                    "assumptions": "Two assumptions stayed in your head; say them out loud.",
+                },
+                overall_notes="Structured and calm. The answer lands once you say what the number is for.",
+                target_level="apm",
+                overall_signal="borderline" if latest else "not_yet",
+                published_at=interview.end_at + timedelta(hours=3),
+            )
+        )
+        db.session.flush()
+        if not latest:
+            continue
+        db.session.add(
+            ObservedPitfall(
+                session_id=interview.id,
+                engineer_id=engineer.id,
+                pitfall="still_the_engineer",
+                note="Spent three minutes on how runners are scheduled before any estimate.",
+            )
+        )
+        for text, due_in_days, done in DEMO_ACTION_ITEMS:
+            db.session.add(
+                ActionItem(
+                    session_id=interview.id,
+                    engineer_id=engineer.id,
+                    match_id=interview.match_id,
+                    text=text,
+                    due_on=(interview.end_at + timedelta(days=due_in_days)).date(),
+                    done_at=interview.end_at + timedelta(days=2) if done else None,
+                )
+            )
+    db.session.commit()
+
+
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", (Role.ADMIN,))
@@ -376,6 +466,7 @@ def seed_demo() -> list[tuple[str, str]]:
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
     _ensure_demo_plans()
+    _ensure_demo_debriefs()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

@@ -3,9 +3,12 @@
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
 from pmcohort.mentoring.models import (
+    ActionItem,
     CalendarFeed,
     MentoringSession,
+    ObservedPitfall,
     PracticeItem,
+    SessionDebrief,
     SessionFeedback,
     SessionParticipant,
     ShadowingObservation,
@@ -74,4 +77,7 @@ __all__ = [
     "MilestoneNote",
     "Plan",
     "PlanMilestone",
+    "ActionItem",
+    "ObservedPitfall",
+    "SessionDebrief",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy import false, select
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
 from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
-from pmcohort.mentoring.models import MentoringSession
+from pmcohort.mentoring.models import ActionItem, MentoringSession
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
@@ -162,6 +162,12 @@ def session_for_viewer_or_404(session_id: int) -> MentoringSession:
     return _or_404(
         mentoring_session, mentoring_session is not None and can_view_session(current_user, mentoring_session)
     )
+
+
+def action_item_for_engineer_or_404(session_id: int, item_id: int) -> ActionItem:
+    """An action item of this session, for the engineer it was written for: only they tick it off."""
+    item = db.session.get(ActionItem, item_id)
+    return _or_404(item, item is not None and item.session_id == session_id and item.engineer_id == current_user.id)
 
 
 def workshop_or_404(session_id: int) -> MentoringSession:

@@ -9,7 +9,7 @@ from pmcohort.cohorts.models import CohortMember, MatchingRun
 from pmcohort.core.extensions import db
 from pmcohort.core.passwords import hash_password
 from pmcohort.core.types import utcnow
-from pmcohort.domain import vocabulary
+from pmcohort.domain import practice, vocabulary
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
@@ -125,7 +125,9 @@ def person(user_factory, roles, windows=ALL_WEEK, time_zone="UTC"):
     for weekday, start, end in windows:
         db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
     if "mentor" in roles:
-        profile = MentorProfile(user_id=user.id, capacity=3, active_mentees=1)
+        profile = MentorProfile(
+            user_id=user.id, capacity=3, active_mentees=1, interview_kinds=list(practice.INTERVIEW_KINDS)
+        )
         profile.strengths = [MentorStrength(skill=skill, level=3) for skill in vocabulary.SKILLS]
         db.session.add(profile)
     db.session.flush()

@@ -6,7 +6,7 @@ from pmcohort.core.forms import BaseForm, BaseSubForm, choices_from
 from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, Bounds
 from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
+from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.mentoring import practice_bank
 
 
@@ -76,14 +76,8 @@ def _text_area(label: str, required_message: str, description: str = "", rows: i
 
 class QuestionForm(BaseForm):
     key = _key_field("question")
-    kind = SelectField(
-        "Kind of interview",
-        choices=choices_from(INTERVIEW_KINDS),
-        validate_choice=False,
-        validators=[
-            AnyOf(tuple(INTERVIEW_KINDS), message=f"Choose one of the kinds: {', '.join(INTERVIEW_KINDS.values())}."),
-        ],
-    )
+    # The kinds are data (rubrics with an interview label): the page offers them, the service checks the choice.
+    kind = SelectField("Kind of interview", validate_choice=False)
     prompt = _text_area("Prompt", "Write the question the mentor asks.")
     follow_ups = TextAreaField(
         "Follow-ups",
@@ -119,6 +113,23 @@ class PersonaForm(BaseForm):
         "Hidden constraint",
         "Give the hidden constraint the mentee should draw out.",
         "For the mentor only: what really drives the persona, and what the mentee should draw out.",
+    )
+    reveals = TextAreaField(
+        "What they reveal only to a good follow-up",
+        filters=[_trimmed],
+        render_kw={"rows": 2},
+        description="Optional. For the mentor only until the debrief.",
+    )
+    would_convince = TextAreaField(
+        "What would convince them",
+        filters=[_trimmed],
+        render_kw={"rows": 2},
+        description="Optional. For the mentor only until the debrief.",
+    )
+    rubric = SelectField(
+        "Rubric that scores it",
+        validate_choice=False,
+        description="Discovery customers: the discovery-interview rubric. Leave as is for stakeholders.",
     )
     pushback_lines = TextAreaField(
         "Pushback lines",
@@ -162,6 +173,8 @@ class DimensionForm(BaseSubForm):
         validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")],
     )
     what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
+    what_3_looks_like = TextAreaField("What a 3 looks like", filters=[_trimmed], render_kw={"rows": 2})
+    what_2_looks_like = TextAreaField("What a 2 looks like", filters=[_trimmed], render_kw={"rows": 2})
     what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
 
     _MISSING = {
@@ -169,6 +182,8 @@ class DimensionForm(BaseSubForm):
         "label": "Give the dimension a label.",
         "skill": "Choose the skill this dimension is evidence of.",
         "what_4_looks_like": "Describe what a 4 looks like.",
+        "what_3_looks_like": "Describe what a 3 looks like.",
+        "what_2_looks_like": "Describe what a 2 looks like.",
         "what_1_looks_like": "Describe what a 1 looks like.",
     }
 
@@ -192,6 +207,13 @@ class RubricForm(BaseForm):
     title = StringField(
         "Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)]
     )
+    interview_label = StringField(
+        "Offer as a kind of mock interview, named",
+        filters=[_trimmed],
+        validators=[Length(max=80)],
+        description="Optional. Named here, the rubric is a kind of interview: mentors can offer it and questions "
+        "can belong to it. Its key must then be at most 16 characters.",
+    )
     # As many rows as a rubric may have dimensions; unused rows stay blank.
     dimensions = FieldList(
         FormField(DimensionForm), min_entries=RUBRIC_DIMENSIONS.high, max_entries=RUBRIC_DIMENSIONS.high
@@ -202,7 +224,7 @@ class RubricForm(BaseForm):
         if len(self.given_dimensions()) < RUBRIC_DIMENSIONS.low:
             self.form_errors.append(
                 f"Give at least {RUBRIC_DIMENSIONS.low} dimensions, each with a key, a label, a skill, "
-                "and what a 4 and a 1 look like."
+                "and what every level from 4 to 1 looks like."
             )
             valid = False
         return valid

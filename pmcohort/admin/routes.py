@@ -15,10 +15,9 @@ from pmcohort.admin.forms import (
     lines_of,
 )
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import PracticeItem
 from pmcohort.notifications import outbox
@@ -68,10 +67,11 @@ def change_role(user_id: int):
 @roles_required(Role.ADMIN)
 def practice():
     questions = practice_bank.items("question", include_retired=True)
+    kinds = practice_bank.interview_kinds()
     return render_template(
         "admin/practice.html",
-        questions_by_kind={kind: [item for item in questions if item.kind == kind] for kind in INTERVIEW_KINDS},
-        interview_kinds=INTERVIEW_KINDS,
+        questions_by_kind={kind: [item for item in questions if item.kind == kind] for kind in kinds},
+        interview_kinds=kinds,
         personas=practice_bank.items("persona", include_retired=True),
         rubrics=practice_bank.items("rubric", include_retired=True),
     )
@@ -112,6 +112,7 @@ def edit_question(item_id: int | None):
             "strong_answer": item.body.get("strong_answer", ""),
         },
     )
+    form.kind.choices = choices_from(practice_bank.interview_kinds())
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
             saved = practice_bank.save_question(
@@ -141,7 +142,11 @@ def edit_persona(item_id: int | None):
             "title": item.title,
             **item.body,
             "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
+            "rubric": item.body.get("rubric") or "",
         },
+    )
+    form.rubric.choices = choices_from(
+        {"": "The default for role-plays", **{rubric.key: rubric.title for rubric in practice_bank.items("rubric")}}
     )
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
@@ -154,6 +159,9 @@ def edit_persona(item_id: int | None):
                 hidden_constraint=form.hidden_constraint.data,
                 pushback_lines=lines_of(form.pushback_lines.data),
                 actor_id=current_user.id,
+                reveals=form.reveals.data or "",
+                would_convince=form.would_convince.data or "",
+                rubric_key=form.rubric.data or None,
             )
             flash(f"Persona card “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)
@@ -166,7 +174,16 @@ def edit_persona(item_id: int | None):
 def edit_rubric(item_id: int | None):
     item = _item_or_404("rubric", item_id)
     stored_dimensions = item.body.get("dimensions", []) if item else []
-    form = _item_form(RubricForm, item, item and {"title": item.title, "dimensions": stored_dimensions})
+    form = _item_form(
+        RubricForm,
+        item,
+        item
+        and {
+            "title": item.title,
+            "interview_label": item.body.get("interview_label") or "",
+            "dimensions": stored_dimensions,
+        },
+    )
     form.lock_stored_keys(len(stored_dimensions))
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
@@ -176,6 +193,7 @@ def edit_rubric(item_id: int | None):
                 title=form.title.data,
                 dimensions=form.given_dimensions(),
                 actor_id=current_user.id,
+                interview_label=form.interview_label.data or "",
             )
             flash(f"Rubric “{saved.title}” saved.", "success")
             return redirect(url_for("admin.practice"), 303)

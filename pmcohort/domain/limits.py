@@ -38,6 +38,9 @@ RUBRIC_DIMENSIONS = Bounds(3, 5)  # mentors score every dimension after each ses
 FOLLOW_UPS = Bounds(0, 5)  # per practice question
 PUSHBACK_LINES = Bounds(1, 6)  # per persona card
 PERCENT = Bounds(0, 100)
+ACTION_ITEM_LENGTH = 300  # one line: what to do before the next session
+ACTION_ITEMS_PER_DEBRIEF = 8
+PITFALL_NOTE_LENGTH = 300  # one line per observed pitfall
 WORKSHOP_WEEKS = Bounds(1, 12)  # a weekly workshop series
 WORKSHOP_SEATS = Bounds(1, 500)
 

@@ -18,8 +18,9 @@ from importlib.resources.abc import Traversable
 
 from pmcohort.domain.content import DATA, Entry, read_toml, unique
 from pmcohort.domain.limits import GAP_THRESHOLD
+from pmcohort.domain.practice import INTERVIEW_KINDS
 from pmcohort.domain.statuses import SessionKind
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS, PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
+from pmcohort.domain.vocabulary import PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
 
 PLAN_WEEKS = 52
 # A plan may start up to a year ahead, or up to twelve months back (someone writing down a move

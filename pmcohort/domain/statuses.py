@@ -93,6 +93,17 @@ class SessionStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class DebriefStatus(StrEnum):
+    """A mentor's debrief after a practice session: the engineer sees it once published."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+# Sessions that end with a debrief: practice, and shadowing (the mentor's comments and action items).
+DEBRIEF_SESSION_KINDS = (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY, SessionKind.SHADOWING)
+
+
 class ParticipantRole(StrEnum):
     HOST = "host"
     PARTICIPANT = "participant"

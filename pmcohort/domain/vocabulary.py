@@ -32,10 +32,20 @@ PITFALLS = {
     "skipping_soft_skills": "Skipping the soft-skill work",
 }
 
-INTERVIEW_KINDS = {
-    "product_sense": "Product sense",
-    "estimation": "Estimation",
-    "behavioral": "Behavioral",
+# The kinds of mock interview are data (rubrics with an interview label): see domain/practice.py.
+
+# The level an engineer is aiming for, which a debrief's overall signal is read against.
+TARGET_LEVELS = {
+    "apm": "APM",
+    "pm": "PM",
+    "senior_pm": "Senior PM",
+}
+
+# A debrief's overall signal at the engineer's target level, as hiring committees put it.
+OVERALL_SIGNALS = {
+    "not_yet": "Not yet",
+    "borderline": "Borderline",
+    "ready": "Ready",
 }
 
 # Which skills matter most on each path, first to last: it breaks ties between equal gaps.

@@ -7,6 +7,7 @@ from pmcohort.cohorts import services as cohorts
 from pmcohort.core.extensions import csrf, limiter
 from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.main.forms import preferences_form
+from pmcohort.mentoring import debriefs
 from pmcohort.mentoring import services as sessions
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications import services as notices
@@ -51,6 +52,7 @@ def favicon():
 def dashboard():
     user_id = current_user.id
     setup = profiles.setup_of(user_id)
+    open_items = debriefs.open_action_items(user_id) if current_user.has_role(Role.ENGINEER) else []
     return render_template(
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
@@ -61,6 +63,8 @@ def dashboard():
         mentor_profile=setup.mentor,
         window_count=setup.window_count,
         plan=plan_service.glance(user_id, NEXT_MILESTONES) if current_user.has_role(Role.ENGINEER) else None,
+        action_items=[item for item, _ in open_items],
+        action_sources={item.id: mentoring_session for item, mentoring_session in open_items},
     )
 
 

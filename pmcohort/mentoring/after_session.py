@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
@@ -11,6 +11,7 @@ from pmcohort.domain import practice
 from pmcohort.domain.limits import FEEDBACK_RATING
 from pmcohort.domain.statuses import (
     Attendance,
+    DebriefStatus,
     ParticipantRole,
     SessionKind,
     SessionStatus,
@@ -18,6 +19,7 @@ from pmcohort.domain.statuses import (
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import (
     MentoringSession,
+    SessionDebrief,
     SessionFeedback,
     ShadowingObservation,
 )
@@ -61,23 +63,23 @@ def record_attendance(session_id: int, *, host_id: int, attendance: dict[int, st
 
 
 def rubric_of(mentoring_session: MentoringSession) -> practice.Rubric | None:
-    """The session's rubric as the admins keep it, or None for kinds without one."""
-    key = practice.rubric_key_for_session(
-        mentoring_session.interview_kind if mentoring_session.kind == SessionKind.INTERVIEW else mentoring_session.kind
-    )
+    """The session's rubric as the admins keep it: a mock interview's kind's own, a role-play's card's (or the
+    default for role-plays); None for kinds without one."""
+    if mentoring_session.kind == SessionKind.INTERVIEW:
+        key = mentoring_session.interview_kind
+    elif mentoring_session.kind == SessionKind.ROLE_PLAY:
+        card = practice_bank.find("persona", mentoring_session.persona_key)
+        key = practice.rubric_key_for_session(
+            SessionKind.ROLE_PLAY, persona=practice_bank.persona(card) if card else None
+        )
+    else:
+        return None
     return practice_bank.rubric(key) if key else None
 
 
-def submit_feedback(
-    session_id: int,
-    *,
-    author_id: int,
-    rating: int | None,
-    notes: str,
-    rubric_scores: dict[str, int] | None = None,
-    rubric_notes: dict[str, str] | None = None,
-) -> SessionFeedback:
-    mentoring_session, place = session_with_place(session_id, author_id)
+def submit_feedback(session_id: int, *, author_id: int, rating: int | None, notes: str) -> SessionFeedback:
+    """How useful the session was, from each side; the host's scores of the engineer go in the debrief."""
+    mentoring_session, _ = session_with_place(session_id, author_id)
     _started(mentoring_session)
     if db.session.scalar(
         select(SessionFeedback.id).where(
@@ -90,21 +92,9 @@ def submit_feedback(
         errors["rating"] = f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}."
     if len(notes) > MAX_TEXT:
         errors["notes"] = f"Keep the notes under {MAX_TEXT} characters."
-    rubric = rubric_of(mentoring_session) if place.role == ParticipantRole.HOST else None
-    if rubric is not None:
-        errors |= {
-            f"score_{key}": message for key, message in practice.validate_scores(rubric, rubric_scores or {}).items()
-        }
     if errors:
         raise ServiceError.at_fields(errors)
     feedback = SessionFeedback(session_id=mentoring_session.id, author_id=author_id, rating=rating, notes=notes.strip())
-    if rubric is not None:
-        guest = mentoring_session.guests()[0]
-        feedback.subject_id = guest.user_id
-        feedback.rubric_key, feedback.rubric_scores = rubric.key, dict(rubric_scores)
-        feedback.rubric_notes = {
-            k: v.strip() for k, v in (rubric_notes or {}).items() if k in rubric.dimension_keys and v.strip()
-        }
     db.session.add(feedback)
     record_audit("session.feedback", "session", mentoring_session.id, actor_id=author_id, rating=rating)
     db.session.commit()
@@ -145,13 +135,28 @@ def comment_observation(session_id: int, *, mentor_id: int, comment: str) -> Non
 
 
 def rubric_history(engineer_id: int) -> dict[str, list[tuple[datetime, dict[str, int]]]]:
-    """Rubric scores the engineer received, per rubric, oldest first: {rubric key: [(session start, scores)]}."""
-    rows = db.session.execute(
+    """Rubric scores the engineer received, per rubric, oldest first: {rubric key: [(session start, scores)]}.
+
+    The scores of published debriefs, and those given with the mentor's feedback before debriefs held them."""
+    debriefs = (
+        select(SessionDebrief.rubric_key, MentoringSession.start_at, SessionDebrief.scores)
+        .join(MentoringSession, MentoringSession.id == SessionDebrief.session_id)
+        .where(
+            SessionDebrief.engineer_id == engineer_id,
+            SessionDebrief.status == DebriefStatus.PUBLISHED,
+            SessionDebrief.rubric_key.is_not(None),
+        )
+    )
+    earlier_feedback = (
         select(SessionFeedback.rubric_key, MentoringSession.start_at, SessionFeedback.rubric_scores)
         .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
-        .where(SessionFeedback.subject_id == engineer_id, SessionFeedback.rubric_key.is_not(None))
-        .order_by(MentoringSession.start_at)
+        .where(
+            SessionFeedback.subject_id == engineer_id,
+            SessionFeedback.rubric_key.is_not(None),
+            SessionFeedback.session_id.not_in(debriefs.with_only_columns(SessionDebrief.session_id)),
+        )
     )
+    rows = db.session.execute(union_all(debriefs, earlier_feedback).order_by("start_at"))
     history: dict[str, list[tuple[datetime, dict[str, int]]]] = {}
     for key, start, scores in rows:
         history.setdefault(key, []).append((start, scores))

@@ -4,15 +4,26 @@ whose errors name these fields: `start`, `duration`, `kind`, `interview_kind`, `
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import AnyOf, InputRequired, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from pmcohort.core.forms import BaseForm, choices_from
 from pmcohort.core.types import utcnow
-from pmcohort.domain import limits, practice
+from pmcohort.domain import debriefs, limits, practice
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
 from pmcohort.domain.times import format_duration
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.vocabulary import OVERALL_SIGNALS, PITFALLS, SKILLS, TARGET_LEVELS
 from pmcohort.mentoring import services as service
 
 DURATIONS = (30, 45, 60, 90, 120)
@@ -57,9 +68,14 @@ class SessionDetailsForm(BaseForm):
     interview_kind = SelectField(
         "For interview practice: which interview",
         validate_choice=False,
-        choices=choices_from({"": "—", **INTERVIEW_KINDS}),
+        description="Only the kinds the mentor runs are offered.",
     )
     persona_key = SelectField("For a stakeholder role-play: the persona", validate_choice=False)
+    skill = SelectField(
+        "For shadowing: the skill it exercises",
+        validate_choice=False,
+        choices=choices_from({"": "—", **SKILLS}),
+    )
     title = StringField("Title")
     agenda = TextAreaField(
         "Agenda or pre-brief",
@@ -73,10 +89,11 @@ class SessionDetailsForm(BaseForm):
         description="What the engineer must not repeat outside the room.",
     )
 
-    def offer(self, kinds: tuple[str, ...], personas) -> "SessionDetailsForm":
-        """The kinds this person may choose, and the persona cards in use."""
+    def offer(self, kinds: tuple[str, ...], personas, interview_kinds: dict[str, str]) -> "SessionDetailsForm":
+        """The kinds this person may choose, the persona cards in use, and the mock interviews the mentor runs."""
         self.kind.choices = choices_from({key: SESSION_KIND_LABELS[key] for key in kinds})
         self.persona_key.choices = choices_from({"": "—", **{item.key: item.title for item in personas}})
+        self.interview_kind.choices = choices_from({"": "—", **interview_kinds})
         return self
 
     def details(self) -> service.Details:
@@ -87,6 +104,7 @@ class SessionDetailsForm(BaseForm):
             confidentiality=self.confidentiality.data or "",
             interview_kind=self.interview_kind.data or None,
             persona_key=self.persona_key.data or None,
+            skill=self.skill.data or None,
         )
 
 
@@ -231,7 +249,7 @@ def attendance_form(guests, **kwargs) -> AttendanceForm:
 
 
 class FeedbackForm(BaseForm):
-    """A rating and notes; for the host of a session with a rubric also `score_<key>` and `note_<key>` per dimension."""
+    """How useful the session was; the host's scores of the engineer go in the debrief."""
 
     rating = RadioField(
         f"How useful was it? ({limits.FEEDBACK_RATING.low}–{limits.FEEDBACK_RATING.high})",
@@ -242,31 +260,97 @@ class FeedbackForm(BaseForm):
     )
     notes = TextAreaField("Notes", render_kw=TEXT_AREA)
 
-    def rubric_scores(self, rubric: practice.Rubric | None) -> tuple[dict[str, int] | None, dict[str, str] | None]:
-        if rubric is None:
-            return None, None
-        scores = {
-            d.key: self[f"score_{d.key}"].data for d in rubric.dimensions if self[f"score_{d.key}"].data is not None
-        }
-        return scores, {d.key: self[f"note_{d.key}"].data or "" for d in rubric.dimensions}
+
+class DebriefForm(BaseForm):
+    """The mentor's debrief; built per rubric by `debrief_form` with `score_<key>` and `note_<key>` per dimension,
+    `pitfall_<key>` and `pitfall_note_<key>` per pitfall, and `action_<n>` and `due_<n>` per action-item row."""
+
+    overall_notes = TextAreaField("Overall notes", render_kw={"rows": 4})
+    target_level = SelectField(
+        "The level the engineer is aiming for",
+        choices=choices_from({"": "—", **TARGET_LEVELS}),
+        validate_choice=False,
+    )
+    overall_signal = RadioField(
+        "Overall signal at that level", choices=choices_from(OVERALL_SIGNALS), validate_choice=False
+    )
+    save_draft = SubmitField("Save draft")
+    publish = SubmitField("Publish to the engineer")
+
+    def draft(self, rubric: practice.Rubric | None) -> debriefs.DebriefDraft:
+        dimensions = rubric.dimensions if rubric else ()
+        rows = range(1, debriefs.ACTION_ITEM_ROWS + 1)
+        return debriefs.DebriefDraft(
+            scores={d.key: self[f"score_{d.key}"].data for d in dimensions},
+            score_notes={d.key: self[f"note_{d.key}"].data or "" for d in dimensions},
+            overall_notes=self.overall_notes.data or "",
+            target_level=self.target_level.data or None,
+            overall_signal=self.overall_signal.data or None,
+            pitfalls={key: self[f"pitfall_note_{key}"].data or "" for key in PITFALLS if self[f"pitfall_{key}"].data},
+            action_items=[
+                debriefs.ActionItemDraft(self[f"action_{row}"].data or "", self[f"due_{row}"].data)
+                for row in rows
+                if (self[f"action_{row}"].data or "").strip() or self[f"due_{row}"].data
+            ],
+        )
 
 
-def feedback_form(rubric: practice.Rubric | None, **kwargs) -> FeedbackForm:
-    """The feedback form, with a score and a note per dimension when `rubric` is given (the host scores the guest)."""
+def _level_choices(dimension: practice.RubricDimension) -> list:
+    """Each level with what it looks like, so the mentor reads all four beside the choice."""
+    return choices_from({level: f"{level}: {text}" for level, text in dimension.levels})
+
+
+def debrief_form(rubric: practice.Rubric | None, **kwargs) -> DebriefForm:
+    """The debrief form for a session scored on `rubric` (None: shadowing, without scores)."""
     fields = {}
     for dimension in rubric.dimensions if rubric else ():
         fields[f"score_{dimension.key}"] = RadioField(
             dimension.label,
             coerce=int,
             validate_choice=False,
-            choices=choices_from({n: str(n) for n in limits.RUBRIC_LEVEL.values}),
-            description=f"{limits.RUBRIC_LEVEL.high}: {dimension.what_4_looks_like} · {limits.RUBRIC_LEVEL.low}: {dimension.what_1_looks_like}",
-            invalid_value_message=f"Give a score from {limits.RUBRIC_LEVEL.low} to {limits.RUBRIC_LEVEL.high}.",
+            choices=_level_choices(dimension),
+            invalid_value_message=f"Scores are whole numbers from {limits.RUBRIC_LEVEL.low} to {limits.RUBRIC_LEVEL.high}.",
         )
-        fields[f"note_{dimension.key}"] = StringField(
-            f"Note on {dimension.label}", render_kw={"placeholder": "Note (optional)"}
+        fields[f"note_{dimension.key}"] = StringField(f"Note on {dimension.label}")
+    for key, label in PITFALLS.items():
+        fields[f"pitfall_{key}"] = BooleanField(label)
+        fields[f"pitfall_note_{key}"] = StringField(f"What you saw: {label.lower()}")
+    for row in range(1, debriefs.ACTION_ITEM_ROWS + 1):
+        fields[f"action_{row}"] = StringField(
+            f"Action item {row}", description=f"One line, at most {limits.ACTION_ITEM_LENGTH} characters."
         )
-    return type("RubricFeedbackForm", (FeedbackForm,), fields)(**kwargs)
+        fields[f"due_{row}"] = DateField(
+            f"Due (action item {row})",
+            validators=[Optional(), within_planning_horizon(f"Choose a date within {PLANNING_HORIZON_YEARS} years.")],
+            invalid_value_message="Enter a date like 2030-05-06.",
+        )
+    return type("RubricDebriefForm", (DebriefForm,), fields)(**kwargs)
+
+
+def debrief_values(debrief, pitfalls, items) -> dict:
+    """A stored debrief as the form's data, so a draft opens where the mentor left it."""
+    values = {
+        "overall_notes": debrief.overall_notes,
+        "target_level": debrief.target_level or "",
+        "overall_signal": debrief.overall_signal,
+        **{f"score_{key}": value for key, value in debrief.scores.items()},
+        **{f"note_{key}": note for key, note in debrief.score_notes.items()},
+    }
+    for observed in pitfalls:
+        values[f"pitfall_{observed.pitfall}"] = True
+        values[f"pitfall_note_{observed.pitfall}"] = observed.note
+    for row, item in enumerate(items, 1):
+        values[f"action_{row}"], values[f"due_{row}"] = item.text, item.due_on
+    return values
+
+
+class SwapQuestionForm(BaseForm):
+    question_key = SelectField("Another question", validate_choice=False)
+
+
+class TickForm(BaseForm):
+    done = HiddenField(validators=[AnyOf(("yes", "no"), message="Tick the item or untick it.")])
+    back = HiddenField()  # "dashboard" when ticked there; else back to the session
 
 
 class ObservationForm(BaseForm):

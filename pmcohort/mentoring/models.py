@@ -1,24 +1,26 @@
 """Mentoring sessions: who takes part, when, and what they said afterwards."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
 from pmcohort.core.types import UTCDateTime, utcnow
-from pmcohort.domain.limits import FEEDBACK_RATING
+from pmcohort.domain.limits import ACTION_ITEM_LENGTH, FEEDBACK_RATING, PITFALL_NOTE_LENGTH
 from pmcohort.domain.statuses import (
     SESSION_KIND_LABELS,
     Attendance,
+    DebriefStatus,
     ParticipantRole,
     SessionKind,
     SessionStatus,
     sql_in,
 )
+from pmcohort.domain.vocabulary import OVERALL_SIGNALS, PITFALLS, TARGET_LEVELS
 
 
 class MentoringSession(db.Model):
@@ -34,6 +36,7 @@ class MentoringSession(db.Model):
     interview_kind: Mapped[str | None] = mapped_column(String(16))
     question_key: Mapped[str | None] = mapped_column(String(64))
     persona_key: Mapped[str | None] = mapped_column(String(64))
+    skill: Mapped[str | None] = mapped_column(String(16))  # a SKILLS key: what a shadowing session exercises
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
@@ -201,3 +204,73 @@ class PracticeItem(db.Model):
         UniqueConstraint("item_type", "key", name="uq_practice_items_type_key"),
         CheckConstraint("item_type IN ('question', 'persona', 'rubric')", name="known_type"),
     )
+
+
+class SessionDebrief(db.Model):
+    """The mentor's debrief after a practice or shadowing session: scores and a note per rubric dimension, overall
+    notes, an overall signal at the engineer's target level, observed pitfalls and action items.
+
+    The engineer sees it (and the question's strong-answer notes, the persona's hidden constraint) once published.
+    """
+
+    __tablename__ = "session_debriefs"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DebriefStatus.DRAFT)
+    rubric_key: Mapped[str | None] = mapped_column(String(32))
+    scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    score_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    overall_notes: Mapped[str] = mapped_column(Text, default="")
+    target_level: Mapped[str | None] = mapped_column(String(16))
+    overall_signal: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(sql_in("status", DebriefStatus), name="known_status"),
+        CheckConstraint(f"target_level IS NULL OR {sql_in('target_level', TARGET_LEVELS)}", name="known_level"),
+        CheckConstraint(f"overall_signal IS NULL OR {sql_in('overall_signal', OVERALL_SIGNALS)}", name="known_signal"),
+    )
+
+    @property
+    def published(self) -> bool:
+        return self.status == DebriefStatus.PUBLISHED
+
+
+class ObservedPitfall(db.Model):
+    """A pitfall a mentor observed in a session, with a one-line note: "pitfall observed in session X" as a row,
+    so the engineer's evidence can count observations per pitfall."""
+
+    __tablename__ = "observed_pitfalls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session_debriefs.session_id", ondelete="CASCADE"))
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    pitfall: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(PITFALL_NOTE_LENGTH), default="")
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "pitfall", name="uq_observed_pitfalls_session_pitfall"),
+        CheckConstraint(sql_in("pitfall", PITFALLS), name="known_pitfall"),
+    )
+
+
+class ActionItem(db.Model):
+    """One line the engineer should act on, from a session's debrief; open ones show on the engineer's dashboard and
+    in the agenda of the pair's next session until the engineer ticks them off."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), index=True)
+    engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(String(ACTION_ITEM_LENGTH))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentoring_session: Mapped[MentoringSession] = relationship(lazy="raise")

@@ -9,7 +9,6 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.domain import practice
 from pmcohort.domain.content import KEY_PATTERN
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
 from pmcohort.mentoring.models import PracticeItem
 from pmcohort.ops.models import record_audit
 
@@ -20,7 +19,7 @@ RETIRABLE_TYPES = ("question", "persona")
 
 def seed_starter_set() -> int:
     """Add every starter item that is missing; never overwrites an admin's edit. Returns how many were added."""
-    existing = set(db.session.execute(select(PracticeItem.item_type, PracticeItem.key)).all())
+    existing = {(item.item_type, item.key): item for item in db.session.scalars(select(PracticeItem))}
     added = 0
     for question in practice.QUESTIONS:
         if ("question", question.key) not in existing:
@@ -30,16 +29,23 @@ def seed_starter_set() -> int:
                     key=question.key,
                     kind=question.kind,
                     title=question.prompt,
-                    body={"follow_ups": list(question.follow_ups), "strong_answer": question.strong_answer},
+                    body=_question_body(question),
                 )
             )
             added += 1
+        else:
+            _fill_missing_fields(existing["question", question.key], _question_body(question))
     for persona in practice.PERSONAS:
         if ("persona", persona.key) not in existing:
             body = asdict(persona)
             body.pop("key"), body.pop("title")
             db.session.add(PracticeItem(item_type="persona", key=persona.key, title=persona.title, body=body))
             added += 1
+        else:
+            _fill_missing_fields(
+                existing["persona", persona.key],
+                {"reveals": persona.reveals, "would_convince": persona.would_convince, "rubric": persona.rubric},
+            )
     for rubric in practice.RUBRICS.values():
         if ("rubric", rubric.key) not in existing:
             db.session.add(
@@ -48,23 +54,48 @@ def seed_starter_set() -> int:
                     key=rubric.key,
                     kind=rubric.key,
                     title=rubric.title,
-                    body={"dimensions": [asdict(d) for d in rubric.dimensions]},
+                    body=_rubric_body(rubric),
                 )
             )
             added += 1
         else:
-            _name_missing_skills(find("rubric", rubric.key), rubric)
+            _complete_stored_rubric(existing["rubric", rubric.key], rubric)
     db.session.commit()
     return added
 
 
-def _name_missing_skills(item: PracticeItem, starter: practice.Rubric) -> None:
-    """Rubrics stored before dimensions named a skill get the starter set's; every other field keeps the admin's edit."""
-    skill_of = {dimension.key: dimension.skill for dimension in starter.dimensions}
+def _question_body(question: practice.PracticeQuestion) -> dict:
+    return {
+        "follow_ups": list(question.follow_ups),
+        "strong_answer": question.strong_answer,
+        "domain": question.domain,
+        "skill": question.skill,
+    }
+
+
+def _rubric_body(rubric: practice.Rubric) -> dict:
+    return {"dimensions": [asdict(d) for d in rubric.dimensions], "interview_label": rubric.interview_label}
+
+
+def _fill_missing_fields(item: PracticeItem, starter_body: dict) -> None:
+    """Fields an item was stored without (it predates them) come from the starter set; present ones keep the admin's edit."""
+    missing = {name: value for name, value in starter_body.items() if name not in item.body}
+    if missing:
+        item.body = {**item.body, **missing}  # a new dict, so the JSON column sees the change
+
+
+def _complete_stored_rubric(item: PracticeItem, starter: practice.Rubric) -> None:
+    """Rubrics stored before dimensions named a skill, before every level was described, or before kinds were
+    rubrics get the starter set's; every other field keeps the admin's edit."""
+    _fill_missing_fields(item, {"interview_label": starter.interview_label})
+    starter_of = {dimension.key: asdict(dimension) for dimension in starter.dimensions}
     stored = item.body.get("dimensions", [])
-    named = [{**d, "skill": skill_of[d["key"]]} if not d.get("skill") and d["key"] in skill_of else d for d in stored]
-    if named != stored:
-        item.body = {**item.body, "dimensions": named}  # a new dict, so the JSON column sees the change
+    completed = [
+        {**d, **{name: value for name, value in starter_of.get(d["key"], {}).items() if not d.get(name)}}
+        for d in stored
+    ]
+    if completed != stored:
+        item.body = {**item.body, "dimensions": completed}
 
 
 def items(item_type: str, *, include_retired: bool = False) -> list[PracticeItem]:
@@ -77,8 +108,15 @@ def items(item_type: str, *, include_retired: bool = False) -> list[PracticeItem
 
 
 def question(item: PracticeItem) -> practice.PracticeQuestion:
+    body = item.body
     return practice.PracticeQuestion(
-        item.key, item.kind, item.title, tuple(item.body.get("follow_ups", ())), item.body.get("strong_answer", "")
+        item.key,
+        item.kind,
+        item.title,
+        tuple(body.get("follow_ups", ())),
+        body.get("strong_answer", ""),
+        domain=body.get("domain"),
+        skill=body.get("skill"),
     )
 
 
@@ -91,13 +129,31 @@ def persona(item: PracticeItem) -> practice.PersonaCard:
         body.get("wants", ""),
         body.get("hidden_constraint", ""),
         tuple(body.get("pushback_lines", ())),
+        reveals=body.get("reveals", ""),
+        would_convince=body.get("would_convince", ""),
+        rubric=body.get("rubric"),
     )
 
 
 def _as_rubric(item: PracticeItem) -> practice.Rubric:
     return practice.Rubric(
-        item.key, item.title, tuple(practice.RubricDimension(**d) for d in item.body.get("dimensions", ()))
+        item.key,
+        item.title,
+        tuple(practice.RubricDimension(**d) for d in item.body.get("dimensions", ())),
+        item.body.get("interview_label"),
     )
+
+
+def interview_kinds() -> dict[str, str]:
+    """The kinds of mock interview as the admins keep them, {key: label}: the rubrics with an interview label;
+    the starter set's until the bank is seeded (`flask seed-practice`)."""
+    stored = items("rubric")
+    return practice.interview_kinds(_as_rubric(item) for item in stored) if stored else dict(practice.INTERVIEW_KINDS)
+
+
+def questions() -> list[practice.PracticeQuestion]:
+    """The question bank in use (retired questions left out)."""
+    return [question(item) for item in items("question")]
 
 
 def rubric(key: str) -> practice.Rubric | None:
@@ -159,11 +215,12 @@ def _saved(item: PracticeItem, created: bool, actor_id: int) -> PracticeItem:
 def save_question(
     item_id: int | None, *, key: str, kind: str, prompt: str, follow_ups: list[str], strong_answer: str, actor_id: int
 ) -> PracticeItem:
-    if kind not in INTERVIEW_KINDS:
+    if kind not in interview_kinds():
         raise ServiceError("kind", "Choose the kind of interview this question is for.")
     item, created = _item_to_save("question", item_id, key)
     item.kind, item.title = kind, prompt.strip()
     item.body = {
+        **item.body,  # keeps the domain and skill the starter set gave it
         "follow_ups": [line.strip() for line in follow_ups if line.strip()],
         "strong_answer": strong_answer.strip(),
     }
@@ -180,7 +237,12 @@ def save_persona(
     hidden_constraint: str,
     pushback_lines: list[str],
     actor_id: int,
+    reveals: str = "",
+    would_convince: str = "",
+    rubric_key: str | None = None,
 ) -> PracticeItem:
+    if rubric_key and rubric(rubric_key) is None:
+        raise ServiceError("rubric", "Choose one of the rubrics.")
     item, created = _item_to_save("persona", item_id, key)
     item.title = title.strip()
     item.body = {
@@ -188,14 +250,32 @@ def save_persona(
         "wants": wants.strip(),
         "hidden_constraint": hidden_constraint.strip(),
         "pushback_lines": [line.strip() for line in pushback_lines if line.strip()],
+        "reveals": reveals.strip(),
+        "would_convince": would_convince.strip(),
+        "rubric": rubric_key or None,
     }
     return _saved(item, created, actor_id)
 
 
 def save_rubric(
-    item_id: int | None, *, key: str, title: str, dimensions: list[practice.RubricDimension], actor_id: int
+    item_id: int | None,
+    *,
+    key: str,
+    title: str,
+    dimensions: list[practice.RubricDimension],
+    actor_id: int,
+    interview_label: str = "",
 ) -> PracticeItem:
-    """Dimensions may gain texts and new members, but every stored dimension key stays: past scores use them."""
+    """Dimensions may gain texts and new members, but every stored dimension key stays: past scores use them.
+
+    With an interview label the rubric is a kind of mock interview: mentors can offer it and questions can belong
+    to it, without a code change."""
+    if interview_label.strip() and len(key) > practice.KEY_MAX_LENGTH["kind"]:
+        raise ServiceError(
+            "interview_label",
+            f"A kind of interview needs a key of at most {practice.KEY_MAX_LENGTH['kind']} characters; "
+            "this rubric's is longer.",
+        )
     item, created = _item_to_save("rubric", item_id, key)
     given_keys = [dimension.key for dimension in dimensions]
     dropped = [stored["key"] for stored in item.body.get("dimensions", ()) if stored["key"] not in given_keys]
@@ -208,7 +288,10 @@ def save_rubric(
     if len(set(given_keys)) != len(given_keys):
         raise ServiceError("dimensions", "Two dimensions share a key. Give each dimension its own key.")
     item.title = title.strip()
-    item.body = {"dimensions": [asdict(dimension) for dimension in dimensions]}
+    item.body = {
+        "dimensions": [asdict(dimension) for dimension in dimensions],
+        "interview_label": interview_label.strip() or None,
+    }
     return _saved(item, created, actor_id)
 
 

@@ -9,9 +9,17 @@ from pmcohort.core.extensions import csrf, db, limiter
 from pmcohort.core.forms import BaseForm, service_errors
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
-from pmcohort.domain.statuses import PAIR_SESSION_KINDS, MatchStatus, ParticipantRole, Role, SessionStatus
+from pmcohort.domain.debriefs import ACTION_ITEM_ROWS
+from pmcohort.domain.statuses import (
+    DEBRIEF_SESSION_KINDS,
+    PAIR_SESSION_KINDS,
+    MatchStatus,
+    ParticipantRole,
+    Role,
+    SessionStatus,
+)
 from pmcohort.domain.wording import counted
-from pmcohort.mentoring import after_session, feeds, practice_bank
+from pmcohort.mentoring import after_session, debriefs, feeds, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.calendar import session_invite, sessions_feed
 from pmcohort.mentoring.forms import (
@@ -19,16 +27,21 @@ from pmcohort.mentoring.forms import (
     BookForm,
     CancelForm,
     CommentForm,
+    FeedbackForm,
     LengthForm,
     ObservationForm,
     ProposeForm,
     RescheduleForm,
+    SwapQuestionForm,
+    TickForm,
     WorkshopForm,
     attendance_form,
-    feedback_form,
+    debrief_form,
+    debrief_values,
 )
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.policy import (
+    action_item_for_engineer_or_404,
     cohort_for_lead_or_404,
     match_for_engineer_or_404,
     match_for_side_or_404,
@@ -36,6 +49,7 @@ from pmcohort.policy import (
     session_for_viewer_or_404,
     workshop_or_404,
 )
+from pmcohort.profiles.models import EngineerProfile
 
 bp = Blueprint("sessions", __name__)
 
@@ -43,6 +57,12 @@ bp = Blueprint("sessions", __name__)
 def _kinds_for(match: Match) -> tuple[str, ...]:
     """The kinds of session this person may propose: the mentor also offers shadowing."""
     return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
+
+
+def _mentor_runs(match: Match) -> dict[str, str]:
+    """The kinds of mock interview the pair's mentor runs, {key: label}: only these can be booked."""
+    kinds = practice_bank.interview_kinds()
+    return {kind: kinds[kind] for kind in service.mentor_kinds(match.mentor_id) if kind in kinds}
 
 
 @bp.get("/sessions")
@@ -75,7 +95,7 @@ def index():
 @roles_required(Role.ENGINEER)
 def book(match_id: int):
     match = match_for_engineer_or_404(match_id)
-    form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"))
+    form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"), _mentor_runs(match))
     picker = LengthForm(formdata=request.args)
     if form.is_submitted():
         picker.duration.data = form.duration.data
@@ -113,7 +133,11 @@ def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def propose(match_id: int):
     match = match_for_side_or_404(match_id)
-    form = ProposeForm().offer(_kinds_for(match), practice_bank.items("persona")).show_zone(current_user.time_zone)
+    form = (
+        ProposeForm()
+        .offer(_kinds_for(match), practice_bank.items("persona"), _mentor_runs(match))
+        .show_zone(current_user.time_zone)
+    )
     if form.validate_on_submit():
         start = form.start_utc(current_user.time_zone)
         with service_errors(form):
@@ -138,32 +162,75 @@ def _detail_page(mentoring_session: MentoringSession, submitted: dict | None = N
     persona = practice_bank.find("persona", mentoring_session.persona_key)
     rubric = after_session.rubric_of(mentoring_session)
     observation = db.session.get(ShadowingObservation, mentoring_session.id)
+    debrief = debriefs.debrief_of(mentoring_session.id)
+    published = debrief is not None and debrief.published
+    pitfalls = debriefs.pitfalls_of(mentoring_session.id) if debrief else []
+    action_items = debriefs.action_items_of(mentoring_session.id) if debrief else []
     blank = {"formdata": None}
     forms = {
         "action": BaseForm(**blank),
         "reschedule": RescheduleForm(**blank).show_zone(current_user.time_zone),
         "cancel": CancelForm(**blank),
         "attendance": attendance_form(mentoring_session.guests(), **blank),
-        "feedback": feedback_form(rubric if is_host else None, **blank),
+        "feedback": FeedbackForm(**blank),
         "observation": ObservationForm(obj=observation, **blank),
         "comment": CommentForm(comment=observation.mentor_comment if observation else "", **blank),
+        "debrief": debrief_form(
+            rubric,
+            data=debrief_values(debrief, pitfalls, action_items) if debrief else _new_debrief_values(mentoring_session),
+            **blank,
+        ),
+        "swap": _swap_form(mentoring_session, **blank) if is_host and question else None,
         **(submitted or {}),
     }
+    # The hidden parts of the card (the strong answer, the hidden constraint) reach the engineer with the debrief.
+    revealed = is_host or published
     return render_template(
         "sessions/detail.html",
         mentoring_session=mentoring_session,
         place=place,
         is_host=is_host,
-        question=practice_bank.question(question) if question and is_host else None,
+        question=practice_bank.question(question) if question and revealed else None,
         persona=practice_bank.persona(persona) if persona else None,
+        revealed=revealed,
         rubric=rubric,
         feedback=db.session.scalars(
             select(SessionFeedback).where(SessionFeedback.session_id == mentoring_session.id)
         ).all(),
         observation=observation,
         started=mentoring_session.start_at <= utcnow(),
+        debriefed=mentoring_session.kind in DEBRIEF_SESSION_KINDS,
+        debrief=debrief if debrief and (is_host or published) else None,
+        pitfalls=pitfalls,
+        action_items=action_items,
+        carried=debriefs.carried_action_items(mentoring_session),
+        interview_kinds=practice_bank.interview_kinds(),
+        action_rows=ACTION_ITEM_ROWS,
         forms=forms,
     ), status
+
+
+def _new_debrief_values(mentoring_session: MentoringSession) -> dict:
+    """A new debrief starts at the level the engineer's path aims for: an APM program, or a PM role."""
+    guests = mentoring_session.guests()
+    profile = db.session.get(EngineerProfile, guests[0].user_id) if guests else None
+    return {"target_level": "apm" if profile and profile.path == "apm_program" else "pm"}
+
+
+def _swap_form(mentoring_session: MentoringSession, **kwargs) -> SwapQuestionForm:
+    """The questions the host may swap to: of the kinds they run, not yet had by the engineer."""
+    form = SwapQuestionForm(**kwargs)
+    kinds = practice_bank.interview_kinds()
+    runs = set(service.mentor_kinds(mentoring_session.host_id))
+    guests = mentoring_session.guests()
+    asked = service.asked_questions(guests[0].user_id) if guests else set()
+    form.question_key.choices = [
+        (question.key, f"{kinds.get(question.kind, question.kind)}: {question.prompt}")
+        for question in practice_bank.questions()
+        if question.kind in runs and (question.key not in asked or question.key == mentoring_session.question_key)
+    ]
+    form.question_key.data = form.question_key.data or mentoring_session.question_key
+    return form
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -257,24 +324,70 @@ def attendance(session_id: int):
 @login_required
 def feedback(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
-    place = mentoring_session.participant(current_user.id)
-    rubric = (
-        after_session.rubric_of(mentoring_session) if place is not None and place.role == ParticipantRole.HOST else None
+    form = FeedbackForm()
+    return _act(
+        mentoring_session,
+        "feedback",
+        form,
+        lambda: after_session.submit_feedback(
+            mentoring_session.id, author_id=current_user.id, rating=form.rating.data, notes=form.notes.data or ""
+        ),
+        "Thank you for the feedback.",
     )
-    form = feedback_form(rubric)
 
-    def give():
-        scores, notes = form.rubric_scores(rubric)
-        after_session.submit_feedback(
-            mentoring_session.id,
-            author_id=current_user.id,
-            rating=form.rating.data,
-            notes=form.notes.data or "",
-            rubric_scores=scores,
-            rubric_notes=notes,
-        )
 
-    return _act(mentoring_session, "feedback", form, give, "Thank you for the feedback.")
+@bp.post("/sessions/<int:session_id>/debrief")
+@login_required
+def debrief(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    rubric = after_session.rubric_of(mentoring_session)
+    form = debrief_form(rubric)
+    publish = bool(form.publish.data)
+    return _act(
+        mentoring_session,
+        "debrief",
+        form,
+        lambda: debriefs.save_debrief(
+            mentoring_session.id, mentor_id=current_user.id, draft=form.draft(rubric), publish=publish
+        ),
+        "Debrief published. The engineer is notified."
+        if publish
+        else "Draft saved. Only you see it until you publish.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/question")
+@login_required
+def swap_question(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    form = SwapQuestionForm()
+    return _act(
+        mentoring_session,
+        "swap",
+        form,
+        lambda: debriefs.swap_question(
+            mentoring_session.id, mentor_id=current_user.id, question_key=form.question_key.data or ""
+        ),
+        "Question swapped.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/actions/<int:item_id>")
+@roles_required(Role.ENGINEER)
+def tick_action_item(session_id: int, item_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    action_item_for_engineer_or_404(mentoring_session.id, item_id)
+    form = TickForm()
+    if form.validate_on_submit():
+        done = form.done.data == "yes"
+        with service_errors():
+            debriefs.tick_action_item(item_id, session_id=mentoring_session.id, engineer_id=current_user.id, done=done)
+            flash("Ticked off." if done else "Marked as not done yet.", "success")
+    else:
+        flash("Tick the item or untick it.", "error")
+    if form.back.data == "dashboard":
+        return redirect(url_for("main.dashboard", _anchor="action-items"), 303)
+    return redirect(url_for("sessions.detail", session_id=mentoring_session.id, _anchor="action-items"), 303)
 
 
 @bp.post("/sessions/<int:session_id>/observation")

@@ -31,7 +31,8 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.domain.times import format_local
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS
+from pmcohort.domain.vocabulary import SKILLS
+from pmcohort.matching.pair_score import Mentee, gap_order
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import (
     MentoringSession,
@@ -41,6 +42,7 @@ from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.profiles import services as profiles
+from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile, MentorProfile
 
 BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 BOOKING_HORIZON = timedelta(days=14)
@@ -59,6 +61,7 @@ class Details:
     confidentiality: str = ""
     interview_kind: str | None = None
     persona_key: str | None = None
+    skill: str | None = None  # shadowing: the SKILLS key the activity exercises
 
 
 # --- reading
@@ -222,22 +225,66 @@ def _off_grid_message(start: datetime, end: datetime, viewer: User) -> str:
     )
 
 
-def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
-    asked = set(
+def asked_questions(engineer_id: int) -> set[str]:
+    """The keys of every question the engineer has had (or has booked) in a mock interview."""
+    return set(
         db.session.scalars(
             select(MentoringSession.question_key)
             .join(SessionParticipant)
             .where(SessionParticipant.user_id == engineer_id, MentoringSession.question_key.is_not(None))
         )
     )
-    bank = [practice_bank.question(item) for item in practice_bank.items("question") if item.kind == kind]
-    chosen = practice.next_question(kind, asked, seed, bank=bank)
+
+
+def mentor_kinds(mentor_id: int) -> list[str]:
+    """The kinds of mock interview the mentor's profile says they run."""
+    profile = db.session.get(MentorProfile, mentor_id)
+    return list(profile.interview_kinds) if profile else []
+
+
+def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
+    """A question the engineer has not had: of their target domain first, then exercising their largest gap."""
+    profile = db.session.get(EngineerProfile, engineer_id)
+    attempt = db.session.scalar(
+        select(AssessmentAttempt)
+        .where(AssessmentAttempt.user_id == engineer_id)
+        .order_by(AssessmentAttempt.completed_at.desc())
+        .limit(1)
+    )
+    gaps = gap_order(Mentee(engineer_id, attempt.skill_scores, profile.path if profile else None)) if attempt else ()
+    chosen = practice.next_question(
+        kind,
+        asked_questions(engineer_id),
+        seed,
+        bank=practice_bank.questions(),
+        kinds=practice_bank.interview_kinds(),
+        domain=profile.target_domain if profile else None,
+        gaps=gaps,
+    )
     return chosen.key if chosen else None
 
 
+def _check_mentor_runs(kind: str, details: Details, mentor: User) -> None:
+    """A mock interview can be booked only of a kind the mentor's profile says they run."""
+    kinds = practice_bank.interview_kinds()
+    if kind != SessionKind.INTERVIEW or details.interview_kind not in kinds:
+        return  # no kind, or an unknown one: _check_details says so
+    runs = mentor_kinds(mentor.id)
+    if details.interview_kind not in runs:
+        offered = ", ".join(kinds.get(each, each) for each in runs)
+        raise ServiceError(
+            "interview_kind",
+            f"{mentor.name} runs {offered} interviews; choose one of those."
+            if offered
+            else f"{mentor.name} has not listed any mock interviews they run yet.",
+        )
+
+
 def _check_details(kind: str, details: Details) -> None:
-    if kind == SessionKind.INTERVIEW and details.interview_kind not in INTERVIEW_KINDS:
+    if kind == SessionKind.INTERVIEW and details.interview_kind not in practice_bank.interview_kinds():
         raise ServiceError("interview_kind", "Choose the kind of mock interview.")
+    if kind == SessionKind.SHADOWING and details.skill is not None and details.skill not in SKILLS:
+        raise ServiceError("skill", "Choose one of the skills, or leave it open.")
     persona = practice_bank.find("persona", details.persona_key) if kind == SessionKind.ROLE_PLAY else None
     if kind == SessionKind.ROLE_PLAY and (persona is None or persona.retired):
         raise ServiceError("persona_key", "Choose a persona card for the role-play.")
@@ -268,6 +315,7 @@ def _new_session(
         confidentiality=details.confidentiality.strip(),
         interview_kind=details.interview_kind if kind == SessionKind.INTERVIEW else None,
         persona_key=details.persona_key if kind == SessionKind.ROLE_PLAY else None,
+        skill=details.skill if kind == SessionKind.SHADOWING else None,
         **columns,
     )
 
@@ -297,6 +345,7 @@ def book(
         raise NotFoundError("match", match_id)
     if kind not in BOOKABLE_BY_ENGINEER:
         raise ServiceError("kind", "Book a 1:1, a mock interview or a role-play; your mentor offers shadowing.")
+    _check_mentor_runs(kind, details, match.mentor)
     _check(
         start,
         end,
@@ -334,6 +383,7 @@ def propose(
         raise ServiceError("kind", "Choose a kind of session.")
     if kind == SessionKind.SHADOWING and actor_id != match.mentor_id:
         raise ServiceError("kind", "Shadowing is offered by the mentor.")
+    _check_mentor_runs(kind, details, match.mentor)
     viewer = db.session.get(User, actor_id)
     _check(start, end, [match.mentor, match.engineer], viewer)
     mentoring_session = _new_session(

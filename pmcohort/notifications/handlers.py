@@ -492,3 +492,20 @@ def plan_changed(message: OutboxMessage) -> None:
         f"Due in week {message.payload['week']}. {mentor.first_name}'s note: {message.payload['note']}",
         "plans.mine",
     )
+
+
+@handles("session.debrief_published")
+def session_debrief_published(message: OutboxMessage) -> None:
+    mentoring_session = _session(message)
+    engineer = db.session.get(User, message.payload["engineer_id"]) if mentoring_session is not None else None
+    if engineer is not None:
+        _notify(
+            message,
+            engineer,
+            "sessions",
+            "Your debrief is ready",
+            f"{mentoring_session.host.name} published the debrief of {mentoring_session.title}: "
+            "scores with notes, what a strong answer shows, and your action items.",
+            "sessions.detail",
+            session_id=mentoring_session.id,
+        )

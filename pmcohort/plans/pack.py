@@ -10,7 +10,7 @@ from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import db
 from pmcohort.domain import plans
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance, ParticipantRole, SessionStatus
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
+from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.mentoring import after_session, practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.plans import services as plan_service
@@ -72,9 +72,11 @@ def _sessions_held(user_id: int) -> list[SessionsHeld]:
         .group_by(MentoringSession.kind, MentoringSession.interview_kind)
         .order_by(func.count(MentoringSession.id).desc())
     )
+    kinds = practice_bank.interview_kinds()  # kinds are data: an admin may have added one
     return [
         SessionsHeld(
-            SESSION_KIND_LABELS[kind] + (f": {INTERVIEW_KINDS[interview_kind].lower()}" if interview_kind else ""),
+            SESSION_KIND_LABELS[kind]
+            + (f": {kinds.get(interview_kind, interview_kind).lower()}" if interview_kind else ""),
             count,
             last,
         )

@@ -65,7 +65,8 @@ class MentorProfileForm(BaseForm):
     former_engineer = BooleanField("I moved from engineering to product management myself")
     paths = CheckboxesField("Paths you walked or know well", choices=choices_from(vocabulary.PATHS))
     domains = CheckboxesField("Domains you have worked in", choices=choices_from(vocabulary.DOMAINS))
-    interview_kinds = CheckboxesField("Mock interviews you can run", choices=choices_from(vocabulary.INTERVIEW_KINDS))
+    # The kinds are data (admins add them): the page sets the choices.
+    interview_kinds = CheckboxesField("Mock interviews you can run")
     capacity = IntegerField(
         "How many mentees at once",
         validators=[

@@ -2,9 +2,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
+from pmcohort.mentoring import practice_bank
 from pmcohort.policy import public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import services as profiles
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
@@ -33,6 +34,7 @@ def engineer_profile():
 def mentor_profile():
     profile = db.session.get(MentorProfile, current_user.id)
     form = MentorProfileForm(obj=profile)
+    form.interview_kinds.choices = choices_from(practice_bank.interview_kinds())
     if profile is not None and not form.is_submitted():
         for strength in profile.strengths:
             getattr(form, f"strength_{strength.skill}").data = str(strength.level)
@@ -64,7 +66,11 @@ def mentor_profile():
 def mentor_public(user_id: int):
     profile = public_mentor_profile_or_404(user_id)
     return render_template(
-        "profiles/mentor_public.html", profile=profile, mentor=profile.user, windows=profiles.windows_of(user_id)
+        "profiles/mentor_public.html",
+        profile=profile,
+        mentor=profile.user,
+        windows=profiles.windows_of(user_id),
+        interview_kinds=practice_bank.interview_kinds(),
     )
 
 

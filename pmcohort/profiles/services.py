@@ -11,6 +11,7 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.domain import availability, vocabulary
 from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
+from pmcohort.mentoring import practice_bank
 from pmcohort.ops.models import record_audit
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod, EngineerProfile, MentorProfile, MentorStrength
 
@@ -85,7 +86,7 @@ def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
     for field, chosen, allowed in (
         ("paths", details.paths, vocabulary.PATHS),
         ("domains", details.domains, vocabulary.DOMAINS),
-        ("interview_kinds", details.interview_kinds, vocabulary.INTERVIEW_KINDS),
+        ("interview_kinds", details.interview_kinds, practice_bank.interview_kinds()),
     ):
         if not set(chosen) <= set(allowed):
             raise ServiceError(field, "Choose from the options shown.")

@@ -58,10 +58,23 @@ BROKEN = {
     ),
     "rubric key longer than its column": (
         RUBRICS,
+        "[rubric.influence]",
+        f"[rubric.influence{'_mock' * 6}]",
+        "practice/rubrics.toml, rubric 'influence_mock_mock_mock_mock_mock_mock': "
+        "rubric key 'influence_mock_mock_mock_mock_mock_mock' is longer than 32 characters",
+    ),
+    "interview kind longer than its column": (
+        RUBRICS,
         "[rubric.behavioral]",
-        f"[rubric.behavioral{'_mock' * 6}]",
-        "practice/rubrics.toml, rubric 'behavioral_mock_mock_mock_mock_mock_mock': "
-        "rubric key 'behavioral_mock_mock_mock_mock_mock_mock' is longer than 32 characters",
+        "[rubric.behavioral_and_deep_dive]",
+        "practice/rubrics.toml, rubric 'behavioral_and_deep_dive': "
+        "rubric key 'behavioral_and_deep_dive' is longer than 16 characters",
+    ),
+    "level left undescribed": (
+        RUBRICS,
+        'what_3_looks_like = "Picks a segment with a reason, though the alternatives are thin."\n',
+        "",
+        "practice/rubrics.toml, rubric 'product_sense', dimension 'user_segments': missing field 'what_3_looks_like'",
     ),
     "key that is no slug": (
         PERSONAS,
@@ -102,11 +115,17 @@ BROKEN = {
         'role_play = "negotiation"',
         "practice/rubrics.toml, rubric_for: unknown rubric 'negotiation'",
     ),
-    "interview kind without a rubric": (
-        RUBRICS,
-        'estimation = "estimation"\n',
-        "",
-        "practice/rubrics.toml, rubric_for: missing field 'estimation'",
+    "question of a kind no rubric offers": (
+        QUESTIONS,
+        'key = "st_cloud_enter_observability"\nkind = "strategy"',
+        'key = "st_cloud_enter_observability"\nkind = "negotiation"',
+        "practice/questions.toml, question 'st_cloud_enter_observability': unknown interview kind 'negotiation'",
+    ),
+    "persona scored by no rubric": (
+        PERSONAS,
+        'rubric = "discovery"',
+        'rubric = "charm"',
+        "practice/personas.toml, persona 'discovery_devops_dashboards': unknown rubric 'charm'",
     ),
     "rubric for no kind of session": (
         RUBRICS,

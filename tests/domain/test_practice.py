@@ -5,18 +5,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pmcohort.domain.content import ContentError
 from pmcohort.domain.practice import (
+    INTERVIEW_KINDS,
     PERSONAS,
     QUESTIONS,
     RUBRIC_FOR,
     RUBRICS,
+    load_practice_set,
     next_question,
     questions_of,
     rubric_key_for_session,
     validate_scores,
 )
 from pmcohort.domain.statuses import SessionKind
-from pmcohort.domain.vocabulary import INTERVIEW_KINDS, SKILLS
+from pmcohort.domain.vocabulary import DOMAINS, SKILLS
 
 KINDS = sorted(INTERVIEW_KINDS)
 
@@ -28,11 +31,28 @@ def _sentences(text: str) -> int:
 # --- the bank
 
 
-def test_at_least_eleven_questions_per_kind():
+def test_the_whole_interview_loop_with_at_least_ten_questions_per_kind():
     counts = Counter(q.kind for q in QUESTIONS)
-    assert set(counts) == set(INTERVIEW_KINDS)
-    assert all(counts[kind] >= 11 for kind in INTERVIEW_KINDS), counts
-    assert len(QUESTIONS) >= 33
+    assert (
+        set(counts)
+        == set(INTERVIEW_KINDS)
+        == {
+            "consumer_product",
+            "product_sense",
+            "execution",
+            "estimation",
+            "strategy",
+            "technical",
+            "behavioral",
+        }
+    )
+    assert all(counts[kind] >= 10 for kind in INTERVIEW_KINDS), counts
+    assert any("deep-dive" in q.key.replace("_", "-") for q in questions_of("behavioral"))
+
+
+def test_questions_name_real_domains_and_skills_and_every_domain_is_served():
+    assert all(q.domain in (None, *DOMAINS) and q.skill in (None, *SKILLS) for q in QUESTIONS)
+    assert {q.domain for q in QUESTIONS} >= {"infrastructure", "developer_tools", "ml_platforms", "fintech"}
 
 
 def test_question_keys_are_unique_slugs():
@@ -79,8 +99,51 @@ def test_persona_is_complete(persona):
     assert all(line.strip() for line in persona.pushback_lines)
 
 
-def test_a_rubric_per_interview_kind_and_for_influence():
-    assert set(RUBRICS) == set(INTERVIEW_KINDS) | {"influence"}
+def test_a_rubric_per_interview_kind_and_for_role_plays():
+    assert set(RUBRICS) == set(INTERVIEW_KINDS) | {"influence", "discovery"}
+    assert all(len(kind) <= 16 for kind in INTERVIEW_KINDS)  # mentoring_sessions.interview_kind
+
+
+@pytest.mark.parametrize("key", sorted(RUBRICS))
+def test_every_level_of_every_rubric_dimension_is_described(key):
+    rubric = RUBRICS[key]
+    assert rubric.missing_levels == []
+    for dimension in rubric.dimensions:
+        texts = [text for _, text in dimension.levels]
+        assert [level for level, _ in dimension.levels] == [1, 2, 3, 4]
+        assert all(text.strip() for text in texts), dimension.key
+        assert len(set(texts)) == 4, f"{key}.{dimension.key}: two levels read the same"
+
+
+def test_a_missing_level_description_stops_the_starter_set_from_loading(tmp_path):
+    from importlib.resources import files
+
+    source = files("pmcohort") / "data" / "practice"
+    practice_dir = tmp_path / "practice"
+    practice_dir.mkdir()
+    for name in ("questions.toml", "personas.toml", "rubrics.toml"):
+        (practice_dir / name).write_text(source.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+    rubrics = (practice_dir / "rubrics.toml").read_text(encoding="utf-8")
+    first = rubrics.index("\nwhat_2_looks_like = ") + 1
+    line_end = rubrics.index("\n", first)
+    (practice_dir / "rubrics.toml").write_text(rubrics[:first] + rubrics[line_end + 1 :], encoding="utf-8")
+    with pytest.raises(ContentError, match="missing field 'what_2_looks_like'"):
+        load_practice_set(tmp_path)
+
+
+def test_discovery_transfer_and_the_rest_of_the_cast_have_their_cards():
+    discovery = [p for p in PERSONAS if p.rubric == "discovery"]
+    assert len(discovery) >= 4
+    assert all(p.reveals for p in discovery)
+    assert {dimension.key for dimension in RUBRICS["discovery"].dimensions} == {
+        "open_questions",
+        "past_behaviour",
+        "follow_ups_first",
+        "insight_statement",
+    }
+    transfer = [p for p in PERSONAS if p.key.startswith("transfer_")]
+    assert len(transfer) >= 2 and all(p.would_convince and "Staffing pressure" in p.situation for p in transfer)
+    assert {"data_analytics_lead", "rival_pm"} <= {p.key for p in PERSONAS}
 
 
 @pytest.mark.parametrize("key", sorted(RUBRICS))
@@ -106,7 +169,7 @@ def test_rubric_is_complete(key):
 def test_questions_of_returns_that_kind_in_bank_order(kind):
     picked = questions_of(kind)
     assert picked == tuple(q for q in QUESTIONS if q.kind == kind)
-    assert len(picked) >= 11
+    assert len(picked) >= 10
 
 
 @pytest.mark.parametrize("kind", ["role_play", "Product_sense", ""])
@@ -195,9 +258,23 @@ def test_every_question_is_scored_by_a_rubric(question):
     assert RUBRICS[rubric_key_for_session(question.kind)].dimensions
 
 
-def test_role_plays_on_persona_cards_are_scored_by_the_influence_rubric():
-    assert PERSONAS
+def test_role_plays_are_scored_by_their_card_s_rubric_else_the_influence_rubric():
     assert RUBRICS[rubric_key_for_session(SessionKind.ROLE_PLAY)].key == "influence"
+    for persona in PERSONAS:
+        assert rubric_key_for_session(SessionKind.ROLE_PLAY, persona=persona) == (persona.rubric or "influence")
+
+
+def test_the_draw_prefers_the_target_domain_then_the_largest_gap():
+    fintech = {q.key for q in questions_of("execution") if q.domain == "fintech"}
+    first = next_question("execution", set(), 3, domain="fintech")
+    assert first.key in fintech
+    walked = []
+    while (question := next_question("execution", set(walked), 3, domain="fintech")) is not None:
+        walked.append(question.key)
+    assert set(walked[: len(fintech)]) == fintech  # every fintech question before any other
+    no_domain = next_question("execution", set(), 3, domain="other", gaps=("writing", "discovery"))
+    assert no_domain.skill == "writing"
+    assert next_question("execution", fintech, 3, domain="fintech").key not in fintech
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -211,7 +288,8 @@ def test_other_session_kinds_have_no_rubric(kind):
 
 
 def test_every_rubric_is_used_by_some_kind_of_session():
-    assert set(RUBRIC_FOR.values()) == set(RUBRICS)
+    used = set(RUBRIC_FOR.values()) | set(INTERVIEW_KINDS) | {p.rubric for p in PERSONAS if p.rubric}
+    assert used == set(RUBRICS)
 
 
 @pytest.mark.parametrize("key", sorted(RUBRICS))
@@ -268,9 +346,9 @@ def test_unknown_dimensions_are_reported_under_their_own_key():
     rubric = RUBRICS["behavioral"]
     scores = _all(rubric, 3) | {"charisma": 4, "problem_framing": 2}
     assert validate_scores(rubric, scores) == {
-        "charisma": "The Behavioral rubric has no dimension 'charisma'.",
+        "charisma": "The Behavioral and project deep-dive rubric has no dimension 'charisma'.",
         # a dimension of another rubric is still unknown here
-        "problem_framing": "The Behavioral rubric has no dimension 'problem_framing'.",
+        "problem_framing": "The Behavioral and project deep-dive rubric has no dimension 'problem_framing'.",
     }
 
 
@@ -281,5 +359,5 @@ def test_missing_bad_and_unknown_are_reported_together():
     assert validate_scores(rubric, scores) == {
         first: "Give a score from 1 to 4.",
         second: "Scores are whole numbers from 1 to 4.",
-        "extra": "The Product sense rubric has no dimension 'extra'.",
+        "extra": "The Product sense (B2B / technical) rubric has no dimension 'extra'.",
     }

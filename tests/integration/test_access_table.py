@@ -69,6 +69,12 @@ ACCESS = {
     "sessions.observation": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
     "sessions.comment": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
     "sessions.reschedule": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
+    # Only the host writes the debrief and swaps the question; only the engineer ticks their action items.
+    "sessions.debrief": Access({"session_id": "session_id"}, frozenset({"mentor"})),
+    "sessions.swap_question": Access({"session_id": "session_id"}, frozenset({"mentor"})),
+    "sessions.tick_action_item": Access(
+        {"session_id": "session_id", "item_id": "action_item_id"}, frozenset({"engineer"})
+    ),
     # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
 }

@@ -25,14 +25,30 @@ PERSONA = {
 }
 
 
-DIMENSION_FIELDS = ("key", "label", "skill", "what_4_looks_like", "what_1_looks_like")
+DIMENSION_FIELDS = (
+    "key",
+    "label",
+    "skill",
+    "what_4_looks_like",
+    "what_1_looks_like",
+    "what_3_looks_like",
+    "what_2_looks_like",
+)
 
 
-def rubric_form(key: str | None, title: str, dimensions: list[tuple[str, str, str, str, str]]) -> dict:
+def _levels_between(row: tuple) -> tuple:
+    """A row given as (key, label, skill, 4, 1) gets descriptions of levels 3 and 2 too; a blank row stays blank."""
+    if len(row) == len(DIMENSION_FIELDS) or not any(row):
+        return row + ("",) * (len(DIMENSION_FIELDS) - len(row))
+    return (*row, f"Mostly: {row[3]}", f"Partly: {row[4]}")
+
+
+def rubric_form(key: str | None, title: str, dimensions: list[tuple], interview_label: str = "") -> dict:
     """The rubric form as a browser posts it: one row per dimension, blank rows for the rest."""
     data = {"title": title} if key is None else {"key": key, "title": title}
+    data["interview_label"] = interview_label
     for index in range(5):
-        row = dimensions[index] if index < len(dimensions) else ("",) * len(DIMENSION_FIELDS)
+        row = _levels_between(dimensions[index] if index < len(dimensions) else ())
         for name, value in zip(DIMENSION_FIELDS, row, strict=True):
             data[f"dimensions-{index}-{name}"] = value
     return data
@@ -81,7 +97,12 @@ def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
             "prompt",
             "Write the question the mentor asks.",
         ),
-        ("/admin/practice/questions/new", {**QUESTION, "kind": "system_design"}, "kind", "Choose one of the kinds"),
+        (
+            "/admin/practice/questions/new",
+            {**QUESTION, "kind": "system_design"},
+            "kind",
+            "Choose the kind of interview this question is for",
+        ),
         (
             "/admin/practice/questions/new",
             {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"},
@@ -260,15 +281,28 @@ def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_
                 "wants": persona.wants,
                 "hidden_constraint": persona.hidden_constraint,
                 "pushback_lines": "\n".join(persona.pushback_lines),
+                "reveals": persona.reveals,
+                "would_convince": persona.would_convince,
+                "rubric": persona.rubric or "",
             },
         )
         assert response.status_code == 303, persona.key
     for rubric in practice.RUBRICS.values():
         item = practice_bank.find("rubric", rubric.key)
-        rows = [(d.key, d.label, d.skill, d.what_4_looks_like, d.what_1_looks_like) for d in rubric.dimensions]
-        assert (
-            form_post(f"/admin/practice/rubrics/{item.id}", rubric_form(None, rubric.title, rows)).status_code == 303
-        ), rubric.key
+        rows = [
+            (
+                d.key,
+                d.label,
+                d.skill,
+                d.what_4_looks_like,
+                d.what_1_looks_like,
+                d.what_3_looks_like,
+                d.what_2_looks_like,
+            )
+            for d in rubric.dimensions
+        ]
+        form = rubric_form(None, rubric.title, rows, rubric.interview_label or "")
+        assert form_post(f"/admin/practice/rubrics/{item.id}", form).status_code == 303, rubric.key
 
     db.session.expire_all()
     after = {

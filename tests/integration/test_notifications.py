@@ -118,6 +118,7 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         "session.feedback_chaser": ({"session_id": session.id}, both),
         "session.feedback_overdue": ({"session_id": session.id}, {lead.email}),
         "session.observation": ({"session_id": session.id}, {mentor.email}),
+        "session.debrief_published": ({"session_id": session.id, "engineer_id": engineer.id}, {engineer.email}),
         "digest.weekly": ({"lead_id": lead.id, "week": "2026-W49"}, {lead.email}),
         "plan.changed": (
             {

@@ -11,7 +11,8 @@ from pmcohort.cohorts import services as cohorts
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.mentoring import after_session, feeds, practice_bank
+from pmcohort.domain.debriefs import DebriefDraft
+from pmcohort.mentoring import after_session, debriefs, feeds, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.notifications.models import OutboxMessage
@@ -156,15 +157,17 @@ def test_interviewer_scores_the_rubric_and_the_engineer_sees_scores_over_time(ap
         session = book(match, engineer, kind="interview", interview_kind="estimation", start=tomorrow_at(9 + day))
         as_past(session, hours_ago=10 - 3 * day)
         with pytest.raises(ServiceError, match="Give a score") as refused:
-            after_session.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="", rubric_scores={})
-        assert set(refused.value.errors) == {f"score_{d.key}" for d in rubric.dimensions}
-        after_session.submit_feedback(
+            debriefs.save_debrief(session.id, mentor_id=mentor.id, draft=DebriefDraft(), publish=True)
+        assert {f"score_{d.key}" for d in rubric.dimensions} <= set(refused.value.errors)
+        debriefs.save_debrief(
             session.id,
-            author_id=mentor.id,
-            rating=4,
-            notes="Clear structure",
-            rubric_scores={d.key: score for d in rubric.dimensions},
+            mentor_id=mentor.id,
+            draft=DebriefDraft(
+                scores={d.key: score for d in rubric.dimensions}, target_level="pm", overall_signal="borderline"
+            ),
+            publish=True,
         )
+        after_session.submit_feedback(session.id, author_id=mentor.id, rating=4, notes="Clear structure")
         after_session.submit_feedback(session.id, author_id=engineer.id, rating=5, notes="Useful")
     history = after_session.rubric_history(engineer.id)["estimation"]
     assert [scores[rubric.dimensions[0].key] for _, scores in history] == [2, 3]
@@ -443,14 +446,21 @@ def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(ap
     rubric = practice_bank.rubric("estimation")
     first, *others = rubric.dimensions
     login(mentor)
+    response = form_post(f"/sessions/{session.id}/feedback", {"notes": "Good"}, page_url=f"/sessions/{session.id}")
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"rating": "Rate the session from 1 to 5."}
     response = form_post(
-        f"/sessions/{session.id}/feedback", {f"score_{d.key}": "3" for d in others}, page_url=f"/sessions/{session.id}"
+        f"/sessions/{session.id}/debrief",
+        {
+            **{f"score_{d.key}": "3" for d in others},
+            "target_level": "pm",
+            "overall_signal": "ready",
+            "publish": "Publish to the engineer",
+        },
+        page_url=f"/sessions/{session.id}",
     )
     assert response.status_code == 400
-    assert field_errors(response.get_data(as_text=True)) == {
-        "rating": "Rate the session from 1 to 5.",
-        f"score_{first.key}": "Give a score from 1 to 4.",
-    }
+    assert field_errors(response.get_data(as_text=True)) == {f"score_{first.key}": "Give a score from 1 to 4."}
     assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 0
 
 
@@ -484,7 +494,7 @@ def test_the_session_pages_forms_each_use_their_own_ids(app, client, login, pair
     as_past(session)
     login(mentor)
     detail = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    assert all(action in detail for action in ("/reschedule", "/cancel", "/attendance", "/feedback"))
+    assert all(action in detail for action in ("/reschedule", "/cancel", "/attendance", "/feedback", "/debrief"))
     assert repeated_ids(detail) == []
     engineer_browser = app.test_client()
     sign_in(engineer_browser, engineer)

@@ -13,7 +13,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.mentoring import feeds, practice_bank
-from pmcohort.mentoring.models import PracticeItem
+from pmcohort.mentoring.models import ActionItem, PracticeItem
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
@@ -64,6 +64,11 @@ def build_world(user_factory) -> World:
     db.session.add_all([run, match, attempt, away])
     db.session.flush()
     session = book(match, engineer)
+    action_item = ActionItem(
+        session_id=session.id, engineer_id=engineer.id, match_id=match.id, text="Write a one-pager"
+    )
+    db.session.add(action_item)
+    db.session.flush()
     window = db.session.query(AvailabilityWindow).filter_by(user_id=engineer.id).first()
     first_item = {
         kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id
@@ -83,6 +88,7 @@ def build_world(user_factory) -> World:
             "run_id": run.id,
             "match_id": match.id,
             "session_id": session.id,
+            "action_item_id": action_item.id,
             "attempt_id": attempt.id,
             "window_id": window.id,
             "away_id": away.id,

@@ -86,9 +86,11 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.mentorships.routes import bp as mentorships
     from pmcohort.ops.routes import bp as ops
     from pmcohort.profiles.routes import bp as profiles
+    from pmcohort.writing.routes import bp as writing
 
     for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
         app.register_blueprint(blueprint)
+    app.register_blueprint(writing)
 
 
 def register_errorhandlers(app: Flask) -> None:

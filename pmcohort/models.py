@@ -31,6 +31,17 @@ from pmcohort.profiles.models import (
     MentorProfile,
     MentorStrength,
 )
+from pmcohort.writing.models import (
+    Document,
+    DocumentEvent,
+    DocumentReview,
+    DocumentVersion,
+    Portfolio,
+    PortfolioItem,
+    ReviewComment,
+    SharedReviewQueue,
+    WritingKind,
+)
 
 __all__ = [
     "NOTIFICATION_CATEGORIES",
@@ -67,4 +78,13 @@ __all__ = [
     "WorkerHeartbeat",
     "find_user_by_email",
     "record_audit",
+    "Document",
+    "DocumentEvent",
+    "DocumentReview",
+    "DocumentVersion",
+    "Portfolio",
+    "PortfolioItem",
+    "ReviewComment",
+    "SharedReviewQueue",
+    "WritingKind",
 ]

@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -45,7 +46,7 @@ class NewDocumentForm(BaseForm):
     title = _title_field()
 
     def offer(self, kinds) -> "NewDocumentForm":
-        self.kind.choices = [(kind.key, kind.title) for kind in kinds]
+        self.kind.choices = [SelectChoice(kind.key, kind.title) for kind in kinds]
         return self
 
 
@@ -97,7 +98,7 @@ def review_form(rubric: writing.WritingRubric, *, decides: bool, **kwargs) -> Re
             dimension.label,
             coerce=int,
             validate_choice=False,
-            choices=[(level, f"{level}: {text}") for level, text in dimension.levels],
+            choices=[SelectChoice(level, f"{level}: {text}") for level, text in dimension.levels],
             description=f"Evidence of {SKILLS.get(dimension.skill, dimension.skill).lower()}.",
             invalid_value_message=f"Give a score from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}.",
         )
@@ -116,7 +117,7 @@ class SecondReviewForm(BaseForm):
     mentor_id = SelectField("Second reviewer", coerce=int, validate_choice=False, validators=[Optional()])
 
     def offer(self, mentors) -> "SecondReviewForm":
-        self.mentor_id.choices = [(0, "Choose a mentor"), *((m.id, m.name) for m in mentors)]
+        self.mentor_id.choices = [SelectChoice(0, "Choose a mentor"), *(SelectChoice(m.id, m.name) for m in mentors)]
         return self
 
 

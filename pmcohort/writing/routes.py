@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
@@ -364,7 +365,7 @@ def portfolio():
         if request.method == "GET"
         else None
     )
-    form.version_ids.choices = [(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
+    form.version_ids.choices = [SelectChoice(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
     if form.validate_on_submit():
         with service_errors(form):
             services.save_portfolio(

@@ -219,7 +219,8 @@ def _move(document: Document, to: DocumentStatus, actor_id: int | None, note: st
 
 
 def _document(document_id: int) -> Document:
-    document = db.session.get(Document, document_id, with_for_update=True)
+    # Locks the document row only: its reviewer is an outer join, which PostgreSQL cannot lock.
+    document = db.session.scalar(select(Document).where(Document.id == document_id).with_for_update(of=Document))
     if document is None:
         raise NotFoundError("document", document_id)
     return document
@@ -508,7 +509,7 @@ def lapse_claims(now: datetime | None = None) -> int:
                 Document.queue_cohort_id.is_not(None),
                 Document.claim_expires_at <= now,
             )
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=Document, skip_locked=True)
         )
     )
     for document in lapsed:

@@ -20,6 +20,7 @@ COHORT_STAFF = frozenset({"lead", "admin"})  # the cohort's lead; admins see eve
 PAIR = frozenset({"engineer", "mentor"})
 PAIR_AND_STAFF = PAIR | COHORT_STAFF
 ASSESSMENT_READERS = frozenset({"engineer", "mentor", "lead"})  # the engineer, their mentor, their cohort's lead
+DOCUMENT_READERS = frozenset({"engineer", "mentor", "lead"})  # the author, their mentor, their cohort's lead
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,23 @@ ACCESS = {
     "sessions.reschedule": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
     # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
+    # Written work: the author, their mentor (who reviews it here) and the cohort's lead; not even admins.
+    "writing.document": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.review": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.diff": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.comment": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.reply": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
+    "writing.resolve": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
+    "writing.claim": Access({"document_id": "document_id"}, frozenset({"mentor"})),
+    "writing.second_review": Access({"document_id": "document_id"}, frozenset({"lead"})),
+    "writing.edit": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.autosave": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.withdraw": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.cohort": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    "writing.shared_queue": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    "writing.edit_kind": Access({"kind_id": "kind_id"}, frozenset({"admin"})),
+    # The portfolio's secret link: whoever holds it, signed in or not.
+    "writing.shared_portfolio": Access({"token": "portfolio"}, EVERYONE),
 }
 NOT_OBJECTS = {"static"}  # a file name, not anyone's object
 
@@ -164,6 +182,9 @@ def test_pages_show_only_links_the_viewer_may_follow(app, world, name):
         "/admin/users",
         "/admin/practice",
         "/availability",
+        "/writing",
+        "/writing/portfolio",
+        "/writing/kinds",
     ]
     start += [
         _url(app, world, endpoint)

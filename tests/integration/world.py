@@ -16,6 +16,8 @@ from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring import services as session_service
 from pmcohort.mentoring.models import PracticeItem
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
+from pmcohort.writing import services as writing
+from pmcohort.writing.models import WritingKind
 from tests.factories import book, person
 
 # Inside the world: an engineer and a mentor matched in a cohort that `lead` leads.
@@ -69,6 +71,7 @@ def build_world(user_factory) -> World:
         for kind in ("question", "persona", "rubric")
     }
     db.session.commit()
+    documents = _written_work(engineer, mentor)
     return World(
         people=people,
         ids={
@@ -81,7 +84,28 @@ def build_world(user_factory) -> World:
             "away_id": away.id,
             "number": 1,
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
+            **documents,
             **{name: user.id for name, user in people.items()},
         },
-        tokens={"calendar_feed": session_service.open_feed(engineer.id).token},
+        tokens={
+            "calendar_feed": session_service.open_feed(engineer.id).token,
+            "portfolio": writing.share_portfolio(engineer.id).token,
+        },
     )
+
+
+def _written_work(engineer: User, mentor: User) -> dict[str, int]:
+    """A problem statement in review with the mentor's comment on its first paragraph, and a second one in draft."""
+    writing.seed_kinds()
+    reviewed = writing.create_document(engineer.id, kind_key="problem_statement", title="Slow onboarding")
+    writing.submit(
+        reviewed.id, engineer.id, title="Slow onboarding", body="# Who waits\n\nNew teams wait two weeks for access."
+    )
+    comment = writing.add_comment(reviewed.id, mentor.id, block=1, body="How do you know it is two weeks?")
+    draft = writing.create_document(engineer.id, kind_key="release_notes", title="What's new in March")
+    return {
+        "document_id": reviewed.id,
+        "draft_id": draft.id,
+        "comment_id": comment.id,
+        "kind_id": db.session.query(WritingKind).first().id,
+    }

@@ -175,32 +175,40 @@ class DiffPart:
 
 
 def word_diff(old: str, new: str) -> list[DiffPart]:
-    """The changes from `old` to `new` word by word, whitespace kept, consecutive parts of one kind merged.
+    """The changes from `old` to `new` word by word, whitespace kept.
 
-    Reads as the new text with removed words struck through and added ones marked: a changed word
-    shows as the old one removed, then the new one added.
+    Reads as the new text with removed words struck through and added ones marked. A changed passage
+    shows as the old words removed, then the new ones added; a lone word or space the two happen to
+    share inside a changed passage is folded into it, so a rewritten sentence reads as one change
+    rather than a word-by-word patchwork. Paragraph breaks are never folded.
     """
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    parts: list[DiffPart] = []
+    hunks: list[list[str]] = []  # ["same", text] or ["change", removed, added]
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
         if tag == "equal":
-            _append(parts, "same", "".join(old_tokens[a1:a2]))
+            hunks.append(["same", removed])
+        elif len(hunks) >= 2 and hunks[-1][0] == "same" and _foldable(hunks[-1][1]) and hunks[-2][0] == "change":
+            shared = hunks.pop()[1]
+            hunks[-1][1] += shared + removed
+            hunks[-1][2] += shared + added
+        elif hunks and hunks[-1][0] == "change":
+            hunks[-1][1] += removed
+            hunks[-1][2] += added
+        else:
+            hunks.append(["change", removed, added])
+    parts = []
+    for hunk in hunks:
+        if hunk[0] == "same":
+            parts.append(DiffPart("same", hunk[1]))
             continue
-        if tag in ("delete", "replace"):
-            _append(parts, "removed", "".join(old_tokens[a1:a2]))
-        if tag in ("insert", "replace"):
-            _append(parts, "added", "".join(new_tokens[b1:b2]))
+        parts += [DiffPart(op, text) for op, text in (("removed", hunk[1]), ("added", hunk[2])) if text]
     return parts
 
 
-def _append(parts: list[DiffPart], op: str, text: str) -> None:
-    if not text:
-        return
-    if parts and parts[-1].op == op:
-        parts[-1] = DiffPart(op, parts[-1].text + text)
-    else:
-        parts.append(DiffPart(op, text))
+def _foldable(shared: str) -> bool:
+    return len(shared.split()) <= 1 and "\n\n" not in shared
 
 
 def words_changed(parts: Iterable[DiffPart]) -> tuple[int, int]:

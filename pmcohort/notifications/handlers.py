@@ -571,12 +571,14 @@ def writing_review_requested(message: OutboxMessage) -> None:
 
 @handles("writing.review_done")
 def writing_review_done(message: OutboxMessage) -> None:
-    from pmcohort.domain.statuses import DocumentStatus
+    from pmcohort.domain.statuses import ReviewDecision
+    from pmcohort.writing.models import DocumentReview
 
     document = _document(message)
-    if document is None:
+    review = db.session.get(DocumentReview, message.payload["review_id"])
+    if document is None or review is None:
         return
-    approved = document.status == DocumentStatus.APPROVED
+    approved = review.decision == ReviewDecision.APPROVED  # this review's, not whatever the document says by now
     _notify(
         message,
         document.author,

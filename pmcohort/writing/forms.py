@@ -101,6 +101,13 @@ def review_form(rubric: writing.WritingRubric, *, decides: bool, **kwargs) -> Re
             choices=[SelectChoice(level, f"{level}: {text}") for level, text in dimension.levels],
             description=f"Evidence of {SKILLS.get(dimension.skill, dimension.skill).lower()}.",
             invalid_value_message=f"Give a score from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}.",
+            validators=[
+                InputRequired(f"Give a score from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}."),
+                AnyOf(
+                    RUBRIC_LEVEL.values,
+                    message=f"Scores are whole numbers from {RUBRIC_LEVEL.low} to {RUBRIC_LEVEL.high}.",
+                ),
+            ],
         )
     if decides:
         fields["decision"] = RadioField(

@@ -234,7 +234,8 @@ def comment(document_id: int):
     document = document_for_reader_or_404(document_id)
     form = CommentForm()
     if form.validate_on_submit():
-        with service_errors(form):
+        # A paragraph that is not there has no place on the page to show its message: it goes above the form.
+        with service_errors(form, whole_form_fields=("block",)):
             services.add_comment(document.id, current_user.id, block=form.block.data, body=form.body.data or "")
             flash("Comment added to the paragraph.", "success")
             return redirect(url_for("writing.review", document_id=document.id, _anchor=f"block-{form.block.data}"), 303)

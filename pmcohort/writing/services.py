@@ -287,6 +287,8 @@ def submit(document_id: int, author_id: int, *, title: str, body: str) -> Docume
     queue_cohort_id = shared_queue_cohort_id(author_id)
     mentor_id = None if queue_cohort_id else active_mentor_id(author_id)
     if queue_cohort_id is None and mentor_id is None:
+        document.title, document.body, document.draft_saved_at = title, body, utcnow()
+        db.session.commit()
         raise ServiceError(
             "body",
             "There is nobody to review it yet: you have no active mentor, and your cohort has no shared review "

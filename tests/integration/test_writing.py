@@ -2,14 +2,11 @@
 reviews, the portfolio, bad input and who may read what."""
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import DOCUMENT_MAX_CHARS
@@ -19,73 +16,14 @@ from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document, DocumentEvent, DocumentReview, WritingKind
-from tests.conftest import csrf_token_from, sign_in
 from tests.factories import person
+from tests.integration.writing_cast import PROBLEM_RUBRIC, Browser
 
 FIRST_DRAFT = "# Who waits\n\nNew teams wait two weeks for access to the build farm.\n\nWe should build a portal."
 SECOND_DRAFT = (
     "# Who waits\n\nNew teams wait two weeks for access, according to 14 support tickets since May.\n\n"
     "We assume most of the wait is approvals, not set-up."
 )
-PROBLEM_RUBRIC = ("problem_first", "evidence", "plain_reader", "assumptions", "concise")
-
-
-@dataclass
-class Cast:
-    engineer: User
-    mentor: User
-    second_mentor: User
-    lead: User
-    outsider: User
-    cohort: Cohort
-
-
-@pytest.fixture
-def cast(app, user_factory) -> Cast:
-    writing.seed_kinds()
-    engineer = person(user_factory, ("engineer",))
-    mentor = person(user_factory, ("mentor",))
-    second_mentor = person(user_factory, ("mentor",))
-    lead = person(user_factory, ("lead",))
-    outsider = person(user_factory, ("mentor",))
-    cohort = Cohort(name="Writers", start_date=date.today(), weeks=12, created_by=lead.id)
-    db.session.add(cohort)
-    db.session.flush()
-    db.session.add_all(
-        [
-            CohortLead(cohort_id=cohort.id, user_id=lead.id),
-            CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
-            CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
-            CohortMember(cohort_id=cohort.id, user_id=second_mentor.id, role="mentor"),
-            Match(
-                cohort_id=cohort.id,
-                engineer_id=engineer.id,
-                mentor_id=mentor.id,
-                source="cohort",
-                status="active",
-                activated_at=utcnow(),
-            ),
-        ]
-    )
-    db.session.commit()
-    return Cast(engineer, mentor, second_mentor, lead, outsider, cohort)
-
-
-class Browser:
-    """One signed-in person's client, posting forms with their CSRF token as a browser does."""
-
-    def __init__(self, app, user):
-        self.client = app.test_client()
-        if user is not None:
-            sign_in(self.client, user)
-        self.user = user
-
-    def get(self, url, **kwargs):
-        return self.client.get(url, **kwargs)
-
-    def post(self, url, data, **kwargs):
-        token = csrf_token_from(self.client.get("/writing").get_data(as_text=True))
-        return self.client.post(url, data={**data, "csrf_token": token}, **kwargs)
 
 
 def _review_data(scores, summary="Clear problem; cite your evidence.", decision="changes_requested"):

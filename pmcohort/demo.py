@@ -30,6 +30,7 @@ from pmcohort.domain.statuses import (
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
+from pmcohort.writing.demo import seed_demo_writing
 
 DEMO_PASSWORD = "pmcohort-demo"
 DEMO_SEED = 20261126
@@ -343,6 +344,7 @@ def seed_demo() -> list[tuple[str, str]]:
     db.session.commit()
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
+    seed_demo_writing(DOMAIN, DEMO_COHORT)
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from pmcohort.cohorts.models import Cohort
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import DOCUMENT_MAX_CHARS
@@ -430,3 +431,25 @@ def test_a_new_kind_needs_every_level_of_at_least_three_dimensions(app, user_fac
         "dim_2",
     ]
     assert "Launch plan" in Browser(app, person(user_factory, ("engineer",))).get("/writing/new").get_data(as_text=True)
+
+
+# --- demo data
+
+
+def test_the_demo_gives_mentor1_a_queue_and_the_lead_agreement_figures(app):
+    from pmcohort.accounts.models import find_user_by_email
+    from pmcohort.demo import DEMO_COHORT, DOMAIN, seed_demo
+
+    seed_demo()
+    count = db.session.scalar(select(func.count()).select_from(Document))
+    seed_demo()
+    assert db.session.scalar(select(func.count()).select_from(Document)) == count, "idempotent"
+    statuses = set(db.session.scalars(select(Document.status)))
+    assert statuses == {"draft", "submitted", "in_review", "approved", "withdrawn"}
+    queue = writing.queue_for(find_user_by_email(f"mentor1@{DOMAIN}").id)
+    assert len(queue) == 4
+    assert [item.waiting_since for item in queue] == sorted(item.waiting_since for item in queue)
+    cohort_id = db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT))
+    overview = writing.cohort_writing(cohort_id)
+    assert overview.double_reviewed == 1 and overview.agreement.overall.pairs == 5
+    assert writing.approved_work(find_user_by_email(f"engineer1@{DOMAIN}").id)[0].title == "New teams wait to ship"

@@ -60,7 +60,7 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
     page.get_by_role("link", name="Writing").click()
     page.get_by_role("link", name="Start a document").click()
     page.get_by_label("Title").fill("Slow onboarding")
-    page.get_by_label(re.compile("^Problem statement")).check()
+    page.get_by_label("Problem statement", exact=True).check()
     page.get_by_role("button", name="Start writing").click()
     body = page.get_by_label("Document (Markdown)")
     expect(body).to_have_value(re.compile("## Who has the problem"))

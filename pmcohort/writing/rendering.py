@@ -44,9 +44,16 @@ class Block:
     source: str  # the Markdown it came from, quoted beside comments
 
 
-def blocks(text: str) -> list[Block]:
-    """The document's top-level blocks, each rendered and sanitized on its own."""
+def blocks(text: str, heading_offset: int = 1) -> list[Block]:
+    """The document's top-level blocks, each rendered and sanitized on its own.
+
+    Headings move down `heading_offset` levels (at most to h6), so a document's own "# Title" sits
+    under the page's heading instead of competing with it.
+    """
     tokens = _markdown.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
     lines = text.splitlines()
     found: list[Block] = []
     depth, start = 0, 0
@@ -62,6 +69,6 @@ def blocks(text: str) -> list[Block]:
     return found
 
 
-def render(text: str) -> Markup:
+def render(text: str, heading_offset: int = 1) -> Markup:
     """The whole document as safe HTML."""
-    return Markup("".join(block.html for block in blocks(text)))
+    return Markup("".join(block.html for block in blocks(text, heading_offset)))

@@ -410,7 +410,7 @@ def shared_portfolio(token: str):
     return render_template(
         "writing/shared_portfolio.html",
         portfolio=portfolio,
-        entries=[(entry, render(versions[entry.version_id].body)) for entry in entries],
+        entries=[(entry, render(versions[entry.version_id].body, heading_offset=2)) for entry in entries],  # under h2
     )
 
 

@@ -67,7 +67,7 @@ def test_two_review_rounds_to_approval(app, cast):
     preview = engineer.post(
         f"/writing/{document_id}/edit", {"title": "Slow onboarding", "body": FIRST_DRAFT, "action": "preview"}
     )
-    assert preview.status_code == 200 and "<h1>Who waits</h1>" in preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "<h2>Who waits</h2>" in preview.get_data(as_text=True)
     assert _submit(engineer, document_id, FIRST_DRAFT).status_code == 303
     document = db.session.get(Document, document_id)
     assert document.status == DocumentStatus.SUBMITTED and document.reviewer_id == cast.mentor.id

@@ -109,9 +109,14 @@ def test_a_remote_image_becomes_a_link_and_loads_nothing():
 
 
 def test_ordinary_markdown_still_renders():
-    html = str(render("# Title\n\nSome **bold** and [a link](https://example.com).\n\n- one\n- two"))
+    html = str(render("# Title\n\nSome **bold** and [a link](https://example.com).\n\n- one\n- two", heading_offset=0))
     assert "<h1>Title</h1>" in html and "<strong>bold</strong>" in html and "<li>one</li>" in html
     assert len(blocks("# Title\n\nPara one.\n\n- a\n- b\n\n> quote")) == 4
+
+
+def test_a_documents_headings_sit_under_the_page_heading():
+    assert str(render("# One\n\n## Two\n\n###### Six")) == "<h2>One</h2>\n<h3>Two</h3>\n<h6>Six</h6>\n"
+    assert str(render("# One", heading_offset=2)) == "<h3>One</h3>\n"
 
 
 def test_no_page_that_shows_a_document_lets_the_corpus_through(app, cast):

@@ -167,6 +167,8 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
         by_block=by_block,
         score_rounds=score_rounds,
         events=services.events_of(document.id),
+        # A blind second reviewer sees neither the first decision nor the history that would tell it.
+        blind=own_open is not None and own_open.role == ReviewRole.SECOND,
         reviewing=reviewing and may_review,
         may_review=may_review,
         own_open=own_open,

@@ -309,6 +309,7 @@ def test_a_blind_second_review_gives_the_lead_agreement_figures(app, cast):
 
     blind = second.get(f"/writing/{document_id}/review").get_data(as_text=True)
     assert "First reviewer" not in blind, "the second reviewer sees no first review before submitting theirs"
+    assert "Changes requested" not in blind and "changes requested" not in blind, "nor its decision"
     assert "Save the second review" in blind and "Decision" not in blind
     assert (
         second.post(f"/writing/{document_id}/review", _review_data([2, 2, 3, 3, 1], "Second view", None)).status_code

@@ -165,7 +165,10 @@ def _normalized(text: str) -> str:
 
 # --- the diff between two versions
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it, or the spaces a text starts with: whitespace alone would be the most
+# repeated token by far, and makes the matcher slow and its matches meaningless.
+_TOKEN = re.compile(r"\s+|\S+\s*")
+WORD_DIFF_MAX_TOKENS = 1000
 
 
 @dataclass(frozen=True)
@@ -177,27 +180,21 @@ class DiffPart:
 def word_diff(old: str, new: str) -> list[DiffPart]:
     """The changes from `old` to `new` word by word, whitespace kept.
 
-    Reads as the new text with removed words struck through and added ones marked. A changed passage
-    shows as the old words removed, then the new ones added; a lone word or space the two happen to
-    share inside a changed passage is folded into it, so a rewritten sentence reads as one change
-    rather than a word-by-word patchwork. Paragraph breaks are never folded.
+    Reads as the new text with removed words struck through and added ones marked. Lines are matched
+    first and words only inside the lines that changed, so a long document with a few edits is quick
+    (and a passage too long to match word by word shows as replaced whole: see `_word_changes`).
+    A changed passage shows as the old words removed, then the new ones added; a lone word the two
+    happen to share inside a changed passage is folded into it, so a rewritten sentence reads as one
+    change rather than a word-by-word patchwork. Line breaks are never folded.
     """
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     hunks: list[list[str]] = []  # ["same", text] or ["change", removed, added]
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        removed, added = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    lines = difflib.SequenceMatcher(a=old_lines, b=new_lines)
+    for tag, a1, a2, b1, b2 in lines.get_opcodes():
         if tag == "equal":
-            hunks.append(["same", removed])
-        elif len(hunks) >= 2 and hunks[-1][0] == "same" and _foldable(hunks[-1][1]) and hunks[-2][0] == "change":
-            shared = hunks.pop()[1]
-            hunks[-1][1] += shared + removed
-            hunks[-1][2] += shared + added
-        elif hunks and hunks[-1][0] == "change":
-            hunks[-1][1] += removed
-            hunks[-1][2] += added
+            _add(hunks, "same", "".join(old_lines[a1:a2]), "")
         else:
-            hunks.append(["change", removed, added])
+            _word_changes(hunks, _TOKEN.findall("".join(old_lines[a1:a2])), _TOKEN.findall("".join(new_lines[b1:b2])))
     parts = []
     for hunk in hunks:
         if hunk[0] == "same":
@@ -207,8 +204,66 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
     return parts
 
 
+def _word_changes(hunks: list[list[str]], old_tokens: list[str], new_tokens: list[str]) -> None:
+    """Words are matched without their spaces; a matched word whose spaces changed shows only that change.
+
+    The words both sides start and end with are matched first, in one pass; what is left between them is
+    matched word by word only up to WORD_DIFF_MAX_TOKENS a side (matching is worse than quadratic in the
+    length of repetitive text), and beyond that shown as one replaced passage.
+    """
+    old_keys, new_keys = [t.rstrip() for t in old_tokens], [t.rstrip() for t in new_tokens]
+    start = 0
+    while start < min(len(old_keys), len(new_keys)) and old_keys[start] == new_keys[start]:
+        start += 1
+    end = 0
+    while end < min(len(old_keys), len(new_keys)) - start and old_keys[-1 - end] == new_keys[-1 - end]:
+        end += 1
+    _same_words(hunks, old_tokens[:start], new_tokens[:start])
+    old_middle, new_middle = old_tokens[start : len(old_tokens) - end], new_tokens[start : len(new_tokens) - end]
+    if max(len(old_middle), len(new_middle)) > WORD_DIFF_MAX_TOKENS:
+        _add(hunks, "change", "".join(old_middle), "".join(new_middle))
+    else:
+        words = difflib.SequenceMatcher(
+            a=old_keys[start : len(old_keys) - end], b=new_keys[start : len(new_keys) - end], autojunk=False
+        )
+        for tag, c1, c2, d1, d2 in words.get_opcodes():
+            if tag == "equal":
+                _same_words(hunks, old_middle[c1:c2], new_middle[d1:d2])
+            else:
+                _add(hunks, "change", "".join(old_middle[c1:c2]), "".join(new_middle[d1:d2]))
+    _same_words(hunks, old_tokens[len(old_tokens) - end :], new_tokens[len(new_tokens) - end :])
+
+
+def _same_words(hunks: list[list[str]], old_tokens: list[str], new_tokens: list[str]) -> None:
+    for before, after in zip(old_tokens, new_tokens, strict=True):
+        word = before.rstrip()
+        _add(hunks, "same", word, "")
+        if before == after:
+            _add(hunks, "same", before[len(word) :], "")
+        else:
+            _add(hunks, "change", before[len(word) :], after[len(word) :])
+
+
+def _add(hunks: list[list[str]], kind: str, removed: str, added: str) -> None:
+    if kind == "same":
+        if hunks and hunks[-1][0] == "same":
+            hunks[-1][1] += removed
+        elif removed:
+            hunks.append(["same", removed])
+        return
+    if len(hunks) >= 2 and hunks[-1][0] == "same" and _foldable(hunks[-1][1]) and hunks[-2][0] == "change":
+        shared = hunks.pop()[1]
+        hunks[-1][1] += shared + removed
+        hunks[-1][2] += shared + added
+    elif hunks and hunks[-1][0] == "change":
+        hunks[-1][1] += removed
+        hunks[-1][2] += added
+    else:
+        hunks.append(["change", removed, added])
+
+
 def _foldable(shared: str) -> bool:
-    return len(shared.split()) <= 1 and "\n\n" not in shared
+    return len(shared.split()) <= 1 and "\n" not in shared
 
 
 def words_changed(parts: Iterable[DiffPart]) -> tuple[int, int]:

@@ -161,9 +161,9 @@ def test_a_changed_word_is_shown_removed_then_added():
     parts = writing.word_diff("the cat sat on the mat", "the dog sat on the mat")
     assert [(p.op, p.text) for p in parts] == [
         ("same", "the "),
-        ("removed", "cat"),
-        ("added", "dog"),
-        ("same", " sat on the mat"),
+        ("removed", "cat "),
+        ("added", "dog "),
+        ("same", "sat on the mat"),
     ]
     assert writing.words_changed(parts) == (1, 1)
 
@@ -172,6 +172,42 @@ def test_added_paragraphs_keep_their_line_breaks():
     parts = writing.word_diff("# Title\n\nOne.", "# Title\n\nOne.\n\nTwo more words.")
     assert parts[-1] == writing.DiffPart("added", "\n\nTwo more words.")
     assert writing.words_changed(parts) == (3, 0)
+
+
+def test_a_rewritten_sentence_reads_as_one_change_and_paragraphs_stay_apart():
+    parts = writing.word_diff("Teams wait.\n\nWe should build a portal.", "Teams wait.\n\nWe assume it is approvals.")
+    assert parts == [
+        writing.DiffPart("same", "Teams wait.\n\nWe "),
+        writing.DiffPart("removed", "should build a portal."),
+        writing.DiffPart("added", "assume it is approvals."),
+    ]
+
+
+def test_only_changed_spaces_show_as_a_change_of_spaces():
+    assert writing.word_diff("a b", "a  b") == [
+        writing.DiffPart("same", "a"),
+        writing.DiffPart("removed", " "),
+        writing.DiffPart("added", "  "),
+        writing.DiffPart("same", "b"),
+    ]
+    assert writing.words_changed(writing.word_diff("a b", "a  b")) == (0, 0)
+
+
+def test_one_word_changed_in_a_huge_paragraph_is_found_exactly():
+    old = " ".join(f"word{n % 7}" for n in range(8000))
+    new = old.replace("word3", "changed", 1)
+    parts = writing.word_diff(old, new)
+    assert [p.op for p in parts] == ["same", "removed", "added", "same"]
+    assert (parts[1].text, parts[2].text) == ("word3 ", "changed ")
+
+
+def test_a_passage_too_long_to_match_word_by_word_shows_as_replaced_whole():
+    old = " ".join(f"word{n % 7}" for n in range(3 * writing.WORD_DIFF_MAX_TOKENS))
+    new = " ".join("other" if n % 40 == 20 else word for n, word in enumerate(old.split(" ")))
+    parts = writing.word_diff(old, new)
+    assert [p.op for p in parts] == ["same", "removed", "added", "same"]
+    assert "".join(p.text for p in parts if p.op != "added") == old
+    assert "".join(p.text for p in parts if p.op != "removed") == new
 
 
 def test_identical_texts_have_no_changes():

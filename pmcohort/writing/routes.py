@@ -271,7 +271,11 @@ def reply(document_id: int, comment_id: int):
 @login_required
 def resolve(document_id: int, comment_id: int):
     form = ResolveForm()
-    resolved = form.resolved.data == "yes" if form.validate_on_submit() else True
+    if not form.validate_on_submit():
+        document_for_reader_or_404(document_id)
+        flash("Choose to resolve the comment or open it again.", "error")
+        return redirect(url_for("writing.document", document_id=document_id), 303)
+    resolved = form.resolved.data == "yes"
     return _thread_action(
         document_id,
         lambda document: services.set_resolved(document.id, comment_id, current_user.id, resolved),

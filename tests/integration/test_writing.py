@@ -454,3 +454,34 @@ def test_the_demo_gives_mentor1_a_queue_and_the_lead_agreement_figures(app):
     overview = writing.cohort_writing(cohort_id)
     assert overview.double_reviewed == 1 and overview.agreement.overall.pairs == 5
     assert writing.approved_work(find_user_by_email(f"engineer1@{DOMAIN}").id)[0].title == "New teams wait to ship"
+
+
+def test_only_the_author_resolves_and_only_the_thread_replies(app, cast):
+    engineer, mentor, lead = Browser(app, cast.engineer), Browser(app, cast.mentor), Browser(app, cast.lead)
+    document_id = _start(engineer)
+    _submit(engineer, document_id, FIRST_DRAFT)
+    comment = writing.add_comment(document_id, cast.mentor.id, block=1, body="Which teams?")
+    url = f"/writing/{document_id}/comments/{comment.id}"
+    early = engineer.post(f"{url}/replies", {"body": "Before the review is sent"}, follow_redirects=True)
+    assert "Only the author and this comment" in early.get_data(as_text=True)
+    writing.submit_review(
+        document_id,
+        cast.mentor.id,
+        scores=dict.fromkeys(PROBLEM_RUBRIC, 2),
+        summary="More.",
+        decision="changes_requested",
+    )
+    assert "Only the author and this comment" in lead.post(
+        f"{url}/replies", {"body": "Me too"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Reply added." in mentor.post(
+        f"{url}/replies", {"body": "The ones from May"}, follow_redirects=True
+    ).get_data(as_text=True)
+    refused = mentor.post(f"{url}/resolved", {"resolved": "yes"}, follow_redirects=True)
+    assert "author can resolve its review comments" in refused.get_data(as_text=True)
+    odd = engineer.post(f"{url}/resolved", {"resolved": "maybe"}, follow_redirects=True)
+    assert "Choose to resolve the comment or open it again." in odd.get_data(as_text=True)
+    assert engineer.post(f"{url}/resolved", {"resolved": "yes"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(comment), comment.id).resolved_at is not None
+    assert Browser(app, cast.outsider).post(f"{url}/replies", {"body": "Hi"}).status_code == 404

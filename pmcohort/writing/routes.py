@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -332,7 +334,9 @@ def cohort(cohort_id: int):
         "writing/cohort.html",
         overview=overview,
         readable={d.id for d in overview.documents if can_read_document(current_user, d)},
-        median_turnaround=turnarounds[len(turnarounds) // 2] if turnarounds else None,
+        median_turnaround=writing.age_label(timedelta(seconds=turnarounds[len(turnarounds) // 2]))
+        if turnarounds
+        else None,
         kind_titles=services.kind_titles(),
         queue_form=SharedQueueForm(),
     )

@@ -1,9 +1,10 @@
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.cohorts.models import Match
+from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.writing import services as writing
@@ -97,7 +98,7 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Submitted.")).to_be_visible()
     page.get_by_role("link", name="changes from version 1").click()
-    expect(page.locator("del", has_text="We should build a self-service portal.")).to_be_visible()
+    expect(page.locator("del", has_text="should build a self-service portal.")).to_be_visible()
     expect(page.locator("ins", has_text="assume most of the wait is approvals")).to_be_visible()
 
     # Round two: the mentor comments again and approves.
@@ -135,3 +136,71 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
     response = visitor.goto(link)
     assert response.status == 404
     expect(visitor.get_by_text("Nine of the twelve teams")).to_have_count(0)
+
+
+def test_a_lead_asks_for_a_blind_second_review_and_reads_the_agreement(signed_in, live):
+    with live.app.app_context():
+        writing.seed_kinds()
+        engineer, mentor, second = (person(make_user, (role,)) for role in ("engineer", "mentor", "mentor"))
+        lead = person(make_user, ("lead",))
+        cohort = Cohort(name="Writers", start_date=date.today(), weeks=12, created_by=lead.id)
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add_all(
+            [
+                CohortLead(cohort_id=cohort.id, user_id=lead.id),
+                *(CohortMember(cohort_id=cohort.id, user_id=u.id, role="mentor") for u in (mentor, second)),
+                CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
+                Match(
+                    cohort_id=cohort.id,
+                    engineer_id=engineer.id,
+                    mentor_id=mentor.id,
+                    source="cohort",
+                    status="active",
+                    activated_at=utcnow(),
+                ),
+            ]
+        )
+        db.session.commit()
+        document = writing.create_document(engineer.id, kind_key="problem_statement", title="Slow onboarding")
+        writing.submit(document.id, engineer.id, title="Slow onboarding", body=SECOND)
+        writing.submit_review(
+            document.id,
+            mentor.id,
+            scores={"problem_first": 3, "evidence": 3, "plain_reader": 2, "assumptions": 4, "concise": 3},
+            summary="First opinion: nearly there.",
+            decision="changes_requested",
+        )
+        people = {
+            key: {"email": user.email, "first_name": user.first_name}
+            for key, user in (("second", second), ("lead", lead))
+        }
+        second_name, cohort_id = second.name, cohort.id
+        db.session.remove()
+
+    lead_page = signed_in(people["lead"])
+    lead_page.get_by_role("link", name="Writing").click()
+    lead_page.get_by_role("link", name="Writers").click()
+    lead_page.get_by_role("link", name="Slow onboarding").click()
+    lead_page.get_by_label("Second reviewer").select_option(label=second_name)
+    lead_page.get_by_role("button", name="Ask for a second review").click()
+    expect(lead_page.get_by_text("Second review asked for.")).to_be_visible()
+
+    second_page = signed_in(people["second"])
+    second_page.goto("/writing")
+    expect(second_page.get_by_text("second review", exact=True)).to_be_visible()
+    second_page.get_by_role("link", name="Continue").click()
+    expect(second_page.get_by_text("First opinion")).to_have_count(0)
+    second_page.get_by_role("button", name="Save the second review").click()
+    expect(second_page.get_by_text("Give a score from 1 to 4.").first).to_be_visible()
+    _score_every_dimension(second_page, 3)
+    second_page.get_by_label("Summary").fill("Second opinion: the evidence is thin.")
+    second_page.get_by_role("button", name="Save the second review").click()
+    expect(second_page.get_by_text("First opinion: nearly there.")).to_be_visible()
+
+    lead_page.goto(f"/writing/cohorts/{cohort_id}")
+    expect(lead_page.get_by_text("From 1 double-reviewed version")).to_be_visible()
+    overall = lead_page.get_by_role("row", name=re.compile("All dimensions"))
+    expect(overall).to_contain_text("60%")  # 3 of 5 dimensions the same
+    expect(overall).to_contain_text("100%")  # all within one level
+    expect(lead_page.get_by_role("row", name=re.compile(second_name))).to_contain_text("60%")

@@ -88,11 +88,23 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.plans.routes import bp as plans
     from pmcohort.profiles.routes import bp as profiles
     from pmcohort.quickcheck.routes import bp as quickcheck
+    from pmcohort.writing.routes import bp as writing
 
-    for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
+    for blueprint in (
+        main,
+        accounts,
+        admin,
+        ops,
+        quickcheck,
+        profiles,
+        assessment,
+        plans,
+        cohorts,
+        mentorships,
+        mentoring_sessions,
+        writing,
+    ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(quickcheck)
-    app.register_blueprint(plans)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -70,10 +70,12 @@ def init_commands(app: Flask) -> None:
 
     @app.cli.command("seed-practice")
     def seed_practice_command() -> None:
-        """Add the starter question bank, persona cards and rubrics (keeps admins' edits)."""
+        """Add the starter question bank, persona cards, rubrics and document kinds (keeps admins' edits)."""
         from pmcohort.mentoring.practice_bank import seed_starter_set
+        from pmcohort.writing.services import seed_kinds
 
         click.echo(f"Added {counted(seed_starter_set(), 'practice item')}.")
+        click.echo(f"Added {counted(seed_kinds(), 'document kind')}.")
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

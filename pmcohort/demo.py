@@ -40,6 +40,7 @@ from pmcohort.mentoring.models import (
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason, Plan
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
+from pmcohort.writing.demo import seed_demo_writing
 
 DEMO_PASSWORD = "pmcohort-demo"
 DEMO_SEED = 20261126
@@ -467,6 +468,8 @@ def seed_demo() -> list[tuple[str, str]]:
     _ensure_demo_sessions()
     _ensure_demo_plans()
     _ensure_demo_debriefs()
+
+    seed_demo_writing(DOMAIN, DEMO_COHORT)
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

@@ -36,6 +36,17 @@ from pmcohort.profiles.models import (
     MentorStrength,
 )
 from pmcohort.quickcheck.models import QuickCheckTally
+from pmcohort.writing.models import (
+    Document,
+    DocumentEvent,
+    DocumentReview,
+    DocumentVersion,
+    Portfolio,
+    PortfolioItem,
+    ReviewComment,
+    SharedReviewQueue,
+    WritingKind,
+)
 
 __all__ = [
     "NOTIFICATION_CATEGORIES",
@@ -80,4 +91,13 @@ __all__ = [
     "ActionItem",
     "ObservedPitfall",
     "SessionDebrief",
+    "Document",
+    "DocumentEvent",
+    "DocumentReview",
+    "DocumentVersion",
+    "Portfolio",
+    "PortfolioItem",
+    "ReviewComment",
+    "SharedReviewQueue",
+    "WritingKind",
 ]

@@ -17,6 +17,8 @@ from pmcohort.mentoring.models import ActionItem, MentoringSession
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
+from pmcohort.writing import services as writing_services
+from pmcohort.writing.models import Document, DocumentReview
 
 
 def roles_required(*roles: str):
@@ -219,3 +221,46 @@ def milestone_for_engineer_or_404(milestone_id: int) -> PlanMilestone:
     """Ticking a milestone: only the engineer whose plan it is."""
     milestone = db.session.get(PlanMilestone, milestone_id)
     return _or_404(milestone, milestone is not None and milestone.plan.user_id == current_user.id)
+
+
+# --- written work
+
+
+def can_read_document(user, document) -> bool:
+    """The author, their active mentor, whoever reviews or reviewed it (assigned, claiming or second), and the
+    leads of the author's cohorts. Nobody else, admins included: drafts are the engineer's own."""
+    if not user.is_authenticated:
+        return False
+    if user.id in (document.author_id, document.reviewer_id):
+        return True
+    if writing_services.active_mentor_id(document.author_id) == user.id:
+        return True
+    reviewed = db.session.scalar(
+        select(DocumentReview.id).where(
+            DocumentReview.document_id == document.id, DocumentReview.reviewer_id == user.id
+        )
+    )
+    return reviewed is not None or user.id in writing_services.lead_ids_for(document)
+
+
+def document_for_reader_or_404(document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    return _or_404(document, document is not None and can_read_document(current_user, document))
+
+
+def document_for_author_or_404(document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    return _or_404(document, document is not None and document.author_id == current_user.id)
+
+
+def document_to_claim_or_404(document_id: int) -> Document:
+    """A document its readers may act on, or an unclaimed submission in a shared queue of the mentor's cohort."""
+    document = db.session.get(Document, document_id)
+    in_my_queue = (
+        document is not None
+        and current_user.is_authenticated
+        and document.reviewer_id is None
+        and document.queue_cohort_id is not None
+        and writing_services.is_cohort_mentor(current_user.id, document.queue_cohort_id)
+    )
+    return _or_404(document, document is not None and (in_my_queue or can_read_document(current_user, document)))

@@ -13,6 +13,7 @@ from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
 from pmcohort.notifications.handlers import MATCHING_RUN_TASK
 from pmcohort.ops import services as heartbeats
+from pmcohort.writing import services as writing
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ SWEEP_TASK = outbox.SWEEP_TASK
 EXPIRE_PROPOSALS_TASK = "pmcohort.matching.expire_proposals"
 DUE_REMINDERS_TASK = "pmcohort.reminders.send_due"
 PLAN_DIGESTS_TASK = "pmcohort.reminders.plan_digests"
+LAPSE_REVIEW_CLAIMS_TASK = "pmcohort.writing.lapse_claims"
 # Well under WORKER_HEARTBEAT_MAX_AGE (20 s), so /healthz sees a dead worker within 30 s.
 HEARTBEAT_SECONDS = 5.0
 
@@ -54,6 +56,11 @@ def send_due_reminders() -> int:
 @shared_task(name=PLAN_DIGESTS_TASK)
 def plan_digests() -> int:
     return reminders.plan_digests()
+
+
+@shared_task(name=LAPSE_REVIEW_CLAIMS_TASK)
+def lapse_review_claims() -> int:
+    return writing.lapse_claims()
 
 
 class _Heartbeat:

@@ -54,5 +54,8 @@ def init_templating(app: Flask) -> None:
         statuses.SessionStatus,
         statuses.ParticipantRole,
         statuses.Attendance,
+        statuses.DocumentStatus,
+        statuses.ReviewRole,
+        statuses.ReviewDecision,
     ):
         app.add_template_global(enum, enum.__name__)

@@ -62,3 +62,7 @@ def readiness_summary(readiness: int) -> str:
 
 PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
 CANCELLATION_NOTICE = timedelta(hours=24)  # cancelling with less notice is recorded as late
+
+DOCUMENT_MAX_CHARS = 50_000  # a written document's Markdown
+WRITING_RUBRIC_DIMENSIONS = Bounds(3, 7)  # per document kind
+REVIEW_CLAIM_LASTS = timedelta(hours=48)  # a shared-queue claim without a decision goes back to the queue

@@ -117,3 +117,41 @@ class Attendance(StrEnum):
 def sql_in(column: str, values) -> str:
     """A CHECK constraint's text: the column holds one of `values` (an enum or a tuple of members)."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class DocumentStatus(StrEnum):
+    """A written document's place in the review loop: draft → submitted → in review → changes requested or
+    approved; withdrawn by its author at any point before approval."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+
+DOCUMENT_STATUS_LABELS = {
+    DocumentStatus.DRAFT: "Draft",
+    DocumentStatus.SUBMITTED: "Submitted",
+    DocumentStatus.IN_REVIEW: "In review",
+    DocumentStatus.CHANGES_REQUESTED: "Changes requested",
+    DocumentStatus.APPROVED: "Approved",
+    DocumentStatus.WITHDRAWN: "Withdrawn",
+}
+# The author may change the text only while it is theirs: before submitting, and after a review asked for changes.
+DOCUMENT_EDITABLE = (DocumentStatus.DRAFT, DocumentStatus.CHANGES_REQUESTED)
+# Waiting for, or under, a reviewer's decision.
+DOCUMENT_AWAITING_REVIEW = (DocumentStatus.SUBMITTED, DocumentStatus.IN_REVIEW)
+
+
+class ReviewDecision(StrEnum):
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class ReviewRole(StrEnum):
+    """The reviewer who decides, or a blind second reviewer a lead asked for calibration."""
+
+    PRIMARY = "primary"
+    SECOND = "second"

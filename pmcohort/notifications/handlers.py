@@ -509,3 +509,128 @@ def session_debrief_published(message: OutboxMessage) -> None:
             "sessions.detail",
             session_id=mentoring_session.id,
         )
+
+
+# --- written work
+
+
+def _document(message: OutboxMessage):
+    from pmcohort.writing.models import Document
+
+    return db.session.get(Document, message.payload["document_id"])
+
+
+def _queue_mentors(document, *, except_ids=()) -> list[User]:
+    from pmcohort.cohorts.models import CohortMember
+    from pmcohort.domain.statuses import MemberRole
+
+    if document.queue_cohort_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == document.queue_cohort_id,
+                CohortMember.role == MemberRole.MENTOR,
+                User.id.not_in([document.author_id, *except_ids]),
+            )
+        )
+    )
+
+
+def _kind_title(document) -> str:
+    from pmcohort.writing.services import find_kind
+
+    kind = find_kind(document.kind_key)
+    return kind.title.lower() if kind else "document"
+
+
+@handles("writing.review_requested")
+def writing_review_requested(message: OutboxMessage) -> None:
+    document = _document(message)
+    if document is None:
+        return
+    what = f"{document.author.name}'s {_kind_title(document)}: “{document.title}”."
+    reviewer_id = message.payload.get("reviewer_id")
+    if reviewer_id:  # a blind second review a lead asked for
+        reviewer = db.session.get(User, reviewer_id)
+        if reviewer is not None:
+            _notify(
+                message,
+                reviewer,
+                "reviews",
+                "A second review, asked for by your cohort lead",
+                f"{what} Score it on its own: you see the first review once yours is in.",
+                "writing.review",
+                document_id=document.id,
+            )
+        return
+    if document.reviewer_id:
+        _notify(
+            message,
+            document.reviewer,
+            "reviews",
+            "A document to review",
+            what,
+            "writing.review",
+            document_id=document.id,
+        )
+        return
+    for mentor in _queue_mentors(document):
+        _notify(
+            message,
+            mentor,
+            "reviews",
+            "A document in your cohort's review queue",
+            f"{what} Claim it to review it within 48 hours.",
+            "writing.index",
+        )
+
+
+@handles("writing.review_done")
+def writing_review_done(message: OutboxMessage) -> None:
+    from pmcohort.domain.statuses import ReviewDecision
+    from pmcohort.writing.models import DocumentReview
+
+    document = _document(message)
+    review = db.session.get(DocumentReview, message.payload["review_id"])
+    if document is None or review is None:
+        return
+    approved = review.decision == ReviewDecision.APPROVED  # this review's, not whatever the document says by now
+    _notify(
+        message,
+        document.author,
+        "reviews",
+        "Your document is approved" if approved else "Your mentor asked for changes",
+        f"“{document.title}”: "
+        + ("it can go into your portfolio." if approved else "read the comments, reply, and resubmit."),
+        "writing.document",
+        document_id=document.id,
+    )
+
+
+@handles("writing.claim_lapsed")
+def writing_claim_lapsed(message: OutboxMessage) -> None:
+    document = _document(message)
+    if document is None:
+        return
+    lapsed = db.session.get(User, message.payload.get("mentor_id") or 0)
+    if lapsed is not None:
+        _notify(
+            message,
+            lapsed,
+            "reviews",
+            "Your review claim lapsed",
+            f"“{document.title}” went back to the shared queue after 48 hours without a decision.",
+            "writing.index",
+        )
+    for mentor in _queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
+        _notify(
+            message,
+            mentor,
+            "reviews",
+            "Back in your cohort's review queue",
+            f"{document.author.name}'s “{document.title}” is waiting for a reviewer again.",
+            "writing.index",
+        )

@@ -16,6 +16,7 @@ from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile
+from pmcohort.writing.services import ApprovedWork, approved_work
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class EvidencePack:
     first_attempt: AssessmentAttempt | None
     latest_attempt: AssessmentAttempt | None
     rubric_scores: list[RubricScore]
-    approved_work: list[PlanMilestone]
+    approved_documents: list[ApprovedWork]
+    approved_by_hand: list[PlanMilestone]  # document milestones the engineer ticked with a link
     gaps: list[GapWork]
 
 
@@ -101,7 +103,15 @@ def evidence_pack(engineer_id: int) -> EvidencePack:
     history = assessments.history(engineer_id)
     latest = history[-1] if history else None
     milestones = plan.milestones if plan else []
-    approved = [m for m in milestones if m.done and m.evidence_kind == plans.EvidenceKind.DOCUMENT_APPROVED]
+    approved_documents = approved_work(engineer_id)
+    from_reviews = {f"document:{work.document_id}" for work in approved_documents}
+    approved_by_hand = [
+        m
+        for m in milestones
+        if m.done
+        and m.evidence_kind == plans.EvidenceKind.DOCUMENT_APPROVED
+        and not set(m.evidence_refs) & from_reviews
+    ]
     order = plan.skill_order if plan else list(SKILLS)
     gaps = [
         GapWork(
@@ -124,6 +134,7 @@ def evidence_pack(engineer_id: int) -> EvidencePack:
         first_attempt=history[0] if len(history) > 1 else None,
         latest_attempt=latest,
         rubric_scores=_rubric_scores(engineer_id),
-        approved_work=approved,
+        approved_documents=approved_documents,
+        approved_by_hand=approved_by_hand,
         gaps=gaps,
     )

@@ -7,6 +7,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.mentoring import practice_bank
 from tests.factories import person
+from tests.integration.writing_cast import cast  # noqa: F401 - people around a cohort, for the written-work tests
 
 
 @pytest.fixture

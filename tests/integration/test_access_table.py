@@ -20,6 +20,7 @@ COHORT_STAFF = frozenset({"lead", "admin"})  # the cohort's lead; admins see eve
 PAIR = frozenset({"engineer", "mentor"})
 PAIR_AND_STAFF = PAIR | COHORT_STAFF
 ASSESSMENT_READERS = frozenset({"engineer", "mentor", "lead"})  # the engineer, their mentor, their cohort's lead
+DOCUMENT_READERS = frozenset({"engineer", "mentor", "lead"})  # the author, their mentor, their cohort's lead
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,23 @@ ACCESS = {
     ),
     # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
+    # Written work: the author, their mentor (who reviews it here) and the cohort's lead; not even admins.
+    "writing.document": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.review": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.diff": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.comment": Access({"document_id": "document_id"}, DOCUMENT_READERS),
+    "writing.reply": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
+    "writing.resolve": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
+    "writing.claim": Access({"document_id": "document_id"}, frozenset({"mentor"})),
+    "writing.second_review": Access({"document_id": "document_id"}, frozenset({"lead"})),
+    "writing.edit": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.autosave": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.withdraw": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
+    "writing.cohort": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    "writing.shared_queue": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    "writing.edit_kind": Access({"kind_id": "kind_id"}, frozenset({"admin"})),
+    # The portfolio's secret link: whoever holds it, signed in or not.
+    "writing.shared_portfolio": Access({"token": "portfolio"}, EVERYONE),
 }
 ACCESS |= {
     # A plan: the engineer, their active mentor, their cohort's leads; nobody else, admins included.
@@ -199,6 +217,9 @@ def test_pages_show_only_links_the_viewer_may_follow(app, world, name):
         "/check",
         "/plan",
         "/admin/apm-seasons",
+        "/writing",
+        "/writing/portfolio",
+        "/writing/kinds",
     ]
     start += [
         _url(app, world, endpoint)

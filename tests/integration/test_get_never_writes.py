@@ -11,6 +11,8 @@ from pmcohort.core.extensions import db
 from pmcohort.mentoring import feeds
 from pmcohort.mentoring import services as session_service
 from pmcohort.mentoring.models import PracticeItem
+from pmcohort.writing import services as writing
+from pmcohort.writing.models import WritingKind
 from tests.conftest import sign_in
 from tests.integration.test_query_counts import World
 
@@ -30,7 +32,16 @@ def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, obj
         "run_id": run.id,
         "match_id": world.match.id,
         "session_id": session.id,
+        "document_id": _written_document(world),
+        "kind_id": db.session.scalar(db.select(WritingKind.id).limit(1)),
     }
+
+
+def _written_document(world: World) -> int:
+    writing.seed_kinds()
+    document = writing.create_document(world.engineer.id, kind_key="problem_statement", title="Slow onboarding")
+    writing.submit(document.id, world.engineer.id, title="Slow onboarding", body="# Who waits\n\nNew teams wait.")
+    return document.id
 
 
 def _get_urls(app, arguments: dict[str, object]) -> list[str]:

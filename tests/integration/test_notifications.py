@@ -16,6 +16,7 @@ from pmcohort.notifications import outbox
 from pmcohort.notifications import services as preferences
 from pmcohort.notifications.models import EmailDelivery, Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
+from pmcohort.writing import services as writing
 from tests.conftest import sign_in
 from tests.factories import book, tomorrow_at
 from tests.mail import html_of, text_of
@@ -97,6 +98,7 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
     match.closed_by, match.close_reason = engineer.id, "Found a mentor at work"
     db.session.commit()
     both, all_three = {engineer.email, mentor.email}, {engineer.email, mentor.email, lead.email}
+    document, review = _reviewed_document(engineer, mentor)
     return {
         "account.welcome": ({"user_id": engineer.id}, {engineer.email}),
         "account.password_reset": ({"user_id": engineer.id}, {engineer.email}),
@@ -131,7 +133,24 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
             },
             {engineer.email},
         ),
+        "writing.review_requested": ({"document_id": document.id, "version_id": review.version_id}, {mentor.email}),
+        "writing.review_done": ({"document_id": document.id, "review_id": review.id}, {engineer.email}),
+        "writing.claim_lapsed": ({"document_id": document.id, "mentor_id": mentor.id}, {mentor.email}),
     }
+
+
+def _reviewed_document(engineer, mentor):
+    writing.seed_kinds()
+    document = writing.create_document(engineer.id, kind_key="release_notes", title="Faster builds")
+    writing.submit(document.id, engineer.id, title="Faster builds", body="# What's new\n\nBuilds take half the time.")
+    review = writing.submit_review(
+        document.id,
+        mentor.id,
+        scores={"customer_value": 3, "plain_reader": 4, "concise": 4},
+        summary="Clear and short.",
+        decision="approved",
+    )
+    return document, review
 
 
 def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient(app, pair, mailbox, user_factory):

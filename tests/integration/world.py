@@ -17,6 +17,8 @@ from pmcohort.mentoring.models import ActionItem, PracticeItem
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
+from pmcohort.writing import services as writing
+from pmcohort.writing.models import WritingKind
 from tests.factories import book, person
 
 # Inside the world: an engineer and a mentor matched in a cohort that `lead` leads.
@@ -81,6 +83,7 @@ def build_world(user_factory) -> World:
     db.session.commit()
     # Started two months ago, so some of its milestones are overdue on the lead's cohort page.
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=date.today() - timedelta(days=60))
+    documents = _written_work(engineer, mentor)
     return World(
         people=people,
         ids={
@@ -96,7 +99,28 @@ def build_world(user_factory) -> World:
             "milestone_id": plan.milestones[0].id,
             "season_id": season.id,
             **{f"{kind}_id": item_id for kind, item_id in first_item.items()},
+            **documents,
             **{name: user.id for name, user in people.items()},
         },
-        tokens={"calendar_feed": feeds.open_feed(engineer.id).token},
+        tokens={
+            "calendar_feed": feeds.open_feed(engineer.id).token,
+            "portfolio": writing.share_portfolio(engineer.id).token,
+        },
     )
+
+
+def _written_work(engineer: User, mentor: User) -> dict[str, int]:
+    """A problem statement in review with the mentor's comment on its first paragraph, and a second one in draft."""
+    writing.seed_kinds()
+    reviewed = writing.create_document(engineer.id, kind_key="problem_statement", title="Slow onboarding")
+    writing.submit(
+        reviewed.id, engineer.id, title="Slow onboarding", body="# Who waits\n\nNew teams wait two weeks for access."
+    )
+    comment = writing.add_comment(reviewed.id, mentor.id, block=1, body="How do you know it is two weeks?")
+    draft = writing.create_document(engineer.id, kind_key="release_notes", title="What's new in March")
+    return {
+        "document_id": reviewed.id,
+        "draft_id": draft.id,
+        "comment_id": comment.id,
+        "kind_id": db.session.query(WritingKind).first().id,
+    }

@@ -1,0 +1,466 @@
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.forms import service_errors
+from pmcohort.core.templating import local_time
+from pmcohort.core.types import utcnow
+from pmcohort.domain import writing
+from pmcohort.domain.statuses import DOCUMENT_EDITABLE, DocumentStatus, ReviewRole, Role
+from pmcohort.policy import (
+    can_read_document,
+    cohort_for_lead_or_404,
+    document_for_author_or_404,
+    document_for_reader_or_404,
+    document_to_claim_or_404,
+    roles_required,
+    visible_cohorts,
+)
+from pmcohort.writing import services
+from pmcohort.writing.forms import (
+    CommentForm,
+    DraftForm,
+    KindForm,
+    NewDocumentForm,
+    PortfolioForm,
+    ReplyForm,
+    ResolveForm,
+    SecondReviewForm,
+    SharedQueueForm,
+    review_form,
+)
+from pmcohort.writing.models import Document, WritingKind
+from pmcohort.writing.rendering import blocks, render
+
+bp = Blueprint("writing", __name__, url_prefix="/writing")
+
+# Rules about the whole rubric belong above its rows, not at one of them.
+WHOLE_RUBRIC = ("dimensions",)
+
+
+@bp.get("")
+@login_required
+def index():
+    is_engineer = current_user.has_role(Role.ENGINEER)
+    return render_template(
+        "writing/index.html",
+        documents=services.my_documents(current_user.id) if is_engineer else [],
+        queue=services.queue_for(current_user.id) if current_user.has_role(Role.MENTOR) else [],
+        cohorts=visible_cohorts(current_user) if current_user.has_role(Role.LEAD, Role.ADMIN) else [],
+        kind_titles=services.kind_titles(),
+        now=utcnow(),
+        age_label=writing.age_label,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ENGINEER)
+def new():
+    kinds = services.kinds()
+    form = NewDocumentForm(kind=request.args.get("kind")).offer(kinds)
+    if form.validate_on_submit():
+        with service_errors(form):
+            document = services.create_document(current_user.id, kind_key=form.kind.data, title=form.title.data)
+            flash("Draft started from the kind's skeleton. It is saved as you write.", "success")
+            return redirect(url_for("writing.edit", document_id=document.id), 303)
+    return render_template("writing/new.html", form=form, kinds=kinds), 400 if form.errors else 200
+
+
+# --- writing
+
+
+@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(document_id: int):
+    document = document_for_author_or_404(document_id)
+    if document.status not in DOCUMENT_EDITABLE:
+        flash(f"This document is {document.status_label.lower()}: it can no longer be edited.", "info")
+        return redirect(url_for("writing.document", document_id=document.id), 303)
+    form = DraftForm(data={"title": document.title, "body": document.body}) if request.method == "GET" else DraftForm()
+    preview = None
+    if form.validate_on_submit():
+        action = form.action.data or "save"
+        with service_errors(form):
+            if action == "submit":
+                services.submit(document.id, current_user.id, title=form.title.data, body=form.body.data or "")
+                flash("Submitted. Your reviewer is told; you will hear when the review is done.", "success")
+                return redirect(url_for("writing.document", document_id=document.id), 303)
+            services.save_draft(document.id, current_user.id, title=form.title.data, body=form.body.data or "")
+            if action == "save":
+                flash("Draft saved.", "success")
+                return redirect(url_for("writing.edit", document_id=document.id), 303)
+            preview = render(form.body.data or "")
+    kind = services.find_kind(document.kind_key)
+    return render_template(
+        "writing/edit.html", document=document, form=form, kind=kind, rubric=services.rubric_of(kind), preview=preview
+    ), 400 if form.errors else 200
+
+
+@bp.post("/<int:document_id>/autosave")
+@login_required
+def autosave(document_id: int):
+    """The editor's script saves the draft every few seconds; answers JSON, never a page."""
+    document = document_for_author_or_404(document_id)
+    form = DraftForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.errors.values()))[0]
+        return jsonify(saved=False, error=message if isinstance(message, str) else "Not saved."), 400
+    try:
+        services.save_draft(document.id, current_user.id, title=form.title.data, body=form.body.data or "")
+    except ServiceError as error:
+        return jsonify(saved=False, error=error.message), 400
+    return jsonify(saved=True, saved_at=local_time(document.draft_saved_at, "time"))
+
+
+@bp.post("/<int:document_id>/withdraw")
+@login_required
+def withdraw(document_id: int):
+    document = document_for_author_or_404(document_id)
+    with service_errors():
+        services.withdraw(document.id, current_user.id)
+        flash("Withdrawn. Nobody is asked to review it any more.", "success")
+    return redirect(url_for("writing.document", document_id=document.id), 303)
+
+
+# --- reading and reviewing
+
+
+def _document_page(document: Document, *, reviewing: bool, forms: dict | None = None, status: int = 200):
+    """The document as the viewer may see it. `reviewing`: the reviewer's page, with comment and rubric forms."""
+    forms = forms or {}
+    rubric = services.rubric_for(document)
+    all_reviews = services.reviews_of(document.id)
+    visible = [r for r in all_reviews if services.review_visible_to(r, current_user.id, document, all_reviews)]
+    own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
+    asked = request.args.get("version", type=int)
+    version = (document.version(asked) if asked else None) or (own_open.version if own_open else None)
+    version = version or document.latest_version
+    comments = services.comments_of([r.id for r in visible])
+    by_block: dict[int, list] = {}
+    for review in visible:
+        if version is not None and review.version_id == version.id:
+            for comment in comments.get(review.id, []):
+                by_block.setdefault(comment.block, []).append((review, comment))
+    primary_decided = [r for r in visible if r.role == ReviewRole.PRIMARY and r.submitted_at is not None]
+    score_rounds = [
+        (earlier, later, writing.score_changes(rubric, earlier.scores, later.scores))
+        for earlier, later in zip(primary_decided, primary_decided[1:], strict=False)
+    ]
+    may_review = own_open is not None or (
+        document.reviewer_id == current_user.id
+        and document.status in (DocumentStatus.SUBMITTED, DocumentStatus.IN_REVIEW)
+    )
+    is_lead = current_user.id in services.lead_ids_for(document)
+    if reviewing and may_review and "review" not in forms:
+        forms["review"] = review_form(rubric, decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
+    return render_template(
+        "writing/document.html",
+        document=document,
+        kind=services.find_kind(document.kind_key),
+        rubric=rubric,
+        version=version,
+        blocks=blocks(version.body) if version else blocks(document.body),
+        reviews=visible,
+        comments=comments,
+        by_block=by_block,
+        score_rounds=score_rounds,
+        events=services.events_of(document.id),
+        # A blind second reviewer sees neither the first decision nor the history that would tell it.
+        blind=own_open is not None and own_open.role == ReviewRole.SECOND,
+        reviewing=reviewing and may_review,
+        may_review=may_review,
+        own_open=own_open,
+        is_author=document.author_id == current_user.id,
+        second_form=forms.get("second")
+        or (
+            SecondReviewForm().offer(services.second_review_candidates(document, current_user.id)) if is_lead else None
+        ),
+        forms=forms,
+        comment_form=forms.get("comment") or CommentForm(),
+        reply_form=ReplyForm(),
+        now=utcnow(),
+        age_label=writing.age_label,
+    ), status
+
+
+@bp.get("/<int:document_id>")
+@login_required
+def document(document_id: int):
+    return _document_page(document_for_reader_or_404(document_id), reviewing=False)
+
+
+@bp.route("/<int:document_id>/review", methods=["GET", "POST"])
+@login_required
+def review(document_id: int):
+    document = document_for_reader_or_404(document_id)
+    if request.method == "GET":
+        return _document_page(document, reviewing=True)
+    all_reviews = services.reviews_of(document.id)
+    own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
+    form = review_form(services.rubric_for(document), decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
+    if form.validate_on_submit():
+        with service_errors(form):
+            done = services.submit_review(
+                document.id,
+                current_user.id,
+                scores=form.scores(services.rubric_for(document)),
+                summary=form.summary.data or "",
+                decision=form.decision.data if "decision" in form else None,
+            )
+            flash(
+                "Second review saved: you can now see the first review."
+                if done.role == ReviewRole.SECOND
+                else "Review sent to the engineer.",
+                "success",
+            )
+            return redirect(url_for("writing.document", document_id=document.id), 303)
+    return _document_page(document, reviewing=True, forms={"review": form}, status=400)
+
+
+@bp.post("/<int:document_id>/claim")
+@roles_required(Role.MENTOR)
+def claim(document_id: int):
+    document = document_to_claim_or_404(document_id)
+    with service_errors():
+        services.start_review(document.id, current_user.id)
+        flash("It is yours to review. A shared-queue claim lasts 48 hours.", "success")
+        return redirect(url_for("writing.review", document_id=document.id), 303)
+    return redirect(url_for("writing.index"), 303)
+
+
+@bp.post("/<int:document_id>/comments")
+@login_required
+def comment(document_id: int):
+    document = document_for_reader_or_404(document_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        # A paragraph that is not there has no place on the page to show its message: it goes above the form.
+        with service_errors(form, whole_form_fields=("block",)):
+            services.add_comment(document.id, current_user.id, block=form.block.data, body=form.body.data or "")
+            flash("Comment added to the paragraph.", "success")
+            return redirect(url_for("writing.review", document_id=document.id, _anchor=f"block-{form.block.data}"), 303)
+    return _document_page(document, reviewing=True, forms={"comment": form}, status=400)
+
+
+def _thread_action(document_id: int, act, done_message: str):
+    document = document_for_reader_or_404(document_id)
+    with service_errors():
+        act(document)
+        flash(done_message, "success")
+    return redirect(request.referrer or url_for("writing.document", document_id=document.id), 303)
+
+
+@bp.post("/<int:document_id>/comments/<int:comment_id>/replies")
+@login_required
+def reply(document_id: int, comment_id: int):
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        document_for_reader_or_404(document_id)
+        flash("Write the reply first.", "error")
+        return redirect(url_for("writing.document", document_id=document_id), 303)
+    return _thread_action(
+        document_id,
+        lambda document: services.reply(document.id, comment_id, current_user.id, body=form.body.data or ""),
+        "Reply added.",
+    )
+
+
+@bp.post("/<int:document_id>/comments/<int:comment_id>/resolved")
+@login_required
+def resolve(document_id: int, comment_id: int):
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        document_for_reader_or_404(document_id)
+        flash("Choose to resolve the comment or open it again.", "error")
+        return redirect(url_for("writing.document", document_id=document_id), 303)
+    resolved = form.resolved.data == "yes"
+    return _thread_action(
+        document_id,
+        lambda document: services.set_resolved(document.id, comment_id, current_user.id, resolved),
+        "Marked resolved." if resolved else "Opened again.",
+    )
+
+
+@bp.get("/<int:document_id>/diff")
+@login_required
+def diff(document_id: int):
+    document = document_for_reader_or_404(document_id)
+    numbers = [v.number for v in document.versions]
+    if not numbers:
+        abort(404)
+    old = document.version(request.args.get("from", type=int) or max(1, numbers[-1] - 1))
+    new = document.version(request.args.get("to", type=int) or numbers[-1])
+    if old is None or new is None:
+        abort(404)
+    parts = writing.word_diff(old.body, new.body)
+    return render_template(
+        "writing/diff.html",
+        document=document,
+        old=old,
+        new=new,
+        parts=parts,
+        changed=writing.words_changed(parts),
+        title_changed=old.title != new.title,
+    )
+
+
+@bp.post("/<int:document_id>/second-review")
+@roles_required(Role.LEAD)
+def second_review(document_id: int):
+    document = document_for_reader_or_404(document_id)
+    form = SecondReviewForm().offer(services.second_review_candidates(document, current_user.id))
+    if form.validate_on_submit():
+        with service_errors(form):
+            services.request_second_review(document.id, current_user.id, mentor_id=form.mentor_id.data or None)
+            flash("Second review asked for. The mentor does not see the first review until theirs is in.", "success")
+            return redirect(url_for("writing.document", document_id=document.id), 303)
+    return _document_page(document, reviewing=False, forms={"second": form}, status=400)
+
+
+# --- a cohort's written work, for its lead
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@roles_required(Role.LEAD)
+def cohort(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    overview = services.cohort_writing(cohort.id)
+    turnarounds = sorted(overview.turnarounds)
+    return render_template(
+        "writing/cohort.html",
+        overview=overview,
+        readable={d.id for d in overview.documents if can_read_document(current_user, d)},
+        median_turnaround=writing.age_label(timedelta(seconds=turnarounds[len(turnarounds) // 2]))
+        if turnarounds
+        else None,
+        kind_titles=services.kind_titles(),
+        queue_form=SharedQueueForm(),
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/shared-queue")
+@roles_required(Role.LEAD)
+def shared_queue(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = SharedQueueForm()
+    if form.validate_on_submit():
+        services.set_shared_queue(cohort.id, current_user.id, form.enabled.data == "yes")
+        flash(
+            "Shared queue on: submissions go to any of the cohort's mentors."
+            if form.enabled.data == "yes"
+            else "Shared queue off: submissions go to each engineer's mentor.",
+            "success",
+        )
+    else:
+        flash("Choose to turn the shared queue on or off.", "error")
+    return redirect(url_for("writing.cohort", cohort_id=cohort.id), 303)
+
+
+# --- the portfolio
+
+
+@bp.route("/portfolio", methods=["GET", "POST"])
+@roles_required(Role.ENGINEER)
+def portfolio():
+    approved = services.approved_work(current_user.id)
+    saved = services.portfolio_of(current_user.id)
+    form = PortfolioForm(
+        data={
+            "version_ids": services.chosen_version_ids(current_user.id),
+            "show_scores": bool(saved and saved.show_scores),
+        }
+        if request.method == "GET"
+        else None
+    )
+    form.version_ids.choices = [SelectChoice(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
+    if form.validate_on_submit():
+        with service_errors(form):
+            services.save_portfolio(
+                current_user.id, version_ids=form.version_ids.data or [], show_scores=form.show_scores.data
+            )
+            flash("Portfolio saved.", "success")
+            return redirect(url_for("writing.portfolio"), 303)
+    return render_template(
+        "writing/portfolio.html",
+        form=form,
+        approved=approved,
+        portfolio=saved,
+        entries=services.portfolio_entries(current_user.id),
+    ), 400 if form.errors else 200
+
+
+@bp.post("/portfolio/share")
+@roles_required(Role.ENGINEER)
+def share():
+    services.share_portfolio(current_user.id)
+    flash("Your portfolio has a link now. Anyone who has it can read the page, until you revoke it.", "success")
+    return redirect(url_for("writing.portfolio"), 303)
+
+
+@bp.post("/portfolio/revoke")
+@roles_required(Role.ENGINEER)
+def revoke():
+    services.revoke_portfolio(current_user.id)
+    flash("Link revoked: it shows nothing any more.", "success")
+    return redirect(url_for("writing.portfolio"), 303)
+
+
+@bp.get("/shared/<token>")
+def shared_portfolio(token: str):
+    """The portfolio page, for whoever holds its secret link, signed in or not."""
+    portfolio = services.shared_portfolio(token)
+    if portfolio is None:
+        abort(404)
+    entries = services.portfolio_entries(portfolio.user_id)
+    versions = {v.id: v for v in services.versions_by_id([e.version_id for e in entries])}
+    return render_template(
+        "writing/shared_portfolio.html",
+        portfolio=portfolio,
+        entries=[(entry, render(versions[entry.version_id].body, heading_offset=2)) for entry in entries],  # under h2
+    )
+
+
+# --- admins: kinds, prompts and rubrics
+
+
+@bp.get("/kinds")
+@roles_required(Role.ADMIN)
+def kinds():
+    return render_template("writing/kinds.html", kinds=services.kinds(), rubric_of=services.rubric_of)
+
+
+@bp.route("/kinds/new", methods=["GET", "POST"], defaults={"kind_id": None})
+@bp.route("/kinds/<int:kind_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_kind(kind_id: int | None):
+    kind = db.session.get(WritingKind, kind_id) if kind_id is not None else None
+    if kind_id is not None and kind is None:
+        abort(404)
+    stored = (kind.rubric or {}).get("dimensions", []) if kind else []
+    if kind and request.method == "GET":
+        form = KindForm(
+            data={"title": kind.title, "prompt": kind.prompt, "skeleton": kind.skeleton, "dimensions": stored}
+        )
+    else:
+        form = KindForm()
+    if kind:
+        del form.key
+    form.lock_stored_keys(len(stored))
+    if form.validate_on_submit():
+        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
+            saved = services.save_kind(
+                kind_id,
+                key=kind.key if kind else form.key.data,
+                title=form.title.data,
+                prompt=form.prompt.data,
+                skeleton=form.skeleton.data,
+                dimensions=form.given_dimensions(),
+                actor_id=current_user.id,
+            )
+            flash(f"Kind “{saved.title}” saved.", "success")
+            return redirect(url_for("writing.kinds"), 303)
+    return render_template("writing/kind.html", form=form, kind=kind), 400 if form.errors else 200

@@ -81,13 +81,25 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.admin.routes import bp as admin
     from pmcohort.assessment.routes import bp as assessment
     from pmcohort.cohorts.routes import bp as cohorts
+    from pmcohort.evidence.routes import bp as evidence
     from pmcohort.main.routes import bp as main
     from pmcohort.mentoring.routes import bp as mentoring_sessions
     from pmcohort.mentorships.routes import bp as mentorships
     from pmcohort.ops.routes import bp as ops
     from pmcohort.profiles.routes import bp as profiles
 
-    for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
+    for blueprint in (
+        main,
+        accounts,
+        admin,
+        ops,
+        profiles,
+        assessment,
+        cohorts,
+        mentorships,
+        mentoring_sessions,
+        evidence,
+    ):
         app.register_blueprint(blueprint)
 
 

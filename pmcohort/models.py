@@ -2,6 +2,7 @@
 
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.evidence.models import SkillSnapshot
 from pmcohort.mentoring.models import (
     CalendarFeed,
     MentoringSession,
@@ -11,6 +12,7 @@ from pmcohort.mentoring.models import (
     ShadowingObservation,
     new_feed_token,
 )
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications.models import (
     NOTIFICATION_CATEGORIES,
     SECURITY_CATEGORY,
@@ -67,4 +69,6 @@ __all__ = [
     "WorkerHeartbeat",
     "find_user_by_email",
     "record_audit",
+    "SkillSnapshot",
+    "RematchProposal",
 ]

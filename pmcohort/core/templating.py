@@ -54,5 +54,6 @@ def init_templating(app: Flask) -> None:
         statuses.SessionStatus,
         statuses.ParticipantRole,
         statuses.Attendance,
+        statuses.RematchStatus,
     ):
         app.add_template_global(enum, enum.__name__)

@@ -106,3 +106,17 @@ class Attendance(StrEnum):
 def sql_in(column: str, values) -> str:
     """A CHECK constraint's text: the column holds one of `values` (an enum or a tuple of members)."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class RematchStatus(StrEnum):
+    """A proposal to change an engineer's mentoring after their largest gap moved."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    DISMISSED = "dismissed"
+    SUPERSEDED = "superseded"  # the largest gap moved again before anyone decided
+
+
+class RematchChoice(StrEnum):
+    SECONDARY = "secondary"  # keep the mentor, add a short second match for the new gap
+    REMATCH = "rematch"  # end the match, propose a new mentor

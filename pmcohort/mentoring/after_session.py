@@ -22,6 +22,7 @@ from pmcohort.mentoring.models import (
     ShadowingObservation,
 )
 from pmcohort.mentoring.services import MAX_TEXT, session_with_place
+from pmcohort.mentorships import rematch
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 
@@ -105,8 +106,26 @@ def submit_feedback(
         }
     db.session.add(feedback)
     record_audit("session.feedback", "session", mentoring_session.id, actor_id=author_id, rating=rating)
+    if feedback.subject_id is not None:
+        rematch.after_new_evidence(feedback.subject_id)  # the scores move the engineer's effective profile
     db.session.commit()
     return feedback
+
+
+def report_host_no_show(session_id: int, *, engineer_id: int) -> None:
+    """The engineer says the hosting mentor never came; it counts against the mentor's reliability."""
+    mentoring_session, place = session_with_place(session_id, engineer_id)
+    if place.role != ParticipantRole.PARTICIPANT or mentoring_session.kind == SessionKind.WORKSHOP:
+        raise NotFoundError("session", session_id)
+    _started(mentoring_session)
+    host = mentoring_session.participant(mentoring_session.host_id)
+    if host is None:
+        raise NotFoundError("session", session_id)
+    if host.attendance == Attendance.NO_SHOW:
+        raise ServiceError(None, "You already reported that the mentor did not come.")
+    host.attendance = Attendance.NO_SHOW
+    record_audit("session.host_no_show", "session", mentoring_session.id, actor_id=engineer_id)
+    db.session.commit()
 
 
 def save_observation(

@@ -1,0 +1,197 @@
+"""What mentors observe moves the gap profile, matching, re-match proposals and mentor reliability."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from pmcohort.cohorts.models import Match
+from pmcohort.core.errors import ServiceError
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain.statuses import MatchStatus, RematchStatus
+from pmcohort.evidence import services as evidence
+from pmcohort.evidence.models import SkillSnapshot
+from pmcohort.evidence.sources import observation
+from pmcohort.mentoring import after_session, practice_bank
+from pmcohort.mentoring import services as sessions
+from pmcohort.mentorships import reliability, rematch
+from pmcohort.mentorships import services as matches
+from pmcohort.mentorships.inputs import NOT_ASSESSED, build_inputs, reference_week_start
+from pmcohort.mentorships.models import RematchProposal
+from pmcohort.notifications.models import OutboxMessage
+from pmcohort.profiles.models import MentorProfile
+from tests.conftest import sign_in
+from tests.factories import ALL_WEEK, as_past, book, cohort_with, engineer, mentor, tomorrow_at
+
+
+@pytest.fixture
+def cohort_pair(app, user_factory):
+    """A cohort: an engineer weakest in discovery, matched to a discovery mentor rated 2 in interviewing,
+    and a second mentor strong in interviewing."""
+    practice_bank.seed_starter_set()
+    lead = user_factory(roles=("lead",))
+    sam = engineer(user_factory, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
+    current = mentor(user_factory, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
+    interviewer = mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
+    cohort = cohort_with(lead, [sam], [current, interviewer])
+    match = Match(
+        cohort_id=cohort.id,
+        engineer_id=sam.id,
+        mentor_id=current.id,
+        source="cohort",
+        status=MatchStatus.ACTIVE,
+        activated_at=utcnow(),
+    )
+    db.session.add(match)
+    db.session.get(MentorProfile, current.id).active_mentees = 1
+    db.session.commit()
+    return lead, sam, current, interviewer, match
+
+
+def score_interview(match, engineer_user, mentor_user, level: int, day: int):
+    """A past estimation mock interview (every dimension evidences interviewing), scored `level` everywhere."""
+    held = book(match, engineer_user, kind="interview", interview_kind="estimation", start=tomorrow_at(8 + day))
+    as_past(held, hours_ago=20 - day)
+    rubric = practice_bank.rubric("estimation")
+    after_session.submit_feedback(
+        held.id,
+        author_id=mentor_user.id,
+        rating=4,
+        notes="",
+        rubric_scores={dimension.key: level for dimension in rubric.dimensions},
+    )
+    return held
+
+
+def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(app, client, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    assert evidence.snapshots_for([sam.id])[sam.id].largest_gap == "discovery"
+
+    score_interview(match, sam, current, 1, day=1)  # one session: observation still counts for little
+    snapshot = db.session.get(SkillSnapshot, sam.id)
+    assert snapshot.largest_gap == "discovery" and snapshot.effective["interviewing"] == 48
+    assert db.session.scalar(select(RematchProposal)) is None
+
+    score_interview(match, sam, current, 1, day=2)  # a second session: observation dominates
+    snapshot = db.session.get(SkillSnapshot, sam.id)
+    assert snapshot.largest_gap == "interviewing" and snapshot.effective["interviewing"] < 10
+    assert snapshot.observed["interviewing"]["sources"] == 2 and snapshot.rules_version == 1
+    proposal = db.session.scalar(select(RematchProposal))
+    assert (proposal.status, proposal.skill, proposal.previous_skill) == (
+        RematchStatus.OPEN,
+        "interviewing",
+        "discovery",
+    )
+    assert proposal.mentor_strength == 2 and proposal.cohort_id == match.cohort_id
+    assert [c["mentor_id"] for c in proposal.candidates] == [interviewer.id]
+    assert any("interviewing" in reason.lower() for reason in proposal.candidates[0]["reasons"])
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.topic == "rematch.proposed")).payload == {
+        "proposal_id": proposal.id
+    }
+    assert match.status == MatchStatus.ACTIVE  # nothing changed on its own
+
+    sign_in(client, lead)
+    page = client.get(f"/matches/rematch/{proposal.id}")
+    assert page.status_code == 200 and interviewer.name in page.get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(page.get_data(as_text=True))
+    refused = client.post(
+        f"/matches/rematch/{proposal.id}/approve", data={"csrf_token": token, "mentor_id": interviewer.id}
+    )
+    assert refused.status_code == 400 and "Choose what to do" in refused.get_data(as_text=True)
+    done = client.post(
+        f"/matches/rematch/{proposal.id}/approve",
+        data={"csrf_token": token, "choice": "secondary", "mentor_id": interviewer.id},
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    second = db.session.scalar(select(Match).where(Match.mentor_id == interviewer.id))
+    assert (second.status, second.focus_skill, second.cohort_id) == (
+        MatchStatus.PROPOSED,
+        "interviewing",
+        match.cohort_id,
+    )
+    assert db.session.get(RematchProposal, proposal.id).status == RematchStatus.APPROVED
+    matches.accept(second.id, user_id=sam.id)
+    matches.accept(second.id, user_id=interviewer.id)
+    assert db.session.get(Match, second.id).status == MatchStatus.ACTIVE
+    assert db.session.get(Match, match.id).status == MatchStatus.ACTIVE  # the main mentor stays
+    assert db.session.get(MentorProfile, interviewer.id).active_mentees == 1  # it counts against capacity
+
+
+def test_a_rematch_with_a_full_mentor_names_the_capacity(app, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    score_interview(match, sam, current, 1, day=1)
+    score_interview(match, sam, current, 1, day=2)
+    proposal = db.session.scalar(select(RematchProposal))
+    profile = db.session.get(MentorProfile, interviewer.id)
+    profile.active_mentees = profile.capacity
+    db.session.commit()
+    with pytest.raises(ServiceError, match="full: 2 of 2 places taken"):
+        rematch.approve(proposal.id, actor_id=lead.id, choice="rematch", mentor_id=interviewer.id)
+    profile.active_mentees = 0
+    db.session.commit()
+    new = rematch.approve(proposal.id, actor_id=lead.id, choice="rematch", mentor_id=interviewer.id)
+    assert new.focus_skill is None and db.session.get(Match, match.id).status == MatchStatus.ENDED
+
+
+def test_the_profile_shows_self_reported_and_observed_scores_with_their_evidence(app, client, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    held = score_interview(match, sam, current, 3, day=1)
+    sign_in(client, sam)
+    page = client.get(f"/engineers/{sam.id}/gaps").get_data(as_text=True)
+    assert 'class="chart"' in page and "80 self" in page and "67 seen" in page
+    assert f"/engineers/{sam.id}/evidence/interviewing" in page and "not observed yet" in page
+    detail = client.get(f"/engineers/{sam.id}/evidence/interviewing").get_data(as_text=True)
+    assert f"/sessions/{held.id}" in detail and "Observed score <strong>67</strong>" in detail
+    assert client.get(f"/engineers/{sam.id}/evidence/cooking").status_code == 404
+
+
+def test_an_observation_of_an_unknown_skill_or_out_of_range_score_is_refused():
+    with pytest.raises(ServiceError, match="not a skill"):
+        observation("cooking", 3, utcnow(), "session:1", "Interview practice")
+    with pytest.raises(ServiceError, match="whole number from 1 to 4"):
+        observation("discovery", 7, utcnow(), "session:1", "Interview practice")
+    with pytest.raises(ServiceError, match="whole number from 1 to 4"):
+        observation("discovery", True, utcnow(), "session:1", "Interview practice")
+
+
+def test_matching_explains_an_engineer_with_no_assessment_and_no_observations(app, user_factory):
+    newcomer = user_factory(roles=("engineer",))
+    inputs = build_inputs([newcomer], [], reference_week_start())
+    assert inputs.skipped == {newcomer.id: NOT_ASSESSED} and "no mentor has scored" in NOT_ASSESSED
+
+
+def test_matching_uses_the_effective_scores(app, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    score_interview(match, sam, current, 1, day=1)
+    score_interview(match, sam, current, 1, day=2)
+    (mentee,) = build_inputs([sam], [], reference_week_start()).mentees
+    assert mentee.skills["interviewing"] < 10 and mentee.skills["discovery"] == 10
+
+
+def test_reliability_falls_with_no_shows_and_is_shown_in_plain_words(app, client, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    assert reliability.of(current.id).factor == 1.0  # a new mentor
+    for day in (1, 2):
+        held = book(match, sam, start=tomorrow_at(8 + day))
+        as_past(held, hours_ago=20 - day)
+        after_session.report_host_no_show(held.id, engineer_id=sam.id)
+    record = reliability.of(current.id)
+    assert 0.7 <= record.factor < 0.9 and "2 no-shows in the last 90 days" in record.reasons
+    with pytest.raises(ServiceError, match="already reported"):
+        after_session.report_host_no_show(held.id, engineer_id=sam.id)
+    later = reliability.factors_for([current.id], now=utcnow() + timedelta(days=60))[current.id]
+    assert record.factor < later.factor < 1.0  # it recovers as the slips age
+    soon = (utcnow() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    late = book(match, sam, start=soon)
+    sessions.cancel(late.id, actor_id=current.id, reason="Clash")
+    assert "1 session cancelled with under 24 hours' notice in the last 90 days" in reliability.of(current.id).reasons
+
+    sign_in(client, lead)
+    page = client.get(f"/mentors/{current.id}/reliability").get_data(as_text=True)
+    assert "2 no-shows in the last 90 days" in page
+    (mentor_input,) = [m for m in build_inputs([sam], [current], reference_week_start()).mentors if m.id == current.id]
+    assert mentor_input.reliability == reliability.of(current.id).factor < 1.0

@@ -8,7 +8,13 @@ from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.mentorships import rematch
 from pmcohort.mentorships import services as matching
 from pmcohort.mentorships.forms import DeclineForm, DismissRematchForm, RematchForm, RequestMentorForm
-from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, rematch_for_decider_or_404, roles_required
+from pmcohort.policy import (
+    can_view_assessment,
+    can_view_reliability,
+    match_for_viewer_or_404,
+    rematch_for_decider_or_404,
+    roles_required,
+)
 from pmcohort.profiles.models import MentorProfile
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -53,6 +59,7 @@ def _detail_page(match: Match, decline_form: DeclineForm | None = None, status: 
         decline_form=form,
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
         may_view_assessment=can_view_assessment(current_user, match.engineer_id),
+        may_view_reliability=can_view_reliability(current_user, match.mentor_id),
     ), status
 
 
@@ -112,6 +119,7 @@ def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
         form=form,
         dismiss_form=DismissRematchForm(formdata=None),
         mentor_strength=proposal.mentor_strength,
+        may_view_gaps=can_view_assessment(current_user, proposal.engineer_id),
     ), status
 
 

@@ -10,6 +10,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.passwords import hash_password
 from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
+from pmcohort.evidence import services as evidence
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
@@ -77,6 +78,7 @@ def engineer(
     for weekday, start, end in windows:
         db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
     db.session.flush()
+    evidence.refresh([user.id])  # as completing the assessment does
     return user
 
 

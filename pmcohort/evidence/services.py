@@ -123,28 +123,46 @@ def refresh(
     return result
 
 
-def snapshots_for(engineer_ids: Collection[int], *, persist: bool = False) -> dict[int, SkillSnapshot]:
-    """Each engineer's current snapshot, one row each; missing or outdated ones are recomputed first
-    (and saved with `persist`: a page reads, a matching run on the worker saves)."""
-    ids = list(engineer_ids)
-    snapshots = {s.user_id: s for s in db.session.scalars(select(SkillSnapshot).where(SkillSnapshot.user_id.in_(ids)))}
-    latest = dict(
-        db.session.execute(
-            select(AssessmentAttempt.user_id, func.max(AssessmentAttempt.id))
-            .where(AssessmentAttempt.user_id.in_(ids))
-            .group_by(AssessmentAttempt.user_id)
-        ).all()
+def _latest_attempt_id(user_id_column):
+    """The id of the engineer's latest attempt, as `latest_attempts` picks it, for one row of a query."""
+    return (
+        select(AssessmentAttempt.id)
+        .where(AssessmentAttempt.user_id == user_id_column)
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    outdated = [
-        user_id
-        for user_id in ids
-        if (snapshot := snapshots.get(user_id)) is None
-        or snapshot.rules_version != rules.EVIDENCE_RULES_VERSION
-        or snapshot.attempt_id != latest.get(user_id)
-    ]
+
+
+def _current(snapshot: SkillSnapshot, latest_attempt_id: int | None) -> bool:
+    return snapshot.rules_version == rules.EVIDENCE_RULES_VERSION and snapshot.attempt_id == latest_attempt_id
+
+
+def snapshots_for(engineer_ids: Collection[int], *, persist: bool = False) -> dict[int, SkillSnapshot]:
+    """Each engineer's current snapshot, one row each, in one query; missing or outdated ones are recomputed
+    first (and saved with `persist`: a page reads, a matching run on the worker saves)."""
+    ids = list(engineer_ids)
+    rows = db.session.execute(
+        select(SkillSnapshot, _latest_attempt_id(SkillSnapshot.user_id)).where(SkillSnapshot.user_id.in_(ids))
+    ).all()
+    snapshots = {snapshot.user_id: snapshot for snapshot, latest in rows if _current(snapshot, latest)}
+    outdated = [user_id for user_id in ids if user_id not in snapshots]
     if outdated:
         snapshots.update(refresh(outdated, persist=persist))
     return snapshots
+
+
+def snapshot_and_profile(engineer_id: int) -> tuple[SkillSnapshot | None, EngineerProfile | None]:
+    """One engineer's current snapshot and profile, in one query when the snapshot is current."""
+    row = db.session.execute(
+        select(EngineerProfile, SkillSnapshot, _latest_attempt_id(SkillSnapshot.user_id))
+        .select_from(SkillSnapshot)
+        .outerjoin(EngineerProfile, EngineerProfile.user_id == SkillSnapshot.user_id)
+        .where(SkillSnapshot.user_id == engineer_id)
+    ).first()
+    if row is not None and _current(row[1], row[2]):
+        return row[1], row[0]
+    return refresh([engineer_id], persist=False).get(engineer_id), db.session.get(EngineerProfile, engineer_id)
 
 
 @dataclass(frozen=True)

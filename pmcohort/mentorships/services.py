@@ -35,7 +35,7 @@ from pmcohort.mentorships.inputs import (
 from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
-from pmcohort.profiles.models import EngineerProfile, MentorProfile
+from pmcohort.profiles.models import MentorProfile
 
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
@@ -203,7 +203,7 @@ def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> M
     their profiles, strengths and pending proposals, then everyone's weekly windows and time away.
     """
     engineer = db.session.get(User, engineer_id)
-    snapshot = evidence.snapshots_for([engineer_id]).get(engineer_id)
+    snapshot, engineer_profile = evidence.snapshot_and_profile(engineer_id)
     if snapshot is None:
         return MentorSearch(assessed=False, suggestions=[])
     pending = (
@@ -235,9 +235,7 @@ def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> M
     if not mentors:
         return MentorSearch(assessed=True, suggestions=[])
     weeks = weekly_minutes_of([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())
-    mentee = mentee_input(
-        engineer, snapshot.effective, db.session.get(EngineerProfile, engineer_id), weeks[engineer_id]
-    )
+    mentee = mentee_input(engineer, snapshot.effective, engineer_profile, weeks[engineer_id])
     factors = reliability.factors_for([profile.user_id for profile, _ in mentors])
     scored = (
         Suggestion(

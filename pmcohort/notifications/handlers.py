@@ -522,7 +522,7 @@ def rematch_proposed(message: OutboxMessage) -> None:
             message,
             db.session.get(User, lead.user_id),
             "matches",
-            f"{proposal.engineer.name}'s largest gap moved",
+            f"Largest gap moved for {proposal.engineer.name}",
             f"Now {skill}, where {proposal.mentor.name} rated themselves {proposal.mentor_strength} of 5. Approve a second mentor or a re-match.",
             "matches.rematch_proposal",
             proposal_id=proposal.id,
@@ -541,4 +541,6 @@ def rematch_approved(message: OutboxMessage) -> None:
         if proposal.choice == RematchChoice.SECONDARY
         else f"Your match with {proposal.engineer.name} ends: {skill} became their largest gap, and a new mentor is proposed."
     )
-    _notify(message, proposal.mentor, "matches", "A change to your mentee's mentoring", body, "matches.index")
+    _notify(
+        message, proposal.mentor, "matches", f"Mentoring change for {proposal.engineer.name}", body, "matches.index"
+    )

@@ -44,6 +44,8 @@ def index():
         max_requests=matching.MAX_OPEN_REQUESTS,
         has_active=has_active,
         request_form=RequestMentorForm(formdata=None),
+        # A proposal exists only beside an active match.
+        rematch_proposal=rematch.open_proposal_of(current_user.id) if is_engineer and has_active else None,
     )
 
 

@@ -21,7 +21,7 @@ from pmcohort.mentorships.inputs import NOT_ASSESSED, build_inputs, reference_we
 from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications.models import OutboxMessage
 from pmcohort.profiles.models import MentorProfile
-from tests.conftest import sign_in
+from tests.conftest import csrf_token_from, sign_in
 from tests.factories import ALL_WEEK, as_past, book, cohort_with, engineer, mentor, tomorrow_at
 
 
@@ -94,8 +94,6 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
     sign_in(client, lead)
     page = client.get(f"/matches/rematch/{proposal.id}")
     assert page.status_code == 200 and interviewer.name in page.get_data(as_text=True)
-    from tests.conftest import csrf_token_from
-
     token = csrf_token_from(page.get_data(as_text=True))
     refused = client.post(
         f"/matches/rematch/{proposal.id}/approve", data={"csrf_token": token, "mentor_id": interviewer.id}
@@ -195,3 +193,50 @@ def test_reliability_falls_with_no_shows_and_is_shown_in_plain_words(app, client
     assert "2 no-shows in the last 90 days" in page
     (mentor_input,) = [m for m in build_inputs([sam], [current], reference_week_start()).mentors if m.id == current.id]
     assert mentor_input.reliability == reliability.of(current.id).factor < 1.0
+
+
+def test_outside_a_cohort_the_engineer_gets_the_same_choice(app, client, user_factory):
+    practice_bank.seed_starter_set()
+    sam = engineer(user_factory, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
+    current = mentor(user_factory, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
+    interviewer = mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
+    match = Match(
+        engineer_id=sam.id, mentor_id=current.id, source="request", status=MatchStatus.ACTIVE, activated_at=utcnow()
+    )
+    db.session.add(match)
+    db.session.get(MentorProfile, current.id).active_mentees = 1
+    db.session.commit()
+    score_interview(match, sam, current, 1, day=1)
+    score_interview(match, sam, current, 1, day=2)
+    proposal = db.session.scalar(select(RematchProposal))
+    assert proposal.cohort_id is None
+
+    sign_in(client, sam)
+    assert f"/matches/rematch/{proposal.id}" in client.get("/matches").get_data(as_text=True)
+    page = client.get(f"/matches/rematch/{proposal.id}")
+    done = client.post(
+        f"/matches/rematch/{proposal.id}/approve",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "choice": "rematch",
+            "mentor_id": interviewer.id,
+        },
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    new = db.session.scalar(select(Match).where(Match.mentor_id == interviewer.id))
+    assert new.source == "request" and new.engineer_accepted_at is not None and new.mentor_accepted_at is None
+    assert db.session.get(Match, match.id).status == MatchStatus.ENDED
+    assert db.session.get(MentorProfile, current.id).active_mentees == 0
+
+
+def test_a_lead_of_another_cohort_cannot_see_or_decide_a_proposal(app, client, user_factory, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    score_interview(match, sam, current, 1, day=1)
+    score_interview(match, sam, current, 1, day=2)
+    proposal = db.session.scalar(select(RematchProposal))
+    sign_in(client, user_factory(roles=("lead",)))
+    assert client.get(f"/matches/rematch/{proposal.id}").status_code == 404
+    engineer_client = app.test_client()
+    sign_in(engineer_client, sam)
+    assert engineer_client.get(f"/matches/rematch/{proposal.id}").status_code == 404  # the cohort's lead decides

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from pmcohort.accounts import services as accounts
-from pmcohort.accounts.models import find_user_by_email
+from pmcohort.accounts.models import UserRole, find_user_by_email
 from pmcohort.assessment.services import attempt_from
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
@@ -27,6 +27,7 @@ from pmcohort.domain.statuses import (
     SessionKind,
     SessionStatus,
 )
+from pmcohort.evidence import services as evidence
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
@@ -322,6 +323,13 @@ def _ensure_demo_sessions() -> None:
     db.session.commit()
 
 
+def _refresh_gap_profiles() -> None:
+    """Every engineer's effective gap profile, so engineer1's shows the mock interviews' scores beside the self-report."""
+    engineer_ids = db.session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ENGINEER)).all()
+    evidence.refresh(engineer_ids)
+    db.session.commit()
+
+
 def seed_demo() -> list[tuple[str, str]]:
     rng = random.Random(DEMO_SEED)
     _ensure_user(f"admin@{DOMAIN}", "Avery Admin", "UTC", (Role.ADMIN,))
@@ -343,6 +351,7 @@ def seed_demo() -> list[tuple[str, str]]:
     db.session.commit()
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
+    _refresh_gap_profiles()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

@@ -11,6 +11,7 @@ from pmcohort.core.passwords import hash_password
 from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
 from pmcohort.evidence import services as evidence
+from pmcohort.mentoring import after_session, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
@@ -156,3 +157,18 @@ def as_past(session: MentoringSession, hours_ago: int = 2) -> None:
     for row in (session, *session.participants):
         row.start_at, row.end_at = row.start_at - shift, row.end_at - shift
     db.session.commit()
+
+
+def score_interview(match, engineer_user, mentor_user, level: int, day: int) -> MentoringSession:
+    """A past estimation mock interview (every dimension evidences interviewing), scored `level` everywhere."""
+    held = book(match, engineer_user, kind="interview", interview_kind="estimation", start=tomorrow_at(8 + day))
+    as_past(held, hours_ago=20 - day)
+    rubric = practice_bank.rubric("estimation")
+    after_session.submit_feedback(
+        held.id,
+        author_id=mentor_user.id,
+        rating=4,
+        notes="",
+        rubric_scores={dimension.key: level for dimension in rubric.dimensions},
+    )
+    return held

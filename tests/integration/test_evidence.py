@@ -22,7 +22,7 @@ from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications.models import OutboxMessage
 from pmcohort.profiles.models import MentorProfile
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import ALL_WEEK, as_past, book, cohort_with, engineer, mentor, tomorrow_at
+from tests.factories import ALL_WEEK, as_past, book, cohort_with, engineer, mentor, score_interview, tomorrow_at
 
 
 @pytest.fixture
@@ -47,21 +47,6 @@ def cohort_pair(app, user_factory):
     db.session.get(MentorProfile, current.id).active_mentees = 1
     db.session.commit()
     return lead, sam, current, interviewer, match
-
-
-def score_interview(match, engineer_user, mentor_user, level: int, day: int):
-    """A past estimation mock interview (every dimension evidences interviewing), scored `level` everywhere."""
-    held = book(match, engineer_user, kind="interview", interview_kind="estimation", start=tomorrow_at(8 + day))
-    as_past(held, hours_ago=20 - day)
-    rubric = practice_bank.rubric("estimation")
-    after_session.submit_feedback(
-        held.id,
-        author_id=mentor_user.id,
-        rating=4,
-        notes="",
-        rubric_scores={dimension.key: level for dimension in rubric.dimensions},
-    )
-    return held
 
 
 def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(app, client, cohort_pair):

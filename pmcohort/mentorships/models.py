@@ -31,7 +31,8 @@ class RematchProposal(db.Model):
     previous_skill: Mapped[str | None] = mapped_column(String(32))
     skill_score: Mapped[int] = mapped_column()  # the effective score of `skill` when proposed
     mentor_strength: Mapped[int] = mapped_column()  # the mentor's strength in `skill`, 1-5
-    # The best mentors for the skill when proposed: mentor_id, name, strength, score, reasons, free_places, capacity.
+    # The best mentors for the skill when proposed: mentor_id, name, strength, score, reasons, free_places,
+    # capacity, reliability and reliability_reasons (shown to the cohort's lead).
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default=RematchStatus.OPEN)
     choice: Mapped[str | None] = mapped_column(String(16))

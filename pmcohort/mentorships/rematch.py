@@ -166,6 +166,8 @@ def best_mentors_for(engineer_id: int, snapshot: SkillSnapshot, skill: str, *, e
                 "reasons": list(pair.reasons),
                 "free_places": mentor.capacity,
                 "capacity": profile.capacity,
+                "reliability": factors[profile.user_id].factor,
+                "reliability_reasons": list(factors[profile.user_id].reasons),
             }
         )
     found.sort(key=lambda c: (-c["strength"], -c["score"], c["name"]))

@@ -79,6 +79,7 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
     sign_in(client, lead)
     page = client.get(f"/matches/rematch/{proposal.id}")
     assert page.status_code == 200 and interviewer.name in page.get_data(as_text=True)
+    assert "Reliability 100/100: No missed sessions" in page.get_data(as_text=True)
     token = csrf_token_from(page.get_data(as_text=True))
     refused = client.post(
         f"/matches/rematch/{proposal.id}/approve", data={"csrf_token": token, "mentor_id": interviewer.id}

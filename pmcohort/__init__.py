@@ -88,19 +88,9 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.ops.routes import bp as ops
     from pmcohort.profiles.routes import bp as profiles
 
-    for blueprint in (
-        main,
-        accounts,
-        admin,
-        ops,
-        profiles,
-        assessment,
-        cohorts,
-        mentorships,
-        mentoring_sessions,
-        evidence,
-    ):
+    for blueprint in (main, accounts, admin, ops, profiles, assessment, cohorts, mentorships, mentoring_sessions):
         app.register_blueprint(blueprint)
+    app.register_blueprint(evidence)
 
 
 def register_errorhandlers(app: Flask) -> None:

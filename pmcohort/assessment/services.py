@@ -10,7 +10,7 @@ from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
-from pmcohort.evidence import services as evidence
+from pmcohort.mentorships import rematch
 from pmcohort.ops.models import record_audit
 from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft
 
@@ -94,7 +94,7 @@ def complete(user_id: int) -> AssessmentAttempt:
     db.session.add(attempt)
     db.session.delete(draft)
     db.session.flush()
-    evidence.refresh([user_id])  # the effective profile now starts from this self-report
+    rematch.after_profile_change(user_id)  # the effective profile now starts from this self-report
     record_audit(
         "assessment.completed", "assessment_attempt", attempt.id, actor_id=user_id, readiness=attempt.readiness
     )

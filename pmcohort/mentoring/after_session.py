@@ -107,7 +107,7 @@ def submit_feedback(
     db.session.add(feedback)
     record_audit("session.feedback", "session", mentoring_session.id, actor_id=author_id, rating=rating)
     if feedback.subject_id is not None:
-        rematch.after_new_evidence(feedback.subject_id)  # the scores move the engineer's effective profile
+        rematch.after_profile_change(feedback.subject_id)  # the scores move the engineer's effective profile
     db.session.commit()
     return feedback
 

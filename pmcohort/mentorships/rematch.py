@@ -36,11 +36,11 @@ WEAK_STRENGTH = 2  # a mentor rated this or lower (of 5) in the new largest gap 
 CANDIDATE_COUNT = 3
 
 
-def after_new_evidence(engineer_id: int) -> RematchProposal | None:
+def after_profile_change(engineer_id: int) -> RematchProposal | None:
     """Recompute the engineer's effective profile in the caller's transaction; propose if the top gap moved.
 
     Call it wherever evidence lands (session rubric scores today; document reviews and debriefs
-    next). It flushes and leaves the commit to the caller.
+    next) and when a new assessment does. It flushes and leaves the commit to the caller.
     """
     before = db.session.get(SkillSnapshot, engineer_id)
     previous = before.largest_gap if before else _self_reported_largest_gap(engineer_id)

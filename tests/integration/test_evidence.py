@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from pmcohort.cohorts.models import Match
+from pmcohort.cohorts.models import Cohort, Match
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -22,7 +22,17 @@ from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications.models import OutboxMessage
 from pmcohort.profiles.models import MentorProfile
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import ALL_WEEK, as_past, book, cohort_with, engineer, mentor, score_interview, tomorrow_at
+from tests.factories import (
+    ALL_WEEK,
+    as_past,
+    book,
+    cohort_with,
+    engineer,
+    mentor,
+    run_now,
+    score_interview,
+    tomorrow_at,
+)
 
 
 @pytest.fixture
@@ -226,3 +236,22 @@ def test_a_lead_of_another_cohort_cannot_see_or_decide_a_proposal(app, client, u
     engineer_client = app.test_client()
     sign_in(engineer_client, sam)
     assert engineer_client.get(f"/matches/rematch/{proposal.id}").status_code == 404  # the cohort's lead decides
+
+
+def test_a_cohort_run_matches_an_engineer_whose_only_active_match_is_a_secondary_one(app, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    match.status = MatchStatus.ENDED
+    db.session.add(
+        Match(
+            cohort_id=match.cohort_id,
+            engineer_id=sam.id,
+            mentor_id=interviewer.id,
+            source="cohort",
+            status=MatchStatus.ACTIVE,
+            focus_skill="interviewing",
+            activated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    run = run_now(db.session.get(Cohort, match.cohort_id), lead)
+    assert [proposal["engineer_id"] for proposal in run.result["proposals"]] == [sam.id]

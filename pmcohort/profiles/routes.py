@@ -5,7 +5,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.forms import service_errors
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
-from pmcohort.policy import public_mentor_profile_or_404, roles_required
+from pmcohort.policy import can_view_reliability, public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import services as profiles
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.profiles.models import EngineerProfile, MentorProfile
@@ -64,7 +64,11 @@ def mentor_profile():
 def mentor_public(user_id: int):
     profile = public_mentor_profile_or_404(user_id)
     return render_template(
-        "profiles/mentor_public.html", profile=profile, mentor=profile.user, windows=profiles.windows_of(user_id)
+        "profiles/mentor_public.html",
+        profile=profile,
+        mentor=profile.user,
+        windows=profiles.windows_of(user_id),
+        may_view_reliability=can_view_reliability(current_user, user_id),
     )
 
 

@@ -171,6 +171,9 @@ PAGES = [
     ("lead", "/engineers/{engineer}/assessment"),
     ("lead", "/cohorts/{cohort}"),
     ("lead", "/cohorts"),
+    ("engineer", "/engineers/{engineer}/gaps"),
+    ("lead", "/engineers/{engineer}/gaps"),
+    ("mentor", "/engineers/{engineer}/evidence/interviewing"),
 ]
 
 

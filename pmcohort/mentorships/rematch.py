@@ -8,16 +8,15 @@ skill, a re-match, or neither; nothing changes until they do.
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import select
 
-from pmcohort.accounts.models import User, UserRole
+from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Match
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MATCH_OPEN, MatchSource, MatchStatus, RematchChoice, RematchStatus, Role
+from pmcohort.domain.statuses import MATCH_OPEN, MatchSource, MatchStatus, RematchChoice, RematchStatus
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.evidence import services as evidence
 from pmcohort.evidence.models import SkillSnapshot
@@ -26,7 +25,7 @@ from pmcohort.matching.pair_score import STRONG_STRENGTH, UNRATED_STRENGTH
 from pmcohort.mentorships import reliability
 from pmcohort.mentorships.inputs import mentee_input, mentor_input, reference_week_start, weekly_minutes_of
 from pmcohort.mentorships.models import RematchProposal
-from pmcohort.mentorships.services import free_place
+from pmcohort.mentorships.services import free_place, mentor_rows
 from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
@@ -120,28 +119,9 @@ def best_mentors_for(engineer_id: int, snapshot: SkillSnapshot, skill: str, *, e
 
     Full mentors are kept, with their capacity, so the lead sees who would fit if a place opened.
     """
-    pending = (
-        select(func.count())
-        .select_from(Match)
-        .where(Match.mentor_id == MentorProfile.user_id, Match.status == MatchStatus.PROPOSED)
-        .scalar_subquery()
-    )
-    rows = (
-        db.session.execute(
-            select(MentorProfile, pending)
-            .join(User, User.id == MentorProfile.user_id)
-            .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
-            .where(
-                User.active.is_(True),
-                User.id.not_in([engineer_id, exclude]),
-                User.role_rows.any(UserRole.role == Role.MENTOR),
-                MentorProfile.strengths.any(
-                    (MentorStrength.skill == skill) & (MentorStrength.level >= STRONG_STRENGTH)
-                ),
-            )
-        )
-        .unique()
-        .all()
+    rows = mentor_rows(
+        User.id.not_in([engineer_id, exclude]),
+        MentorProfile.strengths.any((MentorStrength.skill == skill) & (MentorStrength.level >= STRONG_STRENGTH)),
     )
     if not rows:
         return []

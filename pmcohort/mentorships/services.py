@@ -196,42 +196,46 @@ class MentorSearch:
     suggestions: list[Suggestion]
 
 
-def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
-    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
-
-    Five queries whatever the number of mentors: the engineer's attempt and profile, the mentors with
-    their profiles, strengths and pending proposals, then everyone's weekly windows and time away.
-    """
-    engineer = db.session.get(User, engineer_id)
-    snapshot, engineer_profile = evidence.snapshot_and_profile(engineer_id)
-    if snapshot is None:
-        return MentorSearch(assessed=False, suggestions=[])
+def mentor_rows(*conditions) -> list[tuple[MentorProfile, int]]:
+    """Active mentors meeting `conditions`, with their user and strengths loaded and their pending proposals
+    counted: (profile, pending), in one query."""
     pending = (
         select(func.count())
         .select_from(Match)
         .where(Match.mentor_id == MentorProfile.user_id, Match.status == MatchStatus.PROPOSED)
         .scalar_subquery()
     )
+    query = (
+        select(MentorProfile, pending)
+        .join(User, User.id == MentorProfile.user_id)
+        .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
+        .where(User.active.is_(True), User.role_rows.any(UserRole.role == Role.MENTOR), *conditions)
+    )
+    return [tuple(row) for row in db.session.execute(query).unique().all()]
+
+
+def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
+    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
+
+    Six queries whatever the number of mentors: the engineer's snapshot and profile, the mentors with
+    their profiles, strengths and pending proposals, everyone's weekly windows and time away, and the
+    mentors' reliability records.
+    """
+    engineer = db.session.get(User, engineer_id)
+    snapshot, engineer_profile = evidence.snapshot_and_profile(engineer_id)
+    if snapshot is None:
+        return MentorSearch(assessed=False, suggestions=[])
     open_with_engineer = (
         select(Match.id)
         .where(Match.mentor_id == MentorProfile.user_id, Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))
         .exists()
     )
-    query = (
-        select(MentorProfile, pending)
-        .join(User, User.id == MentorProfile.user_id)
-        .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
-        .where(
-            User.active.is_(True),
-            User.id != engineer_id,
-            MentorProfile.active_mentees < MentorProfile.capacity,
-            User.role_rows.any(UserRole.role == Role.MENTOR),
-            ~open_with_engineer,
-        )
+    mentors = mentor_rows(
+        User.id != engineer_id,
+        MentorProfile.active_mentees < MentorProfile.capacity,
+        ~open_with_engineer,
+        *([User.id == only_mentor] if only_mentor is not None else []),
     )
-    if only_mentor is not None:
-        query = query.where(User.id == only_mentor)
-    mentors = db.session.execute(query).unique().all()
     if not mentors:
         return MentorSearch(assessed=True, suggestions=[])
     weeks = weekly_minutes_of([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())

@@ -11,12 +11,12 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import Match
+from pmcohort.cohorts.models import CohortMember, Match
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MATCH_OPEN, MatchSource, MatchStatus, RematchChoice, RematchStatus
+from pmcohort.domain.statuses import MATCH_OPEN, MatchSource, MatchStatus, MemberRole, RematchChoice, RematchStatus
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.evidence import services as evidence
 from pmcohort.evidence.models import SkillSnapshot
@@ -96,7 +96,7 @@ def _consider(engineer_id: int, snapshot: SkillSnapshot, previous: str | None) -
         previous_skill=previous,
         skill_score=snapshot.effective[skill],
         mentor_strength=strength,
-        candidates=best_mentors_for(engineer_id, snapshot, skill, exclude=match.mentor_id),
+        candidates=best_mentors_for(engineer_id, snapshot, skill, exclude=match.mentor_id, cohort_id=match.cohort_id),
     )
     db.session.add(proposal)
     db.session.flush()
@@ -114,14 +114,29 @@ def _consider(engineer_id: int, snapshot: SkillSnapshot, previous: str | None) -
     return proposal
 
 
-def best_mentors_for(engineer_id: int, snapshot: SkillSnapshot, skill: str, *, exclude: int) -> list[dict]:
-    """Mentors strong in `skill` who share enough time with the engineer, strongest then best-fitting first.
+def best_mentors_for(
+    engineer_id: int, snapshot: SkillSnapshot, skill: str, *, exclude: int, cohort_id: int | None
+) -> list[dict]:
+    """Mentors strong in `skill` who share enough time with the engineer, strongest then best-fitting first;
+    in a cohort, its mentors only (the lead's pool, as in a matching run).
 
     Full mentors are kept, with their capacity, so the lead sees who would fit if a place opened.
     """
+    in_cohort = (
+        [
+            User.id.in_(
+                select(CohortMember.user_id).where(
+                    CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.MENTOR
+                )
+            )
+        ]
+        if cohort_id is not None
+        else []
+    )
     rows = mentor_rows(
         User.id.not_in([engineer_id, exclude]),
         MentorProfile.strengths.any((MentorStrength.skill == skill) & (MentorStrength.level >= STRONG_STRENGTH)),
+        *in_cohort,
     )
     if not rows:
         return []

@@ -59,8 +59,9 @@ def cohort_pair(app, user_factory):
     return lead, sam, current, interviewer, match
 
 
-def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(app, client, cohort_pair):
+def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(app, client, user_factory, cohort_pair):
     lead, sam, current, interviewer, match = cohort_pair
+    mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")  # not in the cohort
     assert evidence.snapshots_for([sam.id])[sam.id].largest_gap == "discovery"
 
     score_interview(match, sam, current, 1, day=1)  # one session: observation still counts for little
@@ -79,7 +80,7 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
         "discovery",
     )
     assert proposal.mentor_strength == 2 and proposal.cohort_id == match.cohort_id
-    assert [c["mentor_id"] for c in proposal.candidates] == [interviewer.id]
+    assert [c["mentor_id"] for c in proposal.candidates] == [interviewer.id]  # the cohort's mentors only
     assert any("interviewing" in reason.lower() for reason in proposal.candidates[0]["reasons"])
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.topic == "rematch.proposed")).payload == {
         "proposal_id": proposal.id

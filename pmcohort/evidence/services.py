@@ -8,7 +8,7 @@ older rules.
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,6 +22,10 @@ from pmcohort.evidence.sources import OBSERVATION_SOURCES, PITFALL_SOURCES, Evid
 from pmcohort.matching import Mentee
 from pmcohort.matching.pair_score import gap_order
 from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile
+
+# Observations lose weight as they age (half-life 90 days): after a week a snapshot with observations is
+# recomputed when read (in memory on a page, saved by a matching run).
+OBSERVED_SCORES_KEEP = timedelta(days=7)
 
 
 def latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
@@ -135,7 +139,13 @@ def _latest_attempt_id(user_id_column):
 
 
 def _current(snapshot: SkillSnapshot, latest_attempt_id: int | None) -> bool:
-    return snapshot.rules_version == rules.EVIDENCE_RULES_VERSION and snapshot.attempt_id == latest_attempt_id
+    """Made by today's rules from the latest assessment, and, when it holds observations, recently
+    enough that their recency weights still hold."""
+    return (
+        snapshot.rules_version == rules.EVIDENCE_RULES_VERSION
+        and snapshot.attempt_id == latest_attempt_id
+        and (not snapshot.observed or snapshot.computed_at >= utcnow() - OBSERVED_SCORES_KEEP)
+    )
 
 
 def snapshots_for(engineer_ids: Collection[int], *, persist: bool = False) -> dict[int, SkillSnapshot]:

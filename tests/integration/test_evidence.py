@@ -256,3 +256,13 @@ def test_a_cohort_run_matches_an_engineer_whose_only_active_match_is_a_secondary
     db.session.commit()
     run = run_now(db.session.get(Cohort, match.cohort_id), lead)
     assert [proposal["engineer_id"] for proposal in run.result["proposals"]] == [sam.id]
+
+
+def test_a_snapshot_with_observations_is_recomputed_once_its_recency_weights_are_a_week_old(app, cohort_pair):
+    lead, sam, current, interviewer, match = cohort_pair
+    score_interview(match, sam, current, 1, day=1)
+    snapshot = db.session.get(SkillSnapshot, sam.id)
+    snapshot.computed_at -= timedelta(days=8)
+    snapshot.effective = {**snapshot.effective, "interviewing": 99}  # what an old computation would have left
+    db.session.commit()
+    assert evidence.snapshots_for([sam.id])[sam.id].effective["interviewing"] == 48

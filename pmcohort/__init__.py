@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from pmcohort.admin.routes import bp as admin
     from pmcohort.assessment.routes import bp as assessment
     from pmcohort.cohorts.routes import bp as cohorts
+    from pmcohort.evidence.routes import bp as evidence
     from pmcohort.main.routes import bp as main
     from pmcohort.mentoring.routes import bp as mentoring_sessions
     from pmcohort.mentorships.routes import bp as mentorships
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         writing,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(evidence)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from pmcohort.accounts import services as accounts
-from pmcohort.accounts.models import find_user_by_email
+from pmcohort.accounts.models import UserRole, find_user_by_email
 from pmcohort.assessment.services import attempt_from
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
@@ -28,6 +28,7 @@ from pmcohort.domain.statuses import (
     SessionKind,
     SessionStatus,
 )
+from pmcohort.evidence import services as evidence
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import (
     ActionItem,
@@ -442,6 +443,12 @@ def _ensure_demo_debriefs() -> None:
                     done_at=interview.end_at + timedelta(days=2) if done else None,
                 )
             )
+
+
+def _refresh_gap_profiles() -> None:
+    """Every engineer's effective gap profile, so engineer1's shows the mock interviews' scores beside the self-report."""
+    engineer_ids = db.session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ENGINEER)).all()
+    evidence.refresh(engineer_ids)
     db.session.commit()
 
 
@@ -470,6 +477,8 @@ def seed_demo() -> list[tuple[str, str]]:
     _ensure_demo_debriefs()
 
     seed_demo_writing(DOMAIN, DEMO_COHORT)
+
+    _refresh_gap_profiles()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

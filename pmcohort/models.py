@@ -2,6 +2,7 @@
 
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.evidence.models import SkillSnapshot
 from pmcohort.mentoring.models import (
     ActionItem,
     CalendarFeed,
@@ -14,6 +15,7 @@ from pmcohort.mentoring.models import (
     ShadowingObservation,
     new_feed_token,
 )
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications.models import (
     NOTIFICATION_CATEGORIES,
     SECURITY_CATEGORY,
@@ -100,4 +102,6 @@ __all__ = [
     "ReviewComment",
     "SharedReviewQueue",
     "WritingKind",
+    "SkillSnapshot",
+    "RematchProposal",
 ]

@@ -14,6 +14,7 @@ from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, Mat
 from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
 from pmcohort.mentoring.models import ActionItem, MentoringSession
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
@@ -264,3 +265,41 @@ def document_to_claim_or_404(document_id: int) -> Document:
         and writing_services.is_cohort_mentor(current_user.id, document.queue_cohort_id)
     )
     return _or_404(document, document is not None and (in_my_queue or can_read_document(current_user, document)))
+
+
+def can_view_reliability(viewer, mentor_id: int) -> bool:
+    """A mentor's reliability and its reasons: the mentor, admins, and leads of a cohort the mentor is in."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.id == mentor_id or viewer.has_role(Role.ADMIN):
+        return True
+    return viewer.has_role(Role.LEAD) and (
+        db.session.scalar(
+            select(CohortLead.user_id)
+            .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
+            .where(
+                CohortLead.user_id == viewer.id,
+                CohortMember.user_id == mentor_id,
+                CohortMember.role == MemberRole.MENTOR,
+            )
+        )
+        is not None
+    )
+
+
+def mentor_reliability_or_404(mentor_id: int) -> None:
+    _or_404(mentor_id, can_view_reliability(current_user, mentor_id))
+
+
+def can_decide_rematch(user, proposal: RematchProposal) -> bool:
+    """The cohort's leads (and admins) decide; outside a cohort, the engineer does."""
+    if not user.is_authenticated:
+        return False
+    if proposal.cohort is not None:
+        return leads_cohort(user, proposal.cohort)
+    return user.id == proposal.engineer_id or user.has_role(Role.ADMIN)
+
+
+def rematch_for_decider_or_404(proposal_id: int) -> RematchProposal:
+    proposal = db.session.get(RematchProposal, proposal_id)
+    return _or_404(proposal, proposal is not None and can_decide_rematch(current_user, proposal))

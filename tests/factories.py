@@ -10,6 +10,9 @@ from pmcohort.core.extensions import db
 from pmcohort.core.passwords import hash_password
 from pmcohort.core.types import utcnow
 from pmcohort.domain import practice, vocabulary
+from pmcohort.domain.debriefs import DebriefDraft
+from pmcohort.evidence import services as evidence
+from pmcohort.mentoring import debriefs, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
@@ -77,6 +80,7 @@ def engineer(
     for weekday, start, end in windows:
         db.session.add(AvailabilityWindow(user_id=user.id, weekday=weekday, start_minute=start, end_minute=end))
     db.session.flush()
+    evidence.refresh([user.id])  # as completing the assessment does
     return user
 
 
@@ -90,6 +94,7 @@ def mentor(
         former_engineer=True,
         paths=["internal_transfer"],
         domains=["developer_tools"],
+        interview_kinds=list(practice.INTERVIEW_KINDS),
     )
     for skill in vocabulary.SKILLS:
         profile.strengths.append(MentorStrength(skill=skill, level=5 if skill == strong_in else 2))
@@ -156,3 +161,23 @@ def as_past(session: MentoringSession, hours_ago: int = 2) -> None:
     for row in (session, *session.participants):
         row.start_at, row.end_at = row.start_at - shift, row.end_at - shift
     db.session.commit()
+
+
+def score_interview(match, engineer_user, mentor_user, level: int, day: int, pitfalls=None) -> MentoringSession:
+    """A past estimation mock interview (every dimension evidences interviewing), its debrief published with
+    `level` on every dimension and the `pitfalls` ({pitfall: note}) the mentor saw."""
+    held = book(match, engineer_user, kind="interview", interview_kind="estimation", start=tomorrow_at(8 + day))
+    as_past(held, hours_ago=20 - day)
+    rubric = practice_bank.rubric("estimation")
+    debriefs.save_debrief(
+        held.id,
+        mentor_id=mentor_user.id,
+        draft=DebriefDraft(
+            scores=dict.fromkeys(rubric.dimension_keys, level),
+            target_level="pm",
+            overall_signal="borderline",
+            pitfalls=pitfalls or {},
+        ),
+        publish=True,
+    )
+    return held

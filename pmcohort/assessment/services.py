@@ -10,6 +10,7 @@ from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
+from pmcohort.mentorships import rematch
 from pmcohort.ops.models import record_audit
 from pmcohort.plans import services as plans
 from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft, EngineerProfile
@@ -139,6 +140,7 @@ def complete(user_id: int) -> AssessmentAttempt:
     db.session.add(attempt)
     db.session.delete(draft)
     db.session.flush()
+    rematch.after_profile_change(user_id)  # the effective profile now starts from this self-report
     record_audit(
         "assessment.completed", "assessment_attempt", attempt.id, actor_id=user_id, readiness=attempt.readiness
     )

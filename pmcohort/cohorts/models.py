@@ -138,6 +138,8 @@ class Match(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=MatchStatus.PROPOSED)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Set on a secondary match: a short second mentor for one skill, beside the engineer's main mentor.
+    focus_skill: Mapped[str | None] = mapped_column(String(32))
     engineer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mentor_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -153,13 +155,13 @@ class Match(db.Model):
     __table_args__ = (
         CheckConstraint(sql_in("status", MatchStatus), name="known_status"),
         CheckConstraint(sql_in("source", MatchSource), name="known_source"),
-        # One mentor per mentee: the database refuses a second active match.
+        # One main mentor per mentee: the database refuses a second active match (secondary ones aside).
         Index(
             "uq_matches_one_active_per_engineer",
             "engineer_id",
             unique=True,
-            postgresql_where=text(f"status = '{MatchStatus.ACTIVE}'"),
-            sqlite_where=text(f"status = '{MatchStatus.ACTIVE}'"),
+            postgresql_where=text(f"status = '{MatchStatus.ACTIVE}' AND focus_skill IS NULL"),
+            sqlite_where=text(f"status = '{MatchStatus.ACTIVE}' AND focus_skill IS NULL"),
         ),
         Index("ix_matches_status_created", "status", "created_at"),
     )

@@ -7,6 +7,7 @@ from pmcohort.cohorts.models import Cohort
 from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
+from pmcohort.mentorships import rematch
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
 from pmcohort.plans import services as plan_service
@@ -67,6 +68,7 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         report=report,
         may_view_assessments=can_view_cohort_assessments(current_user, cohort),
         overdue_milestones=plan_service.overdue_in_cohort(cohort.id),
+        rematch_proposals=rematch.open_proposals_in(cohort.id),
     ), status
 
 

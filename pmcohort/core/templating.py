@@ -57,5 +57,6 @@ def init_templating(app: Flask) -> None:
         statuses.DocumentStatus,
         statuses.ReviewRole,
         statuses.ReviewDecision,
+        statuses.RematchStatus,
     ):
         app.add_template_global(enum, enum.__name__)

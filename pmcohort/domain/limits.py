@@ -66,3 +66,6 @@ CANCELLATION_NOTICE = timedelta(hours=24)  # cancelling with less notice is reco
 DOCUMENT_MAX_CHARS = 50_000  # a written document's Markdown
 WRITING_RUBRIC_DIMENSIONS = Bounds(3, 7)  # per document kind
 REVIEW_CLAIM_LASTS = timedelta(hours=48)  # a shared-queue claim without a decision goes back to the queue
+# A mentor's review is overdue this long after the submission, a debrief this long after the session.
+REVIEW_DUE_WITHIN = timedelta(days=5)
+DEBRIEF_DUE_WITHIN = timedelta(days=7)

@@ -155,3 +155,17 @@ class ReviewRole(StrEnum):
 
     PRIMARY = "primary"
     SECOND = "second"
+
+
+class RematchStatus(StrEnum):
+    """A proposal to change an engineer's mentoring after their largest gap moved."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    DISMISSED = "dismissed"
+    SUPERSEDED = "superseded"  # the largest gap moved again before anyone decided
+
+
+class RematchChoice(StrEnum):
+    SECONDARY = "secondary"  # keep the mentor, add a short second match for the new gap
+    REMATCH = "rematch"  # end the match, propose a new mentor

@@ -25,9 +25,13 @@ from ortools.graph.python import min_cost_flow
 
 Pair = tuple[Hashable, Hashable]
 
-# 1e9 steps keeps cost × (nodes + 1), which the cost-scaling solver computes
-# internally, far inside int64 even for millions of nodes.
-COST_RESOLUTION = 1_000_000_000
+# 1e6 steps of the largest weight: 100 times finer than the 4 decimals pair scores
+# are stored and shown with, and the cost-scaling solver needs fewer phases than
+# with 1e9 (10,000 x 2,000 solved 11-31 % faster, 100,000 x 20,000 no slower, same
+# totals). On realistic scores the total stays within 2e-7 of scipy's exact
+# optimum, and equals it for scores rounded to 4 decimals. cost x (nodes + 1),
+# computed inside the solver, stays far inside int64.
+COST_RESOLUTION = 1_000_000
 
 
 def assign(

@@ -101,6 +101,22 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int | None, note
     return feedback
 
 
+def report_host_no_show(session_id: int, *, engineer_id: int) -> None:
+    """The engineer says the hosting mentor never came; it counts against the mentor's reliability."""
+    mentoring_session, place = session_with_place(session_id, engineer_id)
+    if place.role != ParticipantRole.PARTICIPANT or mentoring_session.kind == SessionKind.WORKSHOP:
+        raise NotFoundError("session", session_id)
+    _started(mentoring_session)
+    host = mentoring_session.participant(mentoring_session.host_id)
+    if host is None:
+        raise NotFoundError("session", session_id)
+    if host.attendance == Attendance.NO_SHOW:
+        raise ServiceError(None, "You already reported that the mentor did not come.")
+    host.attendance = Attendance.NO_SHOW
+    record_audit("session.host_no_show", "session", mentoring_session.id, actor_id=engineer_id)
+    db.session.commit()
+
+
 def save_observation(
     session_id: int, *, engineer_id: int, decision: str, who_moved_it: str, trade_off: str
 ) -> ShadowingObservation:

@@ -19,6 +19,7 @@ from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.after_session import rubric_of
 from pmcohort.mentoring.models import ActionItem, MentoringSession, ObservedPitfall, SessionDebrief
 from pmcohort.mentoring.services import asked_questions, mentor_kinds, session_with_place
+from pmcohort.mentorships import rematch
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 
@@ -87,6 +88,7 @@ def save_debrief(session_id: int, *, mentor_id: int, draft: DebriefDraft, publis
     if publish:
         debrief.status, debrief.published_at = DebriefStatus.PUBLISHED, utcnow()
         enqueue("session.debrief_published", session_id=mentoring_session.id, engineer_id=engineer_id)
+        rematch.after_profile_change(engineer_id)  # its scores and pitfalls move the effective profile
     record_audit(
         "session.debrief_published" if publish else "session.debrief_saved",
         "session",

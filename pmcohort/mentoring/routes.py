@@ -320,6 +320,19 @@ def attendance(session_id: int):
     )
 
 
+@bp.post("/sessions/<int:session_id>/host-no-show")
+@login_required
+def host_no_show(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    return _act(
+        mentoring_session,
+        "action",
+        BaseForm(),
+        lambda: after_session.report_host_no_show(mentoring_session.id, engineer_id=current_user.id),
+        "Recorded: the mentor did not come.",
+    )
+
+
 @bp.post("/sessions/<int:session_id>/feedback")
 @login_required
 def feedback(session_id: int):

@@ -483,6 +483,7 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
         reason.strip(),
     )
     mentoring_session.cancelled_late = scheduling.is_late_cancellation(mentoring_session.start_at, now)
+    mentoring_session.cancelled_by = actor_id
     mentoring_session.sequence += 1
     still_in = [each.user_id for each in mentoring_session.participants if each.active]
     for each in mentoring_session.participants:

@@ -1,8 +1,9 @@
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
-from pmcohort.core.forms import BaseForm
+from pmcohort.core.forms import BaseForm, choices_from
+from pmcohort.domain.statuses import RematchChoice
 from pmcohort.mentorships.services import MAX_REASON_LENGTH
 
 
@@ -16,3 +17,23 @@ class DeclineForm(BaseForm):
 
 class RequestMentorForm(BaseForm):
     mentor_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class RematchForm(BaseForm):
+    """The decision on a re-match proposal; the mentor choices are the proposal's candidates."""
+
+    choice = RadioField(
+        "What to do",
+        choices=choices_from(
+            {
+                RematchChoice.SECONDARY: "Add a second mentor for this skill (a short match; uses one of their places)",
+                RematchChoice.REMATCH: "Re-match: end the current match and propose this mentor instead",
+            }
+        ),
+        validators=[InputRequired("Choose what to do.")],
+    )
+    mentor_id = RadioField("Mentor", coerce=int, validators=[InputRequired("Choose a mentor.")])
+
+
+class DismissRematchForm(BaseForm):
+    """Keep things as they are: no fields, only the CSRF token."""

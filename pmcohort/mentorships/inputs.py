@@ -19,9 +19,13 @@ from pmcohort.domain.availability import weekly_minutes
 from pmcohort.domain.statuses import (
     MatchStatus,
 )
+from pmcohort.evidence import services as evidence
 from pmcohort.matching import Mentee, Mentor
+from pmcohort.mentorships import reliability
 from pmcohort.profiles import services as profiles
-from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile, MentorProfile
+from pmcohort.profiles.models import EngineerProfile, MentorProfile
+
+NOT_ASSESSED = "has not taken the readiness assessment, and no mentor has scored their work yet"
 
 
 def reference_week_start(start_date: date | None = None, now: datetime | None = None) -> datetime:
@@ -29,23 +33,6 @@ def reference_week_start(start_date: date | None = None, now: datetime | None = 
     today = (now or utcnow()).date()
     day = max(start_date or today, today)
     return datetime.combine(day - timedelta(days=day.weekday()), time(0), tzinfo=UTC)
-
-
-def latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
-    ids = list(user_ids)
-    latest = (
-        select(AssessmentAttempt.user_id, func.max(AssessmentAttempt.completed_at).label("completed_at"))
-        .where(AssessmentAttempt.user_id.in_(ids))
-        .group_by(AssessmentAttempt.user_id)
-        .subquery()
-    )
-    attempts = db.session.scalars(
-        select(AssessmentAttempt).join(
-            latest,
-            (AssessmentAttempt.user_id == latest.c.user_id) & (AssessmentAttempt.completed_at == latest.c.completed_at),
-        )
-    )
-    return {attempt.user_id: attempt for attempt in attempts}
 
 
 def weekly_minutes_of(users: list[User], week_start: datetime) -> dict[int, tuple[tuple[int, int], ...]]:
@@ -72,7 +59,7 @@ class Inputs:
 
 
 def build_inputs(engineers: list[User], mentors: list[User], week_start: datetime) -> Inputs:
-    attempts = latest_attempts(user.id for user in engineers)
+    snapshots = evidence.snapshots_for([user.id for user in engineers], persist=True)
     engineer_profiles = {
         p.user_id: p
         for p in db.session.scalars(
@@ -88,34 +75,36 @@ def build_inputs(engineers: list[User], mentors: list[User], week_start: datetim
         )
     }
     pending = pending_proposals(mentor_profiles)
+    factors = reliability.factors_for(mentor_profiles)
     weeks = weekly_minutes_of(engineers + mentors, week_start)
 
     skipped: dict[int, str] = {}
     mentees = []
     for user in engineers:
-        attempt = attempts.get(user.id)
-        if attempt is None:
-            skipped[user.id] = "has not taken the readiness assessment yet"
+        snapshot = snapshots.get(user.id)
+        if snapshot is None:
+            skipped[user.id] = NOT_ASSESSED
             continue
-        mentees.append(mentee_input(user, attempt, engineer_profiles.get(user.id), weeks[user.id]))
+        mentees.append(mentee_input(user, snapshot.effective, engineer_profiles.get(user.id), weeks[user.id]))
     mentor_inputs = [
-        mentor_input(profile, pending.get(profile.user_id, 0), weeks[profile.user_id])
+        mentor_input(profile, pending.get(profile.user_id, 0), weeks[profile.user_id], factors[profile.user_id].factor)
         for profile in mentor_profiles.values()
     ]
     return Inputs(mentees, mentor_inputs, skipped)
 
 
-def mentee_input(user: User, attempt: AssessmentAttempt, profile: EngineerProfile | None, week) -> Mentee:
+def mentee_input(user: User, skills: dict[str, int], profile: EngineerProfile | None, week) -> Mentee:
+    """`skills`: the effective scores (self-report blended with observation) from the engineer's snapshot."""
     return Mentee(
         id=user.id,
-        skills=attempt.skill_scores,
+        skills=skills,
         path=profile.path if profile else None,
         domain=profile.target_domain if profile else None,
         week=week,
     )
 
 
-def mentor_input(profile: MentorProfile, pending: int, week) -> Mentor:
+def mentor_input(profile: MentorProfile, pending: int, week, reliability_factor: float = 1.0) -> Mentor:
     return Mentor(
         id=profile.user_id,
         strengths=profile.strength_levels(),
@@ -124,4 +113,5 @@ def mentor_input(profile: MentorProfile, pending: int, week) -> Mentor:
         domains=frozenset(profile.domains),
         capacity=max(0, profile.free_places - pending),
         week=week,
+        reliability=reliability_factor,
     )

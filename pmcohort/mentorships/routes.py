@@ -1,13 +1,20 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
 from pmcohort.core.forms import service_errors
 from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
+from pmcohort.mentorships import rematch
 from pmcohort.mentorships import services as matching
-from pmcohort.mentorships.forms import DeclineForm, RequestMentorForm
-from pmcohort.policy import can_view_assessment, match_for_viewer_or_404, roles_required
+from pmcohort.mentorships.forms import DeclineForm, DismissRematchForm, RematchForm, RequestMentorForm
+from pmcohort.policy import (
+    can_view_assessment,
+    can_view_reliability,
+    match_for_viewer_or_404,
+    rematch_for_decider_or_404,
+    roles_required,
+)
 from pmcohort.profiles.models import MentorProfile
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -37,6 +44,8 @@ def index():
         max_requests=matching.MAX_OPEN_REQUESTS,
         has_active=has_active,
         request_form=RequestMentorForm(formdata=None),
+        # A proposal exists only beside an active match.
+        rematch_proposal=rematch.open_proposal_of(current_user.id) if is_engineer and has_active else None,
     )
 
 
@@ -52,6 +61,7 @@ def _detail_page(match: Match, decline_form: DeclineForm | None = None, status: 
         decline_form=form,
         mentor_profile=db.session.get(MentorProfile, match.mentor_id),
         may_view_assessment=can_view_assessment(current_user, match.engineer_id),
+        may_view_reliability=can_view_reliability(current_user, match.mentor_id),
     ), status
 
 
@@ -100,3 +110,50 @@ def request_mentor():
         flash(f"Request sent to {match.mentor.name}.", "success")
         return redirect(url_for("matches.detail", match_id=match.id), 303)
     return redirect(url_for("matches.index"), 303)
+
+
+def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
+    form = form or RematchForm(formdata=None)
+    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
+    return render_template(
+        "matches/rematch.html",
+        proposal=proposal,
+        form=form,
+        dismiss_form=DismissRematchForm(formdata=None),
+        mentor_strength=proposal.mentor_strength,
+        may_view_gaps=can_view_assessment(current_user, proposal.engineer_id),
+    ), status
+
+
+@bp.get("/rematch/<int:proposal_id>")
+@login_required
+def rematch_proposal(proposal_id: int):
+    return _rematch_page(rematch_for_decider_or_404(proposal_id))
+
+
+@bp.post("/rematch/<int:proposal_id>/approve")
+@login_required
+def approve_rematch(proposal_id: int):
+    proposal = rematch_for_decider_or_404(proposal_id)
+    form = RematchForm()
+    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
+    if form.validate_on_submit():
+        with service_errors(form):
+            match = rematch.approve(
+                proposal_id, actor_id=current_user.id, choice=form.choice.data, mentor_id=form.mentor_id.data
+            )
+            flash(f"Approved: {match.mentor.name} is proposed. Both sides are asked to accept.", "success")
+            return redirect(url_for("matches.detail", match_id=match.id), 303)
+    return _rematch_page(db.session.get(type(proposal), proposal_id), form, 400)
+
+
+@bp.post("/rematch/<int:proposal_id>/dismiss")
+@login_required
+def dismiss_rematch(proposal_id: int):
+    rematch_for_decider_or_404(proposal_id)
+    if not DismissRematchForm().validate_on_submit():
+        abort(400)
+    with service_errors():
+        rematch.dismiss(proposal_id, actor_id=current_user.id)
+        flash("Dismissed: the current match stays as it is.", "success")
+    return redirect(url_for("matches.rematch_proposal", proposal_id=proposal_id), 303)

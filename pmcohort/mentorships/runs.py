@@ -123,7 +123,11 @@ def _solve(run: MatchingRun) -> dict:
     kept = {
         match.engineer_id: match
         for match in db.session.scalars(
-            select(Match).where(Match.engineer_id.in_([u.id for u in engineers]), Match.status.in_(MATCH_OPEN))
+            select(Match).where(
+                Match.engineer_id.in_([u.id for u in engineers]),
+                Match.status.in_(MATCH_OPEN),
+                Match.focus_skill.is_(None),  # a secondary mentor is not the engineer's match
+            )
         )
         if match.status == MatchStatus.ACTIVE or match.cohort_id == cohort.id
     }

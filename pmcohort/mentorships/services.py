@@ -23,7 +23,9 @@ from pmcohort.domain.statuses import (
     MatchStatus,
     Role,
 )
+from pmcohort.evidence import services as evidence
 from pmcohort.matching import PairScore, score_pair
+from pmcohort.mentorships import reliability
 from pmcohort.mentorships.inputs import (
     mentee_input,
     mentor_input,
@@ -33,7 +35,7 @@ from pmcohort.mentorships.inputs import (
 from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
-from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile, MentorProfile
+from pmcohort.profiles.models import MentorProfile
 
 MAX_OPEN_REQUESTS = 3
 SUGGESTION_COUNT = 5
@@ -58,7 +60,7 @@ def _take_place(mentor_id: int) -> bool:
     return result.rowcount == 1
 
 
-def _free_place(mentor_id: int) -> None:
+def free_place(mentor_id: int) -> None:
     db.session.execute(
         update(MentorProfile)
         .where(MentorProfile.user_id == mentor_id, MentorProfile.active_mentees > 0)
@@ -101,11 +103,19 @@ def _activate(match: Match, now: datetime) -> None:
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(None, f"{match.engineer.name} already has an active mentor.") from None
-    others = db.session.scalars(
-        select(Match).where(
-            Match.engineer_id == match.engineer_id, Match.status == MatchStatus.PROPOSED, Match.id != match.id
-        )
-    ).all()
+    # A main match withdraws the engineer's other main proposals; a secondary one sits beside them.
+    others = (
+        db.session.scalars(
+            select(Match).where(
+                Match.engineer_id == match.engineer_id,
+                Match.status == MatchStatus.PROPOSED,
+                Match.id != match.id,
+                Match.focus_skill.is_(None),
+            )
+        ).all()
+        if match.focus_skill is None
+        else []
+    )
     for other in others:
         other.status, other.closed_at, other.close_reason = (
             MatchStatus.WITHDRAWN,
@@ -143,7 +153,7 @@ def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = Fa
     if completed and match.status != MatchStatus.ACTIVE:
         raise ServiceError(None, "Only an active match can be completed.")
     if match.status == MatchStatus.ACTIVE:
-        _free_place(match.mentor_id)
+        free_place(match.mentor_id)
     match.status = MatchStatus.COMPLETED if completed else MatchStatus.ENDED
     match.closed_at, match.closed_by, match.close_reason = utcnow(), actor_id, reason.strip() or None
     record_audit(f"match.{match.status}", "match", match.id, actor_id=actor_id, reason=reason)
@@ -186,60 +196,59 @@ class MentorSearch:
     suggestions: list[Suggestion]
 
 
-def _latest_attempt_and_profile(engineer_id: int) -> tuple[AssessmentAttempt | None, EngineerProfile | None]:
-    row = db.session.execute(
-        select(AssessmentAttempt, EngineerProfile)
-        .outerjoin(EngineerProfile, EngineerProfile.user_id == AssessmentAttempt.user_id)
-        .where(AssessmentAttempt.user_id == engineer_id)
-        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
-    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
-
-    Five queries whatever the number of mentors: the engineer's attempt and profile, the mentors with
-    their profiles, strengths and pending proposals, then everyone's weekly windows and time away.
-    """
-    engineer = db.session.get(User, engineer_id)
-    attempt, engineer_profile = _latest_attempt_and_profile(engineer_id)
-    if attempt is None:
-        return MentorSearch(assessed=False, suggestions=[])
+def mentor_rows(*conditions) -> list[tuple[MentorProfile, int]]:
+    """Active mentors meeting `conditions`, with their user and strengths loaded and their pending proposals
+    counted: (profile, pending), in one query."""
     pending = (
         select(func.count())
         .select_from(Match)
         .where(Match.mentor_id == MentorProfile.user_id, Match.status == MatchStatus.PROPOSED)
         .scalar_subquery()
     )
+    query = (
+        select(MentorProfile, pending)
+        .join(User, User.id == MentorProfile.user_id)
+        .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
+        .where(User.active.is_(True), User.role_rows.any(UserRole.role == Role.MENTOR), *conditions)
+    )
+    return [tuple(row) for row in db.session.execute(query).unique().all()]
+
+
+def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
+    """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
+
+    Six queries whatever the number of mentors: the engineer's snapshot and profile, the mentors with
+    their profiles, strengths and pending proposals, everyone's weekly windows and time away, and the
+    mentors' reliability records.
+    """
+    engineer = db.session.get(User, engineer_id)
+    snapshot, engineer_profile = evidence.snapshot_and_profile(engineer_id)
+    if snapshot is None:
+        return MentorSearch(assessed=False, suggestions=[])
     open_with_engineer = (
         select(Match.id)
         .where(Match.mentor_id == MentorProfile.user_id, Match.engineer_id == engineer_id, Match.status.in_(MATCH_OPEN))
         .exists()
     )
-    query = (
-        select(MentorProfile, pending)
-        .join(User, User.id == MentorProfile.user_id)
-        .options(contains_eager(MentorProfile.user), joinedload(MentorProfile.strengths))
-        .where(
-            User.active.is_(True),
-            User.id != engineer_id,
-            MentorProfile.active_mentees < MentorProfile.capacity,
-            User.role_rows.any(UserRole.role == Role.MENTOR),
-            ~open_with_engineer,
-        )
+    mentors = mentor_rows(
+        User.id != engineer_id,
+        MentorProfile.active_mentees < MentorProfile.capacity,
+        ~open_with_engineer,
+        *([User.id == only_mentor] if only_mentor is not None else []),
     )
-    if only_mentor is not None:
-        query = query.where(User.id == only_mentor)
-    mentors = db.session.execute(query).unique().all()
     if not mentors:
         return MentorSearch(assessed=True, suggestions=[])
     weeks = weekly_minutes_of([engineer, *(profile.user for profile, _ in mentors)], reference_week_start())
-    mentee = mentee_input(engineer, attempt, engineer_profile, weeks[engineer_id])
+    mentee = mentee_input(engineer, snapshot.effective, engineer_profile, weeks[engineer_id])
+    factors = reliability.factors_for([profile.user_id for profile, _ in mentors])
     scored = (
         Suggestion(
-            profile.user, profile, score_pair(mentee, mentor_input(profile, pending_count, weeks[profile.user_id]))
+            profile.user,
+            profile,
+            score_pair(
+                mentee,
+                mentor_input(profile, pending_count, weeks[profile.user_id], factors[profile.user_id].factor),
+            ),
         )
         for profile, pending_count in mentors
     )

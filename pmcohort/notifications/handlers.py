@@ -8,8 +8,9 @@ from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, SessionKind, SessionStatus
+from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, RematchChoice, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local_span
+from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
 from pmcohort.notifications.models import SECURITY_CATEGORY, OutboxMessage
 from pmcohort.notifications.outbox import handles
@@ -634,3 +635,56 @@ def writing_claim_lapsed(message: OutboxMessage) -> None:
             f"{document.author.name}'s “{document.title}” is waiting for a reviewer again.",
             "writing.index",
         )
+
+
+def _rematch_proposal(message: OutboxMessage):
+    from pmcohort.mentorships.models import RematchProposal
+
+    return db.session.get(RematchProposal, message.payload["proposal_id"])
+
+
+@handles("rematch.proposed")
+def rematch_proposed(message: OutboxMessage) -> None:
+    """The cohort's leads decide; outside a cohort, the engineer does."""
+    proposal = _rematch_proposal(message)
+    if proposal is None:
+        return
+    skill = SKILLS[proposal.skill].lower()
+    if proposal.cohort is None:
+        _notify(
+            message,
+            proposal.engineer,
+            "matches",
+            "Your largest gap moved",
+            f"Mentors' scores make {skill} your largest gap. Choose a second mentor for it, a new mentor, or neither.",
+            "matches.rematch_proposal",
+            proposal_id=proposal.id,
+        )
+        return
+    for lead in proposal.cohort.leads:
+        _notify(
+            message,
+            db.session.get(User, lead.user_id),
+            "matches",
+            f"Largest gap moved for {proposal.engineer.name}",
+            f"Now {skill}, where {proposal.mentor.name} rated themselves {proposal.mentor_strength} of 5. Approve a second mentor or a re-match.",
+            "matches.rematch_proposal",
+            proposal_id=proposal.id,
+        )
+
+
+@handles("rematch.approved")
+def rematch_approved(message: OutboxMessage) -> None:
+    """The current mentor hears what changes for them: a second mentor beside them, or the end of the match."""
+    proposal = _rematch_proposal(message)
+    if proposal is None or proposal.new_match_id is None:
+        return
+    skill = SKILLS[proposal.skill].lower()
+    body = (
+        f"{proposal.engineer.name} gets a second mentor for {skill}; your match goes on."
+        if proposal.choice == RematchChoice.SECONDARY
+        else f"Your match with {proposal.engineer.name} ends: {skill} became their largest gap, and a new mentor is proposed."
+    )
+    _notify(
+        message, proposal.mentor, "matches", f"Mentoring change for {proposal.engineer.name}", body, "matches.index"
+    )

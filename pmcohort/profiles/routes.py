@@ -6,7 +6,7 @@ from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
-from pmcohort.policy import public_mentor_profile_or_404, roles_required
+from pmcohort.policy import can_view_reliability, public_mentor_profile_or_404, roles_required
 from pmcohort.profiles import services as profiles
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.profiles.models import EngineerProfile, MentorProfile
@@ -71,6 +71,7 @@ def mentor_public(user_id: int):
         mentor=profile.user,
         windows=profiles.windows_of(user_id),
         interview_kinds=practice_bank.interview_kinds(),
+        may_view_reliability=can_view_reliability(current_user, user_id),
     )
 
 

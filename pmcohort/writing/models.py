@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
 from pmcohort.core.types import UTCDateTime, utcnow
+from pmcohort.domain import writing
 from pmcohort.domain.statuses import DOCUMENT_STATUS_LABELS, DocumentStatus, ReviewDecision, ReviewRole, sql_in
 
 
@@ -27,6 +28,11 @@ class WritingKind(db.Model):
     rubric: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def scoring_rubric(self) -> writing.WritingRubric:
+        return writing.WritingRubric(
+            self.title, tuple(writing.WritingDimension(**d) for d in self.rubric.get("dimensions", ()))
+        )
 
 
 class Document(db.Model):

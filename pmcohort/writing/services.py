@@ -30,6 +30,7 @@ from pmcohort.domain.statuses import (
     ReviewDecision,
     ReviewRole,
 )
+from pmcohort.mentorships import rematch
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.plans import services as plans
@@ -90,10 +91,7 @@ def find_kind(key: str) -> WritingKind | None:
 
 
 def rubric_of(kind: WritingKind | None) -> writing.WritingRubric:
-    if kind is None:
-        return writing.WritingRubric("", ())
-    dimensions = tuple(writing.WritingDimension(**d) for d in kind.rubric.get("dimensions", ()))
-    return writing.WritingRubric(kind.title, dimensions)
+    return kind.scoring_rubric() if kind else writing.WritingRubric("", ())
 
 
 def rubric_for(document: Document) -> writing.WritingRubric:
@@ -471,6 +469,7 @@ def submit_review(
         decision=review.decision,
         turnaround_seconds=review.turnaround_seconds,
     )
+    rematch.after_profile_change(document.author_id)  # the scores move the author's effective profile
     db.session.commit()
     return review
 

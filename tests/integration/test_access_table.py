@@ -76,6 +76,15 @@ ACCESS = {
     "sessions.tick_action_item": Access(
         {"session_id": "session_id", "item_id": "action_item_id"}, frozenset({"engineer"})
     ),
+    "evidence.gap_profile": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
+    "evidence.skill_evidence": Access({"user_id": "engineer", "skill": "interviewing"}, ASSESSMENT_READERS),
+    # The mentor, and the leads of a cohort they are in (admins see every mentor's).
+    "evidence.mentor_reliability": Access({"user_id": "mentor"}, frozenset({"mentor", "lead", "admin"})),
+    # A proposal in a cohort is decided by its lead; the engineer outside a cohort decides their own.
+    "matches.rematch_proposal": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
+    "matches.approve_rematch": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
+    "matches.dismiss_rematch": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
+    "sessions.host_no_show": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
     # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
     "sessions.join": Access({"session_id": "session_id"}, frozenset()),
     # Written work: the author, their mentor (who reviews it here) and the cohort's lead; not even admins.

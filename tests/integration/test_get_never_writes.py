@@ -11,6 +11,7 @@ from pmcohort.core.extensions import db
 from pmcohort.mentoring import feeds
 from pmcohort.mentoring import services as session_service
 from pmcohort.mentoring.models import PracticeItem
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import WritingKind
 from tests.conftest import sign_in
@@ -20,7 +21,7 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 ROLES = ("engineer", "mentor", "lead", "seeker", "admin")
 
 
-def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, object]:
+def _arguments(world: World, run: MatchingRun, feed_token: str, proposal: RematchProposal) -> dict[str, object]:
     session = next(iter(session_service.sessions_for(world.engineer.id)))
     return {
         "token": feed_token,
@@ -34,6 +35,8 @@ def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, obj
         "session_id": session.id,
         "document_id": _written_document(world),
         "kind_id": db.session.scalar(db.select(WritingKind.id).limit(1)),
+        "proposal_id": proposal.id,
+        "skill": "interviewing",
     }
 
 
@@ -65,8 +68,19 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
     db.session.add(run)
     feed_token = feeds.open_feed(world.engineer.id).token
+    proposal = RematchProposal(
+        engineer_id=world.engineer.id,
+        cohort_id=world.cohort.id,
+        match_id=world.match.id,
+        mentor_id=world.mentor.id,
+        skill="interviewing",
+        skill_score=20,
+        mentor_strength=2,
+        candidates=[],
+    )
+    db.session.add(proposal)
     db.session.commit()
-    urls = _get_urls(app, _arguments(world, run, feed_token))
+    urls = _get_urls(app, _arguments(world, run, feed_token, proposal))
     assert len(urls) > 30
 
     visited = 0

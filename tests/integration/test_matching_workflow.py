@@ -52,7 +52,7 @@ def test_unmatched_engineers_come_with_a_reason(app, user_factory):
     reasons = {row["engineer_id"]: row["reason"] for row in run.result["unmatched"]}
     assert reasons == {
         night_owl.id: "no mentor with shared availability",
-        no_assessment.id: "has not taken the readiness assessment yet",
+        no_assessment.id: "has not taken the readiness assessment, and no mentor has scored their work yet",
     }
     with pytest.raises(ServiceError, match="no pairs to publish"):
         matching_runs.publish_run(run.id, actor_id=lead.id)

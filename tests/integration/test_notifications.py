@@ -11,7 +11,9 @@ from pmcohort.core.config import Config
 from pmcohort.core.email import message_id_for
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
+from pmcohort.domain.statuses import RematchChoice, RematchStatus
 from pmcohort.mentoring import services as session_service
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications import outbox
 from pmcohort.notifications import services as preferences
 from pmcohort.notifications.models import EmailDelivery, Notification, OutboxMessage
@@ -96,6 +98,19 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
     session = book(match, engineer)
     session.proposed_by = engineer.id
     match.closed_by, match.close_reason = engineer.id, "Found a mentor at work"
+    proposal = RematchProposal(
+        engineer_id=engineer.id,
+        cohort_id=cohort.id,
+        match_id=match.id,
+        mentor_id=mentor.id,
+        skill="interviewing",
+        skill_score=20,
+        mentor_strength=2,
+        status=RematchStatus.APPROVED,
+        choice=RematchChoice.SECONDARY,
+        new_match_id=match.id,
+    )
+    db.session.add(proposal)
     db.session.commit()
     both, all_three = {engineer.email, mentor.email}, {engineer.email, mentor.email, lead.email}
     document, review = _reviewed_document(engineer, mentor)
@@ -136,6 +151,8 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         "writing.review_requested": ({"document_id": document.id, "version_id": review.version_id}, {mentor.email}),
         "writing.review_done": ({"document_id": document.id, "review_id": review.id}, {engineer.email}),
         "writing.claim_lapsed": ({"document_id": document.id, "mentor_id": mentor.id}, {mentor.email}),
+        "rematch.proposed": ({"proposal_id": proposal.id}, {lead.email}),
+        "rematch.approved": ({"proposal_id": proposal.id}, {mentor.email}),
     }
 
 

@@ -14,6 +14,7 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.mentoring import feeds, practice_bank
 from pmcohort.mentoring.models import ActionItem, PracticeItem
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
@@ -71,6 +72,17 @@ def build_world(user_factory) -> World:
     )
     db.session.add(action_item)
     db.session.flush()
+    proposal = RematchProposal(
+        engineer_id=engineer.id,
+        cohort_id=cohort.id,
+        match_id=match.id,
+        mentor_id=mentor.id,
+        skill="interviewing",
+        skill_score=20,
+        mentor_strength=2,
+        candidates=[],
+    )
+    db.session.add(proposal)
     window = db.session.query(AvailabilityWindow).filter_by(user_id=engineer.id).first()
     first_item = {
         kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id
@@ -95,6 +107,7 @@ def build_world(user_factory) -> World:
             "attempt_id": attempt.id,
             "window_id": window.id,
             "away_id": away.id,
+            "proposal_id": proposal.id,
             "number": 1,
             "milestone_id": plan.milestones[0].id,
             "season_id": season.id,

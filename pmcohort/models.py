@@ -2,6 +2,7 @@
 
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.cohorts.models import Announcement, CohortDeparture, CohortInvitation, RosterImport
 from pmcohort.mentoring.models import (
     CalendarFeed,
     MentoringSession,
@@ -67,4 +68,8 @@ __all__ = [
     "WorkerHeartbeat",
     "find_user_by_email",
     "record_audit",
+    "Announcement",
+    "CohortDeparture",
+    "CohortInvitation",
+    "RosterImport",
 ]

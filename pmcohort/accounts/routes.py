@@ -57,7 +57,7 @@ def signup():
             )
             _start_session(user)
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            return redirect(url_for("main.dashboard"), 303)
+            return redirect(_safe_next(url_for("main.dashboard")), 303)
     if form.is_submitted():
         status = 400
     return render_template("auth/signup.html", form=form, time_zones=time_zone_names()), status

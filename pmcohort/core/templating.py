@@ -54,5 +54,9 @@ def init_templating(app: Flask) -> None:
         statuses.SessionStatus,
         statuses.ParticipantRole,
         statuses.Attendance,
+        statuses.CohortStatus,
+        statuses.ImportStatus,
+        statuses.DepartureKind,
     ):
         app.add_template_global(enum, enum.__name__)
+    app.add_template_global(statuses.COHORT_STATUS_LABELS, "COHORT_STATUS_LABELS")

@@ -59,3 +59,13 @@ def readiness_summary(readiness: int) -> str:
 
 PROPOSAL_EXPIRES_AFTER = timedelta(days=7)
 CANCELLATION_NOTICE = timedelta(hours=24)  # cancelling with less notice is recorded as late
+
+# The cohort lead's console.
+ROSTER_MAX_BYTES = 5 * 1024 * 1024  # a CSV import's upload
+ROSTER_MAX_ROWS = 10_000
+INVITATION_EXPIRES_AFTER = timedelta(days=14)
+NO_SESSION_RISK_AFTER = timedelta(weeks=3)  # an engineer with no session held for this long is at risk
+PROPOSAL_UNANSWERED_RISK_AFTER = timedelta(days=3)  # a proposal waiting this long puts its side at risk
+NUDGE_TEXT = Bounds(1, 2000)  # characters
+ANNOUNCEMENT_TEXT = Bounds(1, 5000)
+STRONG_MENTOR_LEVEL = 4  # a mentor's strength from which they cover a skill

@@ -9,15 +9,20 @@ one function each: per-person facts (overdue milestones, overdue reviews) as mor
 stays within five.
 """
 
-from dataclasses import dataclass
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+import redis
+from flask import current_app
+from sqlalchemy import and_, case, distinct, func, or_, select, type_coerce
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import CohortMember, Match
 from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
+from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain import vocabulary
 from pmcohort.domain.cohort_health import (
     AtRisk,
@@ -29,97 +34,140 @@ from pmcohort.domain.cohort_health import (
     people_at_risk,
     readiness_distribution,
 )
-from pmcohort.domain.cohort_lifecycle import CohortFacts, next_steps
+from pmcohort.domain.cohort_lifecycle import CohortFacts, Step, next_steps
 from pmcohort.domain.limits import PROPOSAL_UNANSWERED_RISK_AFTER
-from pmcohort.domain.statuses import Attendance, MatchStatus, MemberRole, ParticipantRole, SessionStatus
+from pmcohort.domain.statuses import (
+    Attendance,
+    CohortStatus,
+    MatchStatus,
+    MemberRole,
+    ParticipantRole,
+    SessionStatus,
+)
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.profiles.models import AssessmentAttempt, MentorStrength
 
-
-def _latest_attempt(column, user_id, before=None):
-    query = select(column).where(AssessmentAttempt.user_id == user_id)
-    if before is not None:
-        query = query.where(AssessmentAttempt.completed_at <= before)
-    return query.order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc()).limit(1)
-
-
-def _first_attempt(column, user_id):
-    return (
-        select(column)
-        .where(AssessmentAttempt.user_id == user_id)
-        .order_by(AssessmentAttempt.completed_at, AssessmentAttempt.id)
-        .limit(1)
-    )
+log = logging.getLogger(__name__)
 
 
 def people(cohort_id: int, now: datetime | None = None) -> list[MemberFacts]:
     """Every member with their readiness now and at enrollment, skills or strengths, mentor,
-    proposals and last session: one statement of correlated subqueries (indexed by user)."""
+    proposals and last session: one statement. Each fact comes from one grouped pass over its
+    table, limited to the cohort's members, so the cost grows with the rows, not rows × members."""
     now = now or utcnow()
-    member_id = CohortMember.user_id
-    stale = now - PROPOSAL_UNANSWERED_RISK_AFTER
-    strengths = {
-        skill: select(MentorStrength.level)
-        .where(MentorStrength.mentor_id == member_id, MentorStrength.skill == skill)
-        .scalar_subquery()
-        .label(f"strength_{skill}")
-        for skill in vocabulary.SKILLS
-    }
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    attempt = AssessmentAttempt
+    before_enrolling = attempt.completed_at <= CohortMember.enrolled_at
+    ranked = (
+        select(
+            attempt.user_id,
+            attempt.readiness,
+            attempt.skill_scores,
+            func.row_number()
+            .over(partition_by=attempt.user_id, order_by=(attempt.completed_at.desc(), attempt.id.desc()))
+            .label("newest_first"),
+            # At enrollment: the newest attempt before it, else the first one after.
+            func.row_number()
+            .over(
+                partition_by=attempt.user_id,
+                order_by=(
+                    case((before_enrolling, 0), else_=1),
+                    case((before_enrolling, attempt.completed_at)).desc(),
+                    attempt.completed_at,
+                    attempt.id,
+                ),
+            )
+            .label("enrollment_pick"),
+        )
+        .join(CohortMember, CohortMember.user_id == attempt.user_id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER)
+        .cte("ranked_attempts")
+    )
+    latest = select(ranked.c.user_id, ranked.c.readiness, ranked.c.skill_scores).where(ranked.c.newest_first == 1)
+    latest = latest.subquery("latest")
+    enrolled = select(ranked.c.user_id, ranked.c.readiness).where(ranked.c.enrollment_pick == 1).subquery("enrolled")
+    as_engineer = (
+        select(
+            Match.engineer_id.label("user_id"),
+            func.sum(case((Match.status == MatchStatus.ACTIVE, 1), else_=0)).label("active"),
+            func.sum(case((Match.status == MatchStatus.PROPOSED, 1), else_=0)).label("proposed"),
+            type_coerce(
+                func.min(
+                    case(
+                        (
+                            and_(Match.status == MatchStatus.PROPOSED, Match.engineer_accepted_at.is_(None)),
+                            Match.created_at,
+                        )
+                    )
+                ),
+                UTCDateTime,
+            ).label("waiting_since"),
+        )
+        .where(Match.engineer_id.in_(members), Match.status.in_((MatchStatus.ACTIVE, MatchStatus.PROPOSED)))
+        .group_by(Match.engineer_id)
+        .subquery("as_engineer")
+    )
+    as_mentor = (
+        select(Match.mentor_id.label("user_id"), func.count().label("stale"))
+        .where(
+            Match.mentor_id.in_(members),
+            Match.status == MatchStatus.PROPOSED,
+            Match.mentor_accepted_at.is_(None),
+            Match.created_at <= now - PROPOSAL_UNANSWERED_RISK_AFTER,
+        )
+        .group_by(Match.mentor_id)
+        .subquery("as_mentor")
+    )
+    last_session = (
+        select(
+            SessionParticipant.user_id,
+            type_coerce(func.max(MentoringSession.end_at), UTCDateTime).label("at"),
+        )
+        .join(MentoringSession, MentoringSession.id == SessionParticipant.session_id)
+        .where(
+            SessionParticipant.user_id.in_(members),
+            SessionParticipant.active.is_(True),
+            MentoringSession.status != SessionStatus.CANCELLED,
+            MentoringSession.end_at <= now,
+        )
+        .group_by(SessionParticipant.user_id)
+        .subquery("last_session")
+    )
+    strengths = (
+        select(
+            MentorStrength.mentor_id.label("user_id"),
+            *(
+                func.max(case((MentorStrength.skill == skill, MentorStrength.level))).label(skill)
+                for skill in vocabulary.SKILLS
+            ),
+        )
+        .where(MentorStrength.mentor_id.in_(members))
+        .group_by(MentorStrength.mentor_id)
+        .subquery("strengths")
+    )
     query = (
         select(
             CohortMember.user_id,
             User.name,
             CohortMember.role,
             CohortMember.enrolled_at,
-            _latest_attempt(AssessmentAttempt.readiness, member_id).scalar_subquery().label("readiness_now"),
-            _latest_attempt(AssessmentAttempt.skill_scores, member_id).scalar_subquery().label("skill_scores"),
-            func.coalesce(
-                _latest_attempt(AssessmentAttempt.readiness, member_id, CohortMember.enrolled_at).scalar_subquery(),
-                _first_attempt(AssessmentAttempt.readiness, member_id).scalar_subquery(),
-            ).label("readiness_at_enrollment"),
-            select(func.count())
-            .select_from(Match)
-            .where(Match.engineer_id == member_id, Match.status == MatchStatus.ACTIVE)
-            .scalar_subquery()
-            .label("active_matches"),
-            select(func.count())
-            .select_from(Match)
-            .where(Match.engineer_id == member_id, Match.status == MatchStatus.PROPOSED)
-            .scalar_subquery()
-            .label("proposals"),
-            select(func.min(Match.created_at))
-            .where(
-                Match.status == MatchStatus.PROPOSED,
-                or_(
-                    and_(Match.engineer_id == member_id, Match.engineer_accepted_at.is_(None)),
-                    and_(Match.mentor_id == member_id, Match.mentor_accepted_at.is_(None)),
-                ),
-            )
-            .scalar_subquery()
-            .label("waiting_since"),
-            select(func.count())
-            .select_from(Match)
-            .where(
-                Match.mentor_id == member_id,
-                Match.status == MatchStatus.PROPOSED,
-                Match.mentor_accepted_at.is_(None),
-                Match.created_at <= stale,
-            )
-            .scalar_subquery()
-            .label("stale_proposals"),
-            select(func.max(MentoringSession.end_at))
-            .join(SessionParticipant, SessionParticipant.session_id == MentoringSession.id)
-            .where(
-                SessionParticipant.user_id == member_id,
-                SessionParticipant.active.is_(True),
-                MentoringSession.status != SessionStatus.CANCELLED,
-                MentoringSession.end_at <= now,
-            )
-            .scalar_subquery()
-            .label("last_session_at"),
-            *strengths.values(),
+            latest.c.readiness.label("readiness_now"),
+            latest.c.skill_scores,
+            enrolled.c.readiness.label("readiness_at_enrollment"),
+            as_engineer.c.active,
+            as_engineer.c.proposed,
+            as_engineer.c.waiting_since,
+            as_mentor.c.stale,
+            last_session.c.at.label("last_session_at"),
+            *(strengths.c[skill].label(f"strength_{skill}") for skill in vocabulary.SKILLS),
         )
         .join(User, User.id == CohortMember.user_id)
+        .outerjoin(latest, latest.c.user_id == CohortMember.user_id)
+        .outerjoin(enrolled, enrolled.c.user_id == CohortMember.user_id)
+        .outerjoin(as_engineer, as_engineer.c.user_id == CohortMember.user_id)
+        .outerjoin(as_mentor, as_mentor.c.user_id == CohortMember.user_id)
+        .outerjoin(last_session, last_session.c.user_id == CohortMember.user_id)
+        .outerjoin(strengths, strengths.c.user_id == CohortMember.user_id)
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(User.name, User.id)
     )
@@ -137,12 +185,12 @@ def people(cohort_id: int, now: datetime | None = None) -> list[MemberFacts]:
                 strengths={}
                 if is_engineer
                 else {skill: level for skill in vocabulary.SKILLS if (level := getattr(row, f"strength_{skill}"))},
-                has_mentor=is_engineer and row.active_matches > 0,
-                has_proposal=is_engineer and row.proposals > 0,
+                has_mentor=is_engineer and bool(row.active),
+                has_proposal=is_engineer and bool(row.proposed),
                 last_session_at=row.last_session_at,
                 enrolled_at=row.enrolled_at,
                 proposal_waiting_since=row.waiting_since if is_engineer else None,
-                unanswered_proposals=0 if is_engineer else row.stale_proposals,
+                unanswered_proposals=0 if is_engineer else (row.stale or 0),
             )
         )
     return facts
@@ -219,7 +267,6 @@ AT_RISK_SHOWN = 100  # the page lists this many people at risk, most reasons fir
 
 @dataclass(frozen=True)
 class Dashboard:
-    people: list[MemberFacts]
     engineers: int
     mentors: int
     readiness: list[Band]
@@ -228,11 +275,36 @@ class Dashboard:
     sessions: SessionTotals
     at_risk: list[AtRisk]
     at_risk_total: int
-    steps: list  # (Step, blocked reason or None)
+    steps: list[tuple[Step, str | None]]  # the lifecycle steps offered, each with why it is blocked (or None)
+    computed_at: datetime
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["steps"] = [[asdict(step), blocked] for step, blocked in self.steps]
+        data["computed_at"] = self.computed_at.isoformat()
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Dashboard":
+        data = json.loads(text)
+        return cls(
+            engineers=data["engineers"],
+            mentors=data["mentors"],
+            readiness=[Band(**band) for band in data["readiness"]],
+            coverage=[SkillCoverage(**row) for row in data["coverage"]],
+            headline=data["headline"],
+            sessions=SessionTotals(**data["sessions"]),
+            at_risk=[AtRisk(**person) for person in data["at_risk"]],
+            at_risk_total=data["at_risk_total"],
+            steps=[
+                (Step(CohortStatus(step["target"]), step["label"], step["explains"]), b) for step, b in data["steps"]
+            ],
+            computed_at=datetime.fromisoformat(data["computed_at"]),
+        )
 
 
 def build(cohort, now: datetime | None = None) -> Dashboard:
-    """Everything the console and the printable report show: two statements."""
+    """Everything the console and the printable report show, computed now: two statements."""
     now = now or utcnow()
     members = people(cohort.id, now)
     engineers = [member for member in members if member.role == MemberRole.ENGINEER]
@@ -245,7 +317,6 @@ def build(cohort, now: datetime | None = None) -> Dashboard:
         sum(1 for member in engineers if member.has_mentor or member.has_proposal),
     )
     return Dashboard(
-        people=members,
         engineers=len(engineers),
         mentors=len(members) - len(engineers),
         readiness=readiness_distribution(members),
@@ -255,4 +326,76 @@ def build(cohort, now: datetime | None = None) -> Dashboard:
         at_risk=risks[:AT_RISK_SHOWN],
         at_risk_total=len(risks),
         steps=next_steps(facts),
+        computed_at=now,
     )
+
+
+# --- the figures, kept for DASHBOARD_CACHE_SECONDS per cohort
+#
+# Thousands of members take a few hundred milliseconds to add up; a lead reloading the console,
+# or several leads of one cohort, reuse the figures for a minute. The lead's own changes from the
+# console (a lifecycle step, a member removed or moved, an import) drop them at once, and
+# "Refresh now" recomputes. Redis holds them for every web process when REDIS_URL is set; without
+# it (a laptop's single process) this process's memory does. If Redis is down, the page computes.
+
+_local: dict[str, tuple[float, str]] = {}
+
+
+def _key(cohort) -> str:
+    # The creation time tells a cohort from an earlier one that had the same id in a reset database;
+    # the status, because the lifecycle steps offered depend on it.
+    return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.0f}:{cohort.status}"
+
+
+def _redis():
+    url = current_app.config.get("REDIS_URL")
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1) if url else None
+
+
+def _cache_get(key: str) -> str | None:
+    client = _redis()
+    if client is None:
+        expires, value = _local.get(key, (0.0, None))
+        return value if expires > time.monotonic() else None
+    try:
+        value = client.get(key)
+    except redis.RedisError:
+        log.warning("dashboard cache unavailable; computing", exc_info=True)
+        return None
+    return value.decode() if value else None
+
+
+def _cache_set(key: str, value: str, seconds: int) -> None:
+    client = _redis()
+    if client is None:
+        _local[key] = (time.monotonic() + seconds, value)
+        return
+    try:
+        client.set(key, value, ex=seconds)
+    except redis.RedisError:
+        log.warning("dashboard cache unavailable; not kept", exc_info=True)
+
+
+def forget(cohort) -> None:
+    """Drop the cohort's kept figures: the next view computes them."""
+    _local.pop(_key(cohort), None)
+    client = _redis()
+    if client is not None:
+        try:
+            client.delete(_key(cohort))
+        except redis.RedisError:
+            log.warning("dashboard cache unavailable; figures may be a minute old", exc_info=True)
+
+
+def current(cohort, *, fresh: bool = False) -> Dashboard:
+    """The figures for the console: kept ones unless `fresh` or they are older than the cache allows."""
+    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+    if seconds <= 0:
+        return build(cohort)
+    key = _key(cohort)
+    kept = None if fresh else _cache_get(key)
+    if kept is not None:
+        return Dashboard.from_json(kept)
+    view = build(cohort)
+    _cache_set(key, view.to_json(), seconds)
+    return view

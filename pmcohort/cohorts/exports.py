@@ -100,7 +100,9 @@ def sessions(cohort_id: int) -> Iterator[str]:
     attended = (
         select(func.count())
         .select_from(SessionParticipant)
-        .where(SessionParticipant.session_id == MentoringSession.id, SessionParticipant.attendance == Attendance.ATTENDED)
+        .where(
+            SessionParticipant.session_id == MentoringSession.id, SessionParticipant.attendance == Attendance.ATTENDED
+        )
         .scalar_subquery()
     )
     query = (

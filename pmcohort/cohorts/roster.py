@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from pmcohort.accounts.models import User, UserRole
+from pmcohort.cohorts import dashboard
 from pmcohort.cohorts.models import Cohort, CohortInvitation, CohortMember, RosterImport
 from pmcohort.cohorts.services import ensure_editable
 from pmcohort.core.errors import NotFoundError, ServiceError
@@ -58,7 +59,6 @@ def invitation_id_from(token: str) -> int | None:
     except BadSignature:
         return None
     return value if isinstance(value, int) else None
-
 
 
 def invite(cohort_id: int, email: str, role: str, *, actor_id: int, name: str = "") -> CohortInvitation:
@@ -119,9 +119,7 @@ def invitation_state(invitation_id: int, now: datetime | None = None) -> Invitat
     if invitation.used_at is not None:
         problem = f"This invitation was already used on {invitation.used_at:%d %b %Y}. Each link works once."
     elif invitation.expires_at <= now:
-        problem = (
-            f"This invitation expired on {invitation.expires_at:%d %b %Y}. Ask the cohort lead to send a new one."
-        )
+        problem = f"This invitation expired on {invitation.expires_at:%d %b %Y}. Ask the cohort lead to send a new one."
     elif invitation.cohort.read_only:
         problem = f"“{invitation.cohort.name}” has completed and takes no new members."
     return InvitationState(invitation, problem)
@@ -183,7 +181,9 @@ def dry_run(cohort_id: int, data: bytes) -> RosterCheck:
         raise ServiceError("file", str(error)) from None
 
 
-def stage_import(cohort_id: int, data: bytes, filename: str, *, actor_id: int) -> tuple[RosterCheck, RosterImport | None]:
+def stage_import(
+    cohort_id: int, data: bytes, filename: str, *, actor_id: int
+) -> tuple[RosterCheck, RosterImport | None]:
     """Dry-run the file; if every row passes, keep the rows for the lead to confirm. With any
     problem nothing is stored at all."""
     check = dry_run(cohort_id, data)
@@ -268,6 +268,7 @@ def execute_import(import_id: int) -> bool:
             invited=staged.invited,
         )
         db.session.commit()
+        dashboard.forget(db.session.get(Cohort, staged.cohort_id))
     except Exception as error:
         db.session.rollback()
         staged = db.session.get(RosterImport, import_id)
@@ -367,4 +368,3 @@ def _write(staged: RosterImport, plan: _Plan) -> None:
             user_ids=enrolled_ids[start : start + INVITATIONS_PER_MESSAGE],
         )
     staged.enrolled, staged.invited = len(plan.enroll), len(plan.invite)
-

@@ -225,7 +225,7 @@ def end_match(cohort_id: int, match_id: int):
 @roles_required(Role.LEAD)
 def console(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    view = dashboard.build(cohort)
+    view = dashboard.current(cohort, fresh=request.args.get("fresh") == "1")
     return render_template(
         "cohorts/console.html",
         cohort=cohort,
@@ -240,7 +240,8 @@ def console(cohort_id: int):
 @roles_required(Role.LEAD)
 def report(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    return render_template("cohorts/report.html", cohort=cohort, view=dashboard.build(cohort))
+    view = dashboard.current(cohort, fresh=request.args.get("fresh") == "1")
+    return render_template("cohorts/report.html", cohort=cohort, view=view)
 
 
 @bp.post("/<int:cohort_id>/status")
@@ -392,6 +393,7 @@ def remove_member(cohort_id: int, user_id: int):
             cohort_service.remove_member(
                 cohort.id, user_id, member.role, actor_id=current_user.id, reason=form.reason.data or ""
             )
+            dashboard.forget(cohort)
             flash(f"{member.user.name} left the cohort. Their sessions and history stay.", "success")
             return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
     return _member_page(cohort, member, remove_form=form, status=400)
@@ -415,6 +417,7 @@ def move_member(cohort_id: int, user_id: int):
                 actor_id=current_user.id,
                 reason=form.reason.data or "",
             )
+            dashboard.forget(cohort)
             flash(f"{member.user.name} moved to another cohort. Their history here stays.", "success")
             return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
     return _member_page(cohort, member, move_form=form, status=400)

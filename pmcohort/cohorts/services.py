@@ -239,7 +239,9 @@ def update_details(
 def lead_users(cohort_id: int) -> list[User]:
     return list(
         db.session.scalars(
-            select(User).join(CohortLead, CohortLead.user_id == User.id).where(CohortLead.cohort_id == cohort_id)
+            select(User)
+            .join(CohortLead, CohortLead.user_id == User.id)
+            .where(CohortLead.cohort_id == cohort_id)
             .order_by(User.name, User.id)
         )
     )
@@ -316,9 +318,7 @@ def remove_member(cohort_id: int, user_id: int, role: str, *, actor_id: int, rea
     db.session.commit()
 
 
-def move_member(
-    cohort_id: int, user_id: int, role: str, to_cohort_id: int, *, actor_id: int, reason: str = ""
-) -> None:
+def move_member(cohort_id: int, user_id: int, role: str, to_cohort_id: int, *, actor_id: int, reason: str = "") -> None:
     """Move someone to another cohort the actor also leads (or any, for an admin: the route checks)."""
     if to_cohort_id == cohort_id:
         raise ServiceError("to_cohort_id", "Choose another cohort.")

@@ -504,7 +504,12 @@ def end_open_matches_in_cohort(cohort_id: int, user_id: int, *, actor_id: int, r
     for match in matches:
         if match.status == MatchStatus.ACTIVE:
             _free_place(match.mentor_id)
-        match.status, match.closed_at, match.closed_by, match.close_reason = MatchStatus.ENDED, utcnow(), actor_id, reason
+        match.status, match.closed_at, match.closed_by, match.close_reason = (
+            MatchStatus.ENDED,
+            utcnow(),
+            actor_id,
+            reason,
+        )
         record_audit("match.ended", "match", match.id, actor_id=actor_id, reason=reason)
     return len(matches)
 

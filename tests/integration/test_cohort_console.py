@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
 
 from pmcohort.cohorts import roster
 from pmcohort.cohorts.models import (
@@ -59,12 +61,17 @@ def post_page_form(client, page_url: str, action: str, data: dict, **kwargs):
 
 
 def upload(client, cohort_id: int, data: bytes, filename="people.csv"):
-    return post_page_form(
-        client,
-        f"/cohorts/{cohort_id}/import",
-        f"/cohorts/{cohort_id}/import",
-        {"file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
+    url = f"/cohorts/{cohort_id}/import"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
+    stream, length, boundary = stream_encode_multipart(
+        {"csrf_token": token, "file": FileStorage(io.BytesIO(data), filename)}, use_tempfile=False
+    )
+    return client.post(
+        url,
+        input_stream=stream,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
@@ -143,7 +150,9 @@ def test_details_and_several_leads(client, login, lead, cohort, user_factory):
         "For platform engineers",
         "2026-11-30",
     )
-    assert post_page_form(client, settings, f"/cohorts/{cohort.id}/leads", {"email": other_lead.email}).status_code == 303
+    assert (
+        post_page_form(client, settings, f"/cohorts/{cohort.id}/leads", {"email": other_lead.email}).status_code == 303
+    )
     db.session.expire_all()
     assert db.session.get(Cohort, cohort.id).lead_ids == {lead.id, other_lead.id}
     other = client.application.test_client()
@@ -184,7 +193,9 @@ def test_an_invitation_signs_up_a_newcomer_into_the_cohort_once(app, client, log
     assert response.status_code == 303 and response.location.endswith(link)
     joined = post_page_form(newcomer, link, link, {})
     assert joined.status_code == 303
-    user_id = db.session.scalar(select(CohortMember.user_id).where(CohortMember.role == "mentor").order_by(CohortMember.id.desc()))
+    user_id = db.session.scalar(
+        select(CohortMember.user_id).where(CohortMember.role == "mentor").order_by(CohortMember.id.desc())
+    )
     assert ("mentor", user_id) in members_of(cohort.id)
     assert "Welcome to Spring" in newcomer.get("/dashboard").get_data(as_text=True)
 
@@ -300,7 +311,11 @@ def test_an_import_refuses_whole_if_the_cohort_changed_since_the_dry_run(client,
     late = user_factory(roles=("engineer",), email="late@example.com")
     db.session.commit()
     login(lead)
-    response = upload(client, cohort.id, (HEADER + "new@example.com,New,engineer,UTC,,\nlate@example.com,Late,engineer,UTC,,\n").encode())
+    response = upload(
+        client,
+        cohort.id,
+        (HEADER + "new@example.com,New,engineer,UTC,,\nlate@example.com,Late,engineer,UTC,,\n").encode(),
+    )
     staged = db.session.scalar(select(RosterImport))
     post_page_form(client, response.location, f"{response.location}/start", {})
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=late.id, role="engineer"))
@@ -351,8 +366,13 @@ def test_removing_and_moving_members_keeps_their_history(client, login, lead, co
     db.session.flush()
     start = utcnow() - timedelta(days=2)
     session = MentoringSession(
-        kind="one_on_one", host_id=mentor_id, start_at=start, end_at=start + timedelta(hours=1), time_zone="UTC",
-        title="1:1", match_id=match.id,
+        kind="one_on_one",
+        host_id=mentor_id,
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        time_zone="UTC",
+        title="1:1",
+        match_id=match.id,
     )
     session.participants = [
         SessionParticipant(user_id=user_id, role=role, start_at=start, end_at=start + timedelta(hours=1))

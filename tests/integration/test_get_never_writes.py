@@ -6,7 +6,7 @@ view of /sessions broke its primary key), and make pages slower than they need t
 
 import re
 
-from pmcohort.cohorts.models import MatchingRun
+from pmcohort.cohorts.models import MatchingRun, RosterImport
 from pmcohort.core.extensions import db
 from pmcohort.mentoring import services as session_service
 from pmcohort.mentoring.models import PracticeItem
@@ -17,7 +17,7 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 ROLES = ("engineer", "mentor", "lead", "seeker", "admin")
 
 
-def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, object]:
+def _arguments(world: World, run: MatchingRun, feed_token: str, staged_import: RosterImport) -> dict[str, object]:
     session = next(iter(session_service.sessions_for(world.engineer.id)))
     return {
         "token": feed_token,
@@ -29,6 +29,8 @@ def _arguments(world: World, run: MatchingRun, feed_token: str) -> dict[str, obj
         "run_id": run.id,
         "match_id": world.match.id,
         "session_id": session.id,
+        "import_id": staged_import.id,
+        "kind": "members",
     }
 
 
@@ -51,10 +53,11 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     world = World(user_factory).build()
     world.grow(2)
     run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
-    db.session.add(run)
+    staged_import = RosterImport(cohort_id=world.cohort.id, rows=[], total=0)
+    db.session.add_all([run, staged_import])
     feed_token = session_service.open_feed(world.engineer.id).token
     db.session.commit()
-    urls = _get_urls(app, _arguments(world, run, feed_token))
+    urls = _get_urls(app, _arguments(world, run, feed_token, staged_import))
     assert len(urls) > 30
 
     visited = 0

@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_load
 	$(BIN)/python -m benchmarks.bench_reminders
 	$(BIN)/python -m benchmarks.bench_duplicate_window
+	$(BIN)/python -m benchmarks.bench_console
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -12,11 +12,14 @@ stays within five.
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from functools import cache
 
 import redis
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import and_, case, distinct, func, or_, select, type_coerce
 
 from pmcohort.accounts.models import User
@@ -262,7 +265,7 @@ def session_totals(cohort_id: int, now: datetime | None = None) -> SessionTotals
     )
 
 
-AT_RISK_SHOWN = 100  # the page lists this many people at risk, most reasons first; the count says how many more
+AT_RISK_SHOWN = 20  # the console lists this many people at risk, most reasons first; the at-risk export has everyone
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,8 @@ class Dashboard:
     at_risk_total: int
     steps: list[tuple[Step, str | None]]  # the lifecycle steps offered, each with why it is blocked (or None)
     computed_at: datetime
+    # The charts and tables as HTML, rendered once with the figures (they hold nothing per viewer).
+    sections_html: Markup = Markup("")
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -300,6 +305,7 @@ class Dashboard:
                 (Step(CohortStatus(step["target"]), step["label"], step["explains"]), b) for step, b in data["steps"]
             ],
             computed_at=datetime.fromisoformat(data["computed_at"]),
+            sections_html=Markup(data["sections_html"]),
         )
 
 
@@ -347,9 +353,15 @@ def _key(cohort) -> str:
     return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.0f}:{cohort.status}"
 
 
-def _redis():
+@cache
+def _redis_for(url: str) -> redis.Redis:
+    # One client (and its connection pool) per process: connecting on every request costs more than the read.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
+def _redis() -> redis.Redis | None:
     url = current_app.config.get("REDIS_URL")
-    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1) if url else None
+    return _redis_for(url) if url else None
 
 
 def _cache_get(key: str) -> str | None:
@@ -387,15 +399,16 @@ def forget(cohort) -> None:
             log.warning("dashboard cache unavailable; figures may be a minute old", exc_info=True)
 
 
-def current(cohort, *, fresh: bool = False) -> Dashboard:
-    """The figures for the console: kept ones unless `fresh` or they are older than the cache allows."""
+def current(cohort, render_sections: Callable[[Dashboard], str], *, fresh: bool = False) -> Dashboard:
+    """The figures for the console, with their charts rendered by `render_sections`: the kept ones
+    unless `fresh` or they are older than the cache allows."""
     seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
-    if seconds <= 0:
-        return build(cohort)
     key = _key(cohort)
-    kept = None if fresh else _cache_get(key)
+    kept = None if fresh or seconds <= 0 else _cache_get(key)
     if kept is not None:
         return Dashboard.from_json(kept)
     view = build(cohort)
-    _cache_set(key, view.to_json(), seconds)
+    view = replace(view, sections_html=Markup(render_sections(view)))
+    if seconds > 0:
+        _cache_set(key, view.to_json(), seconds)
     return view

@@ -133,6 +133,7 @@ def enroll(cohort_id: int):
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
+    dashboard.forget(cohort)
     flash(
         f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.",
         "success",
@@ -164,6 +165,7 @@ def publish(cohort_id: int, run_id: int):
     with service_errors():
         cohort_service.ensure_editable(cohort)
         created = matching.publish_run(run_id, actor_id=current_user.id)
+        dashboard.forget(cohort)
         flash(
             f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.",
             "success",
@@ -204,6 +206,7 @@ def end_match(cohort_id: int, match_id: int):
                 reason=form.reason.data or "",
                 completed=form.outcome.data == MatchStatus.COMPLETED,
             )
+            dashboard.forget(cohort)
             flash(
                 "Match completed."
                 if form.outcome.data == MatchStatus.COMPLETED
@@ -221,11 +224,19 @@ def end_match(cohort_id: int, match_id: int):
 # --- the cohort lead's console
 
 
+def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
+    return dashboard.current(
+        cohort,
+        lambda view: render_template("cohorts/_dashboard_sections.html", view=view),
+        fresh=request.args.get("fresh") == "1",
+    )
+
+
 @bp.get("/<int:cohort_id>/console")
 @roles_required(Role.LEAD)
 def console(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    view = dashboard.current(cohort, fresh=request.args.get("fresh") == "1")
+    view = _dashboard_view(cohort)
     return render_template(
         "cohorts/console.html",
         cohort=cohort,
@@ -240,8 +251,7 @@ def console(cohort_id: int):
 @roles_required(Role.LEAD)
 def report(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    view = dashboard.current(cohort, fresh=request.args.get("fresh") == "1")
-    return render_template("cohorts/report.html", cohort=cohort, view=view)
+    return render_template("cohorts/report.html", cohort=cohort, view=_dashboard_view(cohort))
 
 
 @bp.post("/<int:cohort_id>/status")
@@ -252,6 +262,7 @@ def change_status(cohort_id: int):
     if form.validate():
         with service_errors():
             cohort_service.change_status(cohort.id, form.target.data, actor_id=current_user.id)
+            dashboard.forget(cohort)
             flash(f"The cohort is now {COHORT_STATUS_LABELS[cohort.status].lower()}.", "success")
     return redirect(url_for("cohorts.console", cohort_id=cohort.id), 303)
 

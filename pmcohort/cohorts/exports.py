@@ -1,11 +1,14 @@
 """CSV exports of a cohort, produced row by row: the database hands rows over in batches through a
-server-side cursor (`yield_per`), so a 5,000-member cohort is never held in memory at once."""
+server-side cursor (`yield_per`), so a 5,000-member cohort is never held in memory at once.
+
+Each function returns a generator: nothing is queried until the response starts sending it."""
 
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import nullcontext
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import aliased
 
 from pmcohort.accounts.models import User
@@ -18,21 +21,23 @@ from pmcohort.profiles.models import AssessmentAttempt
 BATCH = 500
 
 
-def _csv_lines(header: list[str], rows) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _streamed(query):
-    return db.session.execute(query.execution_options(yield_per=BATCH))
+def _csv_lines(header: list[str], query) -> Iterator[str]:
+    # The body is sent after the request's own session is torn down (Flask ends the request's
+    # contexts before a streamed body is read), so the rows come through a connection of their
+    # own, held until the last row. A session bound to one connection (the tests') lends it.
+    bind = db.session.get_bind()
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as connection:
+        rows = connection.execute(query.execution_options(yield_per=BATCH))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for count, row in enumerate(rows, start=1):
+            writer.writerow(["" if value is None else value for value in row])
+            if count % BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
 
 def members(cohort_id: int) -> Iterator[str]:
@@ -49,7 +54,7 @@ def members(cohort_id: int) -> Iterator[str]:
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(CohortMember.role, User.name, User.id)
     )
-    return _csv_lines(["email", "name", "role", "time_zone", "enrolled_at", "readiness"], _streamed(query))
+    return _csv_lines(["email", "name", "role", "time_zone", "enrolled_at", "readiness"], query)
 
 
 def matches(cohort_id: int) -> Iterator[str]:
@@ -86,7 +91,7 @@ def matches(cohort_id: int) -> Iterator[str]:
         "closed_at",
         "close_reason",
     ]
-    return _csv_lines(header, _streamed(query))
+    return _csv_lines(header, query)
 
 
 def sessions(cohort_id: int) -> Iterator[str]:
@@ -141,7 +146,7 @@ def sessions(cohort_id: int) -> Iterator[str]:
         "cancelled_late",
         "cancel_reason",
     ]
-    return _csv_lines(header, _streamed(query))
+    return _csv_lines(header, query)
 
 
 EXPORTS = {"members": members, "matches": matches, "sessions": sessions}

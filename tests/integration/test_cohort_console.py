@@ -442,6 +442,7 @@ def test_exports_stream_csv_rows(client, login, lead, cohort):
     login(lead)
     response = client.get(f"/cohorts/{cohort.id}/export/members.csv")
     assert response.is_streamed and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="cohort-{cohort.id}-members.csv"'
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == "email,name,role,time_zone,enrolled_at,readiness" and len(lines) == 3
     for kind in ("matches", "sessions"):

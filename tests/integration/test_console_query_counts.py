@@ -147,5 +147,5 @@ def test_the_measured_console_shows_the_500_members(client, login, user_factory)
     login(world.lead)
     page = client.get(f"/cohorts/{world.cohort.id}/console").get_data(as_text=True)
     assert "400 engineers" in page and "100 mentors" in page
-    assert "People at risk" in page and "No session in" in page
+    assert "People at risk (" in page and "No mentor" in page
     assert "Held / planned" in page

@@ -525,7 +525,7 @@ def cohort_invitations(message: OutboxMessage) -> None:
             recipient,
             Notice(
                 SECURITY_CATEGORY,
-                f"You're invited to join {invitation.cohort.name} on PM Cohort",
+                f"Invitation to join {invitation.cohort.name} on PM Cohort",
                 path_for("cohorts.invitation", token=invitation_token(invitation.id)),
                 f"You are invited to join the cohort {invitation.cohort.name} as {role}. "
                 f"The link works once and expires on {invitation.expires_at:%d %b %Y}. "
@@ -548,7 +548,7 @@ def cohort_enrolled(message: OutboxMessage) -> None:
             message,
             user,
             "announcements",
-            f"You're enrolled in {cohort.name}",
+            f"You are enrolled in {cohort.name}",
             f"A cohort lead enrolled you in {cohort.name}, starting {cohort.start_date:%d %b %Y}.",
             "main.dashboard",
         )

@@ -117,7 +117,11 @@ def test_a_lead_runs_a_cohort_from_draft_to_completed(signed_in, live, tmp_path)
 
     # The link downloads a file: fetched here with the page's own session, as the browser would.
     export = page.request.get(page.get_by_role("link", name="Members (CSV)").get_attribute("href"))
-    assert export.headers.get("content-disposition", "").startswith("attachment"), (export.status, export.url, export.headers)
+    assert export.headers.get("content-disposition", "").startswith("attachment"), (
+        export.status,
+        export.url,
+        export.headers,
+    )
     lines = export.text().splitlines()
     assert lines[0] == "email,name,role,time_zone,enrolled_at,readiness" and len(lines) == 6
 

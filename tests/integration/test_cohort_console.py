@@ -302,7 +302,7 @@ def test_the_dry_run_lists_every_problem_and_writes_nothing_then_the_fixed_file_
     assert "1 person enrolled; 3 invitations sent" in client.get(status_page).get_data(as_text=True)
     deliver_pending()
     assert len(mailbox.to("carl@example.com")) == 1
-    assert "You're enrolled in Spring" in [
+    assert "You are enrolled in Spring" in [
         n.title for n in db.session.scalars(select(Notification).where(Notification.user_id == existing.id))
     ]
 

@@ -359,9 +359,7 @@ def members(cohort_id: int):
 
 
 def _member_or_404(cohort: Cohort, user_id: int):
-    member = next(
-        (m for role in MemberRole for m in cohort_service.members(cohort.id)[role] if m.user_id == user_id), None
-    )
+    member = cohort_service.membership(cohort.id, user_id)
     if member is None:
         abort(404)
     return member

@@ -352,6 +352,16 @@ def move_member(cohort_id: int, user_id: int, role: str, to_cohort_id: int, *, a
     db.session.commit()
 
 
+def membership(cohort_id: int, user_id: int) -> CohortMember | None:
+    """Someone's place in the cohort (as an engineer first, if they are both)."""
+    return db.session.scalar(
+        select(CohortMember)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+        .order_by(CohortMember.role)
+        .limit(1)
+    )
+
+
 def departures(cohort_id: int) -> list[CohortDeparture]:
     return list(
         db.session.scalars(

@@ -2,6 +2,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -33,6 +34,7 @@ from pmcohort.cohorts.forms import (
 )
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.errors import NotFoundError, ServiceError
+from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import choices_from, service_errors
 from pmcohort.domain.limits import ROSTER_MAX_BYTES
 from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
@@ -579,6 +581,7 @@ def _invitation_or_404(token: str):
 
 
 @bp.get("/invitations/<token>")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 def invitation(token: str):
     state = _invitation_or_404(token)
     return render_template(
@@ -587,6 +590,7 @@ def invitation(token: str):
 
 
 @bp.post("/invitations/<token>")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
 @login_required
 def accept_invitation(token: str):
     state = _invitation_or_404(token)

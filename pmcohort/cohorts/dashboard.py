@@ -280,8 +280,11 @@ class Dashboard:
     at_risk_total: int
     steps: list[tuple[Step, str | None]]  # the lifecycle steps offered, each with why it is blocked (or None)
     computed_at: datetime
-    # The charts and tables as HTML, rendered once with the figures (they hold nothing per viewer).
+    # The charts and tables, and the list of people at risk with their nudge boxes, as HTML rendered
+    # once with the figures: they hold nothing that differs between viewers (the form's CSRF token
+    # is outside them).
     sections_html: Markup = Markup("")
+    at_risk_html: Markup = Markup("")
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -306,6 +309,7 @@ class Dashboard:
             ],
             computed_at=datetime.fromisoformat(data["computed_at"]),
             sections_html=Markup(data["sections_html"]),
+            at_risk_html=Markup(data["at_risk_html"]),
         )
 
 
@@ -399,16 +403,17 @@ def forget(cohort) -> None:
             log.warning("dashboard cache unavailable; figures may be a minute old", exc_info=True)
 
 
-def current(cohort, render_sections: Callable[[Dashboard], str], *, fresh: bool = False) -> Dashboard:
-    """The figures for the console, with their charts rendered by `render_sections`: the kept ones
-    unless `fresh` or they are older than the cache allows."""
+def current(cohort, render: Callable[[Dashboard], tuple[str, str]], *, fresh: bool = False) -> Dashboard:
+    """The figures for the console, with the HTML `render` makes of them (the sections, the people at
+    risk): the kept ones unless `fresh` or they are older than the cache allows."""
     seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
     key = _key(cohort)
     kept = None if fresh or seconds <= 0 else _cache_get(key)
     if kept is not None:
         return Dashboard.from_json(kept)
     view = build(cohort)
-    view = replace(view, sections_html=Markup(render_sections(view)))
+    sections_html, at_risk_html = render(view)
+    view = replace(view, sections_html=Markup(sections_html), at_risk_html=Markup(at_risk_html))
     if seconds > 0:
         _cache_set(key, view.to_json(), seconds)
     return view

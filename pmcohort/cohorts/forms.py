@@ -19,7 +19,6 @@ from pmcohort.domain.limits import (
     ANNOUNCEMENT_TEXT,
     COHORT_WEEKS,
     DEFAULT_COHORT_WEEKS,
-    NUDGE_TEXT,
     ROSTER_MAX_BYTES,
 )
 from pmcohort.domain.statuses import MemberRole
@@ -131,17 +130,6 @@ class MemberForm(BaseForm):
 
 class MoveForm(MemberForm):
     to_cohort_id = SelectField("Move to", coerce=int, validators=[InputRequired(message="Choose a cohort.")])
-
-
-class NudgeForm(BaseForm):
-    text = TextAreaField(
-        "Message",
-        validators=[
-            InputRequired(message="Write the message."),
-            Length(max=NUDGE_TEXT.high, message=f"Keep it under {NUDGE_TEXT.high:,} characters."),
-        ],
-        description="Sent to their inbox and by email. Edit it as you like.",
-    )
 
 
 class AnnouncementForm(BaseForm):

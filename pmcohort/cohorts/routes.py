@@ -27,7 +27,6 @@ from pmcohort.cohorts.forms import (
     LeadForm,
     MemberForm,
     MoveForm,
-    NudgeForm,
     PairRuleForm,
     PinForm,
     StatusForm,
@@ -227,11 +226,13 @@ def end_match(cohort_id: int, match_id: int):
 
 
 def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
-    return dashboard.current(
-        cohort,
-        lambda view: render_template("cohorts/_dashboard_sections.html", view=view),
-        fresh=request.args.get("fresh") == "1",
-    )
+    def render(view: dashboard.Dashboard) -> tuple[str, str]:
+        return (
+            render_template("cohorts/_dashboard_sections.html", view=view),
+            render_template("cohorts/_at_risk.html", view=view, cohort=cohort),
+        )
+
+    return dashboard.current(cohort, render, fresh=request.args.get("fresh") == "1")
 
 
 @bp.get("/<int:cohort_id>/console")
@@ -239,14 +240,7 @@ def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
 def console(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     view = _dashboard_view(cohort)
-    return render_template(
-        "cohorts/console.html",
-        cohort=cohort,
-        view=view,
-        status_form=StatusForm(formdata=None),
-        nudge_form=NudgeForm(formdata=None),
-        lead_name=current_user.name,
-    )
+    return render_template("cohorts/console.html", cohort=cohort, view=view)
 
 
 @bp.get("/<int:cohort_id>/report")
@@ -510,16 +504,19 @@ def start_import(cohort_id: int, import_id: int):
 @bp.post("/<int:cohort_id>/nudge")
 @roles_required(Role.LEAD)
 def nudge(cohort_id: int):
+    """The console's people at risk are one form: the button pressed names the person, and their
+    box (`text_<user id>`) holds the message as the lead left it."""
     cohort = cohort_for_lead_or_404(cohort_id)
-    form = NudgeForm()
     user_id = request.form.get("user_id", type=int)
     if user_id is None:
         abort(404)
-    if not form.validate():
-        flash("Nothing was sent: " + " ".join(form.text.errors or ["the form expired; try again."]), "error")
+    if not ButtonForm().validate():
+        flash("Nothing was sent: the form expired. Send it again.", "error")
     else:
         with service_errors():
-            user = cohort_service.nudge(cohort.id, user_id, form.text.data, actor_id=current_user.id)
+            user = cohort_service.nudge(
+                cohort.id, user_id, request.form.get(f"text_{user_id}", ""), actor_id=current_user.id
+            )
             flash(f"Nudge sent to {user.name}.", "success")
     return redirect(url_for("cohorts.console", cohort_id=cohort.id, _anchor="at-risk"), 303)
 

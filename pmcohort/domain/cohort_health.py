@@ -121,15 +121,15 @@ class AtRisk:
     role: str
     reasons: list[str]
 
-    def suggested_nudge(self, lead_name: str, cohort_name: str) -> str:
-        """The text the lead starts from; they edit it before it is sent."""
+    def suggested_nudge(self, cohort_name: str) -> str:
+        """The text the lead starts from; they edit it before it is sent. It names no lead: the
+        notice's title says who sent it, so one text serves every lead of the cohort."""
         first = self.name.split()[0] if self.name.strip() else self.name
         lines = [f"Hi {first},", "", f"A quick check-in from {cohort_name}: " + "; ".join(self.reasons).lower() + "."]
         if self.role == MemberRole.ENGINEER:
             lines.append("Book a session with your mentor this week, or reply if something is in the way.")
         else:
             lines.append("Could you answer the proposals waiting for you? A few minutes helps your mentees start.")
-        lines += ["", lead_name]
         return "\n".join(lines)
 
 

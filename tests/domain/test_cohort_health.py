@@ -84,7 +84,7 @@ def test_reasons_for_risk_are_words_a_lead_can_act_on():
     }
 
 
-def test_the_suggested_nudge_names_the_reasons_and_the_lead():
+def test_the_suggested_nudge_names_the_person_the_cohort_and_the_reasons():
     [person] = people_at_risk([engineer(1, name="Nora Diaz")], NOW)
-    text = person.suggested_nudge("Lena Lead", "Spring")
-    assert text.startswith("Hi Nora,") and "no mentor" in text and text.endswith("Lena Lead")
+    text = person.suggested_nudge("Spring")
+    assert text.startswith("Hi Nora,") and "check-in from Spring: no mentor." in text

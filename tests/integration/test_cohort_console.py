@@ -403,7 +403,10 @@ def test_removing_and_moving_members_keeps_their_history(client, login, lead, co
 
     sent_before = len(outbox_topics())
     response = post_page_form(
-        client, f"/cohorts/{cohort.id}/console", f"/cohorts/{cohort.id}/nudge", {"user_id": mentor_id, "text": "Hi"}
+        client,
+        f"/cohorts/{cohort.id}/console",
+        f"/cohorts/{cohort.id}/nudge",
+        {"user_id": mentor_id, f"text_{mentor_id}": "Hi"},
     )
     follow = client.get(response.location).get_data(as_text=True)
     assert "left this cohort on" in follow and "nothing was sent" in follow
@@ -419,7 +422,7 @@ def test_the_console_lists_people_at_risk_and_a_nudge_goes_through_the_outbox(cl
         client,
         f"/cohorts/{cohort.id}/console",
         f"/cohorts/{cohort.id}/nudge",
-        {"user_id": engineer_id, "text": "Edited: book your first session this week."},
+        {"user_id": engineer_id, f"text_{engineer_id}": "Edited: book your first session this week."},
     )
     assert "Nudge sent" in client.get(response.location).get_data(as_text=True)
     deliver_pending()

@@ -12,8 +12,11 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import aliased
 
 from pmcohort.accounts.models import User
+from pmcohort.cohorts.dashboard import people
 from pmcohort.cohorts.models import CohortMember, Match
 from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain.cohort_health import people_at_risk
 from pmcohort.domain.statuses import Attendance
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.profiles.models import AssessmentAttempt
@@ -149,4 +152,23 @@ def sessions(cohort_id: int) -> Iterator[str]:
     return _csv_lines(header, query)
 
 
-EXPORTS = {"members": members, "matches": matches, "sessions": sessions}
+def at_risk(cohort_id: int) -> Iterator[str]:
+    """Everyone at risk with their reasons (the console lists the first few). Computed from the
+    dashboard's one people statement, so it is held in memory: one row per member at most."""
+    risks = people_at_risk(people(cohort_id), utcnow())
+    emails = dict(
+        db.session.execute(
+            select(User.id, User.email)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort_id)
+        ).all()
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["email", "name", "role", "reasons"])
+    for person in risks:
+        writer.writerow([emails.get(person.user_id, ""), person.name, person.role, "; ".join(person.reasons)])
+    yield buffer.getvalue()
+
+
+EXPORTS = {"members": members, "matches": matches, "sessions": sessions, "at-risk": at_risk}

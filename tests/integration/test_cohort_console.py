@@ -450,6 +450,8 @@ def test_exports_stream_csv_rows(client, login, lead, cohort):
     assert lines[0] == "email,name,role,time_zone,enrolled_at,readiness" and len(lines) == 3
     for kind in ("matches", "sessions"):
         assert client.get(f"/cohorts/{cohort.id}/export/{kind}.csv").status_code == 200
+    at_risk = client.get(f"/cohorts/{cohort.id}/export/at-risk.csv").get_data(as_text=True).splitlines()
+    assert at_risk[0] == "email,name,role,reasons" and at_risk[1].endswith(",engineer,No mentor")
     assert client.get(f"/cohorts/{cohort.id}/export/secrets.csv").status_code == 404
 
 

@@ -470,3 +470,18 @@ def test_only_the_cohorts_leads_and_admins_see_the_console(client, user_factory,
     admin = client.application.test_client()
     sign_in(admin, user_factory(roles=("admin",)))
     assert admin.get(f"/cohorts/{cohort.id}/console").status_code == 200
+
+
+def test_the_console_keeps_its_figures_a_minute_and_refresh_now_recomputes(client, login, lead, cohort, user_factory):
+    login(lead)
+    console = f"/cohorts/{cohort.id}/console"
+    assert "1 engineer · 1 mentor" in client.get(f"{console}?fresh=1").get_data(as_text=True)
+    late = engineer(user_factory)
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=late.id, role="engineer"))
+    db.session.commit()
+    assert "1 engineer · 1 mentor" in client.get(console).get_data(as_text=True), "kept figures"
+    assert "2 engineers · 1 mentor" in client.get(f"{console}?fresh=1").get_data(as_text=True)
+
+    page = f"/cohorts/{cohort.id}/members/{late.id}"
+    post_page_form(client, page, f"{page}/remove", {"user_id": late.id, "role": "engineer"})
+    assert "1 engineer · 1 mentor" in client.get(console).get_data(as_text=True), "the lead's change drops them"

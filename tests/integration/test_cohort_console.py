@@ -485,3 +485,10 @@ def test_the_console_keeps_its_figures_a_minute_and_refresh_now_recomputes(clien
     page = f"/cohorts/{cohort.id}/members/{late.id}"
     post_page_form(client, page, f"{page}/remove", {"user_id": late.id, "role": "engineer"})
     assert "1 engineer · 1 mentor" in client.get(console).get_data(as_text=True), "the lead's change drops them"
+
+
+def test_the_console_computes_its_figures_when_redis_is_down(app, client, login, lead, cohort, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    login(lead)
+    response = client.get(f"/cohorts/{cohort.id}/console")
+    assert response.status_code == 200 and "1 engineer · 1 mentor" in response.get_data(as_text=True)

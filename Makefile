@@ -52,7 +52,8 @@ test: install browser-deps
 ## Speed figures (never asserted in tests): matching engine, password hashing, the login page under
 ## gunicorn, a 90 s load run of 200 users on PostgreSQL (BENCH_DATABASE_URL, default load_bench),
 ## reminder delivery against bare Celery tasks and the duplicate window (these two need DATABASE_URL
-## on PostgreSQL and REDIS_URL; they skip without).
+## on PostgreSQL and REDIS_URL; they skip without), and the cohort console on a 2,400-member cohort
+## with a 5,000-row CSV import (BENCH_CONSOLE_DATABASE_URL, default console_bench).
 bench: install
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks.bench_matching
@@ -62,6 +63,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_reminders
 	$(BIN)/python -m benchmarks.bench_duplicate_window
 	$(BIN)/python -m benchmarks.bench_writing
+	$(BIN)/python -m benchmarks.bench_console
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -78,11 +78,16 @@ def init_commands(app: Flask) -> None:
         click.echo(f"Added {counted(seed_kinds(), 'document kind')}.")
 
     @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
+    @click.option("--large", is_flag=True, help="Also a cohort of 2,000 engineers and 400 mentors with history.")
+    def seed_demo_command(large: bool) -> None:
         """Load the demo cohort (idempotent) and print the logins."""
         from pmcohort.demo import DEMO_PASSWORD, seed_demo
 
         logins = seed_demo()
+        if large:
+            from pmcohort.demo_large import seed_large_demo
+
+            click.echo(seed_large_demo())
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email in logins:
             click.echo(f"  {role:<9} {email}")

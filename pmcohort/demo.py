@@ -19,6 +19,7 @@ from pmcohort.domain import practice, vocabulary
 from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import (
     Attendance,
+    CohortStatus,
     DebriefStatus,
     MatchSource,
     MatchStatus,
@@ -224,7 +225,14 @@ def _ensure_demo_cohort() -> None:
     lead = find_user_by_email(f"lead@{DOMAIN}")
     if db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT)):
         return
-    cohort = Cohort(name=DEMO_COHORT, start_date=utcnow().date(), weeks=12, created_by=lead.id)
+    cohort = Cohort(
+        name=DEMO_COHORT,
+        start_date=utcnow().date(),
+        weeks=12,
+        status=CohortStatus.OPEN,
+        description="Forty engineers and ten PM mentors: the guide's first three months.",
+        created_by=lead.id,
+    )
     cohort.leads.append(CohortLead(user_id=lead.id))
     for number in range(1, ENGINEER_COUNT + 1):
         cohort.members.append(

@@ -1,7 +1,18 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from pmcohort.accounts.models import User, UserRole, find_user_by_email
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.cohorts.models import (
+    Announcement,
+    Cohort,
+    CohortDeparture,
+    CohortInvitation,
+    CohortLead,
+    CohortMember,
+    Match,
+    MatchingRun,
+    PairRule,
+    RosterImport,
+)
 from pmcohort.evidence.models import SkillSnapshot
 from pmcohort.mentoring.models import (
     ActionItem,
@@ -104,4 +115,8 @@ __all__ = [
     "WritingKind",
     "SkillSnapshot",
     "RematchProposal",
+    "Announcement",
+    "CohortDeparture",
+    "CohortInvitation",
+    "RosterImport",
 ]

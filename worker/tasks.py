@@ -7,11 +7,12 @@ import threading
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
+from pmcohort.cohorts import roster
 from pmcohort.core.extensions import db
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
-from pmcohort.notifications.handlers import MATCHING_RUN_TASK
+from pmcohort.notifications.handlers import COHORT_IMPORT_TASK, MATCHING_RUN_TASK
 from pmcohort.ops import services as heartbeats
 from pmcohort.writing import services as writing
 
@@ -41,6 +42,11 @@ def sweep_outbox() -> int:
 @shared_task(name=MATCHING_RUN_TASK)
 def run_matching(run_id: int) -> bool:
     return matching_runs.execute_run(run_id)
+
+
+@shared_task(name=COHORT_IMPORT_TASK)
+def import_roster(import_id: int) -> bool:
+    return roster.execute_import(import_id)
 
 
 @shared_task(name=EXPIRE_PROPOSALS_TASK)

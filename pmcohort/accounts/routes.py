@@ -71,7 +71,7 @@ def signup():
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
             if _carry_into_assessment(user, carried):
                 return redirect(url_for("assessment.overview"), 303)
-            return redirect(url_for("main.dashboard"), 303)
+            return redirect(_safe_next(url_for("main.dashboard")), 303)
     if form.is_submitted():
         status = 400
     return render_template(

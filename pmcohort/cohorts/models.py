@@ -1,6 +1,6 @@
 """Cohorts, their matching runs, and matches between engineers and mentors."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -11,7 +11,11 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS, PERCENT
 from pmcohort.domain.statuses import (
+    IMPORT_IN_PROGRESS,
     RUN_IN_PROGRESS,
+    CohortStatus,
+    DepartureKind,
+    ImportStatus,
     MatchSide,
     MatchSource,
     MatchStatus,
@@ -29,6 +33,8 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     start_date: Mapped[date] = mapped_column(Date)
     weeks: Mapped[int] = mapped_column(default=DEFAULT_COHORT_WEEKS)
+    status: Mapped[str] = mapped_column(String(16), default=CohortStatus.DRAFT, server_default=CohortStatus.DRAFT)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -38,11 +44,22 @@ class Cohort(db.Model):
         cascade="all, delete-orphan", back_populates="cohort", lazy="raise"
     )
 
-    __table_args__ = (CheckConstraint(COHORT_WEEKS.sql("weeks"), name="weeks_in_range"),)
+    __table_args__ = (
+        CheckConstraint(COHORT_WEEKS.sql("weeks"), name="weeks_in_range"),
+        CheckConstraint(sql_in("status", CohortStatus), name="known_status"),
+    )
 
     @property
     def lead_ids(self) -> set[int]:
         return {lead.user_id for lead in self.leads}
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(weeks=self.weeks)
+
+    @property
+    def read_only(self) -> bool:
+        return self.status == CohortStatus.COMPLETED
 
 
 class CohortLead(db.Model):
@@ -175,3 +192,106 @@ class Match(db.Model):
 
     def accepted_by(self, side: MatchSide) -> bool:
         return (self.engineer_accepted_at if side == MatchSide.ENGINEER else self.mentor_accepted_at) is not None
+
+
+class CohortDeparture(db.Model):
+    """Someone who left a cohort: removed by a lead or moved to another cohort. Their matches,
+    sessions and assessments stay where they were; this row keeps the membership itself."""
+
+    __tablename__ = "cohort_departures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    moved_to_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    left_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        CheckConstraint(sql_in("role", MemberRole), name="known_role"),
+        CheckConstraint(sql_in("kind", DepartureKind), name="known_kind"),
+    )
+
+
+class CohortInvitation(db.Model):
+    """An emailed link to join a cohort in a role: single use (`used_at`), expires (`expires_at`).
+    The link carries the id signed with the app's secret, so ids cannot be guessed into links."""
+
+    __tablename__ = "cohort_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(32))
+    domain: Mapped[str | None] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("roster_imports.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (CheckConstraint(sql_in("role", MemberRole), name="known_role"),)
+
+
+class RosterImport(db.Model):
+    """A CSV of members that passed the dry run, then imported all at once by a worker."""
+
+    __tablename__ = "roster_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKED)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    total: Mapped[int] = mapped_column(default=0)
+    progress: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(120), default="Checked; not imported yet")
+    enrolled: Mapped[int] = mapped_column(default=0)
+    invited: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(sql_in("status", ImportStatus), name="known_status"),
+        CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
+        # One import at a time per cohort: two at once could enroll the same person twice.
+        Index(
+            "uq_roster_imports_one_in_progress",
+            "cohort_id",
+            unique=True,
+            postgresql_where=text(sql_in("status", IMPORT_IN_PROGRESS)),
+            sqlite_where=text(sql_in("status", IMPORT_IN_PROGRESS)),
+        ),
+    )
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IMPORT_IN_PROGRESS
+
+
+class Announcement(db.Model):
+    """A lead's message to everyone in a cohort: in the inbox and by email, through the outbox."""
+
+    __tablename__ = "cohort_announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(160))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,11 +1,42 @@
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
 
+from pmcohort.cohorts import dashboard, exports, roster
 from pmcohort.cohorts import services as cohort_service
-from pmcohort.cohorts.forms import CohortForm, EndMatchForm, EnrollForm, PairRuleForm, PinForm
+from pmcohort.cohorts.forms import (
+    AnnouncementForm,
+    ButtonForm,
+    CohortDetailsForm,
+    CohortForm,
+    EndMatchForm,
+    EnrollForm,
+    ImportForm,
+    InviteForm,
+    LeadForm,
+    MemberForm,
+    MoveForm,
+    PairRuleForm,
+    PinForm,
+    StatusForm,
+)
 from pmcohort.cohorts.models import Cohort
+from pmcohort.core.errors import NotFoundError, ServiceError
+from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import choices_from, service_errors
-from pmcohort.domain.statuses import MatchStatus, MemberRole, PairRuleKind, Role
+from pmcohort.domain.limits import ROSTER_MAX_BYTES
+from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
 from pmcohort.mentorships import rematch
 from pmcohort.mentorships import runs as matching_runs
@@ -108,6 +139,7 @@ def enroll(cohort_id: int):
     if report.problems:
         form.emails.errors = ["Nobody was enrolled. Fix these and submit again:", *report.problems]
         return _board(cohort, enroll_form=form, status=400)
+    dashboard.forget(cohort)
     flash(
         f"Enrolled {counted(len(report.added), 'person', 'people')}; {len(report.already)} {'was' if len(report.already) == 1 else 'were'} already in the cohort.",
         "success",
@@ -120,6 +152,7 @@ def enroll(cohort_id: int):
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     with service_errors():
+        cohort_service.ensure_editable(cohort)
         matching_runs.start_run(cohort.id, actor_id=current_user.id)
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
 
@@ -136,7 +169,9 @@ def run_progress(cohort_id: int, run_id: int):
 def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     with service_errors():
+        cohort_service.ensure_editable(cohort)
         created = matching_runs.publish_run(run_id, actor_id=current_user.id)
+        dashboard.forget(cohort)
         flash(
             f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.",
             "success",
@@ -177,6 +212,7 @@ def end_match(cohort_id: int, match_id: int):
                 reason=form.reason.data or "",
                 completed=form.outcome.data == MatchStatus.COMPLETED,
             )
+            dashboard.forget(cohort)
             flash(
                 "Match completed."
                 if form.outcome.data == MatchStatus.COMPLETED
@@ -189,3 +225,392 @@ def end_match(cohort_id: int, match_id: int):
             "error",
         )
     return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
+
+
+# --- the cohort lead's console
+
+
+def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
+    def render(view: dashboard.Dashboard) -> tuple[str, str]:
+        return (
+            render_template("cohorts/_dashboard_sections.html", view=view),
+            render_template("cohorts/_at_risk.html", view=view, cohort=cohort),
+        )
+
+    return dashboard.current(cohort, render, fresh=request.args.get("fresh") == "1")
+
+
+@bp.get("/<int:cohort_id>/console")
+@roles_required(Role.LEAD)
+def console(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    view = _dashboard_view(cohort)
+    return render_template("cohorts/console.html", cohort=cohort, view=view)
+
+
+@bp.get("/<int:cohort_id>/report")
+@roles_required(Role.LEAD)
+def report(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    return render_template("cohorts/report.html", cohort=cohort, view=_dashboard_view(cohort))
+
+
+@bp.post("/<int:cohort_id>/status")
+@roles_required(Role.LEAD)
+def change_status(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = StatusForm()
+    if form.validate():
+        with service_errors():
+            cohort_service.change_status(cohort.id, form.target.data, actor_id=current_user.id)
+            dashboard.forget(cohort)
+            flash(f"The cohort is now {COHORT_STATUS_LABELS[cohort.status].lower()}.", "success")
+    return redirect(url_for("cohorts.console", cohort_id=cohort.id), 303)
+
+
+def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 200):
+    if details_form is None:
+        details_form = CohortDetailsForm(formdata=None, obj=cohort)
+    return render_template(
+        "cohorts/settings.html",
+        cohort=cohort,
+        details_form=details_form,
+        lead_form=lead_form or LeadForm(formdata=None),
+        button_form=ButtonForm(formdata=None),
+        leads=cohort_service.lead_users(cohort.id),
+    ), status
+
+
+@bp.get("/<int:cohort_id>/settings")
+@roles_required(Role.LEAD)
+def settings(cohort_id: int):
+    return _settings(cohort_for_lead_or_404(cohort_id))
+
+
+@bp.post("/<int:cohort_id>/settings")
+@roles_required(Role.LEAD)
+def update_settings(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = CohortDetailsForm()
+    if form.validate():
+        with service_errors(form):
+            cohort_service.update_details(
+                cohort.id,
+                name=form.name.data,
+                start_date=form.start_date.data,
+                weeks=form.weeks.data,
+                description=form.description.data or "",
+                actor_id=current_user.id,
+            )
+            flash("Cohort details saved.", "success")
+            return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
+    return _settings(cohort, details_form=form, status=400)
+
+
+@bp.post("/<int:cohort_id>/leads")
+@roles_required(Role.LEAD)
+def add_lead(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = LeadForm()
+    if form.validate():
+        with service_errors(form):
+            user = cohort_service.add_lead(cohort.id, form.email.data, actor_id=current_user.id)
+            flash(f"{user.name} now leads this cohort too.", "success")
+            return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
+    return _settings(cohort, lead_form=form, status=400)
+
+
+@bp.post("/<int:cohort_id>/leads/<int:user_id>/remove")
+@roles_required(Role.LEAD)
+def remove_lead(cohort_id: int, user_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    if ButtonForm().validate():
+        with service_errors():
+            cohort_service.remove_lead(cohort.id, user_id, actor_id=current_user.id)
+            flash("Lead removed from this cohort.", "success")
+    return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
+
+
+MEMBERS_PER_PAGE = 100
+
+
+def _members_page(cohort: Cohort, invite_form=None, status: int = 200):
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    members = cohort_service.members(cohort.id)
+    everyone = [*members[MemberRole.ENGINEER], *members[MemberRole.MENTOR]]
+    shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
+    return render_template(
+        "cohorts/members.html",
+        cohort=cohort,
+        members=shown,
+        engineers=len(members[MemberRole.ENGINEER]),
+        mentors=len(members[MemberRole.MENTOR]),
+        page=page,
+        pages=max((len(everyone) + MEMBERS_PER_PAGE - 1) // MEMBERS_PER_PAGE, 1),
+        invite_form=invite_form or InviteForm(formdata=None),
+        invitations=roster.open_invitations(cohort.id),
+        departures=cohort_service.departures(cohort.id),
+    ), status
+
+
+@bp.get("/<int:cohort_id>/members")
+@roles_required(Role.LEAD)
+def members(cohort_id: int):
+    return _members_page(cohort_for_lead_or_404(cohort_id))
+
+
+def _member_or_404(cohort: Cohort, user_id: int):
+    member = cohort_service.membership(cohort.id, user_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/<int:cohort_id>/members/<int:user_id>")
+@roles_required(Role.LEAD)
+def member(cohort_id: int, user_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    return _member_page(cohort, _member_or_404(cohort, user_id))
+
+
+def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, status: int = 200):
+    move_form = move_form or MoveForm(formdata=None, user_id=member.user_id, role=member.role)
+    move_form.to_cohort_id.choices = choices_from(
+        {
+            other.id: other.name
+            for other in cohort_service.cohorts_movable_to(
+                cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN)
+            )
+        }
+    )
+    return render_template(
+        "cohorts/member.html",
+        cohort=cohort,
+        member=member,
+        remove_form=remove_form or MemberForm(formdata=None, user_id=member.user_id, role=member.role),
+        move_form=move_form,
+    ), status
+
+
+@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
+@roles_required(Role.LEAD)
+def remove_member(cohort_id: int, user_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    member = _member_or_404(cohort, user_id)
+    form = MemberForm()
+    if form.validate():
+        with service_errors(form):
+            cohort_service.remove_member(
+                cohort.id, user_id, member.role, actor_id=current_user.id, reason=form.reason.data or ""
+            )
+            dashboard.forget(cohort)
+            flash(f"{member.user.name} left the cohort. Their sessions and history stay.", "success")
+            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
+    return _member_page(cohort, member, remove_form=form, status=400)
+
+
+@bp.post("/<int:cohort_id>/members/<int:user_id>/move")
+@roles_required(Role.LEAD)
+def move_member(cohort_id: int, user_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    member = _member_or_404(cohort, user_id)
+    form = MoveForm()
+    allowed = cohort_service.cohorts_movable_to(cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN))
+    form.to_cohort_id.choices = choices_from({other.id: other.name for other in allowed})
+    if form.validate():
+        with service_errors(form):
+            cohort_service.move_member(
+                cohort.id,
+                user_id,
+                member.role,
+                form.to_cohort_id.data,
+                actor_id=current_user.id,
+                reason=form.reason.data or "",
+            )
+            dashboard.forget(cohort)
+            flash(f"{member.user.name} moved to another cohort. Their history here stays.", "success")
+            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
+    return _member_page(cohort, member, move_form=form, status=400)
+
+
+@bp.post("/<int:cohort_id>/invitations")
+@roles_required(Role.LEAD)
+def invite(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = InviteForm()
+    if form.validate():
+        with service_errors(form):
+            invitation = roster.invite(
+                cohort.id, form.email.data, form.role.data, actor_id=current_user.id, name=form.name.data or ""
+            )
+            flash(f"Invitation sent to {invitation.email}.", "success")
+            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
+    return _members_page(cohort, invite_form=form, status=400)
+
+
+def _import_page(cohort: Cohort, form, check=None, status: int = 200):
+    return render_template("cohorts/import.html", cohort=cohort, form=form, check=check), status
+
+
+@bp.get("/<int:cohort_id>/import")
+@roles_required(Role.LEAD)
+def import_form(cohort_id: int):
+    return _import_page(cohort_for_lead_or_404(cohort_id), ImportForm(formdata=None))
+
+
+@bp.post("/<int:cohort_id>/import")
+@roles_required(Role.LEAD)
+def dry_run(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = ImportForm()
+    if not form.validate():
+        return _import_page(cohort, form, status=400)
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form.file.errors = ["Choose a CSV file to check."]
+        return _import_page(cohort, form, status=400)
+    data = upload.read(ROSTER_MAX_BYTES + 1)
+    check = None
+    with service_errors(form):
+        check, staged = roster.stage_import(cohort.id, data, upload.filename, actor_id=current_user.id)
+        if staged is not None:
+            return redirect(url_for("cohorts.roster_import", cohort_id=cohort.id, import_id=staged.id), 303)
+    return _import_page(cohort, form, check=check, status=400)
+
+
+@bp.get("/<int:cohort_id>/imports/<int:import_id>")
+@roles_required(Role.LEAD)
+def roster_import(cohort_id: int, import_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    staged = roster.roster_import(cohort.id, import_id)
+    return render_template(
+        "cohorts/import_status.html", cohort=cohort, staged=staged, button_form=ButtonForm(formdata=None)
+    )
+
+
+@bp.get("/<int:cohort_id>/imports/<int:import_id>/progress")
+@roles_required(Role.LEAD)
+def import_progress(cohort_id: int, import_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    staged = roster.roster_import(cohort.id, import_id)
+    return jsonify(status=staged.status, progress=staged.progress, stage=staged.stage, error=staged.error)
+
+
+@bp.post("/<int:cohort_id>/imports/<int:import_id>/start")
+@roles_required(Role.LEAD)
+def start_import(cohort_id: int, import_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    if ButtonForm().validate():
+        with service_errors():
+            roster.start_import(cohort.id, import_id, actor_id=current_user.id)
+    return redirect(url_for("cohorts.roster_import", cohort_id=cohort.id, import_id=import_id), 303)
+
+
+@bp.post("/<int:cohort_id>/nudge")
+@roles_required(Role.LEAD)
+def nudge(cohort_id: int):
+    """The console's people at risk are one form: the button pressed names the person, and their
+    box (`text_<user id>`) holds the message as the lead left it."""
+    cohort = cohort_for_lead_or_404(cohort_id)
+    user_id = request.form.get("user_id", type=int)
+    if user_id is None:
+        abort(404)
+    if not ButtonForm().validate():
+        flash("Nothing was sent: the form expired. Send it again.", "error")
+    else:
+        with service_errors():
+            user = cohort_service.nudge(
+                cohort.id, user_id, request.form.get(f"text_{user_id}", ""), actor_id=current_user.id
+            )
+            flash(f"Nudge sent to {user.name}.", "success")
+    return redirect(url_for("cohorts.console", cohort_id=cohort.id, _anchor="at-risk"), 303)
+
+
+def _announcements(cohort: Cohort, form=None, status: int = 200):
+    return render_template(
+        "cohorts/announcements.html",
+        cohort=cohort,
+        form=form or AnnouncementForm(formdata=None),
+        announcements=cohort_service.announcements(cohort.id),
+    ), status
+
+
+@bp.get("/<int:cohort_id>/announcements")
+@roles_required(Role.LEAD)
+def announcements(cohort_id: int):
+    return _announcements(cohort_for_lead_or_404(cohort_id))
+
+
+@bp.post("/<int:cohort_id>/announcements")
+@roles_required(Role.LEAD)
+def announce(cohort_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    form = AnnouncementForm()
+    if form.validate():
+        with service_errors(form):
+            announcement = cohort_service.announce(cohort.id, form.title.data, form.body.data, actor_id=current_user.id)
+            flash(
+                f"Announcement sent to {counted(announcement.recipients, 'person', 'people')}, in the app and by email.",
+                "success",
+            )
+            return redirect(url_for("cohorts.announcements", cohort_id=cohort.id), 303)
+    return _announcements(cohort, form=form, status=400)
+
+
+@bp.get("/<int:cohort_id>/export/<kind>.csv")
+@roles_required(Role.LEAD)
+def export(cohort_id: int, kind: str):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    if kind not in exports.EXPORTS:
+        abort(404)
+    lines = exports.EXPORTS[kind](cohort.id)
+    filename = f"cohort-{cohort.id}-{kind}.csv"
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _invitation_or_404(token: str):
+    invitation_id = roster.invitation_id_from(token)
+    if invitation_id is None:
+        abort(404)
+    try:
+        return roster.invitation_state(invitation_id)
+    except NotFoundError:
+        abort(404)
+
+
+@bp.get("/invitations/<token>")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+def invitation(token: str):
+    state = _invitation_or_404(token)
+    return render_template(
+        "cohorts/invitation.html", state=state, token=token, button_form=ButtonForm(formdata=None)
+    ), (410 if state.problem else 200)
+
+
+@bp.post("/invitations/<token>")
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+@login_required
+def accept_invitation(token: str):
+    state = _invitation_or_404(token)
+    if not ButtonForm().validate():
+        flash("The form expired. Press the button again.", "error")
+        return redirect(url_for("cohorts.invitation", token=token), 303)
+    try:
+        cohort, joined = roster.accept_invitation(state.invitation.id, user_id=current_user.id)
+    except NotFoundError:
+        abort(404)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cohorts.invitation", token=token), 303)
+    role = state.invitation.role
+    flash(
+        f"Welcome to {cohort.name}: you joined as {'an engineer' if role == MemberRole.ENGINEER else 'a mentor'}."
+        if joined
+        else f"You are already enrolled in {cohort.name} as {role}.",
+        "success" if joined else "info",
+    )
+    return redirect(url_for("main.dashboard"), 303)

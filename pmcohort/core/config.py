@@ -58,6 +58,8 @@ class Config:
         # Links sent by email (reset) and calendar feeds: guessing tokens must stay slow.
         self.TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "30 per minute; 300 per hour")
         self.PUBLIC_PAGE_RATE_LIMIT = os.environ.get("PUBLIC_PAGE_RATE_LIMIT", "120 per minute")
+        # The cohort console's figures are computed at most this often per cohort (0: every request).
+        self.DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
         self.SMTP_HOST = os.environ.get("SMTP_HOST")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
         self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME")

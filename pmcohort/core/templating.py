@@ -58,5 +58,9 @@ def init_templating(app: Flask) -> None:
         statuses.ReviewRole,
         statuses.ReviewDecision,
         statuses.RematchStatus,
+        statuses.CohortStatus,
+        statuses.ImportStatus,
+        statuses.DepartureKind,
     ):
         app.add_template_global(enum, enum.__name__)
+    app.add_template_global(statuses.COHORT_STATUS_LABELS, "COHORT_STATUS_LABELS")

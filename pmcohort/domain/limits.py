@@ -69,3 +69,12 @@ REVIEW_CLAIM_LASTS = timedelta(hours=48)  # a shared-queue claim without a decis
 # A mentor's review is overdue this long after the submission, a debrief this long after the session.
 REVIEW_DUE_WITHIN = timedelta(days=5)
 DEBRIEF_DUE_WITHIN = timedelta(days=7)
+# The cohort lead's console.
+ROSTER_MAX_BYTES = 5 * 1024 * 1024  # a CSV import's upload
+ROSTER_MAX_ROWS = 10_000
+INVITATION_EXPIRES_AFTER = timedelta(days=14)
+NO_SESSION_RISK_AFTER = timedelta(weeks=3)  # an engineer with no session held for this long is at risk
+PROPOSAL_UNANSWERED_RISK_AFTER = timedelta(days=3)  # a proposal waiting this long puts its side at risk
+NUDGE_TEXT = Bounds(1, 2000)  # characters
+ANNOUNCEMENT_TEXT = Bounds(1, 5000)
+STRONG_MENTOR_LEVEL = 4  # a mentor's strength from which they cover a skill

@@ -169,3 +169,42 @@ class RematchStatus(StrEnum):
 class RematchChoice(StrEnum):
     SECONDARY = "secondary"  # keep the mentor, add a short second match for the new gap
     REMATCH = "rematch"  # end the match, propose a new mentor
+
+
+class CohortStatus(StrEnum):
+    """A cohort's lifecycle: draft → open for enrollment → matching → active → completed (read-only)."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    MATCHING = "matching"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+COHORT_STATUS_LABELS = {
+    CohortStatus.DRAFT: "Draft",
+    CohortStatus.OPEN: "Open for enrollment",
+    CohortStatus.MATCHING: "Matching",
+    CohortStatus.ACTIVE: "Active",
+    CohortStatus.COMPLETED: "Completed",
+}
+
+
+class ImportStatus(StrEnum):
+    """A CSV import of members: checked by the dry run, then queued and run by a worker."""
+
+    CHECKED = "checked"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+IMPORT_IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class DepartureKind(StrEnum):
+    """How someone left a cohort: removed by a lead, or moved to another cohort."""
+
+    REMOVED = "removed"
+    MOVED = "moved"

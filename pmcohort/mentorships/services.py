@@ -161,6 +161,31 @@ def end_match(match_id: int, *, actor_id: int, reason: str, completed: bool = Fa
     return match
 
 
+def end_open_matches_in_cohort(cohort_id: int, user_id: int, *, actor_id: int, reason: str) -> int:
+    """End, in the caller's transaction, the proposed and active matches `user_id` has in `cohort_id`
+    (they left the cohort); the mentors' places are freed. Returns how many were ended."""
+    matches = db.session.scalars(
+        select(Match)
+        .where(
+            Match.cohort_id == cohort_id,
+            or_(Match.engineer_id == user_id, Match.mentor_id == user_id),
+            Match.status.in_(MATCH_OPEN),
+        )
+        .with_for_update(of=Match)
+    ).all()
+    for match in matches:
+        if match.status == MatchStatus.ACTIVE:
+            free_place(match.mentor_id)
+        match.status, match.closed_at, match.closed_by, match.close_reason = (
+            MatchStatus.ENDED,
+            utcnow(),
+            actor_id,
+            reason,
+        )
+        record_audit("match.ended", "match", match.id, actor_id=actor_id, reason=reason)
+    return len(matches)
+
+
 def expire_stale_proposals(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - PROPOSAL_EXPIRES_AFTER
     stale = db.session.scalars(

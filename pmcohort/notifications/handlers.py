@@ -8,7 +8,7 @@ from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, RematchChoice, SessionKind, SessionStatus
+from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, MemberRole, RematchChoice, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local_span
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
@@ -688,3 +688,97 @@ def rematch_approved(message: OutboxMessage) -> None:
     _notify(
         message, proposal.mentor, "matches", f"Mentoring change for {proposal.engineer.name}", body, "matches.index"
     )
+
+
+COHORT_IMPORT_TASK = "pmcohort.cohorts.import_roster"
+
+
+@handles("cohort.import")
+def dispatch_cohort_import(message: OutboxMessage) -> None:
+    # A large import takes a while: it runs as its own task, so this outbox row is done at once.
+    current_app.extensions["celery"].send_task(COHORT_IMPORT_TASK, args=[message.payload["import_id"]], retry=False)
+
+
+@handles("cohort.invitations")
+def cohort_invitations(message: OutboxMessage) -> None:
+    from types import SimpleNamespace
+
+    from pmcohort.cohorts.models import CohortInvitation
+    from pmcohort.cohorts.roster import invitation_token
+
+    invitations = db.session.scalars(
+        select(CohortInvitation).where(CohortInvitation.id.in_(message.payload["invitation_ids"]))
+    ).all()
+    for invitation in invitations:
+        if invitation.used_at is not None:
+            continue
+        # Most people invited have no account yet: the email goes to the address, as a security
+        # email does (no preferences to consult, no inbox to fill).
+        recipient = SimpleNamespace(
+            id=None, email=invitation.email, first_name=(invitation.name.split() or ["there"])[0]
+        )
+        role = "an engineer" if invitation.role == MemberRole.ENGINEER else "a mentor"
+        deliver_notice(
+            message,
+            recipient,
+            Notice(
+                SECURITY_CATEGORY,
+                f"Invitation to join {invitation.cohort.name} on PM Cohort",
+                path_for("cohorts.invitation", token=invitation_token(invitation.id)),
+                f"You are invited to join the cohort {invitation.cohort.name} as {role}. "
+                f"The link works once and expires on {invitation.expires_at:%d %b %Y}. "
+                "Sign up, or sign in if you already have an account, and you land in the cohort.",
+                action_label="Accept the invitation",
+                in_app=False,
+            ),
+        )
+
+
+@handles("cohort.enrolled")
+def cohort_enrolled(message: OutboxMessage) -> None:
+    from pmcohort.cohorts.models import Cohort
+
+    cohort = db.session.get(Cohort, message.payload["cohort_id"])
+    if cohort is None:
+        return
+    for user in db.session.scalars(select(User).where(User.id.in_(message.payload["user_ids"]))):
+        _notify(
+            message,
+            user,
+            "announcements",
+            f"You are enrolled in {cohort.name}",
+            f"A cohort lead enrolled you in {cohort.name}, starting {cohort.start_date:%d %b %Y}.",
+            "main.dashboard",
+        )
+
+
+@handles("cohort.nudge")
+def cohort_nudge(message: OutboxMessage) -> None:
+    from pmcohort.cohorts.models import Cohort
+
+    user = db.session.get(User, message.payload["user_id"])
+    cohort = db.session.get(Cohort, message.payload["cohort_id"])
+    lead = db.session.get(User, message.payload["lead_id"])
+    if user is None or cohort is None or not user.active:
+        return
+    sender = lead.name if lead else "Your cohort lead"
+    _notify(
+        message, user, "reminders", f"A note from {sender} ({cohort.name})", message.payload["text"], "main.dashboard"
+    )
+
+
+@handles("cohort.announcement")
+def cohort_announcement(message: OutboxMessage) -> None:
+    from pmcohort.cohorts.models import Announcement, CohortMember
+
+    announcement = db.session.get(Announcement, message.payload["announcement_id"])
+    if announcement is None:
+        return
+    recipients = db.session.scalars(
+        select(User)
+        .where(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == announcement.cohort_id)))
+        .where(User.active.is_(True))
+        .order_by(User.id)
+    )
+    for user in recipients:
+        _notify(message, user, "announcements", announcement.title, announcement.body, "main.inbox")

@@ -6,7 +6,7 @@ view of /sessions broke its primary key), and make pages slower than they need t
 
 import re
 
-from pmcohort.cohorts.models import MatchingRun
+from pmcohort.cohorts.models import MatchingRun, RosterImport
 from pmcohort.core.extensions import db
 from pmcohort.mentoring import feeds
 from pmcohort.mentoring import services as session_service
@@ -21,7 +21,9 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 ROLES = ("engineer", "mentor", "lead", "seeker", "admin")
 
 
-def _arguments(world: World, run: MatchingRun, feed_token: str, proposal: RematchProposal) -> dict[str, object]:
+def _arguments(
+    world: World, run: MatchingRun, feed_token: str, proposal: RematchProposal, staged_import: RosterImport
+) -> dict[str, object]:
     session = next(iter(session_service.sessions_for(world.engineer.id)))
     return {
         "token": feed_token,
@@ -37,6 +39,8 @@ def _arguments(world: World, run: MatchingRun, feed_token: str, proposal: Rematc
         "kind_id": db.session.scalar(db.select(WritingKind.id).limit(1)),
         "proposal_id": proposal.id,
         "skill": "interviewing",
+        "import_id": staged_import.id,
+        "kind": "members",
     }
 
 
@@ -66,7 +70,8 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     world = World(user_factory).build()
     world.grow(2)
     run = MatchingRun(cohort_id=world.cohort.id, status="done", progress=100, started_by=world.lead.id)
-    db.session.add(run)
+    staged_import = RosterImport(cohort_id=world.cohort.id, rows=[], total=0)
+    db.session.add_all([run, staged_import])
     feed_token = feeds.open_feed(world.engineer.id).token
     proposal = RematchProposal(
         engineer_id=world.engineer.id,
@@ -80,7 +85,7 @@ def test_no_page_writes_on_get_for_any_role(app, user_factory, count_queries):
     )
     db.session.add(proposal)
     db.session.commit()
-    urls = _get_urls(app, _arguments(world, run, feed_token, proposal))
+    urls = _get_urls(app, _arguments(world, run, feed_token, proposal, staged_import))
     assert len(urls) > 30
 
     visited = 0

@@ -7,6 +7,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from pmcohort.cohorts import services as cohorts
+from pmcohort.cohorts.models import Announcement, CohortInvitation, CohortMember
 from pmcohort.core.config import Config
 from pmcohort.core.email import message_id_for
 from pmcohort.core.extensions import db
@@ -111,6 +112,22 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         new_match_id=match.id,
     )
     db.session.add(proposal)
+
+    db.session.add_all(
+        [
+            CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
+            CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
+        ]
+    )
+    announcement = Announcement(cohort_id=cohort.id, author_id=lead.id, title="Week 2", body="Workshop on Thursday.")
+    invitation = CohortInvitation(
+        cohort_id=cohort.id,
+        email=engineer.email,
+        name=engineer.name,
+        role="engineer",
+        expires_at=utcnow() + timedelta(days=3),
+    )
+    db.session.add_all([announcement, invitation])
     db.session.commit()
     both, all_three = {engineer.email, mentor.email}, {engineer.email, mentor.email, lead.email}
     document, review = _reviewed_document(engineer, mentor)
@@ -153,6 +170,13 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         "writing.claim_lapsed": ({"document_id": document.id, "mentor_id": mentor.id}, {mentor.email}),
         "rematch.proposed": ({"proposal_id": proposal.id}, {lead.email}),
         "rematch.approved": ({"proposal_id": proposal.id}, {mentor.email}),
+        "cohort.invitations": ({"invitation_ids": [invitation.id]}, {engineer.email}),
+        "cohort.enrolled": ({"cohort_id": cohort.id, "user_ids": [engineer.id]}, {engineer.email}),
+        "cohort.nudge": (
+            {"cohort_id": cohort.id, "user_id": engineer.id, "lead_id": lead.id, "text": "Book a session"},
+            {engineer.email},
+        ),
+        "cohort.announcement": ({"announcement_id": announcement.id}, both),
     }
 
 
@@ -174,8 +198,8 @@ def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient
     engineer, mentor, match = pair
     lead = user_factory(roles=("lead",))
     cases = _every_topic(engineer, mentor, lead, match)
-    # Not a notification: it starts the matching solve on the worker.
-    assert set(cases) == set(outbox.topics()) - {"matching.run"}, "a new topic needs a case here"
+    # Not notifications: they start the matching solve and a CSV import on the worker.
+    assert set(cases) == set(outbox.topics()) - {"matching.run", "cohort.import"}, "a new topic needs a case here"
     match.status = "proposed"  # the proposal reminders only go out for a match still waiting
     db.session.execute(db.delete(OutboxMessage))
     rows = {topic: outbox.enqueue(topic, **payload) for topic, (payload, _) in cases.items()}
@@ -196,11 +220,12 @@ def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient
             item = db.session.scalar(
                 select(Notification).where(Notification.outbox_id == row.id, Notification.user_id == people[address].id)
             )
-            if topic in ("account.password_reset", "account.sign_in_throttled"):
+            if topic in ("account.password_reset", "account.sign_in_throttled", "cohort.invitations"):
+                # An invitation goes to an address that may have no account (and so no inbox) yet.
                 assert item is None, "a security notice with a reset link belongs in email only"
             else:
                 assert item is not None and item.title == message["Subject"], f"{topic}: no inbox item for {address}"
-            if topic.startswith("account."):
+            if topic.startswith("account.") or topic == "cohort.invitations":
                 assert message["List-Unsubscribe"] is None, "account and security email cannot be unsubscribed from"
             else:
                 assert message["List-Unsubscribe"] and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from pmcohort.accounts.models import User
 from pmcohort.assessment.services import attempt_from
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
+from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, RosterImport
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
@@ -64,7 +64,8 @@ def build_world(user_factory) -> World:
     away = AwayPeriod(
         user_id=engineer.id, first_day=date.today() + timedelta(days=30), last_day=date.today() + timedelta(days=31)
     )
-    db.session.add_all([run, match, attempt, away])
+    staged_import = RosterImport(cohort_id=cohort.id, rows=[], total=0)
+    db.session.add_all([run, match, attempt, away, staged_import])
     db.session.flush()
     session = book(match, engineer)
     action_item = ActionItem(
@@ -101,6 +102,7 @@ def build_world(user_factory) -> World:
         ids={
             "cohort_id": cohort.id,
             "run_id": run.id,
+            "import_id": staged_import.id,
             "match_id": match.id,
             "session_id": session.id,
             "action_item_id": action_item.id,

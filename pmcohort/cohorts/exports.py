@@ -1,0 +1,174 @@
+"""CSV exports of a cohort, produced row by row: the database hands rows over in batches through a
+server-side cursor (`yield_per`), so a 5,000-member cohort is never held in memory at once.
+
+Each function returns a generator: nothing is queried until the response starts sending it."""
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import nullcontext
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import aliased
+
+from pmcohort.accounts.models import User
+from pmcohort.cohorts.dashboard import people
+from pmcohort.cohorts.models import CohortMember, Match
+from pmcohort.core.extensions import db
+from pmcohort.core.types import utcnow
+from pmcohort.domain.cohort_health import people_at_risk
+from pmcohort.domain.statuses import Attendance
+from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+from pmcohort.profiles.models import AssessmentAttempt
+
+BATCH = 500
+
+
+def _csv_lines(header: list[str], query) -> Iterator[str]:
+    # The body is sent after the request's own session is torn down (Flask ends the request's
+    # contexts before a streamed body is read), so the rows come through a connection of their
+    # own, held until the last row. A session bound to one connection (the tests') lends it.
+    bind = db.session.get_bind()
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as connection:
+        rows = connection.execute(query.execution_options(yield_per=BATCH))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for count, row in enumerate(rows, start=1):
+            writer.writerow(["" if value is None else value for value in row])
+            if count % BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+
+def members(cohort_id: int) -> Iterator[str]:
+    readiness = (
+        select(AssessmentAttempt.readiness)
+        .where(AssessmentAttempt.user_id == CohortMember.user_id)
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(User.email, User.name, CohortMember.role, User.time_zone, CohortMember.enrolled_at, readiness)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(CohortMember.role, User.name, User.id)
+    )
+    return _csv_lines(["email", "name", "role", "time_zone", "enrolled_at", "readiness"], query)
+
+
+def matches(cohort_id: int) -> Iterator[str]:
+    engineer, mentor = aliased(User), aliased(User)
+    query = (
+        select(
+            Match.id,
+            engineer.email,
+            engineer.name,
+            mentor.email,
+            mentor.name,
+            Match.status,
+            Match.score,
+            Match.created_at,
+            Match.activated_at,
+            Match.closed_at,
+            Match.close_reason,
+        )
+        .join(engineer, engineer.id == Match.engineer_id)
+        .join(mentor, mentor.id == Match.mentor_id)
+        .where(Match.cohort_id == cohort_id)
+        .order_by(Match.id)
+    )
+    header = [
+        "match_id",
+        "engineer_email",
+        "engineer_name",
+        "mentor_email",
+        "mentor_name",
+        "status",
+        "score",
+        "proposed_at",
+        "activated_at",
+        "closed_at",
+        "close_reason",
+    ]
+    return _csv_lines(header, query)
+
+
+def sessions(cohort_id: int) -> Iterator[str]:
+    host = aliased(User)
+    places = (
+        select(func.count())
+        .select_from(SessionParticipant)
+        .where(SessionParticipant.session_id == MentoringSession.id, SessionParticipant.active.is_(True))
+        .scalar_subquery()
+    )
+    attended = (
+        select(func.count())
+        .select_from(SessionParticipant)
+        .where(
+            SessionParticipant.session_id == MentoringSession.id, SessionParticipant.attendance == Attendance.ATTENDED
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            MentoringSession.id,
+            MentoringSession.kind,
+            MentoringSession.title,
+            MentoringSession.status,
+            MentoringSession.start_at,
+            MentoringSession.end_at,
+            host.email,
+            places,
+            attended,
+            MentoringSession.cancelled_late,
+            MentoringSession.cancel_reason,
+        )
+        .join(host, host.id == MentoringSession.host_id)
+        .where(
+            or_(
+                MentoringSession.cohort_id == cohort_id,
+                MentoringSession.match_id.in_(select(Match.id).where(Match.cohort_id == cohort_id)),
+            )
+        )
+        .order_by(MentoringSession.start_at, MentoringSession.id)
+    )
+    header = [
+        "session_id",
+        "kind",
+        "title",
+        "status",
+        "start_at_utc",
+        "end_at_utc",
+        "host_email",
+        "participants",
+        "attended",
+        "cancelled_late",
+        "cancel_reason",
+    ]
+    return _csv_lines(header, query)
+
+
+def at_risk(cohort_id: int) -> Iterator[str]:
+    """Everyone at risk with their reasons (the console lists the first few). Computed from the
+    dashboard's one people statement, so it is held in memory: one row per member at most."""
+    risks = people_at_risk(people(cohort_id), utcnow())
+    emails = dict(
+        db.session.execute(
+            select(User.id, User.email)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort_id)
+        ).all()
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["email", "name", "role", "reasons"])
+    for person in risks:
+        writer.writerow([emails.get(person.user_id, ""), person.name, person.role, "; ".join(person.reasons)])
+    yield buffer.getvalue()
+
+
+EXPORTS = {"members": members, "matches": matches, "sessions": sessions, "at-risk": at_risk}

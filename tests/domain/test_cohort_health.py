@@ -1,0 +1,90 @@
+"""The dashboard's rules: readiness bands, gaps against coverage, and reasons for risk in words."""
+
+from datetime import UTC, datetime, timedelta
+
+from pmcohort.domain.cohort_health import (
+    MemberFacts,
+    coverage_headline,
+    gaps_against_coverage,
+    people_at_risk,
+    readiness_distribution,
+)
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+SKILLS_OK = dict.fromkeys(("discovery", "prioritization", "influence", "writing", "interviewing"), 80)
+
+
+def engineer(user_id, **facts):
+    return MemberFacts(user_id, facts.pop("name", f"Engineer {user_id}"), "engineer", **facts)
+
+
+def mentor(user_id, **facts):
+    return MemberFacts(user_id, facts.pop("name", f"Mentor {user_id}"), "mentor", **facts)
+
+
+def test_readiness_bands_compare_now_with_enrollment():
+    bands = readiness_distribution(
+        [
+            engineer(1, readiness_at_enrollment=20, readiness_now=55),
+            engineer(2, readiness_at_enrollment=40, readiness_now=80),
+            engineer(3),  # not assessed: in no band
+            mentor(4),
+        ]
+    )
+    assert [(band.label, band.at_enrollment, band.now) for band in bands] == [
+        ("0–24", 1, 0),
+        ("25–49", 1, 0),
+        ("50–74", 0, 1),
+        ("75–100", 0, 1),
+    ]
+
+
+def test_the_headline_names_the_need_and_how_few_mentors_cover_it():
+    members = [engineer(i, skill_scores=SKILLS_OK | {"influence": 30}) for i in range(1, 9)]
+    members += [mentor(20, strengths={"influence": 5}), mentor(21, strengths={"influence": 4}), mentor(22)]
+    members += [mentor(23 + i, strengths={"discovery": 5}) for i in range(3)]
+    coverage = {row.skill: row for row in gaps_against_coverage(members)}
+    assert (coverage["influence"].engineers_with_gap, coverage["influence"].strong_mentors) == (8, 2)
+    assert coverage["discovery"].engineers_with_gap == 0
+    assert coverage_headline(list(coverage.values())) == (
+        "The cohort needs influence without authority: 8 of 8 assessed engineers have a gap there; "
+        "only 2 mentors are strong there."
+    )
+
+
+def test_no_gaps_no_headline():
+    assert coverage_headline(gaps_against_coverage([engineer(1, skill_scores=SKILLS_OK)])) is None
+
+
+def test_reasons_for_risk_are_words_a_lead_can_act_on():
+    people = people_at_risk(
+        [
+            engineer(1, name="Nora", has_mentor=False),
+            engineer(2, name="Quiet", has_mentor=True, last_session_at=NOW - timedelta(days=25)),
+            engineer(3, name="Fresh", has_mentor=True, last_session_at=NOW - timedelta(days=3)),
+            engineer(
+                4,
+                name="Waiting",
+                has_proposal=True,
+                proposal_waiting_since=NOW - timedelta(days=5),
+            ),
+            engineer(5, name="Never", has_mentor=True, enrolled_at=NOW - timedelta(days=30)),
+            mentor(6, name="Slow", unanswered_proposals=2),
+            mentor(7, name="Fine"),
+        ],
+        NOW,
+    )
+    reasons = {person.name: person.reasons for person in people}
+    assert reasons == {
+        "Nora": ["No mentor"],
+        "Quiet": ["No session in 25 days"],
+        "Waiting": ["A proposed mentor unanswered for 5 days"],
+        "Never": ["No session since enrolling 30 days ago"],
+        "Slow": ["2 proposals unanswered for over 3 days"],
+    }
+
+
+def test_the_suggested_nudge_names_the_person_the_cohort_and_the_reasons():
+    [person] = people_at_risk([engineer(1, name="Nora Diaz")], NOW)
+    text = person.suggested_nudge("Spring")
+    assert text.startswith("Hi Nora,") and "check-in from Spring: no mentor." in text

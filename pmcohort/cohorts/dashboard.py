@@ -1,12 +1,10 @@
 """The cohort dashboard's reads: a fixed number of SQL statements whatever the cohort's size.
 
 Each section is one query function. `people` returns one row per member with everything the
-readiness, coverage and at-risk sections need; `session_totals` is one row of counts. With the
-signed-in user and the cohort, the page runs four statements (the query-count test holds it to
-five). Sections still to come (written-work reviews, plan milestones, debriefs) belong here as
-one function each: per-person facts (overdue milestones, overdue reviews) as more columns of
-`people`, cohort-wide counts as more scalar columns of `session_totals`'s statement, so the page
-stays within five.
+readiness, coverage and at-risk sections need; `session_totals` is one row of counts;
+`program_rows` one row per plan milestone, decided review, waiting submission and unpublished
+debrief, which `domain.cohort_health.program_figures` adds up (and tells who is behind). With the
+signed-in user and the cohort, the page runs five statements whatever the cohort's size.
 """
 
 import json
@@ -20,7 +18,21 @@ from functools import cache
 import redis
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import and_, case, distinct, func, or_, select, type_coerce
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import CohortMember, Match
@@ -28,27 +40,42 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain import vocabulary
 from pmcohort.domain.cohort_health import (
+    DEBRIEF_DUE,
+    MILESTONE_DONE,
+    MILESTONE_OPEN,
+    TURNAROUND,
+    WAITING,
     AtRisk,
     Band,
     MemberFacts,
+    PhaseProgress,
+    ProgramFigures,
+    ProgramRow,
     SkillCoverage,
     coverage_headline,
     gaps_against_coverage,
     people_at_risk,
+    program_figures,
     readiness_distribution,
 )
 from pmcohort.domain.cohort_lifecycle import CohortFacts, Step, next_steps
 from pmcohort.domain.limits import PROPOSAL_UNANSWERED_RISK_AFTER
 from pmcohort.domain.statuses import (
+    DEBRIEF_SESSION_KINDS,
+    DOCUMENT_AWAITING_REVIEW,
     Attendance,
     CohortStatus,
+    DebriefStatus,
     MatchStatus,
     MemberRole,
     ParticipantRole,
+    ReviewRole,
     SessionStatus,
 )
-from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+from pmcohort.mentoring.models import MentoringSession, SessionDebrief, SessionParticipant
+from pmcohort.plans.models import Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorStrength
+from pmcohort.writing.models import Document, DocumentReview
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +292,71 @@ def session_totals(cohort_id: int, now: datetime | None = None) -> SessionTotals
     )
 
 
+def program_rows(cohort_id: int) -> list[ProgramRow]:
+    """Plan milestones of the cohort's engineers, their reviewed and waiting documents, and the held
+    practice sessions of the cohort's matches without a published debrief: one statement."""
+    engineers = select(CohortMember.user_id).where(
+        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
+    )
+    no_week, no_day = cast(null(), Integer()), cast(null(), Date())
+    no_time, no_seconds = cast(null(), UTCDateTime()), cast(null(), Integer())
+    milestones = (
+        select(
+            case((PlanMilestone.done_at.is_not(None), MILESTONE_DONE), else_=MILESTONE_OPEN),
+            Plan.user_id,
+            PlanMilestone.due_week,
+            Plan.start_date,
+            no_time,
+            no_seconds,
+        )
+        .join(Plan, Plan.id == PlanMilestone.plan_id)
+        .where(Plan.user_id.in_(engineers))
+    )
+    turnarounds = (
+        select(
+            literal(TURNAROUND),
+            Document.author_id,
+            no_week,
+            no_day,
+            DocumentReview.submitted_at,
+            DocumentReview.turnaround_seconds,
+        )
+        .join(Document, Document.id == DocumentReview.document_id)
+        .where(
+            Document.author_id.in_(engineers),
+            DocumentReview.role == ReviewRole.PRIMARY,
+            DocumentReview.submitted_at.is_not(None),
+        )
+    )
+    waiting = select(literal(WAITING), Document.reviewer_id, no_week, no_day, Document.submitted_at, no_seconds).where(
+        Document.author_id.in_(engineers), Document.status.in_(DOCUMENT_AWAITING_REVIEW)
+    )
+    published = select(SessionDebrief.session_id).where(SessionDebrief.status == DebriefStatus.PUBLISHED)
+    debriefs_due = select(
+        literal(DEBRIEF_DUE), MentoringSession.host_id, no_week, no_day, MentoringSession.start_at, no_seconds
+    ).where(
+        MentoringSession.match_id.in_(select(Match.id).where(Match.cohort_id == cohort_id)),
+        MentoringSession.kind.in_(DEBRIEF_SESSION_KINDS),
+        MentoringSession.status == SessionStatus.COMPLETED,
+        MentoringSession.id.not_in(published),
+    )
+    return [ProgramRow(*row) for row in db.session.execute(union_all(milestones, turnarounds, waiting, debriefs_due))]
+
+
+def members_and_program(cohort_id: int, now: datetime) -> tuple[list[MemberFacts], ProgramFigures]:
+    """Every member, each with what they are behind on, and the cohort's program figures: two statements."""
+    program, behind = program_figures(program_rows(cohort_id), now)
+    members = [
+        replace(
+            member,
+            overdue_milestones=behind.milestones.get(member.user_id, 0),
+            overdue_reviews=behind.reviews.get(member.user_id, 0) if member.role == MemberRole.MENTOR else 0,
+        )
+        for member in people(cohort_id, now)
+    ]
+    return members, program
+
+
 AT_RISK_SHOWN = 20  # the console lists this many people at risk, most reasons first; the at-risk export has everyone
 
 
@@ -276,6 +368,7 @@ class Dashboard:
     coverage: list[SkillCoverage]
     headline: str | None
     sessions: SessionTotals
+    program: ProgramFigures
     at_risk: list[AtRisk]
     at_risk_total: int
     steps: list[tuple[Step, str | None]]  # the lifecycle steps offered, each with why it is blocked (or None)
@@ -302,6 +395,13 @@ class Dashboard:
             coverage=[SkillCoverage(**row) for row in data["coverage"]],
             headline=data["headline"],
             sessions=SessionTotals(**data["sessions"]),
+            program=ProgramFigures(
+                **data["program"]
+                | {
+                    "waiting_by_age": tuple(tuple(band) for band in data["program"]["waiting_by_age"]),
+                    "phases": tuple(PhaseProgress(**phase) for phase in data["program"]["phases"]),
+                }
+            ),
             at_risk=[AtRisk(**person) for person in data["at_risk"]],
             at_risk_total=data["at_risk_total"],
             steps=[
@@ -314,9 +414,9 @@ class Dashboard:
 
 
 def build(cohort, now: datetime | None = None) -> Dashboard:
-    """Everything the console and the printable report show, computed now: two statements."""
+    """Everything the console and the printable report show, computed now: three statements."""
     now = now or utcnow()
-    members = people(cohort.id, now)
+    members, program = members_and_program(cohort.id, now)
     engineers = [member for member in members if member.role == MemberRole.ENGINEER]
     coverage = gaps_against_coverage(members)
     risks = people_at_risk(members, now)
@@ -333,6 +433,7 @@ def build(cohort, now: datetime | None = None) -> Dashboard:
         coverage=coverage,
         headline=coverage_headline(coverage),
         sessions=session_totals(cohort.id, now),
+        program=program,
         at_risk=risks[:AT_RISK_SHOWN],
         at_risk_total=len(risks),
         steps=next_steps(facts),

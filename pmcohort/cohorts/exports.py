@@ -12,14 +12,16 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import aliased
 
 from pmcohort.accounts.models import User
-from pmcohort.cohorts.dashboard import people
+from pmcohort.cohorts.dashboard import members_and_program
 from pmcohort.cohorts.models import CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.cohort_health import people_at_risk
-from pmcohort.domain.statuses import Attendance
+from pmcohort.domain.statuses import Attendance, MemberRole
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+from pmcohort.plans.models import Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt
+from pmcohort.writing.models import Document, DocumentReview, DocumentVersion
 
 BATCH = 500
 
@@ -155,7 +157,8 @@ def sessions(cohort_id: int) -> Iterator[str]:
 def at_risk(cohort_id: int) -> Iterator[str]:
     """Everyone at risk with their reasons (the console lists the first few). Computed from the
     dashboard's one people statement, so it is held in memory: one row per member at most."""
-    risks = people_at_risk(people(cohort_id), utcnow())
+    now = utcnow()
+    risks = people_at_risk(members_and_program(cohort_id, now)[0], now)
     emails = dict(
         db.session.execute(
             select(User.id, User.email)
@@ -171,4 +174,79 @@ def at_risk(cohort_id: int) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-EXPORTS = {"members": members, "matches": matches, "sessions": sessions, "at-risk": at_risk}
+def reviews(cohort_id: int) -> Iterator[str]:
+    """Every review of the cohort's engineers' documents, first and blind second ones."""
+    author, reviewer = aliased(User), aliased(User)
+    query = (
+        select(
+            Document.id,
+            Document.kind_key,
+            Document.title,
+            author.email,
+            reviewer.email,
+            DocumentReview.role,
+            DocumentVersion.number,
+            DocumentVersion.submitted_at,
+            DocumentReview.submitted_at,
+            DocumentReview.turnaround_seconds,
+            DocumentReview.decision,
+        )
+        .join(Document, Document.id == DocumentReview.document_id)
+        .join(DocumentVersion, DocumentVersion.id == DocumentReview.version_id)
+        .join(author, author.id == Document.author_id)
+        .join(reviewer, reviewer.id == DocumentReview.reviewer_id)
+        .where(Document.author_id.in_(_engineers(cohort_id)))
+        .order_by(Document.id, DocumentVersion.number, DocumentReview.id)
+    )
+    header = [
+        "document_id",
+        "kind",
+        "title",
+        "author_email",
+        "reviewer_email",
+        "review_role",
+        "version",
+        "version_submitted_at_utc",
+        "review_submitted_at_utc",
+        "turnaround_seconds",
+        "decision",
+    ]
+    return _csv_lines(header, query)
+
+
+def milestones(cohort_id: int) -> Iterator[str]:
+    """Every plan milestone of the cohort's engineers."""
+    query = (
+        select(
+            User.email,
+            Plan.path,
+            Plan.start_date,
+            PlanMilestone.title,
+            PlanMilestone.skill,
+            PlanMilestone.due_week,
+            PlanMilestone.done_at,
+            PlanMilestone.done_link,
+        )
+        .join(Plan, Plan.id == PlanMilestone.plan_id)
+        .join(User, User.id == Plan.user_id)
+        .where(Plan.user_id.in_(_engineers(cohort_id)))
+        .order_by(User.email, PlanMilestone.due_week, PlanMilestone.id)
+    )
+    header = ["email", "path", "plan_start", "milestone", "skill", "due_week", "done_at_utc", "done_link"]
+    return _csv_lines(header, query)
+
+
+def _engineers(cohort_id: int):
+    return select(CohortMember.user_id).where(
+        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
+    )
+
+
+EXPORTS = {
+    "members": members,
+    "matches": matches,
+    "sessions": sessions,
+    "reviews": reviews,
+    "milestones": milestones,
+    "at-risk": at_risk,
+}

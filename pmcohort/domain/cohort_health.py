@@ -1,17 +1,21 @@
 """The cohort dashboard's rules on plain data: readiness bands, gaps against mentor coverage, and
 who is at risk, each reason in words a lead can act on."""
 
+import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from pmcohort.domain import vocabulary
 from pmcohort.domain.limits import (
+    DEBRIEF_DUE_WITHIN,
     GAP_THRESHOLD,
     NO_SESSION_RISK_AFTER,
     PROPOSAL_UNANSWERED_RISK_AFTER,
+    REVIEW_DUE_WITHIN,
     STRONG_MENTOR_LEVEL,
 )
+from pmcohort.domain.plans import PLANNED_PHASES, phase_of_week, state_of
 from pmcohort.domain.statuses import MemberRole
 from pmcohort.domain.wording import counted
 
@@ -36,6 +40,8 @@ class MemberFacts:
     enrolled_at: datetime | None = None
     proposal_waiting_since: datetime | None = None  # the oldest proposal this person has not answered
     unanswered_proposals: int = 0  # mentors: proposals waiting for their answer past the risk delay
+    overdue_milestones: int = 0  # engineers: plan milestones past their due week
+    overdue_reviews: int = 0  # mentors: submissions waiting on their review past its due time
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,18 @@ def risk_reasons(member: MemberFacts, now: datetime) -> list[str]:
             PROPOSAL_UNANSWERED_RISK_AFTER
         ):
             reasons.append(f"A proposed mentor unanswered for {_days(member.proposal_waiting_since, now)}")
-    elif member.unanswered_proposals:
-        reasons.append(
-            f"{counted(member.unanswered_proposals, 'proposal')} unanswered for over "
-            f"{counted(PROPOSAL_UNANSWERED_RISK_AFTER.days, 'day')}"
-        )
+        if member.overdue_milestones:
+            reasons.append(f"{counted(member.overdue_milestones, 'plan milestone')} overdue")
+    else:
+        if member.unanswered_proposals:
+            reasons.append(
+                f"{counted(member.unanswered_proposals, 'proposal')} unanswered for over "
+                f"{counted(PROPOSAL_UNANSWERED_RISK_AFTER.days, 'day')}"
+            )
+        if member.overdue_reviews:
+            reasons.append(
+                f"{counted(member.overdue_reviews, 'review')} waiting for over {counted(REVIEW_DUE_WITHIN.days, 'day')}"
+            )
     return reasons
 
 
@@ -169,3 +182,103 @@ def people_at_risk(members: Iterable[MemberFacts], now: datetime) -> list[AtRisk
         if (reasons := risk_reasons(member, now))
     ]
     return sorted(found, key=lambda person: (-len(person.reasons), person.name.lower(), person.user_id))
+
+
+# --- written work, debriefs and plans across the cohort
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    label: str  # "Months 1–3"
+    done: int
+    to_do: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """Reviews, debriefs and plan milestones across the cohort, and who is behind on them."""
+
+    reviews_decided: int = 0
+    median_turnaround_hours: float | None = None
+    worst_turnaround_hours: float | None = None
+    waiting_by_age: tuple[tuple[str, int], ...] = ()  # (age band, submissions waiting for a review)
+    debriefs_unpublished: int = 0  # held practice sessions without a published debrief
+    debriefs_overdue: int = 0  # ... of which held longer ago than the debrief is due
+    phases: tuple[PhaseProgress, ...] = ()
+    engineers_with_plans: int = 0
+
+
+@dataclass(frozen=True)
+class BehindOn:
+    """Who is behind, for the people-at-risk list."""
+
+    milestones: Mapping[int, int] = field(default_factory=dict)  # engineer id -> plan milestones overdue
+    reviews: Mapping[int, int] = field(default_factory=dict)  # mentor id -> submissions waiting past due
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """One row of the dashboard's program statement (see `program_figures`)."""
+
+    kind: str  # MILESTONE_DONE, MILESTONE_OPEN, TURNAROUND, WAITING or DEBRIEF_DUE
+    user_id: int | None  # the engineer (milestones, turnaround), the reviewer (waiting), the host (debriefs)
+    week: int | None = None  # milestones: the due week of the plan
+    start: date | None = None  # milestones: the plan's start
+    at: datetime | None = None  # waiting: submitted; debriefs: the session's start
+    seconds: int | None = None  # turnaround
+
+
+MILESTONE_DONE, MILESTONE_OPEN = "milestone_done", "milestone_open"
+TURNAROUND, WAITING, DEBRIEF_DUE = "turnaround", "waiting", "debrief_due"
+
+
+def _hours(seconds: float) -> float:
+    return round(seconds / 3600, 1)
+
+
+def program_figures(rows: Iterable[ProgramRow], now: datetime) -> tuple[ProgramFigures, BehindOn]:
+    rows = list(rows)
+    today = now.date()
+    turnarounds = sorted(row.seconds for row in rows if row.kind == TURNAROUND and row.seconds is not None)
+    waiting = [row for row in rows if row.kind == WAITING]
+    bands = (
+        ("Under 2 days", timedelta(0), timedelta(days=2)),
+        (f"2–{REVIEW_DUE_WITHIN.days} days", timedelta(days=2), REVIEW_DUE_WITHIN),
+        (f"Over {REVIEW_DUE_WITHIN.days} days (overdue)", REVIEW_DUE_WITHIN, None),
+    )
+    by_age = tuple(
+        (label, sum(1 for row in waiting if low <= now - row.at and (high is None or now - row.at < high)))
+        for label, low, high in bands
+    )
+    overdue_reviews: dict[int, int] = {}
+    for row in waiting:
+        if row.user_id is not None and now - row.at >= REVIEW_DUE_WITHIN:
+            overdue_reviews[row.user_id] = overdue_reviews.get(row.user_id, 0) + 1
+    debriefs = [row for row in rows if row.kind == DEBRIEF_DUE]
+    counts = {phase.key: {"done": 0, "to_do": 0, "overdue": 0} for phase in PLANNED_PHASES}
+    overdue_milestones: dict[int, int] = {}
+    planners = set()
+    for row in rows:
+        if row.kind not in (MILESTONE_DONE, MILESTONE_OPEN):
+            continue
+        planners.add(row.user_id)
+        phase = phase_of_week(row.week).key
+        state = state_of(row.start, row.week, row.kind == MILESTONE_DONE, today)
+        bucket = {"done": "done", "overdue": "overdue"}.get(state, "to_do")
+        counts.setdefault(phase, {"done": 0, "to_do": 0, "overdue": 0})[bucket] += 1
+        if bucket == "overdue":
+            overdue_milestones[row.user_id] = overdue_milestones.get(row.user_id, 0) + 1
+    figures = ProgramFigures(
+        reviews_decided=len(turnarounds),
+        median_turnaround_hours=_hours(statistics.median(turnarounds)) if turnarounds else None,
+        worst_turnaround_hours=_hours(turnarounds[-1]) if turnarounds else None,
+        waiting_by_age=by_age,
+        debriefs_unpublished=len(debriefs),
+        debriefs_overdue=sum(1 for row in debriefs if now - row.at >= DEBRIEF_DUE_WITHIN),
+        phases=tuple(
+            PhaseProgress(phase.label, **counts[phase.key]) for phase in PLANNED_PHASES if phase.key in counts
+        ),
+        engineers_with_plans=len(planners),
+    )
+    return figures, BehindOn(overdue_milestones, overdue_reviews)

@@ -3,11 +3,19 @@
 from datetime import UTC, datetime, timedelta
 
 from pmcohort.domain.cohort_health import (
+    DEBRIEF_DUE,
+    MILESTONE_DONE,
+    MILESTONE_OPEN,
+    TURNAROUND,
+    WAITING,
     MemberFacts,
+    ProgramRow,
     coverage_headline,
     gaps_against_coverage,
     people_at_risk,
+    program_figures,
     readiness_distribution,
+    risk_reasons,
 )
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -88,3 +96,32 @@ def test_the_suggested_nudge_names_the_person_the_cohort_and_the_reasons():
     [person] = people_at_risk([engineer(1, name="Nora Diaz")], NOW)
     text = person.suggested_nudge("Spring")
     assert text.startswith("Hi Nora,") and "check-in from Spring: no mentor." in text
+
+
+def test_program_figures_add_up_reviews_debriefs_and_milestones_and_say_who_is_behind():
+    start = (NOW - timedelta(weeks=6)).date()  # week 5 ended a week ago; week 12 is ahead
+    rows = [
+        ProgramRow(MILESTONE_DONE, 1, week=2, start=start),
+        ProgramRow(MILESTONE_OPEN, 1, week=5, start=start),  # overdue
+        ProgramRow(MILESTONE_OPEN, 2, week=5, start=start),  # overdue
+        ProgramRow(MILESTONE_OPEN, 2, week=20, start=start),  # to do, months 3-6
+        ProgramRow(TURNAROUND, 1, seconds=3600 * 10),
+        ProgramRow(TURNAROUND, 2, seconds=3600 * 30),
+        ProgramRow(TURNAROUND, 2, seconds=3600 * 100),
+        ProgramRow(WAITING, 7, at=NOW - timedelta(hours=5)),
+        ProgramRow(WAITING, 7, at=NOW - timedelta(days=6)),  # past due: the mentor is behind
+        ProgramRow(WAITING, None, at=NOW - timedelta(days=9)),  # in a shared queue: nobody's yet
+        ProgramRow(DEBRIEF_DUE, 7, at=NOW - timedelta(days=2)),
+        ProgramRow(DEBRIEF_DUE, 7, at=NOW - timedelta(days=10)),
+    ]
+    figures, behind = program_figures(rows, NOW)
+    assert (figures.reviews_decided, figures.median_turnaround_hours, figures.worst_turnaround_hours) == (3, 30, 100)
+    assert [count for _, count in figures.waiting_by_age] == [1, 0, 2]
+    assert (figures.debriefs_unpublished, figures.debriefs_overdue) == (2, 1)
+    assert [(p.done, p.to_do, p.overdue) for p in figures.phases] == [(1, 0, 2), (0, 1, 0), (0, 0, 0)]
+    assert figures.engineers_with_plans == 2
+    assert behind.milestones == {1: 1, 2: 1} and behind.reviews == {7: 1}
+    late = MemberFacts(1, "Ada Lovelace", "engineer", has_mentor=True, last_session_at=NOW, overdue_milestones=2)
+    assert risk_reasons(late, NOW) == ["2 plan milestones overdue"]
+    slow = MemberFacts(7, "Grace Hopper", "mentor", overdue_reviews=1)
+    assert risk_reasons(slow, NOW) == ["1 review waiting for over 5 days"]

@@ -25,6 +25,9 @@ from pmcohort.domain.limits import ROSTER_MAX_BYTES
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
+from pmcohort.plans import services as plan_service
+from pmcohort.writing import services as writing
+from pmcohort.writing.models import Document
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import cohort_with, engineer, mentor
 from tests.integration.test_notifications import deliver_pending
@@ -492,3 +495,53 @@ def test_the_console_computes_its_figures_when_redis_is_down(app, client, login,
     login(lead)
     response = client.get(f"/cohorts/{cohort.id}/console")
     assert response.status_code == 200 and "1 engineer · 1 mentor" in response.get_data(as_text=True)
+
+
+def test_the_console_counts_reviews_debriefs_and_milestones_and_names_who_is_behind(client, login, lead, cohort):
+    engineer_id, mentor_id = (
+        db.session.scalar(
+            select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id, CohortMember.role == role)
+        )
+        for role in ("engineer", "mentor")
+    )
+    db.session.add(
+        Match(
+            cohort_id=cohort.id,
+            engineer_id=engineer_id,
+            mentor_id=mentor_id,
+            source="cohort",
+            status="active",
+            activated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    plan_service.create_plan(engineer_id, path="internal_transfer", start=utcnow().date() - timedelta(days=60))
+    writing.seed_kinds()
+    document = writing.create_document(engineer_id, kind_key="problem_statement", title="Slow onboarding")
+    writing.submit(document.id, engineer_id, title="Slow onboarding", body="# Who waits\n\nNew teams wait.")
+    db.session.get(Document, document.id).submitted_at = utcnow() - timedelta(days=6)
+    db.session.commit()
+
+    login(lead)
+    page = client.get(f"/cohorts/{cohort.id}/console?fresh=1").get_data(as_text=True)
+    assert "Written work and debriefs" in page and "Plan milestones" in page
+    assert re.search(r"Waiting: over 5 days \(overdue\)</th><td>1<", page)
+    assert re.search(r"plan milestones? overdue", page)
+    assert "1 review waiting for over 5 days" in page
+
+    reviews = client.get(f"/cohorts/{cohort.id}/export/reviews.csv").get_data(as_text=True).splitlines()
+    assert reviews[0].startswith("document_id,kind,title,author_email,reviewer_email") and len(reviews) == 1
+    writing.submit_review(
+        document.id,
+        mentor_id,
+        scores=dict.fromkeys(writing.rubric_for(document).dimension_keys, 3),
+        summary="Clear problem.",
+        decision="approved",
+    )
+    reviews = client.get(f"/cohorts/{cohort.id}/export/reviews.csv").get_data(as_text=True).splitlines()
+    assert len(reviews) == 2 and reviews[1].endswith(",approved")
+    milestones = client.get(f"/cohorts/{cohort.id}/export/milestones.csv").get_data(as_text=True).splitlines()
+    assert milestones[0] == "email,path,plan_start,milestone,skill,due_week,done_at_utc,done_link"
+    assert len(milestones) - 1 == len(plan_service.plan_of(engineer_id).milestones)
+    at_risk = client.get(f"/cohorts/{cohort.id}/export/at-risk.csv").get_data(as_text=True)
+    assert "plan milestone" in at_risk  # the export gives the same reasons as the console

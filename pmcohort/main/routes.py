@@ -6,6 +6,7 @@ from pmcohort.assessment import services as assessments
 from pmcohort.cohorts import services as cohorts
 from pmcohort.core.extensions import csrf, limiter
 from pmcohort.domain.statuses import MATCH_OPEN, Role
+from pmcohort.evidence import services as evidence
 from pmcohort.main.forms import preferences_form
 from pmcohort.mentoring import debriefs
 from pmcohort.mentoring import services as sessions
@@ -52,17 +53,22 @@ def favicon():
 def dashboard():
     user_id = current_user.id
     setup = profiles.setup_of(user_id)
-    open_items = debriefs.open_action_items(user_id) if current_user.has_role(Role.ENGINEER) else []
+    is_engineer = current_user.has_role(Role.ENGINEER)
+    open_items = debriefs.open_action_items(user_id) if is_engineer else []
+    latest_attempt = assessments.latest_attempt(user_id) if is_engineer else None
+    # The largest gap as matching sees it: the self-report blended with what mentors observed.
+    snapshot = evidence.snapshots_for([user_id]).get(user_id) if latest_attempt else None
     return render_template(
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],
         next_sessions=sessions.next_sessions(user_id, limit=NEXT_SESSIONS),
         cohorts=cohorts.cohorts_led_by(user_id) if current_user.has_role(Role.LEAD) else [],
-        latest_attempt=assessments.latest_attempt(user_id) if current_user.has_role(Role.ENGINEER) else None,
+        latest_attempt=latest_attempt,
+        largest_gap=snapshot.largest_gap if snapshot else None,
         engineer_profile=setup.engineer,
         mentor_profile=setup.mentor,
         window_count=setup.window_count,
-        plan=plan_service.glance(user_id, NEXT_MILESTONES) if current_user.has_role(Role.ENGINEER) else None,
+        plan=plan_service.glance(user_id, NEXT_MILESTONES) if is_engineer else None,
         action_items=[item for item, _ in open_items],
         action_sources={item.id: mentoring_session for item, mentoring_session in open_items},
     )

@@ -75,6 +75,10 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
     snapshot = db.session.get(SkillSnapshot, sam.id)
     assert snapshot.largest_gap == "interviewing" and snapshot.effective["interviewing"] < 10
     assert snapshot.observed["interviewing"]["sources"] == 2 and snapshot.rules_version == 1
+    engineer_browser = app.test_client()
+    sign_in(engineer_browser, sam)
+    dashboard = engineer_browser.get("/dashboard").get_data(as_text=True)
+    assert "Largest gap: <strong>PM interviewing</strong>" in dashboard  # the effective gap, not the self-report
     proposal = db.session.scalar(select(RematchProposal))
     assert (proposal.status, proposal.skill, proposal.previous_skill) == (
         RematchStatus.OPEN,

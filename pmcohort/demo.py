@@ -29,6 +29,7 @@ from pmcohort.domain.statuses import (
 )
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
+from pmcohort.notifications import reminders
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
 
 DEMO_PASSWORD = "pmcohort-demo"
@@ -343,6 +344,9 @@ def seed_demo() -> list[tuple[str, str]]:
     db.session.commit()
     practice_bank.seed_starter_set()
     _ensure_demo_sessions()
+    # The demo's sessions are written directly, not booked: plan their reminders as a booking would.
+    reminders.plan_unplanned_sessions()
+    db.session.commit()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

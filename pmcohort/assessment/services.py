@@ -1,7 +1,7 @@
 """Taking the readiness assessment: drafts page by page, completion, history, re-scoring."""
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -35,22 +35,42 @@ def history(user_id: int) -> list[AssessmentAttempt]:
     )
 
 
-def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> datetime | None:
-    """None when the engineer may take the assessment now."""
-    latest = latest_attempt(user_id)
+def _retake_allowed_at(latest: AssessmentAttempt | None, now: datetime | None = None) -> datetime | None:
     if latest is None:
         return None
     allowed = latest.completed_at + RETAKE_INTERVAL
     return allowed if allowed > (now or utcnow()) else None
 
 
+def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> datetime | None:
+    """None when the engineer may take the assessment now."""
+    return _retake_allowed_at(latest_attempt(user_id), now)
+
+
+def _answers_so_far(draft: AssessmentDraft | None, latest: AssessmentAttempt | None) -> dict[str, object]:
+    if draft is not None:
+        return dict(draft.answers)
+    return dict(latest.answers) if latest else {}
+
+
 def draft_answers(user_id: int) -> dict[str, object]:
     """The answers so far: the saved draft, else the last attempt's answers to start a retake from."""
     draft = db.session.get(AssessmentDraft, user_id)
-    if draft is not None:
-        return dict(draft.answers)
+    return _answers_so_far(draft, None if draft is not None else latest_attempt(user_id))
+
+
+@dataclass(frozen=True)
+class Overview:
+    answers: dict[str, object]
+    latest: AssessmentAttempt | None
+    allowed_from: datetime | None  # None when a new attempt may start now
+
+
+def overview(user_id: int, now: datetime | None = None) -> Overview:
+    """What the assessment's start page shows, with the latest attempt looked up once."""
     latest = latest_attempt(user_id)
-    return dict(latest.answers) if latest else {}
+    answers = _answers_so_far(db.session.get(AssessmentDraft, user_id), latest)
+    return Overview(answers, latest, _retake_allowed_at(latest, now))
 
 
 def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> None:

@@ -5,12 +5,21 @@ before the SMTP transaction starts; `sent` commits after the server accepted the
 in between resends with the same Message-ID (derived from the row and the recipient), which is the
 only duplicate possible. A recipient whose notice cannot be rendered or stored, or whose address
 the server refuses for good (5xx), is marked `failed` with the reason; the others still get theirs.
+
+In a batch (`staged_sends`, used by `outbox.deliver_batch`), the inbox items and `sending` rows of
+every recipient of every row in the batch commit together, once; then each email is sent and its
+`sent` commits on its own, so a crash still repeats at most the one message in flight, with its
+Message-ID. A recipient that cannot be rendered or stored makes the batch fall back to the
+one-by-one path above, which isolates it.
 """
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
 
 from pmcohort.accounts.models import User
@@ -44,8 +53,13 @@ class Notice:
     in_app: bool = True  # False for what only makes sense by email (a password reset link)
 
 
+def _request_context():
+    """A request context to build links in; a batch opens one for all its emails."""
+    return nullcontext() if has_request_context() else current_app.test_request_context()
+
+
 def path_for(endpoint: str, **values) -> str:
-    with current_app.test_request_context():
+    with _request_context():
         return url_for(endpoint, **values)
 
 
@@ -59,7 +73,7 @@ def render_email(message: OutboxMessage, user: User, notice: Notice) -> Outgoing
     if notice.category != SECURITY_CATEGORY:
         token = preferences.unsubscribe_token(user.id, notice.category, message.id)
         unsubscribe_url = _absolute(path_for("main.unsubscribe", token=token))
-    with current_app.test_request_context():
+    with _request_context():
         words = render_template(f"email/{notice.template}.txt", user=user, body=notice.body, **notice.context)
         parts = {
             "user": user,
@@ -84,6 +98,57 @@ def render_email(message: OutboxMessage, user: User, notice: Notice) -> Outgoing
     )
 
 
+@dataclass(frozen=True)
+class StagedEmail:
+    message: OutboxMessage
+    delivery: EmailDelivery
+    email: OutgoingEmail
+
+
+_staged: ContextVar[list[StagedEmail] | None] = ContextVar("staged_emails", default=None)
+
+
+@contextmanager
+def staged_sends() -> Iterator[list[StagedEmail]]:
+    """Within it, `deliver_notice` adds the inbox items and `sending` rows without committing and
+    keeps the emails in the list it yields; the caller commits once, then calls `send_staged`.
+    Anything it cannot render or store raises, for the caller to roll back and go one by one."""
+    staged: list[StagedEmail] = []
+    reset = _staged.set(staged)
+    try:
+        with _request_context():
+            yield staged
+    finally:
+        _staged.reset(reset)
+
+
+def send_staged(staged: list[StagedEmail], renew: Callable[[], None]) -> dict[int, Exception]:
+    """Send the committed `sending` emails, committing each `sent` on its own. `renew` keeps the
+    batch's lease (it raises LeaseLost). Returns the rows left unfinished, with the error that
+    stopped them: a transient error stops the rest of the batch, to be retried."""
+    unfinished: dict[int, Exception] = {}
+    for position, item in enumerate(staged):
+        if item.message.id in unfinished:
+            continue
+        try:
+            renew()
+            send_email(item.email)
+        except PermanentDeliveryError as error:
+            _fail(item.message, item.delivery.recipient, error)
+            continue
+        except Exception as error:  # noqa: BLE001 - recorded on its row by the caller, for a retry or an admin
+            db.session.rollback()
+            if not is_transient(error):
+                unfinished[item.message.id] = error
+                continue
+            for rest in staged[position:]:
+                unfinished.setdefault(rest.message.id, error)
+            break
+        item.delivery.status, item.delivery.sent_at = "sent", utcnow()
+        db.session.commit()
+    return unfinished
+
+
 def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
     delivery = db.session.scalar(
         select(EmailDelivery).where(EmailDelivery.outbox_id == message.id, EmailDelivery.recipient == user.email)
@@ -92,11 +157,12 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
         return  # served (sent or skipped), or failed for good: only an admin's retry clears that
     email_wanted, in_app_wanted = preferences.channels_for(user.id, notice.category)
     recipient = user.email
+    staged = _staged.get()
     try:
         email = render_email(message, user, notice) if email_wanted else None
         if delivery is None:
             if in_app_wanted and notice.in_app:
-                _add_inbox_item(message, user, notice)
+                _add_inbox_item(message, user, notice, flush=staged is None)
             delivery = EmailDelivery(
                 outbox_id=message.id,
                 recipient=recipient,
@@ -104,9 +170,10 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
                 message_id=email.message_id if email else None,
             )
             db.session.add(delivery)
-            db.session.flush()
+            if staged is None:
+                db.session.flush()
     except Exception as error:
-        if is_transient(error):
+        if is_transient(error) or staged is not None:
             raise
         # What cannot be rendered or stored fails this recipient alone. The transaction holds only
         # this recipient's work (the one before committed), so rolling it back loses nothing else.
@@ -115,6 +182,10 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
         return
     if email is None:
         delivery.status = "skipped"  # also a resend whose recipient turned this email off meanwhile
+    if staged is not None:
+        if email is not None:
+            staged.append(StagedEmail(message, delivery, email))
+        return
     renew_lease(message)
     db.session.commit()
     if email is None:
@@ -129,7 +200,7 @@ def deliver_notice(message: OutboxMessage, user: User, notice: Notice) -> None:
     db.session.commit()
 
 
-def _add_inbox_item(message: OutboxMessage, user: User, notice: Notice) -> None:
+def _add_inbox_item(message: OutboxMessage, user: User, notice: Notice, *, flush: bool) -> None:
     # An admin's retry of a failed email finds the inbox item already there.
     exists = db.session.scalar(
         select(Notification.id).where(Notification.outbox_id == message.id, Notification.user_id == user.id)
@@ -138,7 +209,8 @@ def _add_inbox_item(message: OutboxMessage, user: User, notice: Notice) -> None:
         db.session.add(
             Notification(outbox_id=message.id, user_id=user.id, title=notice.title, body=notice.body, link=notice.link)
         )
-        db.session.flush()
+        if flush:
+            db.session.flush()
 
 
 def _fail(message: OutboxMessage, recipient: str, error: Exception) -> None:

@@ -42,6 +42,8 @@ class Config:
             "task_serializer": "json",
             "accept_content": ["json"],
             "broker_connection_retry_on_startup": True,
+            # A worker whose broker is gone keeps trying to reconnect rather than exiting after 100 tries.
+            "broker_connection_max_retries": None,
             "broker_transport_options": _broker_transport_options(broker_url),
             "broker_connection_timeout": 2,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),

@@ -50,6 +50,8 @@ DELIVERY_BATCH = 25
 
 Handler = Callable[[OutboxMessage], None]
 _handlers: dict[str, Handler] = {}
+BatchLoader = Callable[[list[OutboxMessage]], list]
+_batch_loaders: list[BatchLoader] = []
 
 
 class LeaseLost(Exception):
@@ -62,6 +64,13 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def loads_for_batch(loader: BatchLoader) -> BatchLoader:
+    """Register a function that loads what a batch's handlers will read, in a query or two for
+    all its rows; what it returns is kept for the batch (the session only holds objects weakly)."""
+    _batch_loaders.append(loader)
+    return loader
 
 
 def topics() -> list[str]:
@@ -244,18 +253,20 @@ def deliver_batch(outbox_ids: list[int]) -> int:
             .execution_options(populate_existing=True)
         ).all()
         try:
-            with delivery.staged_sends() as staged:
+            loaded = [loader(messages) for loader in _batch_loaders]
+            with delivery.staged_sends() as batch:
                 for message in messages:
                     _handlers[message.topic](message)
-                renew_leases(messages)
-                db.session.commit()
+            del loaded
+            renew_leases(messages)
+            db.session.commit()
         except LeaseLost:
             raise
         except Exception:  # noqa: BLE001 - nothing was committed: each row again, one by one
             db.session.rollback()
             log.info("outbox batch %s delivered row by row", claimed, exc_info=True)
             return sum(_deliver_claimed(outbox_id, token) for outbox_id in claimed)
-        unfinished = delivery.send_staged(staged, lambda: renew_leases(messages))
+        unfinished = delivery.send_staged(batch.emails, lambda: renew_leases(messages))
         done = [message for message in messages if message.id not in unfinished]
         if done:
             renew_leases(done)

@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pmcohort.accounts.models import User
@@ -143,11 +143,12 @@ def _prepare_batch(batch: Batch) -> None:
         (delivery.outbox_id, delivery.recipient): delivery
         for delivery in db.session.scalars(select(EmailDelivery).where(EmailDelivery.outbox_id.in_(outbox_ids)))
     }
-    in_inbox = set(
-        db.session.execute(
+    in_inbox = {
+        (outbox_id, user_id)
+        for outbox_id, user_id in db.session.execute(
             select(Notification.outbox_id, Notification.user_id).where(Notification.outbox_id.in_(outbox_ids))
-        ).tuples()
-    )
+        )
+    }
     channels = preferences.channels_of({user.id for _, user, _ in batch.wanted})
     # Nothing is written until the commit: the rows go in as a few multi-row INSERTs.
     with db.session.no_autoflush:
@@ -207,9 +208,10 @@ def sent_marks() -> Iterator[Callable[[EmailDelivery], None]]:
     WAL to reach the disk. The row is committed and visible once the call returns, so a killed
     worker loses nothing; only a crash of the database server itself within a fraction of a
     second could undo it, and the message would then go again with the same Message-ID. Other
-    databases: the session commits.
+    databases, and a session bound to one connection (the tests' rolled-back transaction, whose
+    rows a second connection cannot see): the session commits.
     """
-    if db.engine.dialect.name != "postgresql":
+    if db.engine.dialect.name != "postgresql" or not isinstance(db.session.get_bind(), Engine):
 
         def commit_sent(delivery: EmailDelivery) -> None:
             delivery.status, delivery.sent_at = "sent", utcnow()
@@ -223,11 +225,13 @@ def sent_marks() -> Iterator[Callable[[EmailDelivery], None]]:
 
         def update_sent(delivery: EmailDelivery) -> None:
             now = utcnow()
-            connection.execute(
+            marked = connection.execute(
                 update(EmailDelivery.__table__)
                 .where(EmailDelivery.id == delivery.id)
                 .values(status="sent", sent_at=now, updated_at=now)
-            )
+            ).rowcount
+            if marked != 1:
+                raise RuntimeError(f"email delivery {delivery.id} is not visible to mark it sent")
             for attribute, value in (("status", "sent"), ("sent_at", now), ("updated_at", now)):
                 set_committed_value(delivery, attribute, value)
 

@@ -264,7 +264,7 @@ def deliver_batch(outbox_ids: list[int]) -> int:
             raise
         except Exception:  # noqa: BLE001 - nothing was committed: each row again, one by one
             db.session.rollback()
-            log.info("outbox batch %s delivered row by row", claimed, exc_info=True)
+            log.warning("outbox batch %s goes row by row", claimed, exc_info=True)
             return sum(_deliver_claimed(outbox_id, token) for outbox_id in claimed)
         unfinished = delivery.send_staged(batch.emails, lambda: renew_leases(messages))
         done = [message for message in messages if message.id not in unfinished]

@@ -16,20 +16,6 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 
-# The app is built once in the master and the workers fork from it: they start at once and share
-# the imported code's memory, instead of each spending a second or more of CPU importing it.
-preload_app = True
-
-
-def post_fork(server, worker):
-    """A forked worker must not reuse database connections opened before the fork (two processes
-    on one socket); create_app opens none, and this keeps it so if that ever changes."""
-    from pmcohort.core.extensions import db
-
-    with server.app.wsgi().app_context():
-        db.engine.dispose(close=False)
-
-
 # A request still running after 30 s is stuck: its worker is replaced. Keep-alive lets a browser
 # (or the proxy in front) reuse its connection for the page's CSS and scripts.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

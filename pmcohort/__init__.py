@@ -57,12 +57,14 @@ def register_extensions(app: Flask) -> None:
     from pmcohort.accounts.signed_in import load_user
     from pmcohort.core.celery import celery_init_app
     from pmcohort.core.extensions import csrf, db, limiter, login_manager, migrate
+    from pmcohort.core.pool import ping_idle_connections
     from pmcohort.core.sqlite import tune_sqlite
     from pmcohort.notifications import handlers  # noqa: F401 - registers the outbox handlers
 
     db.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
+        ping_idle_connections(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -39,6 +39,7 @@ from pmcohort.mentoring.models import (
     SessionFeedback,
     SessionParticipant,
 )
+from pmcohort.notifications import reminders
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason, Plan
 from pmcohort.profiles.models import AvailabilityWindow, EngineerProfile, MentorProfile, MentorStrength
@@ -487,6 +488,9 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_writing(DOMAIN, DEMO_COHORT)
 
     _refresh_gap_profiles()
+    # The demo's sessions are written directly, not booked: plan their reminders as a booking would.
+    reminders.plan_unplanned_sessions()
+    db.session.commit()
     return [
         (Role.ADMIN, f"admin@{DOMAIN}"),
         (Role.LEAD, f"lead@{DOMAIN}"),

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import false, select
+from sqlalchemy.orm import joinedload
 
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
 from pmcohort.core.extensions import db
@@ -46,11 +47,12 @@ def leads_cohort(user, cohort: Cohort) -> bool:
 
 def cohort_for_lead_or_404(cohort_id: int) -> Cohort:
     """The cohort, if the signed-in user leads it; otherwise 404, so its existence is not revealed."""
-    query = select(Cohort).where(Cohort.id == cohort_id)
+    # The leads come in the same query: the board asks who leads the cohort (`lead_ids`).
+    query = select(Cohort).options(joinedload(Cohort.leads)).where(Cohort.id == cohort_id)
     if not current_user.has_role(Role.ADMIN):
         leads = Cohort.leads.any(CohortLead.user_id == current_user.id)
         query = query.where(leads if current_user.has_role(Role.LEAD) else false())
-    cohort = db.session.scalar(query)
+    cohort = db.session.scalars(query).unique().first()
     if cohort is None:
         abort(404)
     return cohort

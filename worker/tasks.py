@@ -30,8 +30,9 @@ HEARTBEAT_SECONDS = 5.0
 # acks_late: the broker keeps the task until it finished, so a worker killed mid-delivery gives it
 # back instead of losing it; safe because delivery is idempotent per (row, recipient).
 @shared_task(name=outbox.DELIVER_TASK, acks_late=True, reject_on_worker_lost=True)
-def deliver_outbox_message(outbox_id: int) -> bool:
-    return outbox.deliver(outbox_id)
+def deliver_outbox_message(outbox_ids: list[int] | int) -> int:
+    # A list of rows (a batch); a single id is what tasks published before batching carry.
+    return outbox.deliver_batch(outbox_ids if isinstance(outbox_ids, list) else [outbox_ids])
 
 
 @shared_task(name=SWEEP_TASK)

@@ -20,15 +20,15 @@ bp = Blueprint("assessment", __name__)
 @bp.get("/assessment")
 @roles_required(Role.ENGINEER)
 def overview():
-    answers = assessments.draft_answers(current_user.id)
+    shown = assessments.overview(current_user.id)
     return render_template(
         "assessment/overview.html",
         pages=assessment.PAGES,
         minutes=assessment.minutes_to_answer(assessment.QUESTIONS),
-        answers=answers,
-        resume_at=assessments.first_incomplete_page(answers),
-        allowed_from=assessments.next_attempt_allowed_at(current_user.id),
-        latest=assessments.latest_attempt(current_user.id),
+        answers=shown.answers,
+        resume_at=assessments.first_incomplete_page(shown.answers),
+        allowed_from=shown.allowed_from,
+        latest=shown.latest,
     )
 
 

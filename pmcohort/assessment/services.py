@@ -37,9 +37,7 @@ def history(user_id: int) -> list[AssessmentAttempt]:
     )
 
 
-def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> datetime | None:
-    """None when the engineer may take the assessment now."""
-    latest = latest_attempt(user_id)
+def _retake_allowed_at(latest: AssessmentAttempt | None, now: datetime | None = None) -> datetime | None:
     if latest is None:
         return None
     allowed = latest.completed_at + RETAKE_INTERVAL
@@ -68,21 +66,27 @@ def attempt_seed(user_id: int) -> str:
     return f"{user_id}:{done}"
 
 
+def next_attempt_allowed_at(user_id: int, now: datetime | None = None) -> datetime | None:
+    """None when the engineer may take the assessment now."""
+    return _retake_allowed_at(latest_attempt(user_id), now)
+
+
+def _answers_so_far(user_id: int, draft: AssessmentDraft | None, latest: AssessmentAttempt | None) -> dict[str, object]:
+    answers = dict(draft.answers) if draft is not None else dict(latest.answers) if latest else {}
+    rules = assessment.CURRENT.rules
+    if rules.path_question and not {rules.path_question, rules.years_question} <= answers.keys():
+        profile = db.session.get(EngineerProfile, user_id)
+        if profile is not None:
+            answers.setdefault(rules.path_question, profile.path)
+            answers.setdefault(rules.years_question, profile.years_experience)
+    return answers
+
+
 def draft_answers(user_id: int) -> dict[str, object]:
     """The answers so far: the saved draft, else the last attempt's answers to start a retake from; the path and
     years come from the engineer's profile where the answers lack them."""
     draft = db.session.get(AssessmentDraft, user_id)
-    if draft is not None:
-        answers = dict(draft.answers)
-    else:
-        latest = latest_attempt(user_id)
-        answers = dict(latest.answers) if latest else {}
-    profile = db.session.get(EngineerProfile, user_id)
-    rules = assessment.CURRENT.rules
-    if profile is not None and rules.path_question:
-        answers.setdefault(rules.path_question, profile.path)
-        answers.setdefault(rules.years_question, profile.years_experience)
-    return answers
+    return _answers_so_far(user_id, draft, None if draft is not None else latest_attempt(user_id))
 
 
 def start_from_answers(user_id: int, answers: Mapping[str, object]) -> int:
@@ -98,6 +102,20 @@ def start_from_answers(user_id: int, answers: Mapping[str, object]) -> int:
     draft.answers = valid | dict(draft.answers)
     db.session.commit()
     return len(valid)
+
+
+@dataclass(frozen=True)
+class Overview:
+    answers: dict[str, object]
+    latest: AssessmentAttempt | None
+    allowed_from: datetime | None  # None when a new attempt may start now
+
+
+def overview(user_id: int, now: datetime | None = None) -> Overview:
+    """What the assessment's start page shows, with the latest attempt looked up once."""
+    latest = latest_attempt(user_id)
+    answers = _answers_so_far(user_id, db.session.get(AssessmentDraft, user_id), latest)
+    return Overview(answers, latest, _retake_allowed_at(latest, now))
 
 
 def save_page(user_id: int, page_number: int, form: Mapping[str, str]) -> None:

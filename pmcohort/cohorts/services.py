@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import (
@@ -100,6 +100,7 @@ def members(cohort_id: int) -> dict[str, list[CohortMember]]:
     for member in db.session.scalars(
         select(CohortMember)
         .join(User, User.id == CohortMember.user_id)
+        .options(contains_eager(CohortMember.user))  # the join that sorts also loads: users joined once
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(User.name, User.id)
     ):

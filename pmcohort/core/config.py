@@ -7,6 +7,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from pmcohort.core.pool import RECYCLE_SECONDS
+
 
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -29,7 +31,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'pmcohort.sqlite'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No ping per checkout: `core.pool` pings only connections that sat idle (a round trip saved per request).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": RECYCLE_SECONDS}
         redis_url = os.environ.get("REDIS_URL")
         self.REDIS_URL = redis_url
         broker_url = os.environ.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}"
@@ -39,6 +42,8 @@ class Config:
             "task_serializer": "json",
             "accept_content": ["json"],
             "broker_connection_retry_on_startup": True,
+            # A worker whose broker is gone keeps trying to reconnect rather than exiting after 100 tries.
+            "broker_connection_max_retries": None,
             "broker_transport_options": _broker_transport_options(broker_url),
             "broker_connection_timeout": 2,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),

@@ -3,6 +3,9 @@
 Each plan lists (kind, topic, due time) for one subject; the reminders service stores them as
 rows and the beat sweep sends them when due. A reminder whose time passed before it was planned
 is left out: a session booked for this afternoon gets its confirmation, not a late "24 h ahead".
+One exception: a session planned less than an hour before it starts (booked or moved at short
+notice, or planned by a backfill) still gets its "within the hour" reminder, at once, since that
+is the one that gets people to turn up.
 """
 
 from dataclasses import dataclass
@@ -10,6 +13,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SESSION_REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+LAST_REMINDER, LAST_REMINDER_AHEAD = SESSION_REMINDERS[-1]
 FEEDBACK_CHASERS = (("feedback-24h", timedelta(hours=24)), ("feedback-72h", timedelta(hours=72)))
 FEEDBACK_LEAD_AFTER = timedelta(days=7)
 PROPOSAL_NUDGE_AFTER = timedelta(days=3)
@@ -31,7 +35,10 @@ def session_plan(start: datetime, end: datetime, now: datetime) -> list[Planned]
     planned.append(Planned("feedback", "session.feedback_request", end))
     planned += [Planned(kind, "session.feedback_chaser", end + after) for kind, after in FEEDBACK_CHASERS]
     planned.append(Planned("feedback-lead", "session.feedback_overdue", end + FEEDBACK_LEAD_AFTER))
-    return [each for each in planned if each.due_at > now]
+    kept = [each for each in planned if each.due_at > now]
+    if start - LAST_REMINDER_AHEAD <= now < start:
+        kept.insert(0, Planned(LAST_REMINDER, "session.reminder", now))
+    return kept
 
 
 def proposal_plan(proposed_at: datetime, expires_at: datetime, now: datetime) -> list[Planned]:

@@ -2,6 +2,7 @@
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pmcohort.accounts.models import User
 from pmcohort.core.email import Invite
@@ -13,7 +14,7 @@ from pmcohort.domain.times import format_local_span
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
 from pmcohort.notifications.models import SECURITY_CATEGORY, OutboxMessage
-from pmcohort.notifications.outbox import handles
+from pmcohort.notifications.outbox import handles, loads_for_batch
 
 
 @handles("account.welcome")
@@ -221,6 +222,22 @@ def _session(message: OutboxMessage):
     from pmcohort.mentoring.models import MentoringSession
 
     return db.session.get(MentoringSession, message.payload["session_id"])
+
+
+@loads_for_batch
+def _sessions_of(messages: list[OutboxMessage]) -> list:
+    """The sessions a batch's rows are about, with their participants and people: two queries for
+    the batch, where each row would look up its session and then its participants."""
+    from pmcohort.mentoring.models import MentoringSession
+
+    ids = {message.payload["session_id"] for message in messages if "session_id" in message.payload}
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(MentoringSession)
+        .where(MentoringSession.id.in_(ids))
+        .options(selectinload(MentoringSession.participants))
+    ).all()
 
 
 def _when(mentoring_session, user: User) -> str:

@@ -43,9 +43,15 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY_DELAY = timedelta(seconds=5)
 RETRY_DELAY_MAX = timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Rows per delivery task. A batch commits its recipients' `sending` rows and inbox items once, and
+# the rows' completion once, instead of twice per recipient: what a reminder sweep's hundreds of
+# rows need. A change's own rows (usually one) go out at once as a batch of their own.
+DELIVERY_BATCH = 25
 
 Handler = Callable[[OutboxMessage], None]
 _handlers: dict[str, Handler] = {}
+BatchLoader = Callable[[list[OutboxMessage]], list]
+_batch_loaders: list[BatchLoader] = []
 
 
 class LeaseLost(Exception):
@@ -58,6 +64,13 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def loads_for_batch(loader: BatchLoader) -> BatchLoader:
+    """Register a function that loads what a batch's handlers will read, in a query or two for
+    all its rows; what it returns is kept for the batch (the session only holds objects weakly)."""
+    _batch_loaders.append(loader)
+    return loader
 
 
 def topics() -> list[str]:
@@ -92,13 +105,15 @@ def _forget_rolled_back(session: Session) -> None:
 
 
 def publish(ids: list[int]) -> int:
-    """Send delivery tasks for `ids`; stops at the first broker error. Returns how many were sent."""
+    """Send delivery tasks for `ids`, DELIVERY_BATCH rows each; stops at the first broker error.
+    Returns how many rows were sent."""
     celery_app = current_app.extensions["celery"]
     sent: list[int] = []
     try:
-        for outbox_id in ids:
-            celery_app.send_task(DELIVER_TASK, args=[outbox_id], retry=False)
-            sent.append(outbox_id)
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            batch = ids[start : start + DELIVERY_BATCH]
+            celery_app.send_task(DELIVER_TASK, args=[batch], retry=False)
+            sent.extend(batch)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep retries later
         log.warning("broker unavailable; %d outbox message(s) left for the sweep", len(ids) - len(sent), exc_info=True)
     if sent:
@@ -140,44 +155,56 @@ def sweep() -> int:
     return publish(ids) if ids else 0
 
 
-def _claim(outbox_id: int) -> str | None:
-    """Take the row's lease if it is free or ran out; returns the claim token, None if not ours."""
+def _claim(outbox_ids: list[int]) -> tuple[str, list[int]]:
+    """Take the lease of each row that is free or whose lease ran out, all under one claim token.
+    Returns the token and the rows now ours (none: another worker has them, or they are done)."""
     now = utcnow()
     token = secrets.token_hex(16)
-    claimed = db.session.execute(
+    claimed = db.session.scalars(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == outbox_id,
+            OutboxMessage.id.in_(outbox_ids),
             OutboxMessage.processed_at.is_(None),
             OutboxMessage.failed_at.is_(None),
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - LEASE),
         )
         .values(claimed_at=now, claim_token=token, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).all()
     db.session.commit()
-    return token if claimed == 1 else None
+    return token, sorted(claimed)
 
 
 def renew_lease(message: OutboxMessage) -> None:
-    """Extend the lease in the caller's transaction; raises LeaseLost if another worker has the row.
+    """Extend the lease in the caller's transaction; raises LeaseLost if another worker has the row."""
+    renew_leases([message])
 
-    Within a third of the lease since the last renewal nobody can have taken the row over, so
-    the statement is skipped: most recipients of a row are served well inside that.
+
+def renew_leases(messages: list[OutboxMessage]) -> None:
+    """Extend the rows' lease (one claim token) in the caller's transaction; raises LeaseLost if
+    another worker has any of them.
+
+    Within a third of the lease since the last renewal nobody can have taken a row over, so the
+    statement is skipped: most rows are served well inside that.
     """
     now = utcnow()
-    if message.claimed_at is not None and now - message.claimed_at < LEASE / 3:
+    if all(message.claimed_at is not None and now - message.claimed_at < LEASE / 3 for message in messages):
         return
     renewed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
+        .where(
+            OutboxMessage.id.in_([message.id for message in messages]),
+            OutboxMessage.claim_token == messages[0].claim_token,
+        )
         .values(claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if renewed != 1:
-        raise LeaseLost(message.id)
-    set_committed_value(message, "claimed_at", now)
+    if renewed != len(messages):
+        raise LeaseLost([message.id for message in messages])
+    for message in messages:
+        set_committed_value(message, "claimed_at", now)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -199,19 +226,78 @@ def retry_delay(attempts: int) -> timedelta:
 
 def deliver(outbox_id: int) -> bool:
     """Run the handler for one message. Returns False when there was nothing to do for this call."""
-    token = _claim(outbox_id)
-    if token is None:
-        return False
-    message = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
+    return deliver_batch([outbox_id]) == 1
+
+
+def deliver_batch(outbox_ids: list[int]) -> int:
+    """Run the handlers of the rows this call can claim; returns how many rows were completed.
+
+    Fast path: every recipient's inbox item and `sending` row commit in one transaction, then each
+    email is sent and marked `sent` on its own (`delivery.send_staged`). If any row cannot take it
+    (a payload that cannot be rendered or stored), nothing of the batch was committed: each row
+    then goes the one-by-one way, which fails only what is broken.
+    """
+    from pmcohort.notifications import delivery  # it builds on this module
+
+    token, claimed = _claim(outbox_ids)
+    if not claimed:
+        return 0
     session = db.session()
-    # A handler commits once or twice per recipient; what it read at the start (the session, the
-    # people) stays valid for the row, so reloading it after every commit is only waste.
+    # Handlers read the session and the people once; reloading them after every commit is only waste.
     session.expire_on_commit = False
+    try:
+        messages = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        try:
+            loaded = [loader(messages) for loader in _batch_loaders]
+            with delivery.staged_sends() as batch:
+                for message in messages:
+                    _handlers[message.topic](message)
+            del loaded
+            renew_leases(messages)
+            db.session.commit()
+        except LeaseLost:
+            raise
+        except Exception:  # noqa: BLE001 - nothing was committed: each row again, one by one
+            db.session.rollback()
+            log.warning("outbox batch %s goes row by row", claimed, exc_info=True)
+            return sum(_deliver_claimed(outbox_id, token) for outbox_id in claimed)
+        unfinished = delivery.send_staged(batch.emails, lambda: renew_leases(messages))
+        done = [message for message in messages if message.id not in unfinished]
+        if done:
+            renew_leases(done)
+            for message in done:
+                _mark_processed(message)
+            db.session.commit()
+        for outbox_id, error in unfinished.items():
+            _record_failure(outbox_id, token, error)
+        return len(done)
+    except LeaseLost:
+        db.session.rollback()
+        log.warning("outbox messages %s were taken over by another worker", claimed)
+        return 0
+    finally:
+        session.expire_on_commit = True
+
+
+def _mark_processed(message: OutboxMessage) -> None:
+    message.processed_at, message.claimed_at, message.claim_token = utcnow(), None, None
+    message.last_error = None
+
+
+def _deliver_claimed(outbox_id: int, token: str) -> bool:
+    """One claimed row, committing recipient by recipient: a recipient who cannot be served fails alone."""
+    message = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
+    if message is None or message.claim_token != token:
+        return False
     try:
         _handlers[message.topic](message)
         renew_lease(message)
-        message.processed_at, message.claimed_at, message.claim_token = utcnow(), None, None
-        message.last_error = None
+        _mark_processed(message)
         db.session.commit()
         return True
     except LeaseLost:
@@ -222,8 +308,6 @@ def deliver(outbox_id: int) -> bool:
         db.session.rollback()
         _record_failure(outbox_id, token, error)
         return False
-    finally:
-        session.expire_on_commit = True
 
 
 def _record_failure(outbox_id: int, token: str, error: Exception) -> None:

@@ -66,6 +66,24 @@ def plan_session(session: MentoringSession, now: datetime | None = None) -> None
     _replan("session", session.id, session.sequence, planned, {"session_id": session.id})
 
 
+def plan_unplanned_sessions(now: datetime | None = None) -> int:
+    """Plan the reminders of every scheduled session still ahead that has none planned: sessions
+    written without going through a change that plans (seeded data, or scheduled before reminders
+    became rows). A second call finds nothing to do. Returns how many sessions were planned."""
+    now = now or utcnow()
+    has_plan = select(DueReminder.id).where(
+        DueReminder.subject_type == "session", DueReminder.subject_id == MentoringSession.id
+    )
+    unplanned = db.session.scalars(
+        select(MentoringSession).where(
+            MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.start_at > now, ~has_plan.exists()
+        )
+    ).all()
+    for mentoring_session in unplanned:
+        plan_session(mentoring_session, now)
+    return len(unplanned)
+
+
 def plan_proposal(match: Match, expires_after, now: datetime | None = None) -> None:
     db.session.flush()
     created = match.created_at or utcnow()

@@ -56,3 +56,44 @@ def test_upgrade_downgrade_upgrade_on_postgres():
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_rows(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'backfill.sqlite'}"})
+    now = datetime.now(UTC).replace(microsecond=0)
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, time_zone, auth_token, active, created_at)"
+                    " VALUES (1, 'host@example.com', 'Host', 'x', 'UTC', 't', 1, :now)"
+                ),
+                {"now": now},
+            )
+            for session_id, status, start in (
+                (1, "scheduled", now + timedelta(days=3)),  # ahead: planned
+                (2, "scheduled", now + timedelta(minutes=30)),  # within the hour: reminded at once
+                (3, "cancelled", now + timedelta(days=3)),
+                (4, "scheduled", now - timedelta(days=1)),  # past
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO mentoring_sessions (id, kind, status, title, agenda, watch_for, confidentiality,"
+                        " host_id, start_at, end_at, time_zone, sequence, cancelled_late, created_at, updated_at)"
+                        " VALUES (:id, 'one_on_one', :status, '1:1', '', '', '', 1, :start, :end, 'UTC', 2, 0,"
+                        " :now, :now)"
+                    ),
+                    {"id": session_id, "status": status, "start": start, "end": start + timedelta(hours=1), "now": now},
+                )
+        upgrade(revision="0014_reminder_backfill")
+        with db.engine.connect() as connection:
+            keys = set(connection.execute(text("SELECT key FROM due_reminders")).scalars())
+        db.engine.dispose()
+    assert {key for key in keys if key.startswith("session:1:")} == {
+        f"session:1:v2:{kind}" for kind in ("24h", "1h", "feedback", "feedback-24h", "feedback-72h", "feedback-lead")
+    }
+    assert "session:2:v2:1h" in keys and "session:2:v2:24h" not in keys
+    assert not any(key.startswith(("session:3:", "session:4:")) for key in keys)

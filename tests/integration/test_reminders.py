@@ -77,12 +77,47 @@ def test_a_move_re_plans_in_the_same_transaction_and_a_cancel_drops_the_plan(app
     assert reminders.send_due(now=tomorrow_at(23) + timedelta(days=30)) == 0
 
 
-def test_a_session_booked_for_soon_gets_no_late_24_hour_reminder(app, pair):
-    engineer, _, match = pair
+def test_a_session_booked_for_soon_gets_its_within_the_hour_reminder_at_once_and_no_late_24_hour_one(
+    app, pair, mailbox
+):
+    engineer, mentor, match = pair
     # 35 to 50 minutes ahead, on the quarter-hour grid bookings use.
     in_35_minutes = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=35)
+    booked_at = utcnow()
     soon = book(match, engineer, start=in_35_minutes + timedelta(minutes=-in_35_minutes.minute % 15))
-    assert "24h" not in planned(soon.id) and "1h" not in planned(soon.id) and "feedback" in planned(soon.id)
+    plan = planned(soon.id)
+    assert "24h" not in plan and "feedback" in plan
+    assert booked_at <= plan["1h"] <= utcnow(), "due at once: its hour-ahead time had passed"
+
+    db.session.execute(db.delete(OutboxMessage))
+    assert reminders.send_due() == 1
+    [reminder] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "session.reminder")).all()
+    outbox.deliver(reminder.id)
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([engineer.email, mentor.email])
+    assert {m["Subject"] for m in mailbox.messages} == {"Reminder: your session starts within the hour"}
+
+
+def test_sessions_scheduled_without_a_plan_get_one_and_only_once(app, pair):
+    engineer, _, match = pair
+    ahead = book(match, engineer, start=tomorrow_at(10) + timedelta(days=2))
+    db.session.execute(db.delete(DueReminder))  # as a session scheduled before reminders were rows
+
+    assert reminders.plan_unplanned_sessions() == 1
+    assert set(planned(ahead.id)) == {"24h", "1h", "feedback", "feedback-24h", "feedback-72h", "feedback-lead"}
+    assert reminders.plan_unplanned_sessions() == 0, "planned sessions are left alone"
+
+
+def test_the_demo_s_upcoming_sessions_have_their_reminders_planned(app):
+    from pmcohort.demo import seed_demo
+    from pmcohort.mentoring.models import MentoringSession
+
+    seed_demo()
+    upcoming = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.status == "scheduled", MentoringSession.start_at > utcnow())
+    ).all()
+    assert upcoming, "the demo has sessions coming up"
+    for mentoring_session in upcoming:
+        assert {"24h", "1h"} <= set(planned(mentoring_session.id)), mentoring_session.title
 
 
 def test_feedback_chasers_reach_only_who_has_not_answered_and_the_lead_hears_at_seven_days(

@@ -1,7 +1,7 @@
 """evidence: effective skill snapshots, re-match proposals, secondary matches, who cancelled a session
 
 Revision ID: 0012_evidence
-Revises: 0008_written_work
+Revises: 0011_written_work
 Create Date: 2026-12-01 13:55:39.440292
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_evidence'
-down_revision = '0008_written_work'
+down_revision = '0011_written_work'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """written work: document kinds, documents and their immutable versions, reviews with anchored
 comments, blind second reviews, shared review queues, portfolios
 
-Revision ID: 0008_written_work
-Revises: 0009_coaching
+Revision ID: 0011_written_work
+Revises: 0010_coaching
 Create Date: 2026-12-01 14:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_written_work'
-down_revision = '0009_coaching'
+revision = '0011_written_work'
+down_revision = '0010_coaching'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """quick check: aggregate counts per day and path (the assessment's version 2 is data, no schema)
 
-Revision ID: 0010_assessment_v2
+Revision ID: 0008_assessment_v2
 Revises: 0007
 Create Date: 2026-12-01 14:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_assessment_v2'
+revision = '0008_assessment_v2'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """coaching: debriefs after practice and shadowing sessions, observed pitfalls, action items, the skill a
 shadowing session exercises
 
-Revision ID: 0009_coaching
-Revises: 0011_plans
+Revision ID: 0010_coaching
+Revises: 0009_plans
 Create Date: 2026-12-01 14:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_coaching'
-down_revision = '0011_plans'
+revision = '0010_coaching'
+down_revision = '0009_plans'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """personal plans: plans, milestones, notes, APM seasons
 
-Revision ID: 0011_plans
-Revises: 0010_assessment_v2
+Revision ID: 0009_plans
+Revises: 0008_assessment_v2
 Create Date: 2026-12-01 13:56:16.902849
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_plans'
-down_revision = '0010_assessment_v2'
+revision = '0009_plans'
+down_revision = '0008_assessment_v2'
 branch_labels = None
 depends_on = None
 

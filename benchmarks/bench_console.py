@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_http import CLIENT_PROCESSES, free_port, measure, wait_for_port
-from benchmarks.bench_load import _ensure_database, _sign_in
+from benchmarks.bench_http import CLIENT_PROCESSES, measure
+from benchmarks.bench_load import _ensure_database, _sign_in, bench_environment, flask_command, start_gunicorn
 from pmcohort.demo import DEMO_PASSWORD, DOMAIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +38,6 @@ SECONDS_PER_ROUTE = 6.0
 IMPORT_ROWS = 5000
 WITH_ACCOUNTS = 1000
 TARGET = 0.20
-
-
-def _flask(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def _console_path(port: int, lead: dict[str, str]) -> str:
@@ -60,17 +56,8 @@ def _console_path(port: int, lead: dict[str, str]) -> str:
 
 
 def _http(env: dict) -> tuple[dict, str]:
-    port = free_port()
-    workdir = Path(env["PMCOHORT_INSTANCE_PATH"])
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(workdir / "gunicorn.log").open("wb"),
-    )
+    server, port = start_gunicorn(env, Path(env["PMCOHORT_INSTANCE_PATH"]))
     try:
-        wait_for_port(port)
         lead = _sign_in(port, f"lead@{DOMAIN}", DEMO_PASSWORD)
         console = _console_path(port, lead)
         started = time.perf_counter()
@@ -150,20 +137,10 @@ def main() -> int:
     if not _ensure_database(DATABASE_URL):
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="pmcohort-console-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": DATABASE_URL,
-        "SECRET_KEY": secrets.token_hex(32),
-        "PMCOHORT_INSTANCE_PATH": str(workdir),
-        "FLASK_APP": "pmcohort",
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-        "PUBLIC_PAGE_RATE_LIMIT": "10000000 per minute",
-        "OUTBOX_PUBLISH_ON_COMMIT": "0",
-        "GUNICORN_ACCESS_LOG": "",
-    }
-    _flask(env, "db", "upgrade")
+    env = bench_environment(DATABASE_URL, workdir)
+    flask_command(env, "db", "upgrade")
     started = time.perf_counter()
-    _flask(env, "seed-demo", "--large")
+    flask_command(env, "seed-demo", "--large")
     seeded = time.perf_counter() - started
     subprocess.run(
         [

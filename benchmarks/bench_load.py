@@ -65,8 +65,43 @@ def _ensure_database(url: str) -> bool:
     return True
 
 
-def _flask(env: dict, *args: str) -> None:
+def bench_environment(database_url: str, workdir: Path) -> dict[str, str]:
+    """The app's settings for a benchmark server: its own database, instance folder and secret."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "PMCOHORT_INSTANCE_PATH": str(workdir),
+        "FLASK_APP": "pmcohort",
+        # Every simulated person comes from 127.0.0.1: the per-address sign-in limit would refuse most of them.
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        # Nor may the limit on public pages refuse the trivial route the pages are compared with.
+        "PUBLIC_PAGE_RATE_LIMIT": "10000000 per minute",
+        "OUTBOX_PUBLISH_ON_COMMIT": "0",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+
+
+def flask_command(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "flask", *args], cwd=APP_DIR, env=env, check=True, capture_output=True)
+
+
+def start_gunicorn(env: dict, workdir: Path) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the app's own gunicorn.conf.py on a free port, ready to answer; its log in `workdir`."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
+        cwd=APP_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "gunicorn.log").open("wb"),
+    )
+    try:
+        wait_for_port(port)
+    except BaseException:
+        server.terminate()
+        raise
+    return server, port
 
 
 def _sign_in(port: int, email: str, password: str) -> dict[str, str]:
@@ -161,31 +196,11 @@ def main() -> int:
     if not _ensure_database(DATABASE_URL):
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="pmcohort-load-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": DATABASE_URL,
-        "SECRET_KEY": secrets.token_hex(32),
-        "PMCOHORT_INSTANCE_PATH": str(workdir),
-        "FLASK_APP": "pmcohort",
-        # Every simulated person comes from 127.0.0.1: the per-address sign-in limit would refuse most of them.
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-        # Nor may the limit on public pages refuse the trivial route the pages are compared with.
-        "PUBLIC_PAGE_RATE_LIMIT": "10000000 per minute",
-        "OUTBOX_PUBLISH_ON_COMMIT": "0",
-        "GUNICORN_ACCESS_LOG": "",
-    }
-    _flask(env, "db", "upgrade")
-    _flask(env, "seed-demo")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
-        cwd=APP_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(workdir / "gunicorn.log").open("wb"),
-    )
+    env = bench_environment(DATABASE_URL, workdir)
+    flask_command(env, "db", "upgrade")
+    flask_command(env, "seed-demo")
+    server, port = start_gunicorn(env, workdir)
     try:
-        wait_for_port(port)
         web_before, database_before = _cpu_seconds(server.pid)
         subprocess.run(
             [

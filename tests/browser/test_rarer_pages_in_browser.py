@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.core.extensions import db
-from pmcohort.mentoring import practice_bank
+from tests.browser.steps import an_admin_with_the_starter_set, who
 from tests.factories import cohort_with, make_user
 from tests.mail import text_of
 
@@ -54,14 +54,7 @@ def test_a_forgotten_password_is_reset_from_the_link_in_the_email(page, live):
 
 
 def test_the_admin_editors_show_their_errors_at_the_fields(signed_in, live):
-    with live.app.app_context():
-        practice_bank.seed_starter_set()
-        admin = make_user(roles=("admin",))
-        db.session.commit()
-        person = {"email": admin.email, "first_name": admin.first_name}
-        db.session.remove()
-
-    page = signed_in(person)
+    page = signed_in(an_admin_with_the_starter_set(live))
     for path in ("/admin/practice/questions/new", "/admin/practice/personas/new"):
         page.goto(path)
         page.locator("main form button[type=submit]").click()
@@ -73,7 +66,7 @@ def test_a_lead_scheduling_a_workshop_sees_what_to_fix(signed_in, live):
     with live.app.app_context():
         lead = make_user(roles=("lead",), name="Lena Lead")
         cohort = cohort_with(lead, [make_user()], [make_user(roles=("mentor",))])
-        person, cohort_id = {"email": lead.email, "first_name": lead.first_name}, cohort.id
+        person, cohort_id = who(lead), cohort.id
         db.session.remove()
 
     page = signed_in(person)

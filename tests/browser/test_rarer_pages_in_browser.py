@@ -67,26 +67,27 @@ def test_the_admin_editors_show_their_errors_at_the_fields(signed_in, live):
         expect(page.locator("main form")).to_be_visible()
 
 
-def test_a_lead_scheduling_a_workshop_sees_what_to_fix(signed_in, live):
+@pytest.fixture
+def lead_of_a_cohort(live):
+    """Who the lead is, and the id of their cohort of one engineer and one mentor."""
     with live.app.app_context():
         lead = make_user(roles=("lead",), name="Lena Lead")
         cohort = cohort_with(lead, [make_user()], [make_user(roles=("mentor",))])
         person, cohort_id = who(lead), cohort.id
         db.session.remove()
+    return person, cohort_id
 
+
+def test_a_lead_scheduling_a_workshop_sees_what_to_fix(signed_in, lead_of_a_cohort):
+    person, cohort_id = lead_of_a_cohort
     page = signed_in(person)
     page.goto(f"/cohorts/{cohort_id}/workshops/new")
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
 
 
-def test_a_lead_sees_what_to_fix_in_the_cohort_details_and_an_announcement(signed_in, live):
-    with live.app.app_context():
-        lead = make_user(roles=("lead",), name="Lena Lead")
-        cohort = cohort_with(lead, [make_user()], [make_user(roles=("mentor",))])
-        person, cohort_id = who(lead), cohort.id
-        db.session.remove()
-
+def test_a_lead_sees_what_to_fix_in_the_cohort_details_and_an_announcement(signed_in, lead_of_a_cohort):
+    person, cohort_id = lead_of_a_cohort
     page = signed_in(person)
     page.goto(f"/cohorts/{cohort_id}/settings")
     page.get_by_label("Cohort name").fill("")

@@ -1,21 +1,25 @@
 """Test data builders. Most add to the session and flush; the test decides about commits."""
 
 import itertools
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts import services as cohorts
-from pmcohort.cohorts.models import CohortMember, MatchingRun
+from pmcohort.cohorts.models import Cohort, CohortMember, Match, MatchingRun
 from pmcohort.core.extensions import db
 from pmcohort.core.passwords import hash_password
 from pmcohort.core.types import utcnow
 from pmcohort.domain import practice, vocabulary
 from pmcohort.domain.debriefs import DebriefDraft
+from pmcohort.domain.statuses import MatchStatus
 from pmcohort.evidence import services as evidence
 from pmcohort.mentoring import debriefs, practice_bank
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
+from pmcohort.mentorships.models import RematchProposal
 from pmcohort.profiles.models import (
     AssessmentAttempt,
     AvailabilityWindow,
@@ -23,6 +27,7 @@ from pmcohort.profiles.models import (
     MentorProfile,
     MentorStrength,
 )
+from pmcohort.writing import services as writing
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -105,8 +110,8 @@ def mentor(
     return user
 
 
-def cohort_with(lead, engineers, mentors):
-    cohort = cohorts.create_cohort(lead.id, "Spring", date.today())
+def cohort_with(lead, engineers, mentors, name="Spring"):
+    cohort = cohorts.create_cohort(lead.id, name, date.today())
     for person, role in [(e, "engineer") for e in engineers] + [(m, "mentor") for m in mentors]:
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=person.id, role=role))
     db.session.commit()
@@ -137,6 +142,48 @@ def person(user_factory, roles, windows=ALL_WEEK, time_zone="UTC"):
         db.session.add(profile)
     db.session.flush()
     return user
+
+
+def active_match(engineer, mentor, cohort: Cohort | None = None, **fields) -> Match:
+    """An accepted match: the cohort's when one is given, else one the engineer asked for."""
+    match = Match(
+        cohort_id=cohort.id if cohort else None,
+        engineer_id=engineer.id,
+        mentor_id=mentor.id,
+        source="cohort" if cohort else "request",
+        status=MatchStatus.ACTIVE,
+        activated_at=utcnow(),
+        **fields,
+    )
+    db.session.add(match)
+    db.session.flush()
+    return match
+
+
+def rematch_proposal(match: Match, **fields) -> RematchProposal:
+    """A proposal to add a second mentor for interviewing, where the match's engineer scores 20."""
+    proposal = RematchProposal(
+        engineer_id=match.engineer_id,
+        cohort_id=match.cohort_id,
+        match_id=match.id,
+        mentor_id=match.mentor_id,
+        skill="interviewing",
+        skill_score=20,
+        mentor_strength=2,
+        **fields,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def matched_pair(user_factory, windows=ALL_WEEK, time_zone="UTC") -> tuple[User, User, Match]:
+    """An engineer and a mentor in an active match the engineer asked for; committed."""
+    engineer = person(user_factory, ("engineer",), windows=windows, time_zone=time_zone)
+    mentor = person(user_factory, ("mentor",), windows=windows, time_zone=time_zone)
+    match = active_match(engineer, mentor)
+    db.session.commit()
+    return engineer, mentor, match
 
 
 def tomorrow_at(hour: int) -> datetime:
@@ -181,3 +228,54 @@ def score_interview(match, engineer_user, mentor_user, level: int, day: int, pit
         publish=True,
     )
     return held
+
+
+# --- cohorts the evidence and written-work tests share
+
+
+class EvidenceCohort(NamedTuple):
+    """An engineer weakest in discovery, matched to a discovery mentor rated 2 in interviewing, and a second
+    mentor strong in interviewing: all in `lead`'s cohort, or, without one, a match the engineer asked for."""
+
+    lead: User | None
+    engineer: User
+    current: User
+    interviewer: User
+    match: Match
+
+
+def evidence_cohort(user_factory, *, in_cohort: bool = True) -> EvidenceCohort:
+    practice_bank.seed_starter_set()
+    weak_in_discovery = engineer(user_factory, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
+    current = mentor(user_factory, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
+    interviewer = mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
+    lead = user_factory(roles=("lead",)) if in_cohort else None
+    cohort = cohort_with(lead, [weak_in_discovery], [current, interviewer]) if in_cohort else None
+    match = active_match(weak_in_discovery, current, cohort)
+    db.session.get(MentorProfile, current.id).active_mentees = 1
+    db.session.commit()
+    return EvidenceCohort(lead, weak_in_discovery, current, interviewer, match)
+
+
+@dataclass
+class WritingCast:
+    """A cohort led by `lead`: the engineer matched to `mentor`, a `second_mentor` for blind second reviews,
+    and an `outsider` mentor in no cohort."""
+
+    engineer: User
+    mentor: User
+    second_mentor: User
+    lead: User
+    outsider: User
+    cohort: Cohort
+
+
+def writing_cast(user_factory) -> WritingCast:
+    writing.seed_kinds()
+    author, reviewer, second_reviewer = (person(user_factory, (role,)) for role in ("engineer", "mentor", "mentor"))
+    lead = person(user_factory, ("lead",))
+    outsider = person(user_factory, ("mentor",))
+    cohort = cohort_with(lead, [author], [reviewer, second_reviewer], name="Writers")
+    active_match(author, reviewer, cohort)
+    db.session.commit()
+    return WritingCast(author, reviewer, second_reviewer, lead, outsider, cohort)

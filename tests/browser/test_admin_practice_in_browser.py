@@ -3,20 +3,13 @@ from playwright.sync_api import expect
 
 from pmcohort.core.extensions import db
 from pmcohort.mentoring import practice_bank
-from tests.factories import make_user
+from tests.browser.steps import an_admin_with_the_starter_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def test_admin_changes_the_skill_a_rubric_dimension_is_evidence_of(signed_in, live):
-    with live.app.app_context():
-        practice_bank.seed_starter_set()
-        admin = make_user(roles=("admin",))
-        db.session.commit()
-        person = {"email": admin.email, "first_name": admin.first_name}
-        db.session.remove()
-
-    page = signed_in(person)
+    page = signed_in(an_admin_with_the_starter_set(live))
     page.goto("/admin/practice")
     page.get_by_role("link", name="Estimation", exact=True).click()
     skill = page.get_by_role("group", name="Dimension 5").get_by_label("Skill it shows")

@@ -1,45 +1,22 @@
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
-from pmcohort.domain.statuses import MatchStatus
-from pmcohort.mentoring import practice_bank
 from pmcohort.mentorships.models import RematchProposal
-from pmcohort.profiles.models import MentorProfile
-from tests.factories import ALL_WEEK, cohort_with, engineer, make_user, mentor, score_interview
+from tests.browser.steps import who
+from tests.factories import evidence_cohort, make_user, score_interview
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def test_scores_move_the_gap_profile_and_the_lead_approves_a_second_mentor(signed_in, live):
     with live.app.app_context():
-        practice_bank.seed_starter_set()
-        lead = make_user(roles=("lead",), name="Lena Lead")
-        ada = engineer(make_user, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
-        current = mentor(make_user, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
-        interviewer = mentor(make_user, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
-        cohort = cohort_with(lead, [ada], [current, interviewer])
-        match = Match(
-            cohort_id=cohort.id,
-            engineer_id=ada.id,
-            mentor_id=current.id,
-            source="cohort",
-            status=MatchStatus.ACTIVE,
-            activated_at=utcnow(),
-        )
-        db.session.add(match)
-        db.session.get(MentorProfile, current.id).active_mentees = 1
-        db.session.commit()
+        lead, ada, current, interviewer, match = evidence_cohort(make_user)
         for day in (1, 2):
             score_interview(match, ada, current, 1, day=day)
         assert db.session.scalar(db.select(RematchProposal.id)) is not None
-        people = {
-            key: {"email": user.email, "first_name": user.first_name, "id": user.id, "name": user.name}
-            for key, user in (("lead", lead), ("ada", ada), ("interviewer", interviewer))
-        }
-        cohort_id = cohort.id
+        people = {"lead": who(lead), "ada": who(ada), "interviewer": who(interviewer)}
+        cohort_id = match.cohort_id
         db.session.remove()
 
     page = signed_in(people["ada"])

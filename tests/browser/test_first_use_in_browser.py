@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.mentoring import practice_bank
-from tests.factories import make_user, person
+from tests.browser.steps import who
+from tests.factories import make_user, matched_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -23,10 +23,10 @@ def test_admin_pages_fit_a_phone_and_the_navigation_marks_where_you_are(signed_i
         for number in range(3):
             make_user(name=f"Engineer Number {number}", email=f"a.rather.long.engineer.address.{number}@example.com")
         db.session.commit()
-        who = {"email": admin.email, "first_name": admin.first_name}
+        admin_who = who(admin)
         db.session.remove()
 
-    page = signed_in(who)
+    page = signed_in(admin_who)
     page.get_by_role("link", name="Users", exact=True).click()
     expect(page.get_by_role("link", name="Users", exact=True)).to_have_attribute("aria-current", "page")
     expect(page.get_by_label("Role for Engineer Number 0")).to_be_visible()
@@ -40,19 +40,11 @@ def test_admin_pages_fit_a_phone_and_the_navigation_marks_where_you_are(signed_i
 
 def test_a_matched_engineer_sees_the_next_step_not_the_matching_checklist(signed_in, live):
     with live.app.app_context():
-        engineer = person(make_user, ("engineer",))
-        mentor = person(make_user, ("mentor",))
-        db.session.add(
-            Match(
-                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-            )
-        )
-        db.session.commit()
-        who = {"email": engineer.email, "first_name": engineer.first_name}
-        mentor_first = mentor.first_name
+        engineer, mentor, _ = matched_pair(make_user)
+        engineer_who, mentor_first = who(engineer), mentor.first_name
         db.session.remove()
 
-    page = signed_in(who)
+    page = signed_in(engineer_who)
     expect(page.get_by_role("heading", name="Your next step")).to_be_visible()
     expect(page.get_by_role("heading", name="Get ready to be matched")).to_have_count(0)
     page.get_by_role("link", name=f"Book a session with {mentor_first}").click()
@@ -75,18 +67,11 @@ def test_a_matched_engineer_sees_the_next_step_not_the_matching_checklist(signed
 def test_changing_time_zone_previews_the_windows_and_the_shared_hours(signed_in, live):
     with live.app.app_context():
         tuesday_evening = [(1, 18 * 60, 20 * 60)]
-        engineer = person(make_user, ("engineer",), windows=tuesday_evening, time_zone="Asia/Kolkata")
-        mentor = person(make_user, ("mentor",), windows=tuesday_evening, time_zone="Asia/Kolkata")
-        db.session.add(
-            Match(
-                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-            )
-        )
-        db.session.commit()
-        who = {"email": engineer.email, "first_name": engineer.first_name}
+        engineer, _, _ = matched_pair(make_user, windows=tuesday_evening, time_zone="Asia/Kolkata")
+        engineer_who = who(engineer)
         db.session.remove()
 
-    page = signed_in(who)
+    page = signed_in(engineer_who)
     page.get_by_role("link", name="Account").click()
     page.get_by_label("Time zone").fill("Asia/Tokyo")
     page.get_by_role("button", name="Save time zone").click()

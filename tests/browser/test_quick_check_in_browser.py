@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import fill_sign_up_form
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
@@ -30,12 +32,7 @@ def test_the_quick_check_runs_logged_out_and_its_answers_carry_into_a_new_accoun
 
     page.get_by_role("button", name="Save this and get a mentor").click()
     expect(page.get_by_text("Your quick-check answers come with you")).to_be_visible()
-    page.get_by_label("Your name").fill("Quinn Check")
-    page.get_by_label("Email").fill("quinn.check@example.com")
-    page.get_by_label("Password").fill("a long enough pass")
-    page.get_by_label("Time zone").fill("Europe/Lisbon")
-    page.get_by_label("An engineer moving into product management").check()
-    page.get_by_role("button", name="Create account").click()
+    fill_sign_up_form(page, "Quinn Check", "quinn.check@example.com", "An engineer moving into product management")
 
     expect(page.get_by_role("heading", name="How ready are you for a PM role?")).to_be_visible()
     expect(page.get_by_text("Your quick-check answers are in your assessment")).to_be_visible()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmcohort.core.extensions import db
-from pmcohort.mentoring import practice_bank
+from tests.browser.steps import an_admin_with_the_starter_set, who
 from tests.factories import cohort_with, make_user
 from tests.mail import text_of
 
@@ -54,29 +54,45 @@ def test_a_forgotten_password_is_reset_from_the_link_in_the_email(page, live):
 
 
 def test_the_admin_editors_show_their_errors_at_the_fields(signed_in, live):
-    with live.app.app_context():
-        practice_bank.seed_starter_set()
-        admin = make_user(roles=("admin",))
-        db.session.commit()
-        person = {"email": admin.email, "first_name": admin.first_name}
-        db.session.remove()
-
-    page = signed_in(person)
-    for path in ("/admin/practice/questions/new", "/admin/practice/personas/new"):
+    page = signed_in(an_admin_with_the_starter_set(live))
+    for path in (
+        "/admin/practice/questions/new",
+        "/admin/practice/personas/new",
+        "/writing/kinds/new",
+        "/admin/apm-seasons",
+    ):
         page.goto(path)
         page.locator("main form button[type=submit]").click()
         expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
         expect(page.locator("main form")).to_be_visible()
 
 
-def test_a_lead_scheduling_a_workshop_sees_what_to_fix(signed_in, live):
+@pytest.fixture
+def lead_of_a_cohort(live):
+    """Who the lead is, and the id of their cohort of one engineer and one mentor."""
     with live.app.app_context():
         lead = make_user(roles=("lead",), name="Lena Lead")
         cohort = cohort_with(lead, [make_user()], [make_user(roles=("mentor",))])
-        person, cohort_id = {"email": lead.email, "first_name": lead.first_name}, cohort.id
+        person, cohort_id = who(lead), cohort.id
         db.session.remove()
+    return person, cohort_id
 
+
+def test_a_lead_scheduling_a_workshop_sees_what_to_fix(signed_in, lead_of_a_cohort):
+    person, cohort_id = lead_of_a_cohort
     page = signed_in(person)
     page.goto(f"/cohorts/{cohort_id}/workshops/new")
     page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_lead_sees_what_to_fix_in_the_cohort_details_and_an_announcement(signed_in, lead_of_a_cohort):
+    person, cohort_id = lead_of_a_cohort
+    page = signed_in(person)
+    page.goto(f"/cohorts/{cohort_id}/settings")
+    page.get_by_label("Cohort name").fill("")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_label("Cohort name")).to_have_attribute("aria-invalid", "true")
+    page.goto(f"/cohorts/{cohort_id}/announcements")
+    page.get_by_role("button", name="Send announcement").click()
     expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")

@@ -3,14 +3,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
 from pmcohort.domain.practice import RubricDimension
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.profiles.models import MentorProfile
-from tests.factories import as_past, make_user, person
+from tests.browser.steps import who
+from tests.factories import as_past, make_user, matched_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -50,21 +49,12 @@ LEVELS = ("misses it", "touches it", "mostly there", "crisp and complete")
 def test_a_mock_interview_of_a_new_kind_is_debriefed_and_its_action_items_carry_over(signed_in, live):
     with live.app.app_context():
         practice_bank.seed_starter_set()
-        engineer = person(make_user, ("engineer",))
-        mentor = person(make_user, ("mentor",))
+        engineer, mentor, _ = matched_pair(make_user)
         admin = make_user(roles=("admin",))
         _new_kind(admin.id)
         db.session.get(MentorProfile, mentor.id).interview_kinds = ["system_design", "estimation"]
-        db.session.add(
-            Match(
-                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-            )
-        )
         db.session.commit()
-        people = {
-            key: {"email": user.email, "first_name": user.first_name}
-            for key, user in (("engineer", engineer), ("mentor", mentor))
-        }
+        people = {"engineer": who(engineer), "mentor": who(mentor)}
         db.session.remove()
 
     page = signed_in(people["engineer"])

@@ -1,14 +1,12 @@
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
 from pmcohort.writing import services as writing
-from tests.factories import make_user, person
+from tests.browser.steps import who
+from tests.factories import make_user, matched_pair, writing_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -37,23 +35,21 @@ def _comment(page, paragraph: int, text: str) -> None:
     expect(page.get_by_text("Comment added to the paragraph.")).to_be_visible()
 
 
+def _send_review(page, level: int, summary: str, decision: str) -> None:
+    _score_every_dimension(page, level)
+    page.get_by_label("Summary").fill(summary)
+    page.get_by_label(decision).check()
+    page.get_by_role("button", name="Send the review").click()
+    expect(page.get_by_text("Review sent to the engineer.")).to_be_visible()
+
+
 def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_then_the_link_dies(
     signed_in, new_page, live
 ):
     with live.app.app_context():
         writing.seed_kinds()
-        engineer = person(make_user, ("engineer",))
-        mentor = person(make_user, ("mentor",))
-        db.session.add(
-            Match(
-                engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-            )
-        )
-        db.session.commit()
-        people = {
-            key: {"email": user.email, "first_name": user.first_name}
-            for key, user in (("engineer", engineer), ("mentor", mentor))
-        }
+        engineer, mentor, _ = matched_pair(make_user)
+        people = {"engineer": who(engineer), "mentor": who(mentor)}
         db.session.remove()
 
     # The engineer starts a problem statement; the draft saves itself while they type.
@@ -77,11 +73,7 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
     mentor_page.get_by_role("button", name="Start review").click()
     expect(mentor_page.get_by_text("4: Describes who has the problem")).to_be_visible()
     _comment(mentor_page, 2, "A portal is a solution. What does the wait cost the teams?")
-    _score_every_dimension(mentor_page, 2)
-    mentor_page.get_by_label("Summary").fill("Say who waits and what it costs them before any portal.")
-    mentor_page.get_by_label("Ask for changes").check()
-    mentor_page.get_by_role("button", name="Send the review").click()
-    expect(mentor_page.get_by_text("Review sent to the engineer.")).to_be_visible()
+    _send_review(mentor_page, 2, "Say who waits and what it costs them before any portal.", "Ask for changes")
 
     # The engineer reads the comment where it was made, replies, resolves it and resubmits.
     page.goto("/writing")
@@ -105,11 +97,7 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
     mentor_page.goto("/writing")
     mentor_page.get_by_role("button", name="Start review").click()
     _comment(mentor_page, 1, "Good: the tickets are evidence.")
-    _score_every_dimension(mentor_page, 4)
-    mentor_page.get_by_label("Summary").fill("The problem stands on its own now, with its evidence. Approved.")
-    mentor_page.get_by_label("Approve").check()
-    mentor_page.get_by_role("button", name="Send the review").click()
-    expect(mentor_page.get_by_text("Review sent to the engineer.")).to_be_visible()
+    _send_review(mentor_page, 4, "The problem stands on its own now, with its evidence. Approved.", "Approve")
 
     # The engineer sees the score change per dimension, and puts the document in the portfolio.
     page.goto("/writing")
@@ -140,42 +128,18 @@ def test_a_problem_statement_goes_through_two_review_rounds_into_a_portfolio_the
 
 def test_a_lead_asks_for_a_blind_second_review_and_reads_the_agreement(signed_in, live):
     with live.app.app_context():
-        writing.seed_kinds()
-        engineer, mentor, second = (person(make_user, (role,)) for role in ("engineer", "mentor", "mentor"))
-        lead = person(make_user, ("lead",))
-        cohort = Cohort(name="Writers", start_date=date.today(), weeks=12, created_by=lead.id)
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add_all(
-            [
-                CohortLead(cohort_id=cohort.id, user_id=lead.id),
-                *(CohortMember(cohort_id=cohort.id, user_id=u.id, role="mentor") for u in (mentor, second)),
-                CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
-                Match(
-                    cohort_id=cohort.id,
-                    engineer_id=engineer.id,
-                    mentor_id=mentor.id,
-                    source="cohort",
-                    status="active",
-                    activated_at=utcnow(),
-                ),
-            ]
-        )
-        db.session.commit()
-        document = writing.create_document(engineer.id, kind_key="problem_statement", title="Slow onboarding")
-        writing.submit(document.id, engineer.id, title="Slow onboarding", body=SECOND)
+        cast = writing_cast(make_user)
+        document = writing.create_document(cast.engineer.id, kind_key="problem_statement", title="Slow onboarding")
+        writing.submit(document.id, cast.engineer.id, title="Slow onboarding", body=SECOND)
         writing.submit_review(
             document.id,
-            mentor.id,
+            cast.mentor.id,
             scores={"problem_first": 3, "evidence": 3, "plain_reader": 2, "assumptions": 4, "concise": 3},
             summary="First opinion: nearly there.",
             decision="changes_requested",
         )
-        people = {
-            key: {"email": user.email, "first_name": user.first_name}
-            for key, user in (("second", second), ("lead", lead))
-        }
-        second_name, cohort_id = second.name, cohort.id
+        people = {"second": who(cast.second_mentor), "lead": who(cast.lead)}
+        second_name, cohort_id = cast.second_mentor.name, cast.cohort.id
         db.session.remove()
 
     lead_page = signed_in(people["lead"])

@@ -2,22 +2,24 @@
 
 import pytest
 
-from pmcohort.cohorts.models import Match
-from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
 from pmcohort.mentoring import practice_bank
-from tests.factories import person
+from tests.factories import matched_pair
 from tests.integration.writing_cast import cast  # noqa: F401 - people around a cohort, for the written-work tests
+
+
+@pytest.fixture
+def change_role(form_post):
+    """Grants or revokes a role from the admin's users page, as the admin signed in on the client."""
+
+    def change(user_id: int, role: str, action: str, **kwargs):
+        return form_post(
+            f"/admin/users/{user_id}/roles", {"role": role, "action": action}, page_url="/admin/users", **kwargs
+        )
+
+    return change
 
 
 @pytest.fixture
 def pair(app, user_factory):
     practice_bank.seed_starter_set()
-    engineer = person(user_factory, ("engineer",))
-    mentor = person(user_factory, ("mentor",))
-    match = Match(
-        engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-    )
-    db.session.add(match)
-    db.session.commit()
-    return engineer, mentor, match
+    return matched_pair(user_factory)

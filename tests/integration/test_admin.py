@@ -33,15 +33,15 @@ def test_user_list_is_searchable_and_paginated(client, login, user_factory):
     assert "Zara Quill" in found and "Engineer 01" not in found and "1 user " in found
 
 
-def test_admin_grants_and_revokes_roles_with_an_audit_trail(client, login, user_factory, form_post):
+def test_admin_grants_and_revokes_roles_with_an_audit_trail(client, login, user_factory, change_role):
     admin = login(user_factory(roles=("admin",)))
     member = user_factory(roles=("engineer",))
 
-    form_post(f"/admin/users/{member.id}/roles", {"role": "lead", "action": "grant"}, page_url="/admin/users")
+    change_role(member.id, "lead", "grant")
     db.session.expire_all()
     assert db.session.get(User, member.id).roles == {"engineer", "lead"}
 
-    form_post(f"/admin/users/{member.id}/roles", {"role": "engineer", "action": "revoke"}, page_url="/admin/users")
+    change_role(member.id, "engineer", "revoke")
     db.session.expire_all()
     assert db.session.get(User, member.id).roles == {"lead"}
 
@@ -54,14 +54,9 @@ def test_admin_grants_and_revokes_roles_with_an_audit_trail(client, login, user_
     ]
 
 
-def test_the_last_admin_cannot_be_revoked(client, login, user_factory, form_post):
+def test_the_last_admin_cannot_be_revoked(client, login, user_factory, change_role):
     admin = login(user_factory(roles=("admin",)))
-    response = form_post(
-        f"/admin/users/{admin.id}/roles",
-        {"role": "admin", "action": "revoke"},
-        page_url="/admin/users",
-        follow_redirects=True,
-    )
+    response = change_role(admin.id, "admin", "revoke", follow_redirects=True)
     assert "last admin" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "admin" in db.session.get(User, admin.id).roles
@@ -76,36 +71,32 @@ def test_non_admin_cannot_change_roles(client, login, user_factory, form_post):
     assert db.session.get(User, target.id).roles == {"engineer"}
 
 
+def _run(app, command: str, **options: str):
+    """Runs a flask command with `--option value` for each option (underscores in names become dashes)."""
+    arguments = [part for name, value in options.items() for part in (f"--{name.replace('_', '-')}", value)]
+    return app.test_cli_runner().invoke(args=[command, *arguments])
+
+
 def test_create_admin_command(app, user_factory):
-    result = app.test_cli_runner().invoke(
-        args=["create-admin", "--email", "Boss@Example.com", "--name", "Boss", "--password", "a long admin password"]
-    )
+    result = _run(app, "create-admin", email="Boss@Example.com", name="Boss", password="a long admin password")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.com"))
     assert user.roles == {"admin"}
 
-    short = app.test_cli_runner().invoke(
-        args=["create-admin", "--email", "x@example.com", "--name", "X", "--password", "short"]
-    )
+    short = _run(app, "create-admin", email="x@example.com", name="X", password="short")
     assert short.exit_code != 0 and "at least 10 characters" in short.output
     assert "--password" in short.output
 
 
 def test_create_user_command_makes_a_lead_who_can_sign_in(app, form_post):
-    result = app.test_cli_runner().invoke(
-        args=[
-            "create-user",
-            "--role",
-            "lead",
-            "--email",
-            "Lead@Example.com",
-            "--name",
-            "Lena Lead",
-            "--time-zone",
-            "Europe/Berlin",
-            "--password",
-            "a long lead password",
-        ]
+    result = _run(
+        app,
+        "create-user",
+        role="lead",
+        email="Lead@Example.com",
+        name="Lena Lead",
+        time_zone="Europe/Berlin",
+        password="a long lead password",
     )
     assert result.exit_code == 0, result.output
     assert "lead@example.com created as lead." in result.output
@@ -123,18 +114,8 @@ def test_create_user_command_makes_a_lead_who_can_sign_in(app, form_post):
 def test_create_user_command_gives_an_existing_account_the_role_and_keeps_its_password(app, user_factory):
     existing = user_factory(email="sam@example.com")
     password_hash = existing.password_hash
-    result = app.test_cli_runner().invoke(
-        args=[
-            "create-user",
-            "--role",
-            "lead",
-            "--email",
-            "sam@example.com",
-            "--name",
-            "Ignored",
-            "--password",
-            "another long password",
-        ]
+    result = _run(
+        app, "create-user", role="lead", email="sam@example.com", name="Ignored", password="another long password"
     )
     assert result.exit_code == 0, result.output
     assert "sam@example.com now has the lead role." in result.output
@@ -144,15 +125,13 @@ def test_create_user_command_gives_an_existing_account_the_role_and_keeps_its_pa
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "options, message",
     [
-        (["--role", "boss"], "'boss' is not one of"),
-        (["--role", "lead", "--time-zone", "Mars/Olympus"], "Choose a time zone from the list"),
+        ({"role": "boss"}, "'boss' is not one of"),
+        ({"role": "lead", "time_zone": "Mars/Olympus"}, "Choose a time zone from the list"),
     ],
 )
-def test_create_user_command_refuses_bad_input_and_saves_nothing(app, args, message):
-    result = app.test_cli_runner().invoke(
-        args=["create-user", "--email", "new@example.com", "--name", "New", "--password", "a long enough pass", *args]
-    )
+def test_create_user_command_refuses_bad_input_and_saves_nothing(app, options, message):
+    result = _run(app, "create-user", email="new@example.com", name="New", password="a long enough pass", **options)
     assert result.exit_code != 0 and message in result.output
     assert db.session.scalar(select(User).where(User.email == "new@example.com")) is None

@@ -26,10 +26,10 @@ from pmcohort.writing import services as writing
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import (
     ALL_WEEK,
+    active_match,
     as_past,
     book,
-    cohort_with,
-    engineer,
+    evidence_cohort,
     mentor,
     run_now,
     score_interview,
@@ -39,26 +39,7 @@ from tests.factories import (
 
 @pytest.fixture
 def cohort_pair(app, user_factory):
-    """A cohort: an engineer weakest in discovery, matched to a discovery mentor rated 2 in interviewing,
-    and a second mentor strong in interviewing."""
-    practice_bank.seed_starter_set()
-    lead = user_factory(roles=("lead",))
-    sam = engineer(user_factory, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
-    current = mentor(user_factory, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
-    interviewer = mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
-    cohort = cohort_with(lead, [sam], [current, interviewer])
-    match = Match(
-        cohort_id=cohort.id,
-        engineer_id=sam.id,
-        mentor_id=current.id,
-        source="cohort",
-        status=MatchStatus.ACTIVE,
-        activated_at=utcnow(),
-    )
-    db.session.add(match)
-    db.session.get(MentorProfile, current.id).active_mentees = 1
-    db.session.commit()
-    return lead, sam, current, interviewer, match
+    return evidence_cohort(user_factory)
 
 
 def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(app, client, user_factory, cohort_pair):
@@ -198,17 +179,8 @@ def test_reliability_falls_with_no_shows_and_is_shown_in_plain_words(app, client
     assert mentor_input.reliability == reliability.of(current.id).factor < 1.0
 
 
-def test_outside_a_cohort_the_engineer_gets_the_same_choice(app, client, user_factory):
-    practice_bank.seed_starter_set()
-    sam = engineer(user_factory, weakest="discovery", windows=ALL_WEEK, time_zone="UTC")
-    current = mentor(user_factory, strong_in="discovery", windows=ALL_WEEK, time_zone="UTC")
-    interviewer = mentor(user_factory, strong_in="interviewing", windows=ALL_WEEK, time_zone="UTC")
-    match = Match(
-        engineer_id=sam.id, mentor_id=current.id, source="request", status=MatchStatus.ACTIVE, activated_at=utcnow()
-    )
-    db.session.add(match)
-    db.session.get(MentorProfile, current.id).active_mentees = 1
-    db.session.commit()
+def test_outside_a_cohort_the_engineer_gets_the_same_choice(app, client, form_post, user_factory):
+    _, sam, current, interviewer, match = evidence_cohort(user_factory, in_cohort=False)
     score_interview(match, sam, current, 1, day=1)
     score_interview(match, sam, current, 1, day=2)
     proposal = db.session.scalar(select(RematchProposal))
@@ -216,14 +188,10 @@ def test_outside_a_cohort_the_engineer_gets_the_same_choice(app, client, user_fa
 
     sign_in(client, sam)
     assert f"/matches/rematch/{proposal.id}" in client.get("/matches").get_data(as_text=True)
-    page = client.get(f"/matches/rematch/{proposal.id}")
-    done = client.post(
+    done = form_post(
         f"/matches/rematch/{proposal.id}/approve",
-        data={
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-            "choice": "rematch",
-            "mentor_id": interviewer.id,
-        },
+        {"choice": "rematch", "mentor_id": interviewer.id},
+        page_url=f"/matches/rematch/{proposal.id}",
     )
     assert done.status_code == 303
     db.session.expire_all()
@@ -248,19 +216,10 @@ def test_a_lead_of_another_cohort_cannot_see_or_decide_a_proposal(app, client, u
 def test_a_cohort_run_matches_an_engineer_whose_only_active_match_is_a_secondary_one(app, cohort_pair):
     lead, sam, current, interviewer, match = cohort_pair
     match.status = MatchStatus.ENDED
-    db.session.add(
-        Match(
-            cohort_id=match.cohort_id,
-            engineer_id=sam.id,
-            mentor_id=interviewer.id,
-            source="cohort",
-            status=MatchStatus.ACTIVE,
-            focus_skill="interviewing",
-            activated_at=utcnow(),
-        )
-    )
+    cohort = db.session.get(Cohort, match.cohort_id)
+    active_match(sam, interviewer, cohort, focus_skill="interviewing")
     db.session.commit()
-    run = run_now(db.session.get(Cohort, match.cohort_id), lead)
+    run = run_now(cohort, lead)
     assert [proposal["engineer_id"] for proposal in run.result["proposals"]] == [sam.id]
 
 

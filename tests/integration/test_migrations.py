@@ -1,12 +1,10 @@
 """Migrations are the only way the schema changes, so they are tested like code."""
 
-import uuid
-
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
+from benchmarks.throwaway import postgres_database
 from pmcohort import create_app
 from pmcohort.core.extensions import db
 from tests.services import DATABASE_URL, require_postgres
@@ -45,17 +43,8 @@ def test_upgrade_downgrade_upgrade_on_sqlite(tmp_path):
 
 def test_upgrade_downgrade_upgrade_on_postgres():
     require_postgres()
-    server = make_url(DATABASE_URL).set(drivername="postgresql+psycopg")
-    name = f"pmcohort_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _round_trip(server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(DATABASE_URL, "pmcohort_migrations") as url:
+        _round_trip(url)
 
 
 def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_rows(tmp_path):

@@ -12,29 +12,21 @@ from tests.integration.pages import repeated_ids
 STYLESHEET = Path(__file__).parents[2] / "pmcohort" / "static" / "app.css"
 
 
-def test_a_missing_object_is_the_services_not_found_and_the_404_page(client, login, user_factory, form_post):
+def test_a_missing_object_is_the_services_not_found_and_the_404_page(client, login, user_factory, change_role):
     admin = login(user_factory(roles=("admin",)))
     with pytest.raises(NotFoundError):
         accounts.grant_role(10**9, "lead", actor_id=admin.id)
-    response = form_post(f"/admin/users/{10**9}/roles", {"role": "lead", "action": "grant"}, page_url="/admin/users")
+    response = change_role(10**9, "lead", "grant")
     assert response.status_code == 404
     assert "We couldn&#39;t find that page" in response.get_data(as_text=True)
 
 
-def test_error_flashes_are_alerts_and_others_are_polite_with_a_style_for_each(client, login, user_factory, form_post):
+def test_error_flashes_are_alerts_and_others_are_polite_with_a_style_for_each(
+    client, login, user_factory, form_post, change_role
+):
     admin = login(user_factory(roles=("admin",)))
-    refused = form_post(
-        f"/admin/users/{admin.id}/roles",
-        {"role": "admin", "action": "revoke"},
-        page_url="/admin/users",
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    granted = form_post(
-        f"/admin/users/{admin.id}/roles",
-        {"role": "lead", "action": "grant"},
-        page_url="/admin/users",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    refused = change_role(admin.id, "admin", "revoke", follow_redirects=True).get_data(as_text=True)
+    granted = change_role(admin.id, "lead", "grant", follow_redirects=True).get_data(as_text=True)
     signed_out = form_post("/auth/logout", {}, page_url="/dashboard", follow_redirects=True).get_data(as_text=True)
     flashes = re.findall(r'<p class="flash flash-(\w+)" role="(\w+)">', refused + granted + signed_out)
     assert flashes == [("error", "alert"), ("success", "status"), ("info", "status")]

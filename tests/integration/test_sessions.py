@@ -190,33 +190,23 @@ def test_feedback_and_attendance_wait_until_the_session_starts(pair):
 
 def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     engineer, mentor, match = pair
+
+    def offer_shadowing(by, **details):
+        return service.propose(
+            match.id,
+            actor_id=by.id,
+            kind="shadowing",
+            start=tomorrow_at(10),
+            end=tomorrow_at(11),
+            details=service.Details(**details),
+        )
+
     with pytest.raises(ServiceError, match="offered by the mentor"):
-        service.propose(
-            match.id,
-            actor_id=engineer.id,
-            kind="shadowing",
-            start=tomorrow_at(10),
-            end=tomorrow_at(11),
-            details=service.Details(agenda="x"),
-        )
+        offer_shadowing(engineer, agenda="x")
     with pytest.raises(ServiceError, match="Describe the activity"):
-        service.propose(
-            match.id,
-            actor_id=mentor.id,
-            kind="shadowing",
-            start=tomorrow_at(10),
-            end=tomorrow_at(11),
-            details=service.Details(),
-        )
-    session = service.propose(
-        match.id,
-        actor_id=mentor.id,
-        kind="shadowing",
-        start=tomorrow_at(10),
-        end=tomorrow_at(11),
-        details=service.Details(
-            agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"
-        ),
+        offer_shadowing(mentor)
+    session = offer_shadowing(
+        mentor, agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"
     )
     assert session.status == "proposed"
     service.accept(session.id, user_id=engineer.id)

@@ -8,19 +8,18 @@ from datetime import date, timedelta
 
 from pmcohort.accounts.models import User
 from pmcohort.assessment.services import attempt_from
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun, RosterImport
+from pmcohort.cohorts.models import MatchingRun, RosterImport
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.mentoring import feeds, practice_bank
 from pmcohort.mentoring.models import ActionItem, PracticeItem
-from pmcohort.mentorships.models import RematchProposal
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import WritingKind
-from tests.factories import book, person
+from tests.factories import active_match, book, cohort_with, person, rematch_proposal
 
 # Inside the world: an engineer and a mentor matched in a cohort that `lead` leads.
 # Outside it: someone of each role with nothing to do with those objects.
@@ -40,32 +39,16 @@ def build_world(user_factory) -> World:
     people = {name: person(user_factory, roles[name.removeprefix("other_")]) for name in PEOPLE}
     engineer, mentor, lead = people["engineer"], people["mentor"], people["lead"]
 
-    cohort = Cohort(name="Spring cohort", start_date=date.today(), weeks=12, created_by=lead.id)
-    db.session.add(cohort)
-    db.session.flush()
-    db.session.add_all(
-        [
-            CohortLead(cohort_id=cohort.id, user_id=lead.id),
-            CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
-            CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
-        ]
-    )
+    cohort = cohort_with(lead, [engineer], [mentor], name="Spring cohort")
+    match = active_match(engineer, mentor, cohort)
     run = MatchingRun(cohort_id=cohort.id, status="published", progress=100, stage="Done", result={"pairs": []})
-    match = Match(
-        cohort_id=cohort.id,
-        engineer_id=engineer.id,
-        mentor_id=mentor.id,
-        source="cohort",
-        status="active",
-        activated_at=utcnow(),
-    )
     attempt = attempt_from(engineer.id, {}, assessment.score({}))
     attempt.completed_at = utcnow() - timedelta(days=30)  # so a retake (the steps) is open
     away = AwayPeriod(
         user_id=engineer.id, first_day=date.today() + timedelta(days=30), last_day=date.today() + timedelta(days=31)
     )
     staged_import = RosterImport(cohort_id=cohort.id, rows=[], total=0)
-    db.session.add_all([run, match, attempt, away, staged_import])
+    db.session.add_all([run, attempt, away, staged_import])
     db.session.flush()
     session = book(match, engineer)
     action_item = ActionItem(
@@ -73,17 +56,7 @@ def build_world(user_factory) -> World:
     )
     db.session.add(action_item)
     db.session.flush()
-    proposal = RematchProposal(
-        engineer_id=engineer.id,
-        cohort_id=cohort.id,
-        match_id=match.id,
-        mentor_id=mentor.id,
-        skill="interviewing",
-        skill_score=20,
-        mentor_strength=2,
-        candidates=[],
-    )
-    db.session.add(proposal)
+    proposal = rematch_proposal(match, candidates=[])
     window = db.session.query(AvailabilityWindow).filter_by(user_id=engineer.id).first()
     first_item = {
         kind: db.session.query(PracticeItem).filter_by(item_type=kind).first().id

@@ -1,60 +1,16 @@
 """People around a cohort for the written-work tests, and a signed-in client that posts forms as a browser does."""
 
-from dataclasses import dataclass
-from datetime import date
-
 import pytest
 
-from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
-from pmcohort.core.extensions import db
-from pmcohort.core.types import utcnow
-from pmcohort.writing import services as writing
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import person
+from tests.factories import WritingCast, writing_cast
 
 PROBLEM_RUBRIC = ("problem_first", "evidence", "plain_reader", "assumptions", "concise")
 
 
-@dataclass
-class Cast:
-    engineer: User
-    mentor: User
-    second_mentor: User
-    lead: User
-    outsider: User
-    cohort: Cohort
-
-
 @pytest.fixture
-def cast(app, user_factory) -> Cast:
-    writing.seed_kinds()
-    engineer = person(user_factory, ("engineer",))
-    mentor = person(user_factory, ("mentor",))
-    second_mentor = person(user_factory, ("mentor",))
-    lead = person(user_factory, ("lead",))
-    outsider = person(user_factory, ("mentor",))
-    cohort = Cohort(name="Writers", start_date=date.today(), weeks=12, created_by=lead.id)
-    db.session.add(cohort)
-    db.session.flush()
-    db.session.add_all(
-        [
-            CohortLead(cohort_id=cohort.id, user_id=lead.id),
-            CohortMember(cohort_id=cohort.id, user_id=engineer.id, role="engineer"),
-            CohortMember(cohort_id=cohort.id, user_id=mentor.id, role="mentor"),
-            CohortMember(cohort_id=cohort.id, user_id=second_mentor.id, role="mentor"),
-            Match(
-                cohort_id=cohort.id,
-                engineer_id=engineer.id,
-                mentor_id=mentor.id,
-                source="cohort",
-                status="active",
-                activated_at=utcnow(),
-            ),
-        ]
-    )
-    db.session.commit()
-    return Cast(engineer, mentor, second_mentor, lead, outsider, cohort)
+def cast(app, user_factory) -> WritingCast:
+    return writing_cast(user_factory)
 
 
 class Browser:

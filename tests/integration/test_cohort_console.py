@@ -21,7 +21,7 @@ from pmcohort.cohorts.models import (
 )
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.domain.limits import ROSTER_MAX_BYTES
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
@@ -63,7 +63,7 @@ def post_page_form(client, page_url: str, action: str, data: dict, **kwargs):
     return client.post(action, data={**data, "csrf_token": token}, **kwargs)
 
 
-def upload(client, cohort_id: int, data: bytes, filename="people.csv"):
+def upload(client, cohort_id: int, data: bytes, filename="people.csv", **kwargs):
     url = f"/cohorts/{cohort_id}/import"
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
@@ -75,6 +75,7 @@ def upload(client, cohort_id: int, data: bytes, filename="people.csv"):
         input_stream=stream,
         content_length=length,
         content_type=f"multipart/form-data; boundary={boundary}",
+        **kwargs,
     )
 
 
@@ -234,6 +235,57 @@ def test_expired_forged_and_already_enrolled_invitations_say_so(client, login, l
     assert visitor.get(link[:-3] + "abc").status_code == 404
 
 
+def test_a_lead_resends_a_pending_or_expired_invitation_and_only_the_newest_link_works(
+    client, login, lead, cohort, mailbox, user_factory
+):
+    login(lead)
+    members = f"/cohorts/{cohort.id}/members"
+    post_page_form(client, members, f"/cohorts/{cohort.id}/invitations", {"email": "re@example.com", "role": "mentor"})
+    deliver_pending()
+    first_link = invitation_link(mailbox.to("re@example.com")[-1])
+    [pending] = roster.unanswered_invitations(cohort.id)
+
+    response = post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{pending.id}/resend", {})
+    assert response.status_code == 303
+    assert "A new invitation went to re@example.com" in client.get(response.location).get_data(as_text=True)
+    deliver_pending()
+    second_link = invitation_link(mailbox.to("re@example.com")[-1])
+    assert second_link != first_link
+    assert "replaced by a newer invitation" in client.get(first_link).get_data(as_text=True)
+    assert client.get(first_link).status_code == 410
+
+    [newer] = roster.unanswered_invitations(cohort.id)
+    newer.expires_at = utcnow() - timedelta(hours=1)  # fourteen days pass unanswered
+    db.session.commit()
+    page = client.get(members).get_data(as_text=True)
+    assert "Expired" in page and 'Resend<span class="visually-hidden"> the invitation to re@example.com' in page
+    post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{newer.id}/resend", {})
+    deliver_pending()
+    third_link = invitation_link(mailbox.to("re@example.com")[-1])
+    [third] = roster.unanswered_invitations(cohort.id)
+    assert third.expires_at > utcnow() + timedelta(days=13), "a fresh expiry"
+    resent = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.invitation_resent")).all()
+    assert [(event.actor_id, event.details["replaces"]) for event in resent] == [
+        (lead.id, pending.id),
+        (lead.id, newer.id),
+    ]
+
+    invitee = client.application.test_client()
+    invited = user_factory(email="re@example.com")
+    db.session.commit()  # a refused link rolls the request back: the account must be there before it
+    sign_in(invitee, invited)
+    for old_link in (first_link, second_link):
+        post_page_form(invitee, "/dashboard", old_link, {})
+        assert ("mentor", invited.id) not in members_of(cohort.id), "an old link enrolls nobody"
+    post_page_form(invitee, "/dashboard", third_link, {})
+    assert ("mentor", invited.id) in members_of(cohort.id)
+
+    sent = len(outbox_topics())
+    response = post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{third.id}/resend", {})
+    assert "re@example.com already accepted this invitation" in client.get(response.location).get_data(as_text=True)
+    assert len(outbox_topics()) == sent, "nothing is resent"
+
+
 def test_an_invitation_opened_by_someone_else_does_not_enroll_them(client, lead, cohort, user_factory):
     invitation = roster.invite(cohort.id, "meant@example.com", "engineer", actor_id=lead.id)
     link = f"/cohorts/invitations/{roster.invitation_token(invitation.id)}"
@@ -337,7 +389,7 @@ def test_an_import_refuses_whole_if_the_cohort_changed_since_the_dry_run(client,
     [
         ("email,name,role,time zone\nz@example.com,Zoë,engineer,UTC\n".encode("latin-1"), "not UTF-8"),
         (b"mail,who\nx,y\n", "must name the columns"),
-        (b"x" * (ROSTER_MAX_BYTES + 10), "the limit is 5 MB"),
+        (b"x" * (UPLOAD_MAX_BYTES + 10), "the limit is 5 MB"),
         (b"", "Choose a CSV file"),
     ],
     ids=["wrong encoding", "wrong columns", "too big", "no file"],

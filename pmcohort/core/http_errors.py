@@ -6,23 +6,9 @@ from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from pmcohort.core.errors import NotFoundError
 from pmcohort.core.request_id import current_request_id
-from pmcohort.domain.limits import UPLOAD_MAX_BYTES, UPLOAD_MAX_WORDS
+from pmcohort.domain.limits import UPLOAD_MAX_WORDS
 
 STYLED_ERRORS = {400, 403, 404, 405, 429}
-# A refused upload is read and dropped up to this size, so the browser, still sending, gets the page
-# rather than a reset connection; anything larger is cut off unread.
-DRAIN_AT_MOST_BYTES = 4 * UPLOAD_MAX_BYTES
-_DRAIN_CHUNK = 64 * 1024
-
-
-def _drain_request_body() -> None:
-    stream = request.environ.get("wsgi.input")
-    remaining = min(request.content_length or DRAIN_AT_MOST_BYTES, DRAIN_AT_MOST_BYTES)
-    while stream is not None and remaining > 0:
-        chunk = stream.read(min(_DRAIN_CHUNK, remaining))
-        if not chunk:
-            break
-        remaining -= len(chunk)
 
 
 def _same_site_referrer() -> str | None:
@@ -47,7 +33,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):
-        _drain_request_body()
+        # The servers we run (gunicorn, Werkzeug's) read and drop the unread body themselves, so a
+        # browser still sending gets this page rather than a reset connection (checked by hand with curl).
         message = (
             f"What you sent is larger than {UPLOAD_MAX_WORDS}, the most PM Cohort accepts at once, so nothing was "
             "saved or imported. Split a file into smaller ones and send each. Your browser's Back button "

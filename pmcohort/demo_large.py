@@ -207,13 +207,14 @@ def seed_large_demo() -> str:
     )
     _seed_sessions(rng, now, pairs, states, match_ids)
     _seed_workshops(cohort.id, lead, now)
-    _seed_plans(rng, now, engineers, paths, latest_scores, latest_attempts)
+    plan_count = _seed_plans(rng, now, engineers, paths, latest_scores, latest_attempts)
     mentored = [pair for pair, state in zip(pairs, states, strict=True) if state == "active"]
-    _seed_writing(rng, now, mentored)
+    document_count = _seed_writing(rng, now, mentored)
     db.session.commit()
     return (
         f"Seeded “{LARGE_COHORT}”: {LARGE_ENGINEERS:,} engineers and {LARGE_MENTORS:,} mentors "
-        f"(large-engineer1@{DOMAIN} …, large-mentor1@{DOMAIN} …), led by {LEAD_EMAIL}."
+        f"(large-engineer1@{DOMAIN} …, large-mentor1@{DOMAIN} …), led by {LEAD_EMAIL}; "
+        f"{plan_count:,} plans and {document_count:,} documents."
     )
 
 
@@ -319,7 +320,7 @@ DILIGENCE = ((1.0, 70), (0.93, 20), (0.5, 10))
 DONE_AHEAD = 0.1  # a milestone done before its week
 
 
-def _seed_plans(rng: random.Random, now: datetime, engineers, paths, latest_scores, latest_attempts) -> None:
+def _seed_plans(rng: random.Random, now: datetime, engineers, paths, latest_scores, latest_attempts) -> int:
     today = now.date()
     planners = [user_id for user_id in engineers if rng.random() < PLAN_SHARE]
     starts = {user_id: today - timedelta(weeks=rng.randint(*PLAN_STARTED_WEEKS_AGO)) for user_id in planners}
@@ -376,6 +377,7 @@ def _seed_plans(rng: random.Random, now: datetime, engineers, paths, latest_scor
             )
     for first in range(0, len(milestones), 5000):
         db.session.execute(insert(PlanMilestone), milestones[first : first + 5000])
+    return len(plan_ids)
 
 
 # --- written work: each mentored engineer writes none to a few documents, reviewed by their mentor.
@@ -477,7 +479,7 @@ def _event(document_id: int, actor_id: int, from_status: str | None, to_status: 
     }
 
 
-def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, int]]) -> None:
+def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, int]]) -> int:
     kinds = {kind.key: kind for kind in db.session.scalars(select(WritingKind).order_by(WritingKind.key))}
     mentor_ids = sorted({mentor_id for _, mentor_id in mentored})
     slow = {mentor_id for mentor_id in mentor_ids if rng.random() < SLOW_MENTORS}
@@ -575,3 +577,4 @@ def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, i
     db.session.execute(insert(DocumentReview), reviews)
     for first in range(0, len(events), 5000):
         db.session.execute(insert(DocumentEvent), events[first : first + 5000])
+    return len(document_ids)

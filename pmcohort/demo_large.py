@@ -485,14 +485,14 @@ def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, i
     slow = {mentor_id for mentor_id in mentor_ids if rng.random() < SLOW_MENTORS}
     counts, count_weights = zip(*DOCUMENTS_PER_ENGINEER, strict=True)
     states, state_weights = zip(*DOCUMENT_STATES, strict=True)
-    documents, plans_of = [], []  # plans_of: per document, (author, mentor, kind, state, created, rounds)
+    documents, histories = [], []  # per document: (author, mentor, first draft, state, created, rounds)
     for engineer_id, mentor_id in mentored:
         for _ in range(rng.choices(counts, weights=count_weights)[0]):
             kind = kinds[rng.choice(list(kinds))]
             state = rng.choices(states, weights=state_weights)[0]
             created, rounds = _timeline(rng, now, state, mentor_id in slow)
-            body = kind.skeleton.replace("<", "").replace(">", "") + "\nA first draft.\n"
-            if len(rounds) > 1:
+            first_draft = body = kind.skeleton.replace("<", "").replace(">", "") + "\nA first draft.\n"
+            if len(rounds) > 1:  # each version differs from the one before, as a resubmission must
                 body += "\nRevised after the review: the problem first, then the evidence.\n"
             documents.append(
                 {
@@ -507,13 +507,13 @@ def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, i
                     "created_at": created,
                 }
             )
-            plans_of.append((engineer_id, mentor_id, kind, state, created, rounds))
+            histories.append((engineer_id, mentor_id, first_draft, state, created, rounds))
     document_ids = list(
         db.session.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True), documents)
     )
     versions, events, placed = [], [], []
-    for document_id, document, (engineer_id, mentor_id, _, state, created, rounds) in zip(
-        document_ids, documents, plans_of, strict=True
+    for document_id, document, (engineer_id, mentor_id, first_draft, state, created, rounds) in zip(
+        document_ids, documents, histories, strict=True
     ):
         events.append(_event(document_id, engineer_id, None, DocumentStatus.DRAFT, created))
         status = DocumentStatus.DRAFT
@@ -523,7 +523,7 @@ def _seed_writing(rng: random.Random, now: datetime, mentored: list[tuple[int, i
                     "document_id": document_id,
                     "number": number,
                     "title": document["title"],
-                    "body": document["body"],
+                    "body": document["body"] if number == len(rounds) else first_draft,
                     "submitted_at": round_.submitted_at,
                 }
             )

@@ -89,12 +89,17 @@ def invite(cohort_id: int, email: str, role: str, *, actor_id: int, name: str = 
 
 
 def _newer_invitation_exists(invitation):
-    """An invitation sent later to the same address for the same cohort: it replaces this one.
+    """An invitation sent later to the same address, cohort and role: it replaces this one.
     `invitation` is a row, or the CohortInvitation class itself for a correlated subquery."""
     newer = aliased(CohortInvitation)
     return (
         select(newer.id)
-        .where(newer.cohort_id == invitation.cohort_id, newer.email == invitation.email, newer.id > invitation.id)
+        .where(
+            newer.cohort_id == invitation.cohort_id,
+            newer.email == invitation.email,
+            newer.role == invitation.role,
+            newer.id > invitation.id,
+        )
         .exists()
     )
 
@@ -103,8 +108,8 @@ UNANSWERED_SHOWN = 50
 
 
 def unanswered_invitations(cohort_id: int) -> list[CohortInvitation]:
-    """The cohort's invitations nobody has used, still open or expired, each address's latest only:
-    the ones a lead may resend. Newest first."""
+    """The cohort's invitations nobody has used, still open or expired, the latest only for each
+    address and role: the ones a lead may resend. Newest first."""
     return list(
         db.session.scalars(
             select(CohortInvitation)

@@ -39,6 +39,8 @@ def test_the_large_demo_seeds_reviews_and_milestones_the_console_counts(app, mon
         )
         assert match.status == MatchStatus.ACTIVE, "only mentored engineers write"
         assert [version.number for version in document.versions] == list(range(1, len(document.versions) + 1))
+        bodies = [version.body for version in document.versions]
+        assert all(before != after for before, after in zip(bodies, bodies[1:], strict=False)), "each changed"
         events = db.session.scalars(
             select(DocumentEvent).where(DocumentEvent.document_id == document.id).order_by(DocumentEvent.id)
         ).all()

@@ -11,7 +11,7 @@ from datetime import datetime
 from itsdangerous import BadSignature
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from pmcohort.accounts.models import User, UserRole
 from pmcohort.cohorts import dashboard
@@ -88,19 +88,95 @@ def invite(cohort_id: int, email: str, role: str, *, actor_id: int, name: str = 
     return invitation
 
 
-def open_invitations(cohort_id: int) -> list[CohortInvitation]:
+def _newer_invitation_exists(invitation):
+    """An invitation sent later to the same address, cohort and role: it replaces this one.
+    `invitation` is a row, or the CohortInvitation class itself for a correlated subquery."""
+    newer = aliased(CohortInvitation)
+    return (
+        select(newer.id)
+        .where(
+            newer.cohort_id == invitation.cohort_id,
+            newer.email == invitation.email,
+            newer.role == invitation.role,
+            newer.id > invitation.id,
+        )
+        .exists()
+    )
+
+
+UNANSWERED_SHOWN = 50
+
+
+def unanswered_invitations(cohort_id: int) -> list[CohortInvitation]:
+    """The cohort's invitations nobody has used, still open or expired, the latest only for each
+    address and role: the ones a lead may resend. Newest first."""
     return list(
         db.session.scalars(
             select(CohortInvitation)
             .where(
                 CohortInvitation.cohort_id == cohort_id,
                 CohortInvitation.used_at.is_(None),
-                CohortInvitation.expires_at > utcnow(),
+                ~_newer_invitation_exists(CohortInvitation),
             )
             .order_by(CohortInvitation.id.desc())
-            .limit(50)
+            .limit(UNANSWERED_SHOWN)
         )
     )
+
+
+def resend_invitation(cohort_id: int, invitation_id: int, *, actor_id: int) -> CohortInvitation:
+    """Send a pending or expired invitation again, as a new invitation: a new single-use link with a
+    fresh expiry. The old link stops working at once. An accepted invitation is not resent."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError("cohort", cohort_id)
+    ensure_editable(cohort)
+    old = db.session.scalar(
+        select(CohortInvitation)
+        .where(CohortInvitation.id == invitation_id, CohortInvitation.cohort_id == cohort_id)
+        .with_for_update(of=CohortInvitation)
+    )
+    if old is None:
+        raise NotFoundError("invitation", invitation_id)
+    problem = None
+    if old.used_at is not None:
+        problem = f"{old.email} already accepted this invitation on {old.used_at:%d %b %Y}: there is nothing to resend."
+    elif db.session.scalar(select(_newer_invitation_exists(old))):
+        problem = f"A newer invitation to {old.email} was already sent. Resend that one if it is needed."
+    elif already := enrolled_emails(cohort_id).get(old.email):
+        problem = f"{old.email} is already enrolled in this cohort as {already}."
+    if problem:
+        db.session.rollback()
+        raise ServiceError(None, problem)
+    now = utcnow()
+    new = CohortInvitation(
+        cohort_id=cohort_id,
+        email=old.email,
+        name=old.name,
+        role=old.role,
+        time_zone=old.time_zone,
+        path=old.path,
+        domain=old.domain,
+        import_id=old.import_id,
+        expires_at=now + INVITATION_EXPIRES_AFTER,
+        created_by=actor_id,
+    )
+    db.session.add(new)
+    old.expires_at = min(old.expires_at, now)  # its link is refused from now on
+    db.session.flush()
+    enqueue("cohort.invitations", invitation_ids=[new.id])
+    record_audit(
+        "cohort.invitation_resent",
+        "cohort",
+        cohort_id,
+        actor_id=actor_id,
+        email=new.email,
+        role=new.role,
+        invitation_id=new.id,
+        replaces=old.id,
+    )
+    db.session.commit()
+    return new
 
 
 @dataclass(frozen=True)
@@ -118,6 +194,8 @@ def invitation_state(invitation_id: int, now: datetime | None = None) -> Invitat
     problem = None
     if invitation.used_at is not None:
         problem = f"This invitation was already used on {invitation.used_at:%d %b %Y}. Each link works once."
+    elif db.session.scalar(select(_newer_invitation_exists(invitation))):
+        problem = "This link was replaced by a newer invitation. Use the link in the latest invitation email."
     elif invitation.expires_at <= now:
         problem = f"This invitation expired on {invitation.expires_at:%d %b %Y}. Ask the cohort lead to send a new one."
     elif invitation.cohort.read_only:

@@ -35,7 +35,8 @@ from pmcohort.cohorts.models import Cohort
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import limiter
 from pmcohort.core.forms import choices_from, service_errors
-from pmcohort.domain.limits import ROSTER_MAX_BYTES
+from pmcohort.core.types import utcnow
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
 from pmcohort.mentorships import rematch
@@ -52,6 +53,8 @@ from pmcohort.policy import (
 )
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+# A cohort's own pages ask only for a signed-in user: `cohort_for_lead_or_404` answers 404 to all but
+# its leads and admins, engineers and mentors included, so nobody else learns the cohort exists.
 
 
 @bp.get("")
@@ -120,13 +123,13 @@ def _matching_progress(engineers, matches) -> dict[str, int]:
 
 
 @bp.get("/<int:cohort_id>")
-@roles_required(Role.LEAD)
+@login_required
 def board(cohort_id: int):
     return _board(cohort_for_lead_or_404(cohort_id))
 
 
 @bp.post("/<int:cohort_id>/enroll")
-@roles_required(Role.LEAD)
+@login_required
 def enroll(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = EnrollForm()
@@ -148,7 +151,7 @@ def enroll(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/runs")
-@roles_required(Role.LEAD)
+@login_required
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     with service_errors():
@@ -158,14 +161,14 @@ def start_run(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/runs/<int:run_id>/progress")
-@roles_required(Role.LEAD)
+@login_required
 def run_progress(cohort_id: int, run_id: int):
     _, run = run_for_lead_or_404(cohort_id, run_id)
     return jsonify(status=run.status, progress=run.progress, stage=run.stage, error=run.error)
 
 
 @bp.post("/<int:cohort_id>/runs/<int:run_id>/publish")
-@roles_required(Role.LEAD)
+@login_required
 def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
     with service_errors():
@@ -180,7 +183,7 @@ def publish(cohort_id: int, run_id: int):
 
 
 @bp.post("/<int:cohort_id>/rules")
-@roles_required(Role.LEAD)
+@login_required
 def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = PairRuleForm()
@@ -200,7 +203,7 @@ def set_rule(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/matches/<int:match_id>/end")
-@roles_required(Role.LEAD)
+@login_required
 def end_match(cohort_id: int, match_id: int):
     cohort, match = cohort_match_for_lead_or_404(cohort_id, match_id)
     form = EndMatchForm()
@@ -241,7 +244,7 @@ def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
 
 
 @bp.get("/<int:cohort_id>/console")
-@roles_required(Role.LEAD)
+@login_required
 def console(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     view = _dashboard_view(cohort)
@@ -249,14 +252,14 @@ def console(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/report")
-@roles_required(Role.LEAD)
+@login_required
 def report(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     return render_template("cohorts/report.html", cohort=cohort, view=_dashboard_view(cohort))
 
 
 @bp.post("/<int:cohort_id>/status")
-@roles_required(Role.LEAD)
+@login_required
 def change_status(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = StatusForm()
@@ -282,13 +285,13 @@ def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 2
 
 
 @bp.get("/<int:cohort_id>/settings")
-@roles_required(Role.LEAD)
+@login_required
 def settings(cohort_id: int):
     return _settings(cohort_for_lead_or_404(cohort_id))
 
 
 @bp.post("/<int:cohort_id>/settings")
-@roles_required(Role.LEAD)
+@login_required
 def update_settings(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = CohortDetailsForm()
@@ -308,7 +311,7 @@ def update_settings(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/leads")
-@roles_required(Role.LEAD)
+@login_required
 def add_lead(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = LeadForm()
@@ -321,7 +324,7 @@ def add_lead(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/leads/<int:user_id>/remove")
-@roles_required(Role.LEAD)
+@login_required
 def remove_lead(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     if ButtonForm().validate():
@@ -348,13 +351,15 @@ def _members_page(cohort: Cohort, invite_form=None, status: int = 200):
         page=page,
         pages=max((len(everyone) + MEMBERS_PER_PAGE - 1) // MEMBERS_PER_PAGE, 1),
         invite_form=invite_form or InviteForm(formdata=None),
-        invitations=roster.open_invitations(cohort.id),
+        invitations=roster.unanswered_invitations(cohort.id),
+        resend_form=ButtonForm(formdata=None),
+        now=utcnow(),
         departures=cohort_service.departures(cohort.id),
     ), status
 
 
 @bp.get("/<int:cohort_id>/members")
-@roles_required(Role.LEAD)
+@login_required
 def members(cohort_id: int):
     return _members_page(cohort_for_lead_or_404(cohort_id))
 
@@ -367,7 +372,7 @@ def _member_or_404(cohort: Cohort, user_id: int):
 
 
 @bp.get("/<int:cohort_id>/members/<int:user_id>")
-@roles_required(Role.LEAD)
+@login_required
 def member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     return _member_page(cohort, _member_or_404(cohort, user_id))
@@ -393,7 +398,7 @@ def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, statu
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
-@roles_required(Role.LEAD)
+@login_required
 def remove_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
@@ -410,7 +415,7 @@ def remove_member(cohort_id: int, user_id: int):
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/move")
-@roles_required(Role.LEAD)
+@login_required
 def move_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
@@ -434,7 +439,7 @@ def move_member(cohort_id: int, user_id: int):
 
 
 @bp.post("/<int:cohort_id>/invitations")
-@roles_required(Role.LEAD)
+@login_required
 def invite(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = InviteForm()
@@ -448,18 +453,35 @@ def invite(cohort_id: int):
     return _members_page(cohort, invite_form=form, status=400)
 
 
+@bp.post("/<int:cohort_id>/invitations/<int:invitation_id>/resend")
+@login_required
+def resend_invitation(cohort_id: int, invitation_id: int):
+    cohort = cohort_for_lead_or_404(cohort_id)
+    if not ButtonForm().validate():
+        flash("Nothing was sent: the form expired. Press the button again.", "error")
+    else:
+        with service_errors():
+            invitation = roster.resend_invitation(cohort.id, invitation_id, actor_id=current_user.id)
+            flash(
+                f"A new invitation went to {invitation.email}, valid until {invitation.expires_at:%d %b %Y}. "
+                "The link in the earlier email no longer works.",
+                "success",
+            )
+    return redirect(url_for("cohorts.members", cohort_id=cohort.id, _anchor="invitations"), 303)
+
+
 def _import_page(cohort: Cohort, form, check=None, status: int = 200):
     return render_template("cohorts/import.html", cohort=cohort, form=form, check=check), status
 
 
 @bp.get("/<int:cohort_id>/import")
-@roles_required(Role.LEAD)
+@login_required
 def import_form(cohort_id: int):
     return _import_page(cohort_for_lead_or_404(cohort_id), ImportForm(formdata=None))
 
 
 @bp.post("/<int:cohort_id>/import")
-@roles_required(Role.LEAD)
+@login_required
 def dry_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = ImportForm()
@@ -469,7 +491,7 @@ def dry_run(cohort_id: int):
     if not upload or not getattr(upload, "filename", ""):
         form.file.errors = ["Choose a CSV file to check."]
         return _import_page(cohort, form, status=400)
-    data = upload.read(ROSTER_MAX_BYTES + 1)
+    data = upload.read(UPLOAD_MAX_BYTES + 1)
     check = None
     with service_errors(form):
         check, staged = roster.stage_import(cohort.id, data, upload.filename, actor_id=current_user.id)
@@ -479,7 +501,7 @@ def dry_run(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/imports/<int:import_id>")
-@roles_required(Role.LEAD)
+@login_required
 def roster_import(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     staged = roster.roster_import(cohort.id, import_id)
@@ -489,7 +511,7 @@ def roster_import(cohort_id: int, import_id: int):
 
 
 @bp.get("/<int:cohort_id>/imports/<int:import_id>/progress")
-@roles_required(Role.LEAD)
+@login_required
 def import_progress(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     staged = roster.roster_import(cohort.id, import_id)
@@ -497,7 +519,7 @@ def import_progress(cohort_id: int, import_id: int):
 
 
 @bp.post("/<int:cohort_id>/imports/<int:import_id>/start")
-@roles_required(Role.LEAD)
+@login_required
 def start_import(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     if ButtonForm().validate():
@@ -507,7 +529,7 @@ def start_import(cohort_id: int, import_id: int):
 
 
 @bp.post("/<int:cohort_id>/nudge")
-@roles_required(Role.LEAD)
+@login_required
 def nudge(cohort_id: int):
     """The console's people at risk are one form: the button pressed names the person, and their
     box (`text_<user id>`) holds the message as the lead left it."""
@@ -536,13 +558,13 @@ def _announcements(cohort: Cohort, form=None, status: int = 200):
 
 
 @bp.get("/<int:cohort_id>/announcements")
-@roles_required(Role.LEAD)
+@login_required
 def announcements(cohort_id: int):
     return _announcements(cohort_for_lead_or_404(cohort_id))
 
 
 @bp.post("/<int:cohort_id>/announcements")
-@roles_required(Role.LEAD)
+@login_required
 def announce(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = AnnouncementForm()
@@ -558,7 +580,7 @@ def announce(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/export/<kind>.csv")
-@roles_required(Role.LEAD)
+@login_required
 def export(cohort_id: int, kind: str):
     cohort = cohort_for_lead_or_404(cohort_id)
     if kind not in exports.EXPORTS:

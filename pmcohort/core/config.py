@@ -8,6 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from pmcohort.core.pool import RECYCLE_SECONDS
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
+
+# Room for a form's other fields and the multipart framing around a file of UPLOAD_MAX_BYTES.
+FORM_ALLOWANCE_BYTES = 64 * 1024
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -76,6 +80,8 @@ class Config:
         self.PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
         self.OUTBOX_PUBLISH_ON_COMMIT = _flag("OUTBOX_PUBLISH_ON_COMMIT", True)
         self.WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "20"))
+        # A larger request is refused (413, `core.http_errors`) before any of it is parsed.
+        self.MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + FORM_ALLOWANCE_BYTES
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")

@@ -1,11 +1,23 @@
-from flask import Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from pmcohort.core.errors import NotFoundError
 from pmcohort.core.request_id import current_request_id
+from pmcohort.domain.limits import UPLOAD_MAX_WORDS
 
 STYLED_ERRORS = {400, 403, 404, 405, 429}
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on, to go back to (its fields as the person left them): ours only."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    return referrer if parts.scheme in ("http", "https") and parts.netloc == request.host else None
 
 
 def init_errors(app: Flask) -> None:
@@ -18,6 +30,21 @@ def init_errors(app: Flask) -> None:
         return render_template(
             "errors/error.html", code=400, title="Please submit the form again", message=message
         ), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):
+        # The servers we run (gunicorn, Werkzeug's) read and drop the unread body themselves, so a
+        # browser still sending gets this page rather than a reset connection (checked by hand with curl).
+        message = (
+            f"What you sent is larger than {UPLOAD_MAX_WORDS}, the most PM Cohort accepts at once, so nothing was "
+            "saved or imported. Split a file into smaller ones and send each. Your browser's Back button "
+            "returns to the form as you left it."
+        )
+        if request.accept_mimetypes.best == "application/json":  # the editor's autosave, say
+            return jsonify(error=message), 413
+        return render_template(
+            "errors/error.html", code=413, title="That upload is too large", message=message, back=_same_site_referrer()
+        ), 413
 
     @app.errorhandler(NotFoundError)
     def not_found(error: NotFoundError):

@@ -70,7 +70,10 @@ REVIEW_CLAIM_LASTS = timedelta(hours=48)  # a shared-queue claim without a decis
 REVIEW_DUE_WITHIN = timedelta(days=5)
 DEBRIEF_DUE_WITHIN = timedelta(days=7)
 # The cohort lead's console.
-ROSTER_MAX_BYTES = 5 * 1024 * 1024  # a CSV import's upload
+# The largest file anyone may upload (today: a CSV import). The app refuses a larger request with a
+# page that says so (413), before reading it; a file just under it gets the form's own message.
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_MAX_WORDS = f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB"
 ROSTER_MAX_ROWS = 10_000
 INVITATION_EXPIRES_AFTER = timedelta(days=14)
 NO_SESSION_RISK_AFTER = timedelta(weeks=3)  # an engineer with no session held for this long is at risk

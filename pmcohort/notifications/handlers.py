@@ -8,6 +8,7 @@ from pmcohort.accounts.models import User
 from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
+from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, MemberRole, RematchChoice, SessionKind, SessionStatus
 from pmcohort.domain.times import format_local_span
@@ -727,8 +728,8 @@ def cohort_invitations(message: OutboxMessage) -> None:
         select(CohortInvitation).where(CohortInvitation.id.in_(message.payload["invitation_ids"]))
     ).all()
     for invitation in invitations:
-        if invitation.used_at is not None:
-            continue
+        if invitation.used_at is not None or invitation.expires_at <= utcnow():
+            continue  # used, or expired (a resent invitation expires the one it replaces) while waiting here
         # Most people invited have no account yet: the email goes to the address, as a security
         # email does (no preferences to consult, no inbox to fill).
         recipient = SimpleNamespace(

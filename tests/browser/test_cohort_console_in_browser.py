@@ -11,9 +11,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from pmcohort.cohorts.models import CohortMember
+from pmcohort.cohorts import services as cohort_service
+from pmcohort.cohorts.models import CohortMember, RosterImport
+from pmcohort.core.config import FORM_ALLOWANCE_BYTES
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from tests.factories import engineer, make_user, mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -125,7 +128,42 @@ def test_a_lead_runs_a_cohort_from_draft_to_completed(signed_in, live, tmp_path)
     lines = export.text().splitlines()
     assert lines[0] == "email,name,role,time_zone,enrolled_at,readiness" and len(lines) == 6
 
+    # A late invitation, sent again: a new link goes out and the table still lists it, once.
+    page.get_by_role("link", name="Members and invitations").click()
+    page.get_by_label("Email").fill("late.joiner@example.com")
+    page.get_by_role("radio", name="Mentor").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Invitation sent to late.joiner@example.com.")).to_be_visible()
+    page.get_by_role("button", name="Resend the invitation to late.joiner@example.com").click()
+    expect(page.get_by_text("A new invitation went to late.joiner@example.com")).to_be_visible()
+    expect(page.get_by_role("row", name="late.joiner@example.com")).to_have_count(1)
+    live.inbox.wait_for("late.joiner@example.com", count=2, timeout=60)
+    page.get_by_role("link", name="Autumn transition cohort").first.click()
+
     page.get_by_role("button", name="Complete the cohort").click()
     expect(page.get_by_text("The cohort is now completed.")).to_be_visible()
     expect(page.get_by_text("It is read-only and keeps all its history")).to_be_visible()
     expect(page.get_by_role("button", name="Send nudge")).to_have_count(0)
+
+
+def test_a_file_over_the_upload_limit_gets_a_page_saying_so_and_the_way_back(signed_in, live, tmp_path):
+    with live.app.app_context():
+        lead = make_user(roles=("lead",), name="Lena Lead")
+        cohort = cohort_service.create_cohort(lead.id, "Winter cohort", utcnow().date())
+        lead_person, cohort_id = {"email": lead.email, "first_name": lead.first_name}, cohort.id
+        db.session.remove()
+    too_big = tmp_path / "everyone.csv"
+    too_big.write_bytes(HEADER.encode() + b"\n" + b"someone@example.com,Some One,engineer,UTC,,\n" * 150_000)
+    assert too_big.stat().st_size > UPLOAD_MAX_BYTES + FORM_ALLOWANCE_BYTES
+
+    page = signed_in(lead_person)
+    page.goto(f"/cohorts/{cohort_id}/import")
+    page.get_by_label("CSV file").set_input_files(str(too_big))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="That upload is too large")).to_be_visible()
+    expect(page.get_by_text("larger than 5 MB")).to_be_visible()
+    page.get_by_role("link", name="Go back to the form").click()
+    expect(page.get_by_label("CSV file")).to_be_visible()
+    with live.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
+        db.session.remove()

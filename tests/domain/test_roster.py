@@ -2,7 +2,7 @@
 
 import pytest
 
-from pmcohort.domain.limits import ROSTER_MAX_BYTES
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.domain.roster import RosterFileError, read_roster
 
 HEADER = "email,name,role,time zone,path,domain\n"
@@ -94,7 +94,7 @@ def test_bom_and_excel_dialects_read_the_same(data):
         (b"email,name,role,time zone,salary\n", "unexpected"),
         (b"", "empty"),
         (HEADER.encode(), "no people"),
-        (b"x" * (ROSTER_MAX_BYTES + 1), "the limit is 5 MB"),
+        (b"x" * (UPLOAD_MAX_BYTES + 1), "the limit is 5 MB"),
     ],
     ids=["latin-1", "utf-16", "wrong columns", "extra column", "empty", "header only", "too big"],
 )

@@ -69,6 +69,7 @@ ACCESS = {
     "cohorts.remove_member": Access({"cohort_id": "cohort_id", "user_id": "engineer"}, COHORT_STAFF),
     "cohorts.move_member": Access({"cohort_id": "cohort_id", "user_id": "engineer"}, COHORT_STAFF),
     "cohorts.invite": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    "cohorts.resend_invitation": Access({"cohort_id": "cohort_id", "invitation_id": "987654"}, COHORT_STAFF),
     "cohorts.import_form": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
     "cohorts.dry_run": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
     "cohorts.roster_import": Access({"cohort_id": "cohort_id", "import_id": "import_id"}, COHORT_STAFF),

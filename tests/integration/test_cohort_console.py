@@ -21,7 +21,7 @@ from pmcohort.cohorts.models import (
 )
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.domain.limits import ROSTER_MAX_BYTES
+from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
@@ -63,7 +63,7 @@ def post_page_form(client, page_url: str, action: str, data: dict, **kwargs):
     return client.post(action, data={**data, "csrf_token": token}, **kwargs)
 
 
-def upload(client, cohort_id: int, data: bytes, filename="people.csv"):
+def upload(client, cohort_id: int, data: bytes, filename="people.csv", **kwargs):
     url = f"/cohorts/{cohort_id}/import"
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
@@ -75,6 +75,7 @@ def upload(client, cohort_id: int, data: bytes, filename="people.csv"):
         input_stream=stream,
         content_length=length,
         content_type=f"multipart/form-data; boundary={boundary}",
+        **kwargs,
     )
 
 
@@ -234,6 +235,57 @@ def test_expired_forged_and_already_enrolled_invitations_say_so(client, login, l
     assert visitor.get(link[:-3] + "abc").status_code == 404
 
 
+def test_a_lead_resends_a_pending_or_expired_invitation_and_only_the_newest_link_works(
+    client, login, lead, cohort, mailbox, user_factory
+):
+    login(lead)
+    members = f"/cohorts/{cohort.id}/members"
+    post_page_form(client, members, f"/cohorts/{cohort.id}/invitations", {"email": "re@example.com", "role": "mentor"})
+    deliver_pending()
+    first_link = invitation_link(mailbox.to("re@example.com")[-1])
+    [pending] = roster.unanswered_invitations(cohort.id)
+
+    response = post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{pending.id}/resend", {})
+    assert response.status_code == 303
+    assert "A new invitation went to re@example.com" in client.get(response.location).get_data(as_text=True)
+    deliver_pending()
+    second_link = invitation_link(mailbox.to("re@example.com")[-1])
+    assert second_link != first_link
+    assert "replaced by a newer invitation" in client.get(first_link).get_data(as_text=True)
+    assert client.get(first_link).status_code == 410
+
+    [newer] = roster.unanswered_invitations(cohort.id)
+    newer.expires_at = utcnow() - timedelta(hours=1)  # fourteen days pass unanswered
+    db.session.commit()
+    page = client.get(members).get_data(as_text=True)
+    assert "Expired" in page and 'Resend<span class="visually-hidden"> the invitation to re@example.com' in page
+    post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{newer.id}/resend", {})
+    deliver_pending()
+    third_link = invitation_link(mailbox.to("re@example.com")[-1])
+    [third] = roster.unanswered_invitations(cohort.id)
+    assert third.expires_at > utcnow() + timedelta(days=13), "a fresh expiry"
+    resent = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.invitation_resent")).all()
+    assert [(event.actor_id, event.details["replaces"]) for event in resent] == [
+        (lead.id, pending.id),
+        (lead.id, newer.id),
+    ]
+
+    invitee = client.application.test_client()
+    invited = user_factory(email="re@example.com")
+    db.session.commit()  # a refused link rolls the request back: the account must be there before it
+    sign_in(invitee, invited)
+    for old_link in (first_link, second_link):
+        post_page_form(invitee, "/dashboard", old_link, {})
+        assert ("mentor", invited.id) not in members_of(cohort.id), "an old link enrolls nobody"
+    post_page_form(invitee, "/dashboard", third_link, {})
+    assert ("mentor", invited.id) in members_of(cohort.id)
+
+    sent = len(outbox_topics())
+    response = post_page_form(client, members, f"/cohorts/{cohort.id}/invitations/{third.id}/resend", {})
+    assert "re@example.com already accepted this invitation" in client.get(response.location).get_data(as_text=True)
+    assert len(outbox_topics()) == sent, "nothing is resent"
+
+
 def test_an_invitation_opened_by_someone_else_does_not_enroll_them(client, lead, cohort, user_factory):
     invitation = roster.invite(cohort.id, "meant@example.com", "engineer", actor_id=lead.id)
     link = f"/cohorts/invitations/{roster.invitation_token(invitation.id)}"
@@ -255,6 +307,9 @@ def test_the_dry_run_lists_every_problem_and_writes_nothing_then_the_fixed_file_
     db.session.commit()
     login(lead)
     before = members_of(cohort.id)
+    enrolled = db.session.scalar(
+        select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.role == "engineer")
+    ).user.email
     bad = (
         HEADER
         + "known@example.com,Kim Known,engineer,Europe/Berlin,internal_transfer,fintech\n"
@@ -262,6 +317,7 @@ def test_the_dry_run_lists_every_problem_and_writes_nothing_then_the_fixed_file_
         + "ann@example.com,Ann Mentor,boss,UTC,,\n"
         + "ann@example.com,Ann Again,mentor,Mars/Base,,\n"
         + "carl@example.com,Carl,mentor,America/New_York,,\n"
+        + f"{enrolled},Already Here,engineer,UTC,,\n"
     )
     response = upload(client, cohort.id, bad.encode())
     page = response.get_data(as_text=True)
@@ -270,6 +326,7 @@ def test_the_dry_run_lists_every_problem_and_writes_nothing_then_the_fixed_file_
     assert "Row 4, role: “boss” is not a role here" in page
     assert "Row 5, email: ann@example.com is a duplicate of row 4" in page
     assert "Row 5, time zone: “Mars/Base” is not a time zone" in page
+    assert f"Row 7, email: {enrolled} is already enrolled in this cohort as engineer" in page
     assert members_of(cohort.id) == before
     assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
 
@@ -337,7 +394,7 @@ def test_an_import_refuses_whole_if_the_cohort_changed_since_the_dry_run(client,
     [
         ("email,name,role,time zone\nz@example.com,Zoë,engineer,UTC\n".encode("latin-1"), "not UTF-8"),
         (b"mail,who\nx,y\n", "must name the columns"),
-        (b"x" * (ROSTER_MAX_BYTES + 10), "the limit is 5 MB"),
+        (b"x" * (UPLOAD_MAX_BYTES + 10), "the limit is 5 MB"),
         (b"", "Choose a CSV file"),
     ],
     ids=["wrong encoding", "wrong columns", "too big", "no file"],
@@ -348,6 +405,41 @@ def test_a_file_that_cannot_be_read_is_reported_at_the_field(client, login, lead
     assert response.status_code == 400
     assert words in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
+
+
+def test_an_upload_over_the_app_limit_gets_a_page_saying_the_limit_and_nothing_changes(
+    app, client, login, lead, cohort
+):
+    login(lead)
+    before = members_of(cohort.id)
+    rows = (HEADER + "big@example.com,Big,engineer,UTC,,\n" * 200_000).encode()
+    assert len(rows) > app.config["MAX_CONTENT_LENGTH"]
+    form_page = f"http://localhost/cohorts/{cohort.id}/import"
+    response = upload(client, cohort.id, rows, headers={"Referer": form_page})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "That upload is too large" in page and "larger than 5 MB" in page and "nothing was saved" in page
+    assert f'href="{form_page}">Go back to the form' in page
+    assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
+    assert members_of(cohort.id) == before
+    assert client.get(f"/cohorts/{cohort.id}/import").status_code == 200, "still signed in, the form there"
+
+
+def test_the_editor_refuses_an_oversized_text_without_losing_the_saved_draft(client, user_factory):
+    author = engineer(user_factory)
+    writing.seed_kinds()
+    document = writing.create_document(author.id, kind_key="problem_statement", title="Kept")
+    writing.save_draft(document.id, author.id, title="Kept", body="# The saved draft")
+    sign_in(client, author)
+    edit = f"/writing/{document.id}/edit"
+    token = csrf_token_from(client.get(edit).get_data(as_text=True))
+    huge = {"csrf_token": token, "title": "Kept", "body": "x" * (6 * 1024 * 1024)}
+    autosave = client.post(f"/writing/{document.id}/autosave", data=huge, headers={"Accept": "application/json"})
+    assert autosave.status_code == 413 and "larger than 5 MB" in autosave.get_json()["error"]
+    page = client.post(edit, data={**huge, "action": "save"})
+    assert page.status_code == 413 and "Back button" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).body == "# The saved draft"
 
 
 # --- member changes and nudges
@@ -465,14 +557,25 @@ def test_the_printable_report_has_the_dashboard_without_navigation(client, login
     assert 'aria-label="Main"' not in page and "Sign out" not in page
 
 
-@pytest.mark.parametrize("who", ["other_lead", "engineer", "mentor"])
+CONSOLE_PAGES = ("console", "report", "members", "import", "announcements", "settings", "export/members.csv")
+
+
+@pytest.mark.parametrize("who", ["other_lead", "engineer", "mentor", "member_engineer", "member_mentor"])
 def test_only_the_cohorts_leads_and_admins_see_the_console(client, user_factory, cohort, who):
-    roles = {"other_lead": ("lead",), "engineer": ("engineer",), "mentor": ("mentor",)}[who]
-    sign_in(client, user_factory(roles=roles))
-    assert client.get(f"/cohorts/{cohort.id}/console").status_code in (403, 404)
+    if who.startswith("member_"):  # someone in this very cohort
+        role = who.removeprefix("member_")
+        person = db.session.scalar(
+            select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.role == role)
+        ).user
+    else:
+        person = user_factory(roles={"other_lead": ("lead",), "engineer": ("engineer",), "mentor": ("mentor",)}[who])
+    sign_in(client, person)
+    for page in CONSOLE_PAGES:
+        assert client.get(f"/cohorts/{cohort.id}/{page}").status_code == 404, page
     admin = client.application.test_client()
     sign_in(admin, user_factory(roles=("admin",)))
-    assert admin.get(f"/cohorts/{cohort.id}/console").status_code == 200
+    for page in CONSOLE_PAGES:
+        assert admin.get(f"/cohorts/{cohort.id}/{page}").status_code == 200, page
 
 
 def test_the_console_keeps_its_figures_a_minute_and_refresh_now_recomputes(client, login, lead, cohort, user_factory):

@@ -27,15 +27,18 @@ def _start(tmp_path: Path, child_code: str) -> subprocess.Popen:
 
 
 def test_a_process_that_dies_is_started_again(tmp_path):
-    starts = tmp_path / "starts"
+    starts, log = tmp_path / "starts", tmp_path / "supervise.log"
     # Dies at once, like a worker whose broker vanished; each start leaves a line.
     supervisor = _start(tmp_path, f"open({str(starts)!r}, 'a').write('started\\n'); raise SystemExit(1)")
     try:
         assert _wait_for(lambda: starts.exists() and starts.read_text().count("started") >= 2), "not restarted"
+        # Signal during the pause after the second exit, not while a third start is under way (which the
+        # signal would end with its own code), so the last exit code is the process's own.
+        assert _wait_for(lambda: log.read_text().count("starting it again in 2 s") == 1), "no second pause"
     finally:
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(10) == 1, "the last exit code of the process"
-    assert "starting it again in 1 s" in (tmp_path / "supervise.log").read_text()
+    assert "starting it again in 1 s" in log.read_text()
 
 
 def test_a_signal_stops_the_process_and_the_supervision(tmp_path):

@@ -15,7 +15,7 @@ from pmcohort.admin.forms import (
     lines_of,
 )
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import choices_from, service_errors
+from pmcohort.core.forms import choices_from, editor_page, service_errors
 from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
@@ -87,85 +87,83 @@ def _item_or_404(item_type: str, item_id: int | None) -> PracticeItem | None:
     return item
 
 
-def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None):
-    """A blank form for a new item; for an edit, one without the key field (keys never change),
-    filled from the stored item until the admin posts their own values."""
-    form = form_class(data=stored_values) if item and request.method == "GET" else form_class()
-    if item:
-        del form.key
-    return form
+def _question_values(item: PracticeItem) -> dict:
+    return {
+        "kind": item.kind,
+        "prompt": item.title,
+        "follow_ups": "\n".join(item.body.get("follow_ups", ())),
+        "strong_answer": item.body.get("strong_answer", ""),
+    }
 
 
 @bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_question(item_id: int | None):
+    def choose_kinds(form: QuestionForm) -> None:
+        form.kind.choices = choices_from(practice_bank.interview_kinds())
+
+    def save(form: QuestionForm, key: str) -> PracticeItem:
+        return practice_bank.save_question(
+            item_id,
+            key=key,
+            kind=form.kind.data,
+            prompt=form.prompt.data,
+            follow_ups=lines_of(form.follow_ups.data),
+            strong_answer=form.strong_answer.data,
+            actor_id=current_user.id,
+        )
+
     item = _item_or_404("question", item_id)
-    form = _item_form(
-        QuestionForm,
-        item,
-        item
-        and {
-            "kind": item.kind,
-            "prompt": item.title,
-            "follow_ups": "\n".join(item.body.get("follow_ups", ())),
-            "strong_answer": item.body.get("strong_answer", ""),
-        },
+    return _practice_editor(
+        "question", QuestionForm, item, _question_values, save, "Question “{0.key}” saved.", choose_kinds
     )
-    form.kind.choices = choices_from(practice_bank.interview_kinds())
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_question(
-                item_id,
-                key=item.key if item else form.key.data,
-                kind=form.kind.data,
-                prompt=form.prompt.data,
-                follow_ups=lines_of(form.follow_ups.data),
-                strong_answer=form.strong_answer.data,
-                actor_id=current_user.id,
-            )
-            flash(f"Question “{saved.key}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_question.html", form=form, item=item), 400 if form.errors else 200
+
+
+def _persona_values(item: PracticeItem) -> dict:
+    return {
+        "title": item.title,
+        **item.body,
+        "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
+        "rubric": item.body.get("rubric") or "",
+    }
 
 
 @bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_persona(item_id: int | None):
+    def choose_rubric(form: PersonaForm) -> None:
+        rubrics = {rubric.key: rubric.title for rubric in practice_bank.items("rubric")}
+        form.rubric.choices = choices_from({"": "The default for role-plays", **rubrics})
+
+    def save(form: PersonaForm, key: str) -> PracticeItem:
+        return practice_bank.save_persona(
+            item_id,
+            key=key,
+            title=form.title.data,
+            situation=form.situation.data,
+            wants=form.wants.data,
+            hidden_constraint=form.hidden_constraint.data,
+            pushback_lines=lines_of(form.pushback_lines.data),
+            actor_id=current_user.id,
+            reveals=form.reveals.data or "",
+            would_convince=form.would_convince.data or "",
+            rubric_key=form.rubric.data or None,
+        )
+
     item = _item_or_404("persona", item_id)
-    form = _item_form(
-        PersonaForm,
-        item,
-        item
-        and {
-            "title": item.title,
-            **item.body,
-            "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
-            "rubric": item.body.get("rubric") or "",
-        },
+    return _practice_editor(
+        "persona", PersonaForm, item, _persona_values, save, "Persona card “{0.title}” saved.", choose_rubric
     )
-    form.rubric.choices = choices_from(
-        {"": "The default for role-plays", **{rubric.key: rubric.title for rubric in practice_bank.items("rubric")}}
-    )
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_persona(
-                item_id,
-                key=item.key if item else form.key.data,
-                title=form.title.data,
-                situation=form.situation.data,
-                wants=form.wants.data,
-                hidden_constraint=form.hidden_constraint.data,
-                pushback_lines=lines_of(form.pushback_lines.data),
-                actor_id=current_user.id,
-                reveals=form.reveals.data or "",
-                would_convince=form.would_convince.data or "",
-                rubric_key=form.rubric.data or None,
-            )
-            flash(f"Persona card “{saved.title}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_persona.html", form=form, item=item), 400 if form.errors else 200
+
+
+def _rubric_values(item: PracticeItem) -> dict:
+    return {
+        "title": item.title,
+        "interview_label": item.body.get("interview_label") or "",
+        "dimensions": item.body.get("dimensions", []),
+    }
 
 
 @bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
@@ -174,30 +172,38 @@ def edit_persona(item_id: int | None):
 def edit_rubric(item_id: int | None):
     item = _item_or_404("rubric", item_id)
     stored_dimensions = item.body.get("dimensions", []) if item else []
-    form = _item_form(
-        RubricForm,
-        item,
-        item
-        and {
-            "title": item.title,
-            "interview_label": item.body.get("interview_label") or "",
-            "dimensions": stored_dimensions,
-        },
+
+    def save(form: RubricForm, key: str) -> PracticeItem:
+        return practice_bank.save_rubric(
+            item_id,
+            key=key,
+            title=form.title.data,
+            dimensions=form.given_dimensions(),
+            actor_id=current_user.id,
+            interview_label=form.interview_label.data or "",
+        )
+
+    def keep_stored_keys(form: RubricForm) -> None:
+        form.lock_stored_keys(len(stored_dimensions))
+
+    return _practice_editor(
+        "rubric", RubricForm, item, _rubric_values, save, "Rubric “{0.title}” saved.", keep_stored_keys
     )
-    form.lock_stored_keys(len(stored_dimensions))
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_rubric(
-                item_id,
-                key=item.key if item else form.key.data,
-                title=form.title.data,
-                dimensions=form.given_dimensions(),
-                actor_id=current_user.id,
-                interview_label=form.interview_label.data or "",
-            )
-            flash(f"Rubric “{saved.title}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200
+
+
+def _practice_editor(item_type: str, form_class, item, stored_values, save, saved_message: str, prepare):
+    return editor_page(
+        form_class,
+        item,
+        stored_values,
+        save,
+        template=f"admin/practice_{item_type}.html",
+        saved_message=saved_message,
+        back_to="admin.practice",
+        prepare=prepare,
+        whole_form_fields=WHOLE_RUBRIC,
+        item=item,
+    )
 
 
 @bp.post("/practice/<int:item_id>/retired")

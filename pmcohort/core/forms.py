@@ -2,10 +2,10 @@
 place a service's refusal becomes a page."""
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from flask import flash, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, IntegerField
 from wtforms.fields.choices import SelectChoice
@@ -101,3 +101,35 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             flash(error.message, "error")
         else:
             show_error(form, error, whole_form_fields=whole_form_fields)
+
+
+def editor_page(
+    form_class: type[BaseForm],
+    stored,
+    stored_values: Callable[[object], dict],
+    save: Callable[[BaseForm, str], object],
+    *,
+    template: str,
+    saved_message: str,
+    back_to: str,
+    prepare: Callable[[BaseForm], None] = lambda form: None,
+    whole_form_fields: tuple[str, ...] = (),
+    **context,
+):
+    """An admin's editor of a stored item with a key, for a new item (`stored` is None) or an edit.
+
+    A new item gets a blank form; an edit gets one without the key field (keys never change),
+    filled from `stored_values(stored)` until the admin posts their own values. `prepare` sets
+    what the form needs before it validates (choices, rows that keep their keys). A valid post is
+    saved by `save(form, key)`, the area's service, and the admin goes back to `back_to` with
+    `saved_message` formatted with the saved item; a refusal re-renders `template` with it."""
+    form = form_class(data=stored_values(stored)) if stored and request.method == "GET" else form_class()
+    if stored:
+        del form.key
+    prepare(form)
+    if form.validate_on_submit():
+        with service_errors(form, whole_form_fields=whole_form_fields):
+            saved = save(form, stored.key if stored else form.key.data)
+            flash(saved_message.format(saved), "success")
+            return redirect(url_for(back_to), 303)
+    return render_template(template, form=form, **context), 400 if form.errors else 200

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import editor_page, service_errors
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain import writing
@@ -433,6 +433,11 @@ def kinds():
     return render_template("writing/kinds.html", kinds=services.kinds(), rubric_of=services.rubric_of)
 
 
+def _kind_values(kind: WritingKind) -> dict:
+    dimensions = (kind.rubric or {}).get("dimensions", [])
+    return {"title": kind.title, "prompt": kind.prompt, "skeleton": kind.skeleton, "dimensions": dimensions}
+
+
 @bp.route("/kinds/new", methods=["GET", "POST"], defaults={"kind_id": None})
 @bp.route("/kinds/<int:kind_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
@@ -440,27 +445,30 @@ def edit_kind(kind_id: int | None):
     kind = db.session.get(WritingKind, kind_id) if kind_id is not None else None
     if kind_id is not None and kind is None:
         abort(404)
-    stored = (kind.rubric or {}).get("dimensions", []) if kind else []
-    if kind and request.method == "GET":
-        form = KindForm(
-            data={"title": kind.title, "prompt": kind.prompt, "skeleton": kind.skeleton, "dimensions": stored}
+
+    def keep_stored_keys(form: KindForm) -> None:
+        form.lock_stored_keys(len(_kind_values(kind)["dimensions"]) if kind else 0)
+
+    def save(form: KindForm, key: str) -> WritingKind:
+        return services.save_kind(
+            kind_id,
+            key=key,
+            title=form.title.data,
+            prompt=form.prompt.data,
+            skeleton=form.skeleton.data,
+            dimensions=form.given_dimensions(),
+            actor_id=current_user.id,
         )
-    else:
-        form = KindForm()
-    if kind:
-        del form.key
-    form.lock_stored_keys(len(stored))
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = services.save_kind(
-                kind_id,
-                key=kind.key if kind else form.key.data,
-                title=form.title.data,
-                prompt=form.prompt.data,
-                skeleton=form.skeleton.data,
-                dimensions=form.given_dimensions(),
-                actor_id=current_user.id,
-            )
-            flash(f"Kind “{saved.title}” saved.", "success")
-            return redirect(url_for("writing.kinds"), 303)
-    return render_template("writing/kind.html", form=form, kind=kind), 400 if form.errors else 200
+
+    return editor_page(
+        KindForm,
+        kind,
+        _kind_values,
+        save,
+        template="writing/kind.html",
+        saved_message="Kind “{0.title}” saved.",
+        back_to="writing.kinds",
+        prepare=keep_stored_keys,
+        whole_form_fields=WHOLE_RUBRIC,
+        kind=kind,
+    )

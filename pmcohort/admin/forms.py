@@ -2,7 +2,7 @@ from wtforms import FieldList, FormField, HiddenField, SearchField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from pmcohort.core.forms import BaseForm, BaseSubForm, choices_from
+from pmcohort.core.forms import BaseForm, BaseSubForm, EditorForm, choices_from
 from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, Bounds
 from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
@@ -74,7 +74,7 @@ def _text_area(label: str, required_message: str, description: str = "", rows: i
     )
 
 
-class QuestionForm(BaseForm):
+class QuestionForm(EditorForm):
     key = _key_field("question")
     # The kinds are data (rubrics with an interview label): the page offers them, the service checks the choice.
     kind = SelectField("Kind of interview", validate_choice=False)
@@ -94,8 +94,26 @@ class QuestionForm(BaseForm):
         rows=4,
     )
 
+    @staticmethod
+    def stored_values(stored) -> dict:
+        return {
+            "kind": stored.kind,
+            "prompt": stored.title,
+            "follow_ups": "\n".join(stored.body.get("follow_ups", ())),
+            "strong_answer": stored.body.get("strong_answer", ""),
+        }
 
-class PersonaForm(BaseForm):
+    def saved_values(self) -> dict:
+        follow_ups = lines_of(self.follow_ups.data)
+        return {
+            "kind": self.kind.data,
+            "prompt": self.prompt.data,
+            "follow_ups": follow_ups,
+            "strong_answer": self.strong_answer.data,
+        }
+
+
+class PersonaForm(EditorForm):
     key = _key_field("persona")
     title = StringField(
         "Title",
@@ -143,6 +161,23 @@ class PersonaForm(BaseForm):
             )
         ],
     )
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        return {
+            "title": stored.title,
+            **stored.body,
+            "pushback_lines": "\n".join(stored.body.get("pushback_lines", ())),
+            "rubric": stored.body.get("rubric") or "",
+        }
+
+    def saved_values(self) -> dict:
+        texts = ("title", "situation", "wants", "hidden_constraint", "reveals", "would_convince")
+        return {
+            **{name: self[name].data or "" for name in texts},
+            "pushback_lines": lines_of(self.pushback_lines.data),
+            "rubric_key": self.rubric.data or None,
+        }
 
 
 class DimensionForm(BaseSubForm):
@@ -202,7 +237,7 @@ class DimensionForm(BaseSubForm):
         return valid
 
 
-class RubricForm(BaseForm):
+class RubricForm(EditorForm):
     key = _key_field("rubric")
     title = StringField(
         "Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)]
@@ -231,6 +266,15 @@ class RubricForm(BaseForm):
 
     def given_dimensions(self) -> list[RubricDimension]:
         return [RubricDimension(**row.data) for row in self.dimensions if not row.form.is_blank]
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        label = stored.body.get("interview_label") or ""
+        return {"title": stored.title, "interview_label": label, "dimensions": stored.body.get("dimensions", [])}
+
+    def saved_values(self) -> dict:
+        label = self.interview_label.data or ""
+        return {"title": self.title.data, "interview_label": label, "dimensions": self.given_dimensions()}
 
     def lock_stored_keys(self, count: int) -> None:
         """The first `count` rows hold the stored dimensions, whose keys past scores use: show them read-only."""

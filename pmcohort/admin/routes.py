@@ -12,7 +12,6 @@ from pmcohort.admin.forms import (
     RoleChangeForm,
     RubricForm,
     UserSearchForm,
-    lines_of,
 )
 from pmcohort.core.extensions import db
 from pmcohort.core.forms import choices_from, editor_page, service_errors
@@ -87,115 +86,46 @@ def _item_or_404(item_type: str, item_id: int | None) -> PracticeItem | None:
     return item
 
 
-def _question_values(item: PracticeItem) -> dict:
-    return {
-        "kind": item.kind,
-        "prompt": item.title,
-        "follow_ups": "\n".join(item.body.get("follow_ups", ())),
-        "strong_answer": item.body.get("strong_answer", ""),
-    }
-
-
 @bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_question(item_id: int | None):
-    def choose_kinds(form: QuestionForm) -> None:
+    def offer_kinds(form: QuestionForm) -> None:
         form.kind.choices = choices_from(practice_bank.interview_kinds())
 
-    def save(form: QuestionForm, key: str) -> PracticeItem:
-        return practice_bank.save_question(
-            item_id,
-            key=key,
-            kind=form.kind.data,
-            prompt=form.prompt.data,
-            follow_ups=lines_of(form.follow_ups.data),
-            strong_answer=form.strong_answer.data,
-            actor_id=current_user.id,
-        )
-
-    item = _item_or_404("question", item_id)
-    return _practice_editor(
-        "question", QuestionForm, item, _question_values, save, "Question “{0.key}” saved.", choose_kinds
-    )
-
-
-def _persona_values(item: PracticeItem) -> dict:
-    return {
-        "title": item.title,
-        **item.body,
-        "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
-        "rubric": item.body.get("rubric") or "",
-    }
+    saved = "Question “{0.key}” saved."
+    return _practice_editor("question", item_id, QuestionForm, practice_bank.save_question, saved, offer_kinds)
 
 
 @bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_persona(item_id: int | None):
-    def choose_rubric(form: PersonaForm) -> None:
+    def offer_rubrics(form: PersonaForm) -> None:
         rubrics = {rubric.key: rubric.title for rubric in practice_bank.items("rubric")}
         form.rubric.choices = choices_from({"": "The default for role-plays", **rubrics})
 
-    def save(form: PersonaForm, key: str) -> PracticeItem:
-        return practice_bank.save_persona(
-            item_id,
-            key=key,
-            title=form.title.data,
-            situation=form.situation.data,
-            wants=form.wants.data,
-            hidden_constraint=form.hidden_constraint.data,
-            pushback_lines=lines_of(form.pushback_lines.data),
-            actor_id=current_user.id,
-            reveals=form.reveals.data or "",
-            would_convince=form.would_convince.data or "",
-            rubric_key=form.rubric.data or None,
-        )
-
-    item = _item_or_404("persona", item_id)
-    return _practice_editor(
-        "persona", PersonaForm, item, _persona_values, save, "Persona card “{0.title}” saved.", choose_rubric
-    )
-
-
-def _rubric_values(item: PracticeItem) -> dict:
-    return {
-        "title": item.title,
-        "interview_label": item.body.get("interview_label") or "",
-        "dimensions": item.body.get("dimensions", []),
-    }
+    saved = "Persona card “{0.title}” saved."
+    return _practice_editor("persona", item_id, PersonaForm, practice_bank.save_persona, saved, offer_rubrics)
 
 
 @bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
 @bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_rubric(item_id: int | None):
-    item = _item_or_404("rubric", item_id)
-    stored_dimensions = item.body.get("dimensions", []) if item else []
-
-    def save(form: RubricForm, key: str) -> PracticeItem:
-        return practice_bank.save_rubric(
-            item_id,
-            key=key,
-            title=form.title.data,
-            dimensions=form.given_dimensions(),
-            actor_id=current_user.id,
-            interview_label=form.interview_label.data or "",
-        )
-
     def keep_stored_keys(form: RubricForm) -> None:
-        form.lock_stored_keys(len(stored_dimensions))
+        stored = _item_or_404("rubric", item_id)
+        form.lock_stored_keys(len(stored.body.get("dimensions", [])) if stored else 0)
 
-    return _practice_editor(
-        "rubric", RubricForm, item, _rubric_values, save, "Rubric “{0.title}” saved.", keep_stored_keys
-    )
+    saved = "Rubric “{0.title}” saved."
+    return _practice_editor("rubric", item_id, RubricForm, practice_bank.save_rubric, saved, keep_stored_keys)
 
 
-def _practice_editor(item_type: str, form_class, item, stored_values, save, saved_message: str, prepare):
+def _practice_editor(item_type: str, item_id: int | None, form_class, save, saved_message: str, prepare):
+    item = _item_or_404(item_type, item_id)
     return editor_page(
         form_class,
         item,
-        stored_values,
         save,
         template=f"admin/practice_{item_type}.html",
         saved_message=saved_message,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, IntegerField
 from wtforms.fields.choices import SelectChoice
@@ -103,33 +104,46 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             show_error(form, error, whole_form_fields=whole_form_fields)
 
 
+class EditorForm(BaseForm):
+    """The form of an admin's editor of a stored item with a key (see `editor_page`)."""
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        """The form's data for the stored item, to edit it."""
+        raise NotImplementedError
+
+    def saved_values(self) -> dict:
+        """The save service's keyword arguments, from the posted form (the key and actor aside)."""
+        raise NotImplementedError
+
+
 def editor_page(
-    form_class: type[BaseForm],
+    form_class: type[EditorForm],
     stored,
-    stored_values: Callable[[object], dict],
-    save: Callable[[BaseForm, str], object],
+    save: Callable[..., object],
     *,
     template: str,
     saved_message: str,
     back_to: str,
-    prepare: Callable[[BaseForm], None] = lambda form: None,
+    prepare: Callable[[EditorForm], None] = lambda form: None,
     whole_form_fields: tuple[str, ...] = (),
     **context,
 ):
     """An admin's editor of a stored item with a key, for a new item (`stored` is None) or an edit.
 
     A new item gets a blank form; an edit gets one without the key field (keys never change),
-    filled from `stored_values(stored)` until the admin posts their own values. `prepare` sets
-    what the form needs before it validates (choices, rows that keep their keys). A valid post is
-    saved by `save(form, key)`, the area's service, and the admin goes back to `back_to` with
-    `saved_message` formatted with the saved item; a refusal re-renders `template` with it."""
-    form = form_class(data=stored_values(stored)) if stored and request.method == "GET" else form_class()
+    filled from the stored item until the admin posts their own values. `prepare` sets what the
+    form needs before it validates (choices, rows that keep their keys). A valid post goes to the
+    area's `save(id, key=..., actor_id=..., **form.saved_values())`, and the admin back to
+    `back_to` with `saved_message` formatted with the saved item; a refusal re-renders `template`."""
+    form = form_class(data=form_class.stored_values(stored)) if stored and request.method == "GET" else form_class()
     if stored:
         del form.key
     prepare(form)
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=whole_form_fields):
-            saved = save(form, stored.key if stored else form.key.data)
+            key = stored.key if stored else form.key.data
+            saved = save(stored and stored.id, key=key, actor_id=current_user.id, **form.saved_values())
             flash(saved_message.format(saved), "success")
             return redirect(url_for(back_to), 303)
     return render_template(template, form=form, **context), 400 if form.errors else 200

@@ -15,7 +15,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pmcohort.admin.forms import DimensionForm
-from pmcohort.core.forms import BaseForm, choices_from
+from pmcohort.core.forms import BaseForm, EditorForm, choices_from
 from pmcohort.domain import writing
 from pmcohort.domain.content import KEY_PATTERN
 from pmcohort.domain.limits import RUBRIC_LEVEL, WRITING_RUBRIC_DIMENSIONS
@@ -159,7 +159,7 @@ class WritingDimensionForm(DimensionForm):
     }
 
 
-class KindForm(BaseForm):
+class KindForm(EditorForm):
     key = StringField(
         "Key",
         filters=[_trimmed],
@@ -205,6 +205,15 @@ class KindForm(BaseForm):
 
     def given_dimensions(self) -> list[writing.WritingDimension]:
         return [writing.WritingDimension(**row.data) for row in self.dimensions if not row.form.is_blank]
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        dimensions = (stored.rubric or {}).get("dimensions", [])
+        return {"title": stored.title, "prompt": stored.prompt, "skeleton": stored.skeleton, "dimensions": dimensions}
+
+    def saved_values(self) -> dict:
+        texts = {"title": self.title.data, "prompt": self.prompt.data, "skeleton": self.skeleton.data}
+        return {**texts, "dimensions": self.given_dimensions()}
 
     def lock_stored_keys(self, count: int) -> None:
         for row in self.dimensions.entries[:count]:

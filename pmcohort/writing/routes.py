@@ -433,11 +433,6 @@ def kinds():
     return render_template("writing/kinds.html", kinds=services.kinds(), rubric_of=services.rubric_of)
 
 
-def _kind_values(kind: WritingKind) -> dict:
-    dimensions = (kind.rubric or {}).get("dimensions", [])
-    return {"title": kind.title, "prompt": kind.prompt, "skeleton": kind.skeleton, "dimensions": dimensions}
-
-
 @bp.route("/kinds/new", methods=["GET", "POST"], defaults={"kind_id": None})
 @bp.route("/kinds/<int:kind_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
@@ -445,30 +440,15 @@ def edit_kind(kind_id: int | None):
     kind = db.session.get(WritingKind, kind_id) if kind_id is not None else None
     if kind_id is not None and kind is None:
         abort(404)
-
-    def keep_stored_keys(form: KindForm) -> None:
-        form.lock_stored_keys(len(_kind_values(kind)["dimensions"]) if kind else 0)
-
-    def save(form: KindForm, key: str) -> WritingKind:
-        return services.save_kind(
-            kind_id,
-            key=key,
-            title=form.title.data,
-            prompt=form.prompt.data,
-            skeleton=form.skeleton.data,
-            dimensions=form.given_dimensions(),
-            actor_id=current_user.id,
-        )
-
+    stored_dimensions = len(KindForm.stored_values(kind)["dimensions"]) if kind else 0
     return editor_page(
         KindForm,
         kind,
-        _kind_values,
-        save,
+        services.save_kind,
         template="writing/kind.html",
         saved_message="Kind “{0.title}” saved.",
         back_to="writing.kinds",
-        prepare=keep_stored_keys,
+        prepare=lambda form: form.lock_stored_keys(stored_dimensions),
         whole_form_fields=WHOLE_RUBRIC,
         kind=kind,
     )

@@ -18,6 +18,7 @@ from pmcohort.mentorships.models import RematchProposal
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
+from pmcohort.writing import portfolios
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import WritingKind
 from tests.factories import book, person
@@ -119,7 +120,7 @@ def build_world(user_factory) -> World:
         },
         tokens={
             "calendar_feed": feeds.open_feed(engineer.id).token,
-            "portfolio": writing.share_portfolio(engineer.id).token,
+            "portfolio": portfolios.share_portfolio(engineer.id).token,
         },
     )
 

@@ -158,6 +158,14 @@ def _both_sides(match):
     return ((match.engineer, match.mentor), (match.mentor, match.engineer))
 
 
+def _everyone_on(match) -> tuple[User, ...]:
+    return (match.engineer, match.mentor, *_leads_of(match))
+
+
+def _proposal_between(match) -> str:
+    return f"The proposed match between {match.engineer.name} and {match.mentor.name}"
+
+
 ANSWER_WITHIN = f"accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days"
 
 
@@ -211,12 +219,8 @@ def match_withdrawn(message: OutboxMessage, match):
 
 @_about_match("match.expired", "matches")
 def match_expired(message: OutboxMessage, match):
-    yield (
-        (match.engineer, match.mentor, *_leads_of(match)),
-        "A proposed match expired",
-        f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within "
-        f"{PROPOSAL_EXPIRES_AFTER.days} days and has expired.",
-    )
+    unanswered = f"was not answered within {PROPOSAL_EXPIRES_AFTER.days} days and has expired"
+    yield _everyone_on(match), "A proposed match expired", f"{_proposal_between(match)} {unanswered}."
 
 
 @_about_match("match.proposal_nudge", "reminders")
@@ -238,11 +242,8 @@ def match_proposal_nudge(message: OutboxMessage, match):
 def match_proposal_expiring(message: OutboxMessage, match):
     if match.status != MatchStatus.PROPOSED:
         return
-    yield (
-        (match.engineer, match.mentor, *_leads_of(match)),
-        "A proposed match expires tomorrow",
-        f"The proposed match between {match.engineer.name} and {match.mentor.name} expires tomorrow unless both accept.",
-    )
+    body = f"{_proposal_between(match)} expires tomorrow unless both accept."
+    yield _everyone_on(match), "A proposed match expires tomorrow", body
 
 
 # --- sessions

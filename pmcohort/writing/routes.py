@@ -394,16 +394,19 @@ def portfolio():
 @bp.post("/portfolio/share")
 @roles_required(Role.ENGINEER)
 def share():
-    portfolios.share_portfolio(current_user.id)
-    flash("Your portfolio has a link now. Anyone who has it can read the page, until you revoke it.", "success")
-    return redirect(url_for("writing.portfolio"), 303)
+    shared = "Your portfolio has a link now. Anyone who has it can read the page, until you revoke it."
+    return _change_portfolio_link(portfolios.share_portfolio, shared)
 
 
 @bp.post("/portfolio/revoke")
 @roles_required(Role.ENGINEER)
 def revoke():
-    portfolios.revoke_portfolio(current_user.id)
-    flash("Link revoked: it shows nothing any more.", "success")
+    return _change_portfolio_link(portfolios.revoke_portfolio, "Link revoked: it shows nothing any more.")
+
+
+def _change_portfolio_link(change, done_message: str):
+    change(current_user.id)
+    flash(done_message, "success")
     return redirect(url_for("writing.portfolio"), 303)
 
 

@@ -83,8 +83,8 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
     return leads_cohort_of(viewer, engineer_id)
 
 
-def leads_cohort_of(viewer, engineer_id: int) -> bool:
-    """Whether `viewer` is a lead of a cohort the engineer is enrolled in."""
+def leads_cohort_of(viewer, member_id: int, role: MemberRole = MemberRole.ENGINEER) -> bool:
+    """Whether `viewer` is a lead of a cohort the member is enrolled in, as `role`."""
     return (
         viewer.has_role(Role.LEAD)
         and db.session.scalar(
@@ -92,8 +92,8 @@ def leads_cohort_of(viewer, engineer_id: int) -> bool:
             .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
             .where(
                 CohortLead.user_id == viewer.id,
-                CohortMember.user_id == engineer_id,
-                CohortMember.role == MemberRole.ENGINEER,
+                CohortMember.user_id == member_id,
+                CohortMember.role == role,
             )
         )
         is not None
@@ -275,18 +275,7 @@ def can_view_reliability(viewer, mentor_id: int) -> bool:
         return False
     if viewer.id == mentor_id or viewer.has_role(Role.ADMIN):
         return True
-    return viewer.has_role(Role.LEAD) and (
-        db.session.scalar(
-            select(CohortLead.user_id)
-            .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-            .where(
-                CohortLead.user_id == viewer.id,
-                CohortMember.user_id == mentor_id,
-                CohortMember.role == MemberRole.MENTOR,
-            )
-        )
-        is not None
-    )
+    return leads_cohort_of(viewer, mentor_id, MemberRole.MENTOR)
 
 
 def mentor_reliability_or_404(mentor_id: int) -> None:

@@ -187,6 +187,14 @@ def _authored(document_id: int, author_id: int) -> Document:
     return document
 
 
+def _editable(document_id: int, author_id: int, refusal: str) -> Document:
+    """The author's document while it can still change; `refusal` ends the sentence saying it cannot."""
+    document = _authored(document_id, author_id)
+    if document.status not in DOCUMENT_EDITABLE:
+        raise ServiceError("body", f"This document is {document.status_label.lower()}: {refusal}")
+    return document
+
+
 def _checked_title(title: str) -> str:
     title = title.strip()
     if not title:
@@ -216,9 +224,7 @@ def create_document(author_id: int, *, kind_key: str, title: str) -> Document:
 
 def save_draft(document_id: int, author_id: int, *, title: str, body: str) -> Document:
     """Keep the working text. An empty draft may be saved (the author may be starting over); one too long may not."""
-    document = _authored(document_id, author_id)
-    if document.status not in DOCUMENT_EDITABLE:
-        raise ServiceError("body", f"This document is {document.status_label.lower()}: it can no longer be edited.")
+    document = _editable(document_id, author_id, "it can no longer be edited.")
     title = _checked_title(title)
     problem = writing.text_problem(body)
     if problem and body.strip():
@@ -230,9 +236,7 @@ def save_draft(document_id: int, author_id: int, *, title: str, body: str) -> Do
 
 def submit(document_id: int, author_id: int, *, title: str, body: str) -> Document:
     """Save the text as a new, immutable version and send it for review (the active mentor, or the shared queue)."""
-    document = _authored(document_id, author_id)
-    if document.status not in DOCUMENT_EDITABLE:
-        raise ServiceError("body", f"This document is {document.status_label.lower()}: there is nothing to submit.")
+    document = _editable(document_id, author_id, "there is nothing to submit.")
     title = _checked_title(title)
     last = document.latest_version
     problem = writing.submission_problem(body, last.body if last else None)

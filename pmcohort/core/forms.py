@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, IntegerField
+from wtforms import FieldList, Form, FormField, IntegerField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
 from pmcohort.core.errors import NotFoundError, ServiceError
 
@@ -70,6 +70,21 @@ class BaseSubForm(Form):
     """The base of a form nested in another (a FormField's rows)."""
 
     Meta = _CheckedFieldsMeta
+
+
+def trimmed(value):
+    """A field filter: typed text without its surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def required_text_area(label: str, required_message: str, description: str = "", rows: int = 3) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[trimmed],
+        validators=[DataRequired(message=required_message)],
+        description=description,
+        render_kw={"rows": rows},
+    )
 
 
 def choices_from(labels: Mapping[object, str]) -> list[SelectChoice]:

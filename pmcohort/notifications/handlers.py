@@ -466,24 +466,6 @@ def _document(message: OutboxMessage):
     return db.session.get(Document, message.payload["document_id"])
 
 
-def _queue_mentors(document, *, except_ids=()) -> list[User]:
-    from pmcohort.cohorts.models import CohortMember
-
-    if document.queue_cohort_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == document.queue_cohort_id,
-                CohortMember.role == MemberRole.MENTOR,
-                User.id.not_in([document.author_id, *except_ids]),
-            )
-        )
-    )
-
-
 def _kind_title(document) -> str:
     from pmcohort.writing.services import find_kind
 
@@ -493,6 +475,8 @@ def _kind_title(document) -> str:
 
 @_about("writing.review_requested", _document, _to("reviews"))
 def writing_review_requested(message: OutboxMessage, document):
+    from pmcohort.writing.reviewers import queue_mentors
+
     what = f"{document.author.name}'s {_kind_title(document)}: “{document.title}”."
     to_review = path_for("writing.review", document_id=document.id)
     reviewer_id = message.payload.get("reviewer_id")
@@ -509,7 +493,7 @@ def writing_review_requested(message: OutboxMessage, document):
         yield document.reviewer, "A document to review", what, to_review
     else:
         queue = path_for("writing.index")
-        for mentor in _queue_mentors(document):
+        for mentor in queue_mentors(document):
             title = "A document in your cohort's review queue"
             yield mentor, title, f"{what} Claim it to review it within 48 hours.", queue
 
@@ -534,6 +518,8 @@ def writing_review_done(message: OutboxMessage, document):
 
 @_about("writing.claim_lapsed", _document, _to("reviews"))
 def writing_claim_lapsed(message: OutboxMessage, document):
+    from pmcohort.writing.reviewers import queue_mentors
+
     queue = path_for("writing.index")
     lapsed = db.session.get(User, message.payload.get("mentor_id") or 0)
     if lapsed is not None:
@@ -543,7 +529,7 @@ def writing_claim_lapsed(message: OutboxMessage, document):
             f"“{document.title}” went back to the shared queue after 48 hours without a decision.",
             queue,
         )
-    for mentor in _queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
+    for mentor in queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
         again = f"{document.author.name}'s “{document.title}” is waiting for a reviewer again."
         yield mentor, "Back in your cohort's review queue", again, queue
 

@@ -20,7 +20,7 @@ from pmcohort.writing.models import (
     ReviewComment,
     SharedReviewQueue,
 )
-from pmcohort.writing.reviewers import lead_ids_for
+from pmcohort.writing.reviewers import cohort_mentors, lead_ids_for
 from pmcohort.writing.services import kinds, rubric_of
 
 
@@ -135,25 +135,11 @@ def events_of(document_id: int) -> list[DocumentEvent]:
 
 def second_review_candidates(document: Document, lead_id: int) -> list[User]:
     """Mentors of the author's cohorts this lead leads, except the author and the deciding reviewer."""
-    led = select(CohortLead.cohort_id).where(CohortLead.user_id == lead_id)
-    cohorts = select(CohortMember.cohort_id).where(
+    authors_cohorts = select(CohortMember.cohort_id).where(
         CohortMember.user_id == document.author_id, CohortMember.role == MemberRole.ENGINEER
     )
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.role == MemberRole.MENTOR,
-                CohortMember.cohort_id.in_(led),
-                CohortMember.cohort_id.in_(cohorts),
-                User.id != document.author_id,
-                User.id != (document.reviewer_id or 0),
-            )
-            .distinct()
-            .order_by(User.name)
-        )
-    )
+    led = select(CohortLead.cohort_id).where(CohortLead.user_id == lead_id, CohortLead.cohort_id.in_(authors_cohorts))
+    return cohort_mentors(led, except_ids=[document.author_id, document.reviewer_id or 0])
 
 
 @dataclass(frozen=True)

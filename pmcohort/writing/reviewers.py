@@ -1,8 +1,11 @@
 """Who reviews an engineer's written work: their active mentor, their cohorts' mentors through a shared queue, and
 their cohorts' leads."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
+from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import CohortLead, CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole
@@ -55,3 +58,27 @@ def lead_ids_for(document: Document) -> set[int]:
     if not cohort_ids:
         return set()
     return set(db.session.scalars(select(CohortLead.user_id).where(CohortLead.cohort_id.in_(cohort_ids))))
+
+
+def cohort_mentors(cohort_ids, *, except_ids: Iterable[int]) -> list[User]:
+    """The mentors of any of these cohorts (ids, or a select of them) but `except_ids`, each once, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.role == MemberRole.MENTOR,
+                CohortMember.cohort_id.in_(cohort_ids),
+                User.id.not_in(list(except_ids)),
+            )
+            .distinct()
+            .order_by(User.name)
+        )
+    )
+
+
+def queue_mentors(document: Document, *, except_ids: Iterable[int] = ()) -> list[User]:
+    """The mentors who can claim the document from its cohort's shared review queue."""
+    if document.queue_cohort_id is None:
+        return []
+    return cohort_mentors([document.queue_cohort_id], except_ids=[document.author_id, *except_ids])

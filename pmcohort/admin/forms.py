@@ -89,6 +89,9 @@ class QuestionForm(EditorForm):
             "strong_answer": stored.body.get("strong_answer", ""),
         }
 
+    def prepare(self, stored) -> None:
+        self.kind.choices = choices_from(practice_bank.interview_kinds())
+
     def saved_values(self) -> dict:
         follow_ups = lines_of(self.follow_ups.data)
         return {
@@ -156,6 +159,10 @@ class PersonaForm(EditorForm):
             "pushback_lines": "\n".join(stored.body.get("pushback_lines", ())),
             "rubric": stored.body.get("rubric") or "",
         }
+
+    def prepare(self, stored) -> None:
+        rubrics = {rubric.key: rubric.title for rubric in practice_bank.items("rubric")}
+        self.rubric.choices = choices_from({"": "The default for role-plays", **rubrics})
 
     def saved_values(self) -> dict:
         texts = ("title", "situation", "wants", "hidden_constraint", "reveals", "would_convince")
@@ -261,6 +268,9 @@ class RubricForm(EditorForm):
     def saved_values(self) -> dict:
         label = self.interview_label.data or ""
         return {"title": self.title.data, "interview_label": label, "dimensions": self.given_dimensions()}
+
+    def prepare(self, stored) -> None:
+        self.lock_stored_keys(len(stored.body.get("dimensions", [])) if stored else 0)
 
     def lock_stored_keys(self, count: int) -> None:
         """The first `count` rows hold the stored dimensions, whose keys past scores use: show them read-only."""

@@ -14,7 +14,7 @@ from pmcohort.admin.forms import (
     UserSearchForm,
 )
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import choices_from, editor_page, service_errors
+from pmcohort.core.forms import editor_page, service_errors
 from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
@@ -86,54 +86,43 @@ def _item_or_404(item_type: str, item_id: int | None) -> PracticeItem | None:
     return item
 
 
-@bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_question(item_id: int | None):
-    def offer_kinds(form: QuestionForm) -> None:
-        form.kind.choices = choices_from(practice_bank.interview_kinds())
-
-    saved = "Question “{0.key}” saved."
-    return _practice_editor("question", item_id, QuestionForm, practice_bank.save_question, saved, offer_kinds)
+# What each editor of the practice bank edits, with what, and what it says once saved.
+_PRACTICE_EDITORS = {
+    "question": (QuestionForm, practice_bank.save_question, "Question “{0.key}” saved."),
+    "persona": (PersonaForm, practice_bank.save_persona, "Persona card “{0.title}” saved."),
+    "rubric": (RubricForm, practice_bank.save_rubric, "Rubric “{0.title}” saved."),
+}
 
 
-@bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_persona(item_id: int | None):
-    def offer_rubrics(form: PersonaForm) -> None:
-        rubrics = {rubric.key: rubric.title for rubric in practice_bank.items("rubric")}
-        form.rubric.choices = choices_from({"": "The default for role-plays", **rubrics})
+def _practice_editor(item_type: str):
+    form_class, save, saved_message = _PRACTICE_EDITORS[item_type]
 
-    saved = "Persona card “{0.title}” saved."
-    return _practice_editor("persona", item_id, PersonaForm, practice_bank.save_persona, saved, offer_rubrics)
+    @roles_required(Role.ADMIN)
+    def edit(item_id: int | None):
+        item = _item_or_404(item_type, item_id)
+        return editor_page(
+            form_class,
+            item,
+            save,
+            template=f"admin/practice_{item_type}.html",
+            saved_message=saved_message,
+            back_to="admin.practice",
+            whole_form_fields=WHOLE_RUBRIC,
+            item=item,
+        )
 
-
-@bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_rubric(item_id: int | None):
-    def keep_stored_keys(form: RubricForm) -> None:
-        stored = _item_or_404("rubric", item_id)
-        form.lock_stored_keys(len(stored.body.get("dimensions", [])) if stored else 0)
-
-    saved = "Rubric “{0.title}” saved."
-    return _practice_editor("rubric", item_id, RubricForm, practice_bank.save_rubric, saved, keep_stored_keys)
+    return edit
 
 
-def _practice_editor(item_type: str, item_id: int | None, form_class, save, saved_message: str, prepare):
-    item = _item_or_404(item_type, item_id)
-    return editor_page(
-        form_class,
-        item,
-        save,
-        template=f"admin/practice_{item_type}.html",
-        saved_message=saved_message,
-        back_to="admin.practice",
-        prepare=prepare,
-        whole_form_fields=WHOLE_RUBRIC,
-        item=item,
-    )
+def _register_practice_editors() -> None:
+    """admin.edit_question at /practice/questions/new and /practice/questions/<id>; likewise personas and rubrics."""
+    for item_type in _PRACTICE_EDITORS:
+        edit, endpoint, rule = _practice_editor(item_type), f"edit_{item_type}", f"/practice/{item_type}s"
+        bp.add_url_rule(f"{rule}/new", endpoint, edit, methods=["GET", "POST"], defaults={"item_id": None})
+        bp.add_url_rule(f"{rule}/<int:item_id>", endpoint, edit, methods=["GET", "POST"])
+
+
+_register_practice_editors()
 
 
 @bp.post("/practice/<int:item_id>/retired")

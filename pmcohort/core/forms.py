@@ -131,6 +131,9 @@ class EditorForm(BaseForm):
         """The save service's keyword arguments, from the posted form (the key and actor aside)."""
         raise NotImplementedError
 
+    def prepare(self, stored) -> None:
+        """Set what the form needs before it validates (choices, rows that keep their keys)."""
+
 
 def editor_page(
     form_class: type[EditorForm],
@@ -140,21 +143,19 @@ def editor_page(
     template: str,
     saved_message: str,
     back_to: str,
-    prepare: Callable[[EditorForm], None] = lambda form: None,
     whole_form_fields: tuple[str, ...] = (),
     **context,
 ):
     """An admin's editor of a stored item with a key, for a new item (`stored` is None) or an edit.
 
     A new item gets a blank form; an edit gets one without the key field (keys never change),
-    filled from the stored item until the admin posts their own values. `prepare` sets what the
-    form needs before it validates (choices, rows that keep their keys). A valid post goes to the
+    filled from the stored item until the admin posts their own values. A valid post goes to the
     area's `save(id, key=..., actor_id=..., **form.saved_values())`, and the admin back to
     `back_to` with `saved_message` formatted with the saved item; a refusal re-renders `template`."""
     form = form_class(data=form_class.stored_values(stored)) if stored and request.method == "GET" else form_class()
     if stored:
         del form.key
-    prepare(form)
+    form.prepare(stored)
     if form.validate_on_submit():
         with service_errors(form, whole_form_fields=whole_form_fields):
             key = stored.key if stored else form.key.data

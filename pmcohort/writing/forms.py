@@ -206,6 +206,9 @@ class KindForm(EditorForm):
         texts = {"title": self.title.data, "prompt": self.prompt.data, "skeleton": self.skeleton.data}
         return {**texts, "dimensions": self.given_dimensions()}
 
+    def prepare(self, stored) -> None:
+        self.lock_stored_keys(len((stored.rubric or {}).get("dimensions", [])) if stored else 0)
+
     def lock_stored_keys(self, count: int) -> None:
         for row in self.dimensions.entries[:count]:
             row.form.key.render_kw = {"readonly": True}

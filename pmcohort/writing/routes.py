@@ -441,7 +441,6 @@ def edit_kind(kind_id: int | None):
     kind = db.session.get(WritingKind, kind_id) if kind_id is not None else None
     if kind_id is not None and kind is None:
         abort(404)
-    stored_dimensions = len(KindForm.stored_values(kind)["dimensions"]) if kind else 0
     return editor_page(
         KindForm,
         kind,
@@ -449,7 +448,6 @@ def edit_kind(kind_id: int | None):
         template="writing/kind.html",
         saved_message="Kind “{0.title}” saved.",
         back_to="writing.kinds",
-        prepare=lambda form: form.lock_stored_keys(stored_dimensions),
         whole_form_fields=WHOLE_RUBRIC,
         kind=kind,
     )

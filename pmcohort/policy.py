@@ -19,7 +19,7 @@ from pmcohort.mentorships.models import RematchProposal
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
-from pmcohort.writing import services as writing_services
+from pmcohort.writing import reviewers as writing_reviewers
 from pmcohort.writing.models import Document, DocumentReview
 
 
@@ -83,8 +83,8 @@ def can_view_assessment(viewer, engineer_id: int) -> bool:
     return leads_cohort_of(viewer, engineer_id)
 
 
-def leads_cohort_of(viewer, engineer_id: int) -> bool:
-    """Whether `viewer` is a lead of a cohort the engineer is enrolled in."""
+def leads_cohort_of(viewer, member_id: int, role: MemberRole = MemberRole.ENGINEER) -> bool:
+    """Whether `viewer` is a lead of a cohort the member is enrolled in, as `role`."""
     return (
         viewer.has_role(Role.LEAD)
         and db.session.scalar(
@@ -92,8 +92,8 @@ def leads_cohort_of(viewer, engineer_id: int) -> bool:
             .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
             .where(
                 CohortLead.user_id == viewer.id,
-                CohortMember.user_id == engineer_id,
-                CohortMember.role == MemberRole.ENGINEER,
+                CohortMember.user_id == member_id,
+                CohortMember.role == role,
             )
         )
         is not None
@@ -236,14 +236,14 @@ def can_read_document(user, document) -> bool:
         return False
     if user.id in (document.author_id, document.reviewer_id):
         return True
-    if writing_services.active_mentor_id(document.author_id) == user.id:
+    if writing_reviewers.active_mentor_id(document.author_id) == user.id:
         return True
     reviewed = db.session.scalar(
         select(DocumentReview.id).where(
             DocumentReview.document_id == document.id, DocumentReview.reviewer_id == user.id
         )
     )
-    return reviewed is not None or user.id in writing_services.lead_ids_for(document)
+    return reviewed is not None or user.id in writing_reviewers.lead_ids_for(document)
 
 
 def document_for_reader_or_404(document_id: int) -> Document:
@@ -264,7 +264,7 @@ def document_to_claim_or_404(document_id: int) -> Document:
         and current_user.is_authenticated
         and document.reviewer_id is None
         and document.queue_cohort_id is not None
-        and writing_services.is_cohort_mentor(current_user.id, document.queue_cohort_id)
+        and writing_reviewers.is_cohort_mentor(current_user.id, document.queue_cohort_id)
     )
     return _or_404(document, document is not None and (in_my_queue or can_read_document(current_user, document)))
 
@@ -275,18 +275,7 @@ def can_view_reliability(viewer, mentor_id: int) -> bool:
         return False
     if viewer.id == mentor_id or viewer.has_role(Role.ADMIN):
         return True
-    return viewer.has_role(Role.LEAD) and (
-        db.session.scalar(
-            select(CohortLead.user_id)
-            .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-            .where(
-                CohortLead.user_id == viewer.id,
-                CohortMember.user_id == mentor_id,
-                CohortMember.role == MemberRole.MENTOR,
-            )
-        )
-        is not None
-    )
+    return leads_cohort_of(viewer, mentor_id, MemberRole.MENTOR)
 
 
 def mentor_reliability_or_404(mentor_id: int) -> None:

@@ -15,8 +15,7 @@ from pmcohort.domain import practice, vocabulary
 from pmcohort.domain.debriefs import DebriefDraft
 from pmcohort.domain.statuses import MatchStatus
 from pmcohort.evidence import services as evidence
-from pmcohort.mentoring import debriefs, practice_bank
-from pmcohort.mentoring import services as service
+from pmcohort.mentoring import booking, debriefs, practice_bank
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships.models import RematchProposal
@@ -192,13 +191,13 @@ def tomorrow_at(hour: int) -> datetime:
 
 def book(match, engineer, kind="one_on_one", start=None, minutes=60, **details):
     start = start or tomorrow_at(10)
-    return service.book(
+    return booking.book(
         match.id,
         engineer_id=engineer.id,
         kind=kind,
         start=start,
         end=start + timedelta(minutes=minutes),
-        details=service.Details(**details),
+        details=booking.Details(**details),
     )
 
 

@@ -13,30 +13,16 @@ PLAN_DIGESTS_SECONDS = 3600.0  # plans each lead's next Monday 08:00; planning t
 EXPIRE_PROPOSALS_SECONDS = 15 * 60.0  # proposals expire after 7 days; a quarter-hour's delay is fine
 LAPSE_REVIEW_CLAIMS_SECONDS = 5 * 60.0  # review claims last 48 h; back in the queue within five minutes of that
 
+
+def every(seconds: float, task: str) -> dict:
+    # A run still queued when the next one is due is dropped: the next does the same work.
+    return {"task": task, "schedule": seconds, "options": {"expires": seconds}}
+
+
 BEAT_SCHEDULE = {
-    "outbox-sweep": {
-        "task": SWEEP_TASK,
-        "schedule": OUTBOX_SWEEP_SECONDS,
-        "options": {"expires": OUTBOX_SWEEP_SECONDS},
-    },
-    "expire-match-proposals": {
-        "task": EXPIRE_PROPOSALS_TASK,
-        "schedule": EXPIRE_PROPOSALS_SECONDS,
-        "options": {"expires": EXPIRE_PROPOSALS_SECONDS},
-    },
-    "due-reminders": {
-        "task": DUE_REMINDERS_TASK,
-        "schedule": DUE_REMINDERS_SECONDS,
-        "options": {"expires": DUE_REMINDERS_SECONDS},
-    },
-    "plan-digests": {
-        "task": PLAN_DIGESTS_TASK,
-        "schedule": PLAN_DIGESTS_SECONDS,
-        "options": {"expires": PLAN_DIGESTS_SECONDS},
-    },
-    "lapse-review-claims": {
-        "task": LAPSE_REVIEW_CLAIMS_TASK,
-        "schedule": LAPSE_REVIEW_CLAIMS_SECONDS,
-        "options": {"expires": LAPSE_REVIEW_CLAIMS_SECONDS},
-    },
+    "outbox-sweep": every(OUTBOX_SWEEP_SECONDS, SWEEP_TASK),
+    "expire-match-proposals": every(EXPIRE_PROPOSALS_SECONDS, EXPIRE_PROPOSALS_TASK),
+    "due-reminders": every(DUE_REMINDERS_SECONDS, DUE_REMINDERS_TASK),
+    "plan-digests": every(PLAN_DIGESTS_SECONDS, PLAN_DIGESTS_TASK),
+    "lapse-review-claims": every(LAPSE_REVIEW_CLAIMS_SECONDS, LAPSE_REVIEW_CLAIMS_TASK),
 }

@@ -2,16 +2,12 @@ from wtforms import FieldList, FormField, HiddenField, SearchField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from pmcohort.core.forms import BaseForm, BaseSubForm, choices_from
+from pmcohort.core.forms import BaseForm, BaseSubForm, EditorForm, choices_from, required_text_area, trimmed
 from pmcohort.domain.limits import FOLLOW_UPS, PUSHBACK_LINES, RUBRIC_DIMENSIONS, Bounds
 from pmcohort.domain.practice import KEY_MAX_LENGTH, RubricDimension
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.mentoring import practice_bank
-
-
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class UserSearchForm(BaseForm):
@@ -20,7 +16,7 @@ class UserSearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search by name or email", filters=[_trimmed])
+    q = SearchField("Search by name or email", filters=[trimmed])
 
 
 class RoleChangeForm(BaseForm):
@@ -54,7 +50,7 @@ def _key_field(item_type: str) -> StringField:
     rule = practice_bank.key_rule(item_type)
     return StringField(
         "Key",
-        filters=[_trimmed],
+        filters=[trimmed],
         description=f"{rule} It cannot change later: sessions store it.",
         validators=[
             DataRequired(message="Give it a key."),
@@ -64,21 +60,11 @@ def _key_field(item_type: str) -> StringField:
     )
 
 
-def _text_area(label: str, required_message: str, description: str = "", rows: int = 3) -> TextAreaField:
-    return TextAreaField(
-        label,
-        filters=[_trimmed],
-        validators=[DataRequired(message=required_message)],
-        description=description,
-        render_kw={"rows": rows},
-    )
-
-
-class QuestionForm(BaseForm):
+class QuestionForm(EditorForm):
     key = _key_field("question")
     # The kinds are data (rubrics with an interview label): the page offers them, the service checks the choice.
     kind = SelectField("Kind of interview", validate_choice=False)
-    prompt = _text_area("Prompt", "Write the question the mentor asks.")
+    prompt = required_text_area("Prompt", "Write the question the mentor asks.")
     follow_ups = TextAreaField(
         "Follow-ups",
         render_kw={"rows": 4},
@@ -87,42 +73,63 @@ class QuestionForm(BaseForm):
             LineCount(FOLLOW_UPS, f"Give at most {FOLLOW_UPS.high} follow-ups, one per line; there are {{count}}.")
         ],
     )
-    strong_answer = _text_area(
+    strong_answer = required_text_area(
         "What a strong answer shows",
         "Describe what a strong answer shows: mentors score against it.",
         "A guide for the mentor, not a script.",
         rows=4,
     )
 
+    @staticmethod
+    def stored_values(stored) -> dict:
+        return {
+            "kind": stored.kind,
+            "prompt": stored.title,
+            "follow_ups": "\n".join(stored.body.get("follow_ups", ())),
+            "strong_answer": stored.body.get("strong_answer", ""),
+        }
 
-class PersonaForm(BaseForm):
+    def prepare(self, stored) -> None:
+        self.kind.choices = choices_from(practice_bank.interview_kinds())
+
+    def saved_values(self) -> dict:
+        follow_ups = lines_of(self.follow_ups.data)
+        return {
+            "kind": self.kind.data,
+            "prompt": self.prompt.data,
+            "follow_ups": follow_ups,
+            "strong_answer": self.strong_answer.data,
+        }
+
+
+class PersonaForm(EditorForm):
     key = _key_field("persona")
     title = StringField(
         "Title",
-        filters=[_trimmed],
+        filters=[trimmed],
         description="Who the mentor plays, e.g. “Skeptical VP of Product”.",
         validators=[DataRequired(message="Give the persona a title."), Length(max=160)],
     )
-    situation = _text_area(
+    situation = required_text_area(
         "Situation", "Describe the scene the mentee walks into.", "Both read it: the scene the mentee walks into."
     )
-    wants = _text_area(
+    wants = required_text_area(
         "What they ask for", "Say what the persona asks for out loud.", "What the persona asks for out loud.", rows=2
     )
-    hidden_constraint = _text_area(
+    hidden_constraint = required_text_area(
         "Hidden constraint",
         "Give the hidden constraint the mentee should draw out.",
         "For the mentor only: what really drives the persona, and what the mentee should draw out.",
     )
     reveals = TextAreaField(
         "What they reveal only to a good follow-up",
-        filters=[_trimmed],
+        filters=[trimmed],
         render_kw={"rows": 2},
         description="Optional. For the mentor only until the debrief.",
     )
     would_convince = TextAreaField(
         "What would convince them",
-        filters=[_trimmed],
+        filters=[trimmed],
         render_kw={"rows": 2},
         description="Optional. For the mentor only until the debrief.",
     )
@@ -144,13 +151,34 @@ class PersonaForm(BaseForm):
         ],
     )
 
+    @staticmethod
+    def stored_values(stored) -> dict:
+        return {
+            "title": stored.title,
+            **stored.body,
+            "pushback_lines": "\n".join(stored.body.get("pushback_lines", ())),
+            "rubric": stored.body.get("rubric") or "",
+        }
+
+    def prepare(self, stored) -> None:
+        rubrics = {rubric.key: rubric.title for rubric in practice_bank.items("rubric")}
+        self.rubric.choices = choices_from({"": "The default for role-plays", **rubrics})
+
+    def saved_values(self) -> dict:
+        texts = ("title", "situation", "wants", "hidden_constraint", "reveals", "would_convince")
+        return {
+            **{name: self[name].data or "" for name in texts},
+            "pushback_lines": lines_of(self.pushback_lines.data),
+            "rubric_key": self.rubric.data or None,
+        }
+
 
 class DimensionForm(BaseSubForm):
     """One row of the rubric form. A row left wholly blank is no dimension; a started one needs every field."""
 
     key = StringField(
         "Key",
-        filters=[_trimmed],
+        filters=[trimmed],
         description="Lowercase letters a–z, digits and underscores. Fixed once saved.",
         validators=[
             Optional(),
@@ -164,7 +192,7 @@ class DimensionForm(BaseSubForm):
             ),
         ],
     )
-    label = StringField("Label", filters=[_trimmed], validators=[Length(max=120)])
+    label = StringField("Label", filters=[trimmed], validators=[Length(max=120)])
     skill = SelectField(
         "Skill it shows",
         choices=[SelectChoice("", "Choose a skill"), *choices_from(SKILLS)],
@@ -172,10 +200,10 @@ class DimensionForm(BaseSubForm):
         description="The skill of the engineer's gap profile this score is evidence of.",
         validators=[Optional(), AnyOf(tuple(SKILLS), message="Choose one of the skills.")],
     )
-    what_4_looks_like = TextAreaField("What a 4 looks like", filters=[_trimmed], render_kw={"rows": 2})
-    what_3_looks_like = TextAreaField("What a 3 looks like", filters=[_trimmed], render_kw={"rows": 2})
-    what_2_looks_like = TextAreaField("What a 2 looks like", filters=[_trimmed], render_kw={"rows": 2})
-    what_1_looks_like = TextAreaField("What a 1 looks like", filters=[_trimmed], render_kw={"rows": 2})
+    what_4_looks_like = TextAreaField("What a 4 looks like", filters=[trimmed], render_kw={"rows": 2})
+    what_3_looks_like = TextAreaField("What a 3 looks like", filters=[trimmed], render_kw={"rows": 2})
+    what_2_looks_like = TextAreaField("What a 2 looks like", filters=[trimmed], render_kw={"rows": 2})
+    what_1_looks_like = TextAreaField("What a 1 looks like", filters=[trimmed], render_kw={"rows": 2})
 
     _MISSING = {
         "key": "Give the dimension a key.",
@@ -202,14 +230,14 @@ class DimensionForm(BaseSubForm):
         return valid
 
 
-class RubricForm(BaseForm):
+class RubricForm(EditorForm):
     key = _key_field("rubric")
     title = StringField(
-        "Title", filters=[_trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)]
+        "Title", filters=[trimmed], validators=[DataRequired(message="Give the rubric a title."), Length(max=120)]
     )
     interview_label = StringField(
         "Offer as a kind of mock interview, named",
-        filters=[_trimmed],
+        filters=[trimmed],
         validators=[Length(max=80)],
         description="Optional. Named here, the rubric is a kind of interview: mentors can offer it and questions "
         "can belong to it. Its key must then be at most 16 characters.",
@@ -231,6 +259,18 @@ class RubricForm(BaseForm):
 
     def given_dimensions(self) -> list[RubricDimension]:
         return [RubricDimension(**row.data) for row in self.dimensions if not row.form.is_blank]
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        label = stored.body.get("interview_label") or ""
+        return {"title": stored.title, "interview_label": label, "dimensions": stored.body.get("dimensions", [])}
+
+    def saved_values(self) -> dict:
+        label = self.interview_label.data or ""
+        return {"title": self.title.data, "interview_label": label, "dimensions": self.given_dimensions()}
+
+    def prepare(self, stored) -> None:
+        self.lock_stored_keys(len(stored.body.get("dimensions", [])) if stored else 0)
 
     def lock_stored_keys(self, count: int) -> None:
         """The first `count` rows hold the stored dimensions, whose keys past scores use: show them read-only."""

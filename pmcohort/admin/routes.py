@@ -12,10 +12,9 @@ from pmcohort.admin.forms import (
     RoleChangeForm,
     RubricForm,
     UserSearchForm,
-    lines_of,
 )
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import choices_from, service_errors
+from pmcohort.core.forms import editor_page, service_errors
 from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
@@ -87,117 +86,43 @@ def _item_or_404(item_type: str, item_id: int | None) -> PracticeItem | None:
     return item
 
 
-def _item_form(form_class, item: PracticeItem | None, stored_values: dict | None):
-    """A blank form for a new item; for an edit, one without the key field (keys never change),
-    filled from the stored item until the admin posts their own values."""
-    form = form_class(data=stored_values) if item and request.method == "GET" else form_class()
-    if item:
-        del form.key
-    return form
+# What each editor of the practice bank edits, with what, and what it says once saved.
+_PRACTICE_EDITORS = {
+    "question": (QuestionForm, practice_bank.save_question, "Question “{0.key}” saved."),
+    "persona": (PersonaForm, practice_bank.save_persona, "Persona card “{0.title}” saved."),
+    "rubric": (RubricForm, practice_bank.save_rubric, "Rubric “{0.title}” saved."),
+}
 
 
-@bp.route("/practice/questions/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/questions/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_question(item_id: int | None):
-    item = _item_or_404("question", item_id)
-    form = _item_form(
-        QuestionForm,
-        item,
-        item
-        and {
-            "kind": item.kind,
-            "prompt": item.title,
-            "follow_ups": "\n".join(item.body.get("follow_ups", ())),
-            "strong_answer": item.body.get("strong_answer", ""),
-        },
-    )
-    form.kind.choices = choices_from(practice_bank.interview_kinds())
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_question(
-                item_id,
-                key=item.key if item else form.key.data,
-                kind=form.kind.data,
-                prompt=form.prompt.data,
-                follow_ups=lines_of(form.follow_ups.data),
-                strong_answer=form.strong_answer.data,
-                actor_id=current_user.id,
-            )
-            flash(f"Question “{saved.key}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_question.html", form=form, item=item), 400 if form.errors else 200
+def _practice_editor(item_type: str):
+    form_class, save, saved_message = _PRACTICE_EDITORS[item_type]
+
+    @roles_required(Role.ADMIN)
+    def edit(item_id: int | None):
+        item = _item_or_404(item_type, item_id)
+        return editor_page(
+            form_class,
+            item,
+            save,
+            template=f"admin/practice_{item_type}.html",
+            saved_message=saved_message,
+            back_to="admin.practice",
+            whole_form_fields=WHOLE_RUBRIC,
+            item=item,
+        )
+
+    return edit
 
 
-@bp.route("/practice/personas/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/personas/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_persona(item_id: int | None):
-    item = _item_or_404("persona", item_id)
-    form = _item_form(
-        PersonaForm,
-        item,
-        item
-        and {
-            "title": item.title,
-            **item.body,
-            "pushback_lines": "\n".join(item.body.get("pushback_lines", ())),
-            "rubric": item.body.get("rubric") or "",
-        },
-    )
-    form.rubric.choices = choices_from(
-        {"": "The default for role-plays", **{rubric.key: rubric.title for rubric in practice_bank.items("rubric")}}
-    )
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_persona(
-                item_id,
-                key=item.key if item else form.key.data,
-                title=form.title.data,
-                situation=form.situation.data,
-                wants=form.wants.data,
-                hidden_constraint=form.hidden_constraint.data,
-                pushback_lines=lines_of(form.pushback_lines.data),
-                actor_id=current_user.id,
-                reveals=form.reveals.data or "",
-                would_convince=form.would_convince.data or "",
-                rubric_key=form.rubric.data or None,
-            )
-            flash(f"Persona card “{saved.title}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_persona.html", form=form, item=item), 400 if form.errors else 200
+def _register_practice_editors() -> None:
+    """admin.edit_question at /practice/questions/new and /practice/questions/<id>; likewise personas and rubrics."""
+    for item_type in _PRACTICE_EDITORS:
+        edit, endpoint, rule = _practice_editor(item_type), f"edit_{item_type}", f"/practice/{item_type}s"
+        bp.add_url_rule(f"{rule}/new", endpoint, edit, methods=["GET", "POST"], defaults={"item_id": None})
+        bp.add_url_rule(f"{rule}/<int:item_id>", endpoint, edit, methods=["GET", "POST"])
 
 
-@bp.route("/practice/rubrics/new", methods=["GET", "POST"], defaults={"item_id": None})
-@bp.route("/practice/rubrics/<int:item_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_rubric(item_id: int | None):
-    item = _item_or_404("rubric", item_id)
-    stored_dimensions = item.body.get("dimensions", []) if item else []
-    form = _item_form(
-        RubricForm,
-        item,
-        item
-        and {
-            "title": item.title,
-            "interview_label": item.body.get("interview_label") or "",
-            "dimensions": stored_dimensions,
-        },
-    )
-    form.lock_stored_keys(len(stored_dimensions))
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = practice_bank.save_rubric(
-                item_id,
-                key=item.key if item else form.key.data,
-                title=form.title.data,
-                dimensions=form.given_dimensions(),
-                actor_id=current_user.id,
-                interview_label=form.interview_label.data or "",
-            )
-            flash(f"Rubric “{saved.title}” saved.", "success")
-            return redirect(url_for("admin.practice"), 303)
-    return render_template("admin/practice_rubric.html", form=form, item=item), 400 if form.errors else 200
+_register_practice_editors()
 
 
 @bp.post("/practice/<int:item_id>/retired")

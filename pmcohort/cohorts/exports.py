@@ -26,7 +26,8 @@ from pmcohort.writing.models import Document, DocumentReview, DocumentVersion
 BATCH = 500
 
 
-def _csv_lines(header: list[str], query) -> Iterator[str]:
+def _csv_lines(query) -> Iterator[str]:
+    """The query's rows as CSV, under a header of its columns' labels."""
     # The body is sent after the request's own session is torn down (Flask ends the request's
     # contexts before a streamed body is read), so the rows come through a connection of their
     # own, held until the last row. A session bound to one connection (the tests') lends it.
@@ -35,7 +36,7 @@ def _csv_lines(header: list[str], query) -> Iterator[str]:
         rows = connection.execute(query.execution_options(yield_per=BATCH))
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow(query.selected_columns.keys())
         for count, row in enumerate(rows, start=1):
             writer.writerow(["" if value is None else value for value in row])
             if count % BATCH == 0:
@@ -54,49 +55,43 @@ def members(cohort_id: int) -> Iterator[str]:
         .scalar_subquery()
     )
     query = (
-        select(User.email, User.name, CohortMember.role, User.time_zone, CohortMember.enrolled_at, readiness)
+        select(
+            User.email,
+            User.name,
+            CohortMember.role,
+            User.time_zone,
+            CohortMember.enrolled_at,
+            readiness.label("readiness"),
+        )
         .join(User, User.id == CohortMember.user_id)
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(CohortMember.role, User.name, User.id)
     )
-    return _csv_lines(["email", "name", "role", "time_zone", "enrolled_at", "readiness"], query)
+    return _csv_lines(query)
 
 
 def matches(cohort_id: int) -> Iterator[str]:
     engineer, mentor = aliased(User), aliased(User)
     query = (
         select(
-            Match.id,
-            engineer.email,
-            engineer.name,
-            mentor.email,
-            mentor.name,
-            Match.status,
-            Match.score,
-            Match.created_at,
-            Match.activated_at,
-            Match.closed_at,
-            Match.close_reason,
+            Match.id.label("match_id"),
+            engineer.email.label("engineer_email"),
+            engineer.name.label("engineer_name"),
+            mentor.email.label("mentor_email"),
+            mentor.name.label("mentor_name"),
+            Match.status.label("status"),
+            Match.score.label("score"),
+            Match.created_at.label("proposed_at"),
+            Match.activated_at.label("activated_at"),
+            Match.closed_at.label("closed_at"),
+            Match.close_reason.label("close_reason"),
         )
         .join(engineer, engineer.id == Match.engineer_id)
         .join(mentor, mentor.id == Match.mentor_id)
         .where(Match.cohort_id == cohort_id)
         .order_by(Match.id)
     )
-    header = [
-        "match_id",
-        "engineer_email",
-        "engineer_name",
-        "mentor_email",
-        "mentor_name",
-        "status",
-        "score",
-        "proposed_at",
-        "activated_at",
-        "closed_at",
-        "close_reason",
-    ]
-    return _csv_lines(header, query)
+    return _csv_lines(query)
 
 
 def sessions(cohort_id: int) -> Iterator[str]:
@@ -117,17 +112,17 @@ def sessions(cohort_id: int) -> Iterator[str]:
     )
     query = (
         select(
-            MentoringSession.id,
-            MentoringSession.kind,
-            MentoringSession.title,
-            MentoringSession.status,
-            MentoringSession.start_at,
-            MentoringSession.end_at,
-            host.email,
-            places,
-            attended,
-            MentoringSession.cancelled_late,
-            MentoringSession.cancel_reason,
+            MentoringSession.id.label("session_id"),
+            MentoringSession.kind.label("kind"),
+            MentoringSession.title.label("title"),
+            MentoringSession.status.label("status"),
+            MentoringSession.start_at.label("start_at_utc"),
+            MentoringSession.end_at.label("end_at_utc"),
+            host.email.label("host_email"),
+            places.label("participants"),
+            attended.label("attended"),
+            MentoringSession.cancelled_late.label("cancelled_late"),
+            MentoringSession.cancel_reason.label("cancel_reason"),
         )
         .join(host, host.id == MentoringSession.host_id)
         .where(
@@ -138,20 +133,7 @@ def sessions(cohort_id: int) -> Iterator[str]:
         )
         .order_by(MentoringSession.start_at, MentoringSession.id)
     )
-    header = [
-        "session_id",
-        "kind",
-        "title",
-        "status",
-        "start_at_utc",
-        "end_at_utc",
-        "host_email",
-        "participants",
-        "attended",
-        "cancelled_late",
-        "cancel_reason",
-    ]
-    return _csv_lines(header, query)
+    return _csv_lines(query)
 
 
 def at_risk(cohort_id: int) -> Iterator[str]:
@@ -179,17 +161,17 @@ def reviews(cohort_id: int) -> Iterator[str]:
     author, reviewer = aliased(User), aliased(User)
     query = (
         select(
-            Document.id,
-            Document.kind_key,
-            Document.title,
-            author.email,
-            reviewer.email,
-            DocumentReview.role,
-            DocumentVersion.number,
-            DocumentVersion.submitted_at,
-            DocumentReview.submitted_at,
-            DocumentReview.turnaround_seconds,
-            DocumentReview.decision,
+            Document.id.label("document_id"),
+            Document.kind_key.label("kind"),
+            Document.title.label("title"),
+            author.email.label("author_email"),
+            reviewer.email.label("reviewer_email"),
+            DocumentReview.role.label("review_role"),
+            DocumentVersion.number.label("version"),
+            DocumentVersion.submitted_at.label("version_submitted_at_utc"),
+            DocumentReview.submitted_at.label("review_submitted_at_utc"),
+            DocumentReview.turnaround_seconds.label("turnaround_seconds"),
+            DocumentReview.decision.label("decision"),
         )
         .join(Document, Document.id == DocumentReview.document_id)
         .join(DocumentVersion, DocumentVersion.id == DocumentReview.version_id)
@@ -198,42 +180,28 @@ def reviews(cohort_id: int) -> Iterator[str]:
         .where(Document.author_id.in_(_engineers(cohort_id)))
         .order_by(Document.id, DocumentVersion.number, DocumentReview.id)
     )
-    header = [
-        "document_id",
-        "kind",
-        "title",
-        "author_email",
-        "reviewer_email",
-        "review_role",
-        "version",
-        "version_submitted_at_utc",
-        "review_submitted_at_utc",
-        "turnaround_seconds",
-        "decision",
-    ]
-    return _csv_lines(header, query)
+    return _csv_lines(query)
 
 
 def milestones(cohort_id: int) -> Iterator[str]:
     """Every plan milestone of the cohort's engineers."""
     query = (
         select(
-            User.email,
-            Plan.path,
-            Plan.start_date,
-            PlanMilestone.title,
-            PlanMilestone.skill,
-            PlanMilestone.due_week,
-            PlanMilestone.done_at,
-            PlanMilestone.done_link,
+            User.email.label("email"),
+            Plan.path.label("path"),
+            Plan.start_date.label("plan_start"),
+            PlanMilestone.title.label("milestone"),
+            PlanMilestone.skill.label("skill"),
+            PlanMilestone.due_week.label("due_week"),
+            PlanMilestone.done_at.label("done_at_utc"),
+            PlanMilestone.done_link.label("done_link"),
         )
         .join(Plan, Plan.id == PlanMilestone.plan_id)
         .join(User, User.id == Plan.user_id)
         .where(Plan.user_id.in_(_engineers(cohort_id)))
         .order_by(User.email, PlanMilestone.due_week, PlanMilestone.id)
     )
-    header = ["email", "path", "plan_start", "milestone", "skill", "due_week", "done_at_utc", "done_link"]
-    return _csv_lines(header, query)
+    return _csv_lines(query)
 
 
 def _engineers(cohort_id: int):

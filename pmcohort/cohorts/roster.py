@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from itsdangerous import BadSignature
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -17,6 +17,7 @@ from pmcohort.accounts.models import User, UserRole
 from pmcohort.cohorts import dashboard
 from pmcohort.cohorts.models import Cohort, CohortInvitation, CohortMember, RosterImport
 from pmcohort.cohorts.services import ensure_editable
+from pmcohort.core import jobs
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import signed_links
@@ -305,13 +306,13 @@ def start_import(cohort_id: int, import_id: int, *, actor_id: int) -> RosterImpo
     return staged
 
 
-def _progress(staged: RosterImport, percent: int, stage: str) -> None:
-    staged.progress, staged.stage = percent, stage
-    db.session.commit()
-
-
 class _ImportRefused(Exception):
     """The rows no longer fit the cohort (someone enrolled meanwhile): nothing is written."""
+
+
+IMPORT_JOB = jobs.JobKind(
+    RosterImport, ImportStatus, "Nothing was imported", (_ImportRefused,), "The import failed unexpectedly; try again."
+)
 
 
 def execute_import(import_id: int) -> bool:
@@ -320,18 +321,12 @@ def execute_import(import_id: int) -> bool:
     The rows are checked again against the cohort as it is now (it may have changed since the
     dry run), with the progress committed as it goes; then everything is written in one
     transaction, so the import lands whole or not at all."""
-    claimed = db.session.execute(
-        update(RosterImport)
-        .where(RosterImport.id == import_id, RosterImport.status == ImportStatus.QUEUED)
-        .values(status=ImportStatus.RUNNING, progress=2, stage="Loading the cohort")
-    ).rowcount
-    db.session.commit()
-    if not claimed:
+    if not jobs.claim(IMPORT_JOB, import_id, progress=2, stage="Loading the cohort"):
         return False
     staged = db.session.get(RosterImport, import_id)
     try:
         plan = _plan(staged)
-        _progress(staged, 80, f"Enrolling and inviting {staged.total:,} people")
+        jobs.show_progress(staged, 80, f"Enrolling and inviting {staged.total:,} people")
         _write(staged, plan)
         staged.status, staged.progress, staged.finished_at = ImportStatus.DONE, 100, utcnow()
         staged.stage = "Imported"
@@ -348,12 +343,7 @@ def execute_import(import_id: int) -> bool:
         db.session.commit()
         dashboard.forget(db.session.get(Cohort, staged.cohort_id))
     except Exception as error:
-        db.session.rollback()
-        staged = db.session.get(RosterImport, import_id)
-        staged.status, staged.stage, staged.finished_at = ImportStatus.FAILED, "Nothing was imported", utcnow()
-        staged.error = str(error) if isinstance(error, _ImportRefused) else "The import failed unexpectedly; try again."
-        db.session.commit()
-        if not isinstance(error, _ImportRefused):
+        if not jobs.record_failure(IMPORT_JOB, import_id, error):
             raise
     return True
 
@@ -393,7 +383,7 @@ def _plan(staged: RosterImport) -> _Plan:
         else:
             plan.invite.append(row)
         if index % _PROGRESS_EVERY == 0:
-            _progress(staged, 5 + 70 * index // staged.total, f"Checked {index:,} of {staged.total:,} rows")
+            jobs.show_progress(staged, 5 + 70 * index // staged.total, f"Checked {index:,} of {staged.total:,} rows")
     if conflicts:
         raise _ImportRefused(
             "Nothing was imported: the cohort changed since the dry run. "

@@ -2,14 +2,15 @@
 place a service's refusal becomes a page."""
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from flask import flash, request
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, IntegerField
+from wtforms import FieldList, Form, FormField, IntegerField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
 from pmcohort.core.errors import NotFoundError, ServiceError
 
@@ -71,6 +72,21 @@ class BaseSubForm(Form):
     Meta = _CheckedFieldsMeta
 
 
+def trimmed(value):
+    """A field filter: typed text without its surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def required_text_area(label: str, required_message: str, description: str = "", rows: int = 3) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[trimmed],
+        validators=[DataRequired(message=required_message)],
+        description=description,
+        render_kw={"rows": rows},
+    )
+
+
 def choices_from(labels: Mapping[object, str]) -> list[SelectChoice]:
     """Select or radio choices from a key -> label mapping, in its order."""
     return [SelectChoice(value, label) for value, label in labels.items()]
@@ -101,3 +117,49 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             flash(error.message, "error")
         else:
             show_error(form, error, whole_form_fields=whole_form_fields)
+
+
+class EditorForm(BaseForm):
+    """The form of an admin's editor of a stored item with a key (see `editor_page`)."""
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        """The form's data for the stored item, to edit it."""
+        raise NotImplementedError
+
+    def saved_values(self) -> dict:
+        """The save service's keyword arguments, from the posted form (the key and actor aside)."""
+        raise NotImplementedError
+
+    def prepare(self, stored) -> None:
+        """Set what the form needs before it validates (choices, rows that keep their keys)."""
+
+
+def editor_page(
+    form_class: type[EditorForm],
+    stored,
+    save: Callable[..., object],
+    *,
+    template: str,
+    saved_message: str,
+    back_to: str,
+    whole_form_fields: tuple[str, ...] = (),
+    **context,
+):
+    """An admin's editor of a stored item with a key, for a new item (`stored` is None) or an edit.
+
+    A new item gets a blank form; an edit gets one without the key field (keys never change),
+    filled from the stored item until the admin posts their own values. A valid post goes to the
+    area's `save(id, key=..., actor_id=..., **form.saved_values())`, and the admin back to
+    `back_to` with `saved_message` formatted with the saved item; a refusal re-renders `template`."""
+    form = form_class(data=form_class.stored_values(stored)) if stored and request.method == "GET" else form_class()
+    if stored:
+        del form.key
+    form.prepare(stored)
+    if form.validate_on_submit():
+        with service_errors(form, whole_form_fields=whole_form_fields):
+            key = stored.key if stored else form.key.data
+            saved = save(stored and stored.id, key=key, actor_id=current_user.id, **form.saved_values())
+            flash(saved_message.format(saved), "success")
+            return redirect(url_for(back_to), 303)
+    return render_template(template, form=form, **context), 400 if form.errors else 200

@@ -17,13 +17,14 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.mentoring import practice_bank
+from pmcohort.mentoring.booking import MAX_TEXT
 from pmcohort.mentoring.models import (
     MentoringSession,
     SessionDebrief,
     SessionFeedback,
     ShadowingObservation,
 )
-from pmcohort.mentoring.services import MAX_TEXT, session_with_place
+from pmcohort.mentoring.services import session_with_place
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.plans import services as plans

@@ -24,7 +24,7 @@ from pmcohort.domain import debriefs, limits, practice
 from pmcohort.domain.statuses import SESSION_KIND_LABELS, Attendance
 from pmcohort.domain.times import format_duration
 from pmcohort.domain.vocabulary import OVERALL_SIGNALS, PITFALLS, SKILLS, TARGET_LEVELS
-from pmcohort.mentoring import services as service
+from pmcohort.mentoring import booking
 
 DURATIONS = (30, 45, 60, 90, 120)
 DEFAULT_DURATION = "60"
@@ -96,8 +96,8 @@ class SessionDetailsForm(BaseForm):
         self.interview_kind.choices = choices_from({"": "—", **interview_kinds})
         return self
 
-    def details(self) -> service.Details:
-        return service.Details(
+    def details(self) -> booking.Details:
+        return booking.Details(
             title=self.title.data or "",
             agenda=self.agenda.data or "",
             watch_for=self.watch_for.data or "",
@@ -208,8 +208,8 @@ class WorkshopForm(WhenMixin, BaseForm):
         invalid_value_message="Enter a whole number of seats.",
     )
 
-    def details(self) -> service.Details:
-        return service.Details(title=self.title.data, agenda=self.agenda.data or "")
+    def details(self) -> booking.Details:
+        return booking.Details(title=self.title.data, agenda=self.agenda.data or "")
 
 
 class RescheduleForm(WhenMixin, BaseForm):

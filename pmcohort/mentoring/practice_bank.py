@@ -17,49 +17,37 @@ _KEY_EXAMPLE = {"question": "ps_flaky_tests", "persona": "skeptical_vp", "rubric
 RETIRABLE_TYPES = ("question", "persona")
 
 
+def _starter_items() -> list[PracticeItem]:
+    """The starter set as items to store (not added to the session)."""
+    return [
+        *(
+            PracticeItem(item_type="question", key=q.key, kind=q.kind, title=q.prompt, body=_question_body(q))
+            for q in practice.QUESTIONS
+        ),
+        *(
+            PracticeItem(item_type="persona", key=p.key, title=p.title, body=_persona_body(p))
+            for p in practice.PERSONAS
+        ),
+        *(
+            PracticeItem(item_type="rubric", key=r.key, kind=r.key, title=r.title, body=_rubric_body(r))
+            for r in practice.RUBRICS.values()
+        ),
+    ]
+
+
 def seed_starter_set() -> int:
     """Add every starter item that is missing; never overwrites an admin's edit. Returns how many were added."""
     existing = {(item.item_type, item.key): item for item in db.session.scalars(select(PracticeItem))}
     added = 0
-    for question in practice.QUESTIONS:
-        if ("question", question.key) not in existing:
-            db.session.add(
-                PracticeItem(
-                    item_type="question",
-                    key=question.key,
-                    kind=question.kind,
-                    title=question.prompt,
-                    body=_question_body(question),
-                )
-            )
+    for starter in _starter_items():
+        stored = existing.get((starter.item_type, starter.key))
+        if stored is None:
+            db.session.add(starter)
             added += 1
+        elif starter.item_type == "rubric":
+            _complete_stored_rubric(stored, starter.body)
         else:
-            _fill_missing_fields(existing["question", question.key], _question_body(question))
-    for persona in practice.PERSONAS:
-        if ("persona", persona.key) not in existing:
-            body = asdict(persona)
-            body.pop("key"), body.pop("title")
-            db.session.add(PracticeItem(item_type="persona", key=persona.key, title=persona.title, body=body))
-            added += 1
-        else:
-            _fill_missing_fields(
-                existing["persona", persona.key],
-                {"reveals": persona.reveals, "would_convince": persona.would_convince, "rubric": persona.rubric},
-            )
-    for rubric in practice.RUBRICS.values():
-        if ("rubric", rubric.key) not in existing:
-            db.session.add(
-                PracticeItem(
-                    item_type="rubric",
-                    key=rubric.key,
-                    kind=rubric.key,
-                    title=rubric.title,
-                    body=_rubric_body(rubric),
-                )
-            )
-            added += 1
-        else:
-            _complete_stored_rubric(existing["rubric", rubric.key], rubric)
+            _fill_missing_fields(stored, starter.body)
     db.session.commit()
     return added
 
@@ -73,6 +61,12 @@ def _question_body(question: practice.PracticeQuestion) -> dict:
     }
 
 
+def _persona_body(persona: practice.PersonaCard) -> dict:
+    body = asdict(persona)
+    del body["key"], body["title"]  # columns of their own
+    return body
+
+
 def _rubric_body(rubric: practice.Rubric) -> dict:
     return {"dimensions": [asdict(d) for d in rubric.dimensions], "interview_label": rubric.interview_label}
 
@@ -84,11 +78,11 @@ def _fill_missing_fields(item: PracticeItem, starter_body: dict) -> None:
         item.body = {**item.body, **missing}  # a new dict, so the JSON column sees the change
 
 
-def _complete_stored_rubric(item: PracticeItem, starter: practice.Rubric) -> None:
+def _complete_stored_rubric(item: PracticeItem, starter_body: dict) -> None:
     """Rubrics stored before dimensions named a skill, before every level was described, or before kinds were
     rubrics get the starter set's; every other field keeps the admin's edit."""
-    _fill_missing_fields(item, {"interview_label": starter.interview_label})
-    starter_of = {dimension.key: asdict(dimension) for dimension in starter.dimensions}
+    _fill_missing_fields(item, {"interview_label": starter_body["interview_label"]})
+    starter_of = {dimension["key"]: dimension for dimension in starter_body["dimensions"]}
     stored = item.body.get("dimensions", [])
     completed = [
         {**d, **{name: value for name, value in starter_of.get(d["key"], {}).items() if not d.get(name)}}

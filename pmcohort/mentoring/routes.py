@@ -19,7 +19,7 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.domain.wording import counted
-from pmcohort.mentoring import after_session, debriefs, feeds, practice_bank
+from pmcohort.mentoring import after_session, booking, changes, debriefs, feeds, practice_bank, workshops
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.calendar import session_invite, sessions_feed
 from pmcohort.mentoring.forms import (
@@ -56,7 +56,7 @@ bp = Blueprint("sessions", __name__)
 
 def _kinds_for(match: Match) -> tuple[str, ...]:
     """The kinds of session this person may propose: the mentor also offers shadowing."""
-    return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else service.BOOKABLE_BY_ENGINEER
+    return PAIR_SESSION_KINDS if match.mentor_id == current_user.id else booking.BOOKABLE_BY_ENGINEER
 
 
 def _mentor_runs(match: Match) -> dict[str, str]:
@@ -68,7 +68,7 @@ def _mentor_runs(match: Match) -> dict[str, str]:
 @bp.get("/sessions")
 @login_required
 def index():
-    mine, workshops = service.sessions_page(current_user.id)
+    mine, joinable_workshops = service.sessions_page(current_user.id)
     now = utcnow()
     history = after_session.rubric_history(current_user.id) if current_user.has_role(Role.ENGINEER) else {}
     active_matches = db.session.scalars(
@@ -83,7 +83,7 @@ def index():
         past=[s for s in mine if s.end_at < now or s.status == SessionStatus.CANCELLED][::-1],
         active_matches=active_matches,
         feed=feeds.feed_of(current_user.id),
-        workshops=workshops,
+        workshops=joinable_workshops,
         history={
             key: [(local_time(start, "day"), scores) for start, scores in entries] for key, entries in history.items()
         },
@@ -95,7 +95,7 @@ def index():
 @roles_required(Role.ENGINEER)
 def book(match_id: int):
     match = match_for_engineer_or_404(match_id)
-    form = BookForm().offer(service.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"), _mentor_runs(match))
+    form = BookForm().offer(booking.BOOKABLE_BY_ENGINEER, practice_bank.items("persona"), _mentor_runs(match))
     picker = LengthForm(formdata=request.args)
     if form.is_submitted():
         picker.duration.data = form.duration.data
@@ -105,7 +105,7 @@ def book(match_id: int):
         return _book_page(match, form, picker, 400)
     if form.validate_on_submit():
         with service_errors(form):
-            mentoring_session = service.book(
+            mentoring_session = booking.book(
                 match.id,
                 engineer_id=current_user.id,
                 kind=form.kind.data,
@@ -141,7 +141,7 @@ def propose(match_id: int):
     if form.validate_on_submit():
         start = form.start_utc(current_user.time_zone)
         with service_errors(form):
-            mentoring_session = service.propose(
+            mentoring_session = booking.propose(
                 match.id,
                 actor_id=current_user.id,
                 kind=form.kind.data,
@@ -257,7 +257,7 @@ def accept(session_id: int):
         mentoring_session,
         "action",
         BaseForm(),
-        lambda: service.accept(mentoring_session.id, user_id=current_user.id),
+        lambda: booking.accept(mentoring_session.id, user_id=current_user.id),
         "Accepted.",
     )
 
@@ -267,7 +267,7 @@ def accept(session_id: int):
 def join(session_id: int):
     workshop_or_404(session_id)
     with service_errors():
-        service.join_workshop(session_id, user_id=current_user.id)
+        workshops.join_workshop(session_id, user_id=current_user.id)
         flash("You have a seat.", "success")
         return redirect(url_for("sessions.detail", session_id=session_id), 303)
     return redirect(url_for("sessions.index"), 303)
@@ -281,7 +281,7 @@ def reschedule(session_id: int):
 
     def move():
         start = form.start_utc(current_user.time_zone)
-        service.reschedule(
+        changes.reschedule(
             mentoring_session.id,
             actor_id=current_user.id,
             start=start,
@@ -301,7 +301,7 @@ def cancel(session_id: int):
         mentoring_session,
         "cancel",
         form,
-        lambda: service.cancel(mentoring_session.id, actor_id=current_user.id, reason=form.reason.data or ""),
+        lambda: changes.cancel(mentoring_session.id, actor_id=current_user.id, reason=form.reason.data or ""),
         "Cancelled.",
     )
 
@@ -482,7 +482,7 @@ def new_workshop(cohort_id: int):
     form = WorkshopForm().show_zone(current_user.time_zone)
     if form.validate_on_submit():
         with service_errors(form):
-            created = service.schedule_workshop(
+            created = workshops.schedule_workshop(
                 cohort.id,
                 lead_id=current_user.id,
                 first_start=form.start_utc(current_user.time_zone),

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Cohort, CohortMember, Match, MatchingRun, PairRule
+from pmcohort.core import jobs
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -83,20 +84,14 @@ def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
     return run
 
 
-def _progress(run: MatchingRun, percent: int, stage: str) -> None:
-    run.progress, run.stage = percent, stage
-    db.session.commit()
+RUN_JOB = jobs.JobKind(
+    MatchingRun, RunStatus, "Failed", (ValueError, ServiceError), "The run failed unexpectedly; try again."
+)
 
 
 def execute_run(run_id: int) -> bool:
     """Solve a queued run and store its preview. Returns False if it was not queued (already done elsewhere)."""
-    claimed = db.session.execute(
-        update(MatchingRun)
-        .where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, progress=5, stage="Loading profiles")
-    ).rowcount
-    db.session.commit()
-    if not claimed:
+    if not jobs.claim(RUN_JOB, run_id, progress=5, stage="Loading profiles"):
         return False
     run = db.session.get(MatchingRun, run_id)
     try:
@@ -104,14 +99,7 @@ def execute_run(run_id: int) -> bool:
         run.status, run.progress, run.stage, run.finished_at = RunStatus.DONE, 100, "Ready to review", utcnow()
         db.session.commit()
     except Exception as error:
-        db.session.rollback()
-        run = db.session.get(MatchingRun, run_id)
-        run.status, run.stage, run.finished_at = RunStatus.FAILED, "Failed", utcnow()
-        run.error = (
-            str(error) if isinstance(error, (ValueError, ServiceError)) else "The run failed unexpectedly; try again."
-        )
-        db.session.commit()
-        if not isinstance(error, (ValueError, ServiceError)):
+        if not jobs.record_failure(RUN_JOB, run_id, error):
             raise
     return True
 
@@ -134,7 +122,7 @@ def _solve(run: MatchingRun) -> dict:
     to_match = [user for user in engineers if user.id not in kept]
     week_start = reference_week_start(cohort.start_date)
     inputs = build_inputs(to_match, mentors, week_start)
-    _progress(
+    jobs.show_progress(
         run, 25, f"Scoring {counted(len(inputs.mentees), 'engineer')} against {counted(len(inputs.mentors), 'mentor')}"
     )
 
@@ -157,10 +145,10 @@ def _solve(run: MatchingRun) -> dict:
     forbidden -= set(pinned)
 
     weights = candidate_weights(inputs.mentees, inputs.mentors, k=CANDIDATES_PER_ENGINEER)
-    _progress(run, 60, f"Finding the best assignment over {counted(len(weights), 'candidate pair')}")
+    jobs.show_progress(run, 60, f"Finding the best assignment over {counted(len(weights), 'candidate pair')}")
     capacity = {mentor.id: mentor.capacity for mentor in inputs.mentors}
     assignment = assign(weights, capacity, pinned=pinned, forbidden=forbidden)
-    _progress(run, 85, "Explaining each pair")
+    jobs.show_progress(run, 85, "Explaining each pair")
 
     mentee_by_id = {mentee.id: mentee for mentee in inputs.mentees}
     mentor_by_id = {mentor.id: mentor for mentor in inputs.mentors}

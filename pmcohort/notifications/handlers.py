@@ -1,4 +1,10 @@
-"""What each outbox topic does: in-app inbox items and emails, each once per recipient."""
+"""What each outbox topic does: in-app inbox items and emails, each once per recipient.
+
+Most topics are about one stored row (a match, a session, a document, a proposal, a user): their
+handlers are registered with `_about`, which loads the row and delivers what the handler yields,
+so that each handler holds only who hears what."""
+
+from collections.abc import Callable, Iterator
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,64 +24,90 @@ from pmcohort.notifications.models import SECURITY_CATEGORY, OutboxMessage
 from pmcohort.notifications.outbox import handles, loads_for_batch
 
 
-@handles("account.welcome")
-def welcome(message: OutboxMessage) -> None:
-    user = db.session.get(User, message.payload["user_id"])
-    if user is None:
-        return
-    deliver_notice(
-        message,
+def _about(topic: str, load: Callable, send: Callable):
+    """Registers the handler of a topic about one stored row: `load(message)` finds the row (a row
+    gone since the message was written is nothing to say), the decorated function yields what to
+    say about it, and `send(message, row, *what)` delivers each."""
+
+    def register(notices: Callable[[OutboxMessage, object], Iterator[tuple]]):
+        @handles(topic)
+        def handler(message: OutboxMessage) -> None:
+            subject = load(message)
+            if subject is not None:
+                for notice in notices(message, subject):
+                    send(message, subject, *notice)
+
+        return handler
+
+    return register
+
+
+def _to(category: str) -> Callable:
+    """A `send` for notices yielded as (user, title, body, link)."""
+
+    def send(message: OutboxMessage, _subject, user: User, title: str, body: str, link: str) -> None:
+        deliver_notice(message, user, Notice(category, title, link, body))
+
+    return send
+
+
+def _as_yielded(message: OutboxMessage, _subject, user, notice: Notice) -> None:
+    """A `send` for notices yielded whole, as (user, Notice)."""
+    deliver_notice(message, user, notice)
+
+
+def _user_in(key: str, *, active_only: bool = True) -> Callable:
+    """A `load` for the user a message names under `key`."""
+
+    def load(message: OutboxMessage) -> User | None:
+        user = db.session.get(User, message.payload[key])
+        return user if user is not None and (user.active or not active_only) else None
+
+    return load
+
+
+def _new_password_email(title: str, link: str, template: str, context: dict) -> Notice:
+    # By email only: someone locked out of their account cannot read its inbox.
+    return Notice(
+        SECURITY_CATEGORY,
+        title,
+        link,
+        template=template,
+        context=context,
+        action_label="Choose a new password",
+        in_app=False,
+    )
+
+
+@_about("account.welcome", _user_in("user_id", active_only=False), _as_yielded)
+def welcome(message: OutboxMessage, user: User):
+    dashboard = path_for("main.dashboard")
+    intro = "Start with your profile."
+    yield (
         user,
         Notice(
             SECURITY_CATEGORY,
             "Welcome to PM Cohort",
-            path_for("main.dashboard"),
-            "Start with your profile.",
+            dashboard,
+            intro,
             template="welcome",
             action_label="Open your dashboard",
         ),
     )
 
 
-@handles("account.password_reset")
-def password_reset(message: OutboxMessage) -> None:
-    user = db.session.get(User, message.payload["user_id"])
-    if user is None or not user.active:
-        return
+@_about("account.password_reset", _user_in("user_id"), _as_yielded)
+def password_reset(message: OutboxMessage, user: User):
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    deliver_notice(
-        message,
-        user,
-        Notice(
-            SECURITY_CATEGORY,
-            "Reset your PM Cohort password",
-            path_for("auth.reset_password", token=password_reset_token(user)),
-            template="password_reset",
-            context={"minutes": minutes},
-            action_label="Choose a new password",
-            in_app=False,
-        ),
-    )
+    link = path_for("auth.reset_password", token=password_reset_token(user))
+    yield user, _new_password_email("Reset your PM Cohort password", link, "password_reset", {"minutes": minutes})
 
 
-@handles("account.sign_in_throttled")
-def sign_in_throttled(message: OutboxMessage) -> None:
-    user = db.session.get(User, message.payload["user_id"])
-    if user is None or not user.active:
-        return
-    deliver_notice(
-        message,
-        user,
-        Notice(
-            SECURITY_CATEGORY,
-            "Sign-ins to your PM Cohort account are paused",
-            path_for("auth.request_reset"),
-            template="sign_in_throttled",
-            context={"limit": current_app.config["ACCOUNT_SIGN_IN_LIMIT"]},
-            action_label="Choose a new password",
-            in_app=False,
-        ),
-    )
+@_about("account.sign_in_throttled", _user_in("user_id"), _as_yielded)
+def sign_in_throttled(message: OutboxMessage, user: User):
+    limit = current_app.config["ACCOUNT_SIGN_IN_LIMIT"]
+    title = "Sign-ins to your PM Cohort account are paused"
+    yield user, _new_password_email(title, path_for("auth.request_reset"), "sign_in_throttled", {"limit": limit})
 
 
 MATCHING_RUN_TASK = "pmcohort.matching.run"
@@ -87,17 +119,7 @@ def dispatch_matching_run(message: OutboxMessage) -> None:
     current_app.extensions["celery"].send_task(MATCHING_RUN_TASK, args=[message.payload["run_id"]], retry=False)
 
 
-def _notify(
-    message: OutboxMessage,
-    user: User,
-    category: str,
-    title: str,
-    body: str,
-    endpoint: str,
-    invite: Invite | None = None,
-    **values,
-) -> None:
-    deliver_notice(message, user, Notice(category, title, path_for(endpoint, **values), body, invite=invite))
+# --- matches
 
 
 def _match(message: OutboxMessage):
@@ -112,111 +134,120 @@ def _leads_of(match) -> list[User]:
     return [db.session.get(User, lead.user_id) for lead in match.cohort.leads]
 
 
-def _tell_about_match(message: OutboxMessage, match, users, category: str, title: str, body: str) -> None:
+def _match_link(match, user: User) -> str:
     """The two sides land on the match while it is open, on their matches (to find another) once it
     is closed; the cohort's leads land on the cohort's board."""
-    for user in users:
-        if user.id not in (match.engineer_id, match.mentor_id):
-            _notify(message, user, category, title, body, "cohorts.board", cohort_id=match.cohort_id)
-        elif match.status in MATCH_OPEN:
-            _notify(message, user, category, title, body, "matches.detail", match_id=match.id)
-        else:
-            _notify(message, user, category, title, body, "matches.index")
+    if user.id not in (match.engineer_id, match.mentor_id):
+        return path_for("cohorts.board", cohort_id=match.cohort_id)
+    if match.status in MATCH_OPEN:
+        return path_for("matches.detail", match_id=match.id)
+    return path_for("matches.index")
+
+
+def _about_match(topic: str, category: str):
+    """A topic about a match: the handler yields (users, title, body)."""
+
+    def send(message: OutboxMessage, match, users, title: str, body: str) -> None:
+        for user in users:
+            deliver_notice(message, user, Notice(category, title, _match_link(match, user), body))
+
+    return _about(topic, _match, send)
+
+
+def _both_sides(match):
+    """Each side of a match with the other."""
+    return ((match.engineer, match.mentor), (match.mentor, match.engineer))
+
+
+def _everyone_on(match) -> tuple[User, ...]:
+    return (match.engineer, match.mentor, *_leads_of(match))
+
+
+def _proposal_between(match) -> str:
+    return f"The proposed match between {match.engineer.name} and {match.mentor.name}"
 
 
 ANSWER_WITHIN = f"accept or decline within {PROPOSAL_EXPIRES_AFTER.days} days"
 
 
-@handles("match.proposed")
-def match_proposed(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None:
-        return
-    for user, other, role in ((match.engineer, match.mentor, "mentor"), (match.mentor, match.engineer, "mentee")):
-        _tell_about_match(
-            message,
-            match,
+@_about_match("match.proposed", "matches")
+def match_proposed(message: OutboxMessage, match):
+    for user, other in _both_sides(match):
+        role = "mentor" if user is match.engineer else "mentee"
+        yield (
             [user],
-            "matches",
             f"A {role} match is proposed",
             f"{other.name} is proposed as your {role}. See why, then {ANSWER_WITHIN}.",
         )
 
 
-@handles("match.requested")
-def match_requested(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is not None:
-        _tell_about_match(
-            message,
-            match,
-            [match.mentor],
-            "matches",
-            f"{match.engineer.name} asks you to mentor them",
-            f"They chose you from their best-fitting mentors. {ANSWER_WITHIN.capitalize()}.",
-        )
+@_about_match("match.requested", "matches")
+def match_requested(message: OutboxMessage, match):
+    yield (
+        [match.mentor],
+        f"{match.engineer.name} asks you to mentor them",
+        f"They chose you from their best-fitting mentors. {ANSWER_WITHIN.capitalize()}.",
+    )
 
 
-@handles("match.accepted")
-def match_accepted(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None:
-        return
-    for user, other in ((match.engineer, match.mentor), (match.mentor, match.engineer)):
-        _tell_about_match(
-            message,
-            match,
-            [user],
-            "matches",
-            "Your match is active",
-            f"You and {other.name} both accepted. Time to book your first session.",
-        )
+@_about_match("match.accepted", "matches")
+def match_accepted(message: OutboxMessage, match):
+    for user, other in _both_sides(match):
+        yield [user], "Your match is active", f"You and {other.name} both accepted. Time to book your first session."
 
 
-@handles("match.declined")
-def match_declined(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None:
-        return
+@_about_match("match.declined", "matches")
+def match_declined(message: OutboxMessage, match):
     decliner = match.engineer if match.closed_by == match.engineer_id else match.mentor
     other = match.mentor if decliner is match.engineer else match.engineer
     title = "A proposed match was declined"
-    _tell_about_match(
-        message, match, [other], "matches", title, f"{decliner.name} declined the match. We will find you another."
-    )
-    _tell_about_match(
-        message,
-        match,
+    yield [other], title, f"{decliner.name} declined the match. We will find you another."
+    yield (
         _leads_of(match),
-        "matches",
         title,
         f"{decliner.name} declined the match between {match.engineer.name} and {match.mentor.name}: {match.close_reason}",
     )
 
 
-@handles("match.withdrawn")
-def match_withdrawn(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is not None:
-        _tell_about_match(
-            message,
-            match,
-            [match.mentor],
-            "matches",
-            "A request was withdrawn",
-            f"{match.engineer.name} started a match with another mentor, so their request to you is withdrawn.",
-        )
-
-
-@handles("match.expired")
-def match_expired(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None:
-        return
-    body = f"The proposed match between {match.engineer.name} and {match.mentor.name} was not answered within {PROPOSAL_EXPIRES_AFTER.days} days and has expired."
-    _tell_about_match(
-        message, match, (match.engineer, match.mentor, *_leads_of(match)), "matches", "A proposed match expired", body
+@_about_match("match.withdrawn", "matches")
+def match_withdrawn(message: OutboxMessage, match):
+    yield (
+        [match.mentor],
+        "A request was withdrawn",
+        f"{match.engineer.name} started a match with another mentor, so their request to you is withdrawn.",
     )
+
+
+@_about_match("match.expired", "matches")
+def match_expired(message: OutboxMessage, match):
+    unanswered = f"was not answered within {PROPOSAL_EXPIRES_AFTER.days} days and has expired"
+    yield _everyone_on(match), "A proposed match expired", f"{_proposal_between(match)} {unanswered}."
+
+
+@_about_match("match.proposal_nudge", "reminders")
+def match_proposal_nudge(message: OutboxMessage, match):
+    if match.status != MatchStatus.PROPOSED:
+        return
+    answered = {match.engineer_id: match.engineer_accepted_at, match.mentor_id: match.mentor_accepted_at}
+    for user, other in _both_sides(match):
+        if not answered[user.id]:
+            yield (
+                [user],
+                "A match is waiting for your answer",
+                f"The proposed match with {other.name} is waiting for you. Accept or decline: it expires "
+                f"{PROPOSAL_EXPIRES_AFTER.days} days after it was proposed.",
+            )
+
+
+@_about_match("match.proposal_expiring", "reminders")
+def match_proposal_expiring(message: OutboxMessage, match):
+    if match.status != MatchStatus.PROPOSED:
+        return
+    body = f"{_proposal_between(match)} expires tomorrow unless both accept."
+    yield _everyone_on(match), "A proposed match expires tomorrow", body
+
+
+# --- sessions
 
 
 def _session(message: OutboxMessage):
@@ -254,126 +285,87 @@ def _invite(mentoring_session) -> Invite:
     )
 
 
-def _tell_about_session(
-    message: OutboxMessage, mentoring_session, user: User, category: str, title: str, body: str, invite=None
-) -> None:
-    _notify(message, user, category, title, body, "sessions.detail", invite=invite, session_id=mentoring_session.id)
+def _about_session(topic: str, category: str, *, invite: bool = False):
+    """A topic about a session: the handler yields (user, title, body); each notice links to the
+    session, with the calendar invite attached when `invite`. A row meant for one person (someone
+    who just joined a workshop) names them."""
+
+    def send(message: OutboxMessage, mentoring_session, user: User, title: str, body: str) -> None:
+        if message.payload.get("only_user_id") not in (None, user.id):
+            return
+        link = path_for("sessions.detail", session_id=mentoring_session.id)
+        attached = _invite(mentoring_session) if invite else None
+        deliver_notice(message, user, Notice(category, title, link, body, invite=attached))
+
+    return _about(topic, _session, send)
 
 
-def _session_notice(
-    message: OutboxMessage, category: str, title: str, body_for, *, with_invite: bool, people=None
-) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is None:
-        return
-    invite = _invite(mentoring_session) if with_invite else None
-    only = message.payload.get("only_user_id")
-    for place in people(mentoring_session) if people else mentoring_session.participants:
-        if only is not None and place.user_id != only:
-            continue
-        _tell_about_session(
-            message, mentoring_session, place.user, category, title, body_for(mentoring_session, place.user), invite
-        )
+def _taking_part(mentoring_session) -> list[User]:
+    return [place.user for place in mentoring_session.participants if place.active]
 
 
-@handles("session.scheduled")
-def session_scheduled(message: OutboxMessage) -> None:
-    _session_notice(
-        message,
-        "sessions",
-        "Session scheduled",
-        lambda s, u: f"{s.title}: {_when(s, u)}. The calendar invite is attached.",
-        with_invite=True,
-        people=lambda s: [p for p in s.participants if p.active],
-    )
+@_about_session("session.scheduled", "sessions", invite=True)
+def session_scheduled(message: OutboxMessage, s):
+    for user in _taking_part(s):
+        yield user, "Session scheduled", f"{s.title}: {_when(s, user)}. The calendar invite is attached."
 
 
-@handles("session.proposed")
-def session_proposed(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is None:
-        return
-    for place in mentoring_session.participants:
-        if place.user_id != mentoring_session.proposed_by:
-            _tell_about_session(
-                message,
-                mentoring_session,
+@_about_session("session.proposed", "sessions")
+def session_proposed(message: OutboxMessage, s):
+    for place in s.participants:
+        if place.user_id != s.proposed_by:
+            yield (
                 place.user,
-                "sessions",
                 "A session time is proposed",
-                f"{mentoring_session.title}: {_when(mentoring_session, place.user)}. Accept it or suggest another time.",
+                f"{s.title}: {_when(s, place.user)}. Accept it or suggest another time.",
             )
 
 
-@handles("session.changed")
-def session_changed(message: OutboxMessage) -> None:
+@_about_session("session.changed", "sessions", invite=True)
+def session_changed(message: OutboxMessage, s):
     reason = message.payload.get("reason", "")
-    _session_notice(
-        message,
-        "sessions",
-        "Session moved",
-        lambda s, u: f"{s.title} now takes place {_when(s, u)}. Why: {reason}",
-        with_invite=True,
-        people=lambda s: [p for p in s.participants if p.active],
-    )
+    for user in _taking_part(s):
+        yield user, "Session moved", f"{s.title} now takes place {_when(s, user)}. Why: {reason}"
 
 
-@handles("session.cancelled")
-def session_cancelled(message: OutboxMessage) -> None:
+@_about_session("session.cancelled", "sessions", invite=True)
+def session_cancelled(message: OutboxMessage, s):
     # Only those still taking part when it was cancelled: someone who left a workshop has moved on.
     still_in = set(message.payload.get("user_ids", ()))
-    _session_notice(
-        message,
-        "sessions",
-        "Session cancelled",
-        lambda s, u: f"{s.title} on {_when(s, u)} is cancelled: {s.cancel_reason}",
-        with_invite=True,
-        people=lambda s: [p for p in s.participants if p.user_id in still_in],
-    )
+    for place in s.participants:
+        if place.user_id in still_in:
+            yield (
+                place.user,
+                "Session cancelled",
+                f"{s.title} on {_when(s, place.user)} is cancelled: {s.cancel_reason}",
+            )
 
 
-@handles("session.reminder")
-def session_reminder(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is None or mentoring_session.status != SessionStatus.SCHEDULED:
+@_about_session("session.reminder", "reminders")
+def session_reminder(message: OutboxMessage, s):
+    if s.status != SessionStatus.SCHEDULED:
         return  # cancelled or moved since the reminder fell due
     soon = message.payload.get("kind") == "1h"
-    _session_notice(
-        message,
-        "reminders",
-        "Reminder: your session starts within the hour" if soon else "Reminder: a session coming up",
-        lambda s, u: f"{s.title}: {_when(s, u)}.",
-        with_invite=False,
-        people=lambda s: [p for p in s.participants if p.active],
+    title = "Reminder: your session starts within the hour" if soon else "Reminder: a session coming up"
+    for user in _taking_part(s):
+        yield user, title, f"{s.title}: {_when(s, user)}."
+
+
+@_about_session("session.feedback_request", "reminders")
+def session_feedback_request(message: OutboxMessage, s):
+    scored = s.kind in (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
+    for user in _taking_part(s):
+        rubric = "; score the rubric" if scored and s.host_id == user.id else ""
+        yield user, "How did the session go?", f"Rate {s.title} and leave a note{rubric}. It takes a minute."
+
+
+@_about_session("session.observation", "sessions")
+def session_observation(message: OutboxMessage, s):
+    yield (
+        s.host,
+        "A shadowing observation to comment on",
+        f"Your mentee wrote up what they observed in {s.title}.",
     )
-
-
-@handles("session.feedback_request")
-def session_feedback_request(message: OutboxMessage) -> None:
-    _session_notice(
-        message,
-        "reminders",
-        "How did the session go?",
-        lambda s, u: (
-            f"Rate {s.title} and leave a note{'; score the rubric' if s.kind in (SessionKind.INTERVIEW, SessionKind.ROLE_PLAY) and s.host_id == u.id else ''}. It takes a minute."
-        ),
-        with_invite=False,
-        people=lambda s: [p for p in s.participants if p.active],
-    )
-
-
-@handles("session.observation")
-def session_observation(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is not None:
-        _tell_about_session(
-            message,
-            mentoring_session,
-            mentoring_session.host,
-            "sessions",
-            "A shadowing observation to comment on",
-            f"Your mentee wrote up what they observed in {mentoring_session.title}.",
-        )
 
 
 def _feedback_missing(mentoring_session) -> list:
@@ -385,20 +377,16 @@ def _feedback_missing(mentoring_session) -> list:
     return [place for place in mentoring_session.participants if place.active and place.user_id not in given]
 
 
-@handles("session.feedback_chaser")
-def session_feedback_chaser(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is None or mentoring_session.status == SessionStatus.CANCELLED:
+@_about_session("session.feedback_chaser", "reminders")
+def session_feedback_chaser(message: OutboxMessage, s):
+    if s.status == SessionStatus.CANCELLED:
         return
-    for place in _feedback_missing(mentoring_session):
-        _tell_about_session(
-            message,
-            mentoring_session,
+    for place in _feedback_missing(s):
+        yield (
             place.user,
-            "reminders",
             "Your feedback is still missing",
-            f"{mentoring_session.title} ended {_when(mentoring_session, place.user)}. A rating and a line of notes help your "
-            f"{'mentee' if place.user_id == mentoring_session.host_id else 'mentor'} and the cohort lead.",
+            f"{s.title} ended {_when(s, place.user)}. A rating and a line of notes help your "
+            f"{'mentee' if place.user_id == s.host_id else 'mentor'} and the cohort lead.",
         )
 
 
@@ -412,75 +400,39 @@ def _session_leads(mentoring_session) -> list[User]:
     return [db.session.get(User, lead.user_id) for lead in cohort.leads] if cohort else []
 
 
-@handles("session.feedback_overdue")
-def session_feedback_overdue(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    if mentoring_session is None or mentoring_session.status == SessionStatus.CANCELLED:
+@_about_session("session.feedback_overdue", "reminders")
+def session_feedback_overdue(message: OutboxMessage, s):
+    if s.status == SessionStatus.CANCELLED:
         return
-    missing = _feedback_missing(mentoring_session)
+    missing = _feedback_missing(s)
     if not missing:
         return
     names = ", ".join(place.user.name for place in missing)
-    for lead in _session_leads(mentoring_session):
-        _tell_about_session(
-            message,
-            mentoring_session,
-            lead,
-            "reminders",
-            "Feedback a week overdue",
-            f"{names} still owe feedback on {mentoring_session.title} ({_when(mentoring_session, lead)}).",
+    for lead in _session_leads(s):
+        yield lead, "Feedback a week overdue", f"{names} still owe feedback on {s.title} ({_when(s, lead)})."
+
+
+@_about_session("session.debrief_published", "sessions")
+def session_debrief_published(message: OutboxMessage, s):
+    engineer = db.session.get(User, message.payload["engineer_id"])
+    if engineer is not None:
+        yield (
+            engineer,
+            "Your debrief is ready",
+            f"{s.host.name} published the debrief of {s.title}: "
+            "scores with notes, what a strong answer shows, and your action items.",
         )
 
 
-@handles("match.proposal_nudge")
-def match_proposal_nudge(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None or match.status != MatchStatus.PROPOSED:
-        return
-    for user, answered, other in (
-        (match.engineer, match.engineer_accepted_at, match.mentor),
-        (match.mentor, match.mentor_accepted_at, match.engineer),
-    ):
-        if not answered:
-            _tell_about_match(
-                message,
-                match,
-                [user],
-                "reminders",
-                "A match is waiting for your answer",
-                f"The proposed match with {other.name} is waiting for you. Accept or decline: it expires "
-                f"{PROPOSAL_EXPIRES_AFTER.days} days after it was proposed.",
-            )
+# --- digests and plans
 
 
-@handles("match.proposal_expiring")
-def match_proposal_expiring(message: OutboxMessage) -> None:
-    match = _match(message)
-    if match is None or match.status != MatchStatus.PROPOSED:
-        return
-    body = (
-        f"The proposed match between {match.engineer.name} and {match.mentor.name} expires tomorrow unless both accept."
-    )
-    _tell_about_match(
-        message,
-        match,
-        (match.engineer, match.mentor, *_leads_of(match)),
-        "reminders",
-        "A proposed match expires tomorrow",
-        body,
-    )
-
-
-@handles("digest.weekly")
-def weekly_digest(message: OutboxMessage) -> None:
+@_about("digest.weekly", _user_in("lead_id"), _as_yielded)
+def weekly_digest(message: OutboxMessage, lead: User):
     from pmcohort.notifications.digest import lead_digest
 
-    lead = db.session.get(User, message.payload["lead_id"])
-    if lead is None or not lead.active:
-        return
     digest = lead_digest(lead.id)
-    deliver_notice(
-        message,
+    yield (
         lead,
         Notice(
             "digest",
@@ -497,37 +449,13 @@ def weekly_digest(message: OutboxMessage) -> None:
 @handles("plan.changed")
 def plan_changed(message: OutboxMessage) -> None:
     """The mentor added or moved a milestone of the engineer's plan: tell the engineer, with the mentor's note."""
-    engineer, mentor = (
-        db.session.get(User, message.payload["engineer_id"]),
-        db.session.get(User, message.payload["actor_id"]),
-    )
+    payload = message.payload
+    engineer, mentor = db.session.get(User, payload["engineer_id"]), db.session.get(User, payload["actor_id"])
     if engineer is None or mentor is None:
         return
-    _notify(
-        message,
-        engineer,
-        "matches",
-        f"{mentor.name} {message.payload['change']} “{message.payload['title']}” in your plan",
-        f"Due in week {message.payload['week']}. {mentor.first_name}'s note: {message.payload['note']}",
-        "plans.mine",
-    )
-
-
-@handles("session.debrief_published")
-def session_debrief_published(message: OutboxMessage) -> None:
-    mentoring_session = _session(message)
-    engineer = db.session.get(User, message.payload["engineer_id"]) if mentoring_session is not None else None
-    if engineer is not None:
-        _notify(
-            message,
-            engineer,
-            "sessions",
-            "Your debrief is ready",
-            f"{mentoring_session.host.name} published the debrief of {mentoring_session.title}: "
-            "scores with notes, what a strong answer shows, and your action items.",
-            "sessions.detail",
-            session_id=mentoring_session.id,
-        )
+    title = f"{mentor.name} {payload['change']} “{payload['title']}” in your plan"
+    body = f"Due in week {payload['week']}. {mentor.first_name}'s note: {payload['note']}"
+    deliver_notice(message, engineer, Notice("matches", title, path_for("plans.mine"), body))
 
 
 # --- written work
@@ -539,25 +467,6 @@ def _document(message: OutboxMessage):
     return db.session.get(Document, message.payload["document_id"])
 
 
-def _queue_mentors(document, *, except_ids=()) -> list[User]:
-    from pmcohort.cohorts.models import CohortMember
-    from pmcohort.domain.statuses import MemberRole
-
-    if document.queue_cohort_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == document.queue_cohort_id,
-                CohortMember.role == MemberRole.MENTOR,
-                User.id.not_in([document.author_id, *except_ids]),
-            )
-        )
-    )
-
-
 def _kind_title(document) -> str:
     from pmcohort.writing.services import find_kind
 
@@ -565,94 +474,68 @@ def _kind_title(document) -> str:
     return kind.title.lower() if kind else "document"
 
 
-@handles("writing.review_requested")
-def writing_review_requested(message: OutboxMessage) -> None:
-    document = _document(message)
-    if document is None:
-        return
+@_about("writing.review_requested", _document, _to("reviews"))
+def writing_review_requested(message: OutboxMessage, document):
+    from pmcohort.writing.reviewers import queue_mentors
+
     what = f"{document.author.name}'s {_kind_title(document)}: “{document.title}”."
+    to_review = path_for("writing.review", document_id=document.id)
     reviewer_id = message.payload.get("reviewer_id")
     if reviewer_id:  # a blind second review a lead asked for
         reviewer = db.session.get(User, reviewer_id)
         if reviewer is not None:
-            _notify(
-                message,
+            yield (
                 reviewer,
-                "reviews",
                 "A second review, asked for by your cohort lead",
                 f"{what} Score it on its own: you see the first review once yours is in.",
-                "writing.review",
-                document_id=document.id,
+                to_review,
             )
-        return
-    if document.reviewer_id:
-        _notify(
-            message,
-            document.reviewer,
-            "reviews",
-            "A document to review",
-            what,
-            "writing.review",
-            document_id=document.id,
-        )
-        return
-    for mentor in _queue_mentors(document):
-        _notify(
-            message,
-            mentor,
-            "reviews",
-            "A document in your cohort's review queue",
-            f"{what} Claim it to review it within 48 hours.",
-            "writing.index",
-        )
+    elif document.reviewer_id:
+        yield document.reviewer, "A document to review", what, to_review
+    else:
+        queue = path_for("writing.index")
+        for mentor in queue_mentors(document):
+            title = "A document in your cohort's review queue"
+            yield mentor, title, f"{what} Claim it to review it within 48 hours.", queue
 
 
-@handles("writing.review_done")
-def writing_review_done(message: OutboxMessage) -> None:
+@_about("writing.review_done", _document, _to("reviews"))
+def writing_review_done(message: OutboxMessage, document):
     from pmcohort.domain.statuses import ReviewDecision
     from pmcohort.writing.models import DocumentReview
 
-    document = _document(message)
     review = db.session.get(DocumentReview, message.payload["review_id"])
-    if document is None or review is None:
+    if review is None:
         return
     approved = review.decision == ReviewDecision.APPROVED  # this review's, not whatever the document says by now
-    _notify(
-        message,
+    yield (
         document.author,
-        "reviews",
         "Your document is approved" if approved else "Your mentor asked for changes",
         f"“{document.title}”: "
         + ("it can go into your portfolio." if approved else "read the comments, reply, and resubmit."),
-        "writing.document",
-        document_id=document.id,
+        path_for("writing.document", document_id=document.id),
     )
 
 
-@handles("writing.claim_lapsed")
-def writing_claim_lapsed(message: OutboxMessage) -> None:
-    document = _document(message)
-    if document is None:
-        return
+@_about("writing.claim_lapsed", _document, _to("reviews"))
+def writing_claim_lapsed(message: OutboxMessage, document):
+    from pmcohort.writing.reviewers import queue_mentors
+
+    queue = path_for("writing.index")
     lapsed = db.session.get(User, message.payload.get("mentor_id") or 0)
     if lapsed is not None:
-        _notify(
-            message,
+        yield (
             lapsed,
-            "reviews",
             "Your review claim lapsed",
             f"“{document.title}” went back to the shared queue after 48 hours without a decision.",
-            "writing.index",
+            queue,
         )
-    for mentor in _queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
-        _notify(
-            message,
-            mentor,
-            "reviews",
-            "Back in your cohort's review queue",
-            f"{document.author.name}'s “{document.title}” is waiting for a reviewer again.",
-            "writing.index",
-        )
+    for mentor in queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
+        again = f"{document.author.name}'s “{document.title}” is waiting for a reviewer again."
+        yield mentor, "Back in your cohort's review queue", again, queue
+
+
+# --- re-matches
 
 
 def _rematch_proposal(message: OutboxMessage):
@@ -661,41 +544,32 @@ def _rematch_proposal(message: OutboxMessage):
     return db.session.get(RematchProposal, message.payload["proposal_id"])
 
 
-@handles("rematch.proposed")
-def rematch_proposed(message: OutboxMessage) -> None:
+@_about("rematch.proposed", _rematch_proposal, _to("matches"))
+def rematch_proposed(message: OutboxMessage, proposal):
     """The cohort's leads decide; outside a cohort, the engineer does."""
-    proposal = _rematch_proposal(message)
-    if proposal is None:
-        return
     skill = SKILLS[proposal.skill].lower()
+    decide = path_for("matches.rematch_proposal", proposal_id=proposal.id)
     if proposal.cohort is None:
-        _notify(
-            message,
+        yield (
             proposal.engineer,
-            "matches",
             "Your largest gap moved",
             f"Mentors' scores make {skill} your largest gap. Choose a second mentor for it, a new mentor, or neither.",
-            "matches.rematch_proposal",
-            proposal_id=proposal.id,
+            decide,
         )
         return
     for lead in proposal.cohort.leads:
-        _notify(
-            message,
+        yield (
             db.session.get(User, lead.user_id),
-            "matches",
             f"Largest gap moved for {proposal.engineer.name}",
             f"Now {skill}, where {proposal.mentor.name} rated themselves {proposal.mentor_strength} of 5. Approve a second mentor or a re-match.",
-            "matches.rematch_proposal",
-            proposal_id=proposal.id,
+            decide,
         )
 
 
-@handles("rematch.approved")
-def rematch_approved(message: OutboxMessage) -> None:
+@_about("rematch.approved", _rematch_proposal, _to("matches"))
+def rematch_approved(message: OutboxMessage, proposal):
     """The current mentor hears what changes for them: a second mentor beside them, or the end of the match."""
-    proposal = _rematch_proposal(message)
-    if proposal is None or proposal.new_match_id is None:
+    if proposal.new_match_id is None:
         return
     skill = SKILLS[proposal.skill].lower()
     body = (
@@ -703,9 +577,10 @@ def rematch_approved(message: OutboxMessage) -> None:
         if proposal.choice == RematchChoice.SECONDARY
         else f"Your match with {proposal.engineer.name} ends: {skill} became their largest gap, and a new mentor is proposed."
     )
-    _notify(
-        message, proposal.mentor, "matches", f"Mentoring change for {proposal.engineer.name}", body, "matches.index"
-    )
+    yield proposal.mentor, f"Mentoring change for {proposal.engineer.name}", body, path_for("matches.index")
+
+
+# --- cohorts
 
 
 COHORT_IMPORT_TASK = "pmcohort.cohorts.import_roster"
@@ -752,51 +627,46 @@ def cohort_invitations(message: OutboxMessage) -> None:
         )
 
 
-@handles("cohort.enrolled")
-def cohort_enrolled(message: OutboxMessage) -> None:
+def _cohort(message: OutboxMessage):
     from pmcohort.cohorts.models import Cohort
 
-    cohort = db.session.get(Cohort, message.payload["cohort_id"])
-    if cohort is None:
-        return
+    return db.session.get(Cohort, message.payload["cohort_id"])
+
+
+@_about("cohort.enrolled", _cohort, _to("announcements"))
+def cohort_enrolled(message: OutboxMessage, cohort):
+    body = f"A cohort lead enrolled you in {cohort.name}, starting {cohort.start_date:%d %b %Y}."
+    dashboard = path_for("main.dashboard")
     for user in db.session.scalars(select(User).where(User.id.in_(message.payload["user_ids"]))):
-        _notify(
-            message,
-            user,
-            "announcements",
-            f"You are enrolled in {cohort.name}",
-            f"A cohort lead enrolled you in {cohort.name}, starting {cohort.start_date:%d %b %Y}.",
-            "main.dashboard",
-        )
+        yield user, f"You are enrolled in {cohort.name}", body, dashboard
 
 
-@handles("cohort.nudge")
-def cohort_nudge(message: OutboxMessage) -> None:
-    from pmcohort.cohorts.models import Cohort
-
-    user = db.session.get(User, message.payload["user_id"])
-    cohort = db.session.get(Cohort, message.payload["cohort_id"])
+@_about("cohort.nudge", _cohort, _to("reminders"))
+def cohort_nudge(message: OutboxMessage, cohort):
+    user = _user_in("user_id")(message)
+    if user is None:
+        return
     lead = db.session.get(User, message.payload["lead_id"])
-    if user is None or cohort is None or not user.active:
-        return
     sender = lead.name if lead else "Your cohort lead"
-    _notify(
-        message, user, "reminders", f"A note from {sender} ({cohort.name})", message.payload["text"], "main.dashboard"
-    )
+    yield user, f"A note from {sender} ({cohort.name})", message.payload["text"], path_for("main.dashboard")
 
 
-@handles("cohort.announcement")
-def cohort_announcement(message: OutboxMessage) -> None:
-    from pmcohort.cohorts.models import Announcement, CohortMember
+def _announcement(message: OutboxMessage):
+    from pmcohort.cohorts.models import Announcement
 
-    announcement = db.session.get(Announcement, message.payload["announcement_id"])
-    if announcement is None:
-        return
+    return db.session.get(Announcement, message.payload["announcement_id"])
+
+
+@_about("cohort.announcement", _announcement, _to("announcements"))
+def cohort_announcement(message: OutboxMessage, announcement):
+    from pmcohort.cohorts.models import CohortMember
+
     recipients = db.session.scalars(
         select(User)
         .where(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == announcement.cohort_id)))
         .where(User.active.is_(True))
         .order_by(User.id)
     )
+    inbox = path_for("main.inbox")
     for user in recipients:
-        _notify(message, user, "announcements", announcement.title, announcement.body, "main.inbox")
+        yield user, announcement.title, announcement.body, inbox

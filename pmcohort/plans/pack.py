@@ -16,7 +16,7 @@ from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile
-from pmcohort.writing.services import ApprovedWork, approved_work
+from pmcohort.writing.portfolios import ApprovedWork, approved_work
 
 
 @dataclass(frozen=True)

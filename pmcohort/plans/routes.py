@@ -124,14 +124,12 @@ def add_milestone(user_id: int):
 def move_milestone(milestone_id: int):
     milestone = milestone_for_editor_or_404(milestone_id)
     form = MoveForm(prefix=f"move{milestone_id}")
-    if form.validate():
-        with service_errors(form):
-            plan_service.move_milestone(
-                milestone_id, actor_id=current_user.id, due=form.due.data, note=form.note.data or ""
-            )
-            flash(f"“{milestone.title}” moved.", "success")
-            return redirect(_plan_url(milestone.plan.user_id, milestone_id), 303)
-    return _render(milestone.plan.user_id, failed={"move": (milestone_id, form)}, status=400)
+
+    def move() -> None:
+        note = form.note.data or ""
+        plan_service.move_milestone(milestone_id, actor_id=current_user.id, due=form.due.data, note=note)
+
+    return _milestone_action(milestone, "move", form, move, f"“{milestone.title}” moved.")
 
 
 @bp.post("/plan/milestones/<int:milestone_id>/tick")
@@ -139,14 +137,24 @@ def move_milestone(milestone_id: int):
 def tick_milestone(milestone_id: int):
     milestone = milestone_for_engineer_or_404(milestone_id)
     form = TickForm(prefix=f"tick{milestone_id}")
+
+    def tick() -> None:
+        note, link = form.note.data or "", form.link.data or ""
+        plan_service.tick(milestone_id, actor_id=current_user.id, note=note, link=link)
+
+    return _milestone_action(milestone, "tick", form, tick, f"“{milestone.title}” is done.")
+
+
+def _milestone_action(milestone, name: str, form, act, done_message: str):
+    """A milestone's own small form (`name` prefixes its fields): done, back to the milestone on its
+    plan; refused, the plan again with the form's errors at that milestone."""
+    owner_id = milestone.plan.user_id
     if form.validate():
         with service_errors(form):
-            plan_service.tick(
-                milestone_id, actor_id=current_user.id, note=form.note.data or "", link=form.link.data or ""
-            )
-            flash(f"“{milestone.title}” is done.", "success")
-            return redirect(_plan_url(current_user.id, milestone_id), 303)
-    return _render(current_user.id, failed={"tick": (milestone_id, form)}, status=400)
+            act()
+            flash(done_message, "success")
+            return redirect(_plan_url(owner_id, milestone.id), 303)
+    return _render(owner_id, failed={name: (milestone.id, form)}, status=400)
 
 
 @bp.post("/plan/milestones/<int:milestone_id>/untick")

@@ -9,7 +9,7 @@ from pmcohort.accounts.models import find_user_by_email
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.writing import services
+from pmcohort.writing import portfolios, services
 from pmcohort.writing.models import Document
 
 PROBLEM_V1 = """# New teams wait two weeks to ship
@@ -100,7 +100,7 @@ def seed_demo_writing(domain: str, cohort_name: str) -> None:
         summary="A clear problem; the evidence is thinner than it reads.",
         decision=None,
     )
-    services.save_portfolio(engineer.id, version_ids=[problem.latest_version.id], show_scores=True)
+    portfolios.save_portfolio(engineer.id, version_ids=[problem.latest_version.id], show_scores=True)
     services.create_document(engineer.id, kind_key="release_notes", title="Faster builds for everyone")
 
     # From here on, the cohort's submissions go to its shared queue: mentor1 sees them, oldest first.

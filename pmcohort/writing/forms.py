@@ -15,7 +15,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pmcohort.admin.forms import DimensionForm
-from pmcohort.core.forms import BaseForm, choices_from
+from pmcohort.core.forms import BaseForm, EditorForm, choices_from, required_text_area, trimmed
 from pmcohort.domain import writing
 from pmcohort.domain.content import KEY_PATTERN
 from pmcohort.domain.limits import RUBRIC_LEVEL, WRITING_RUBRIC_DIMENSIONS
@@ -26,14 +26,10 @@ from pmcohort.writing import services
 DRAFT_ACTIONS = ("save", "preview", "submit")
 
 
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _title_field() -> StringField:
     return StringField(
         "Title",
-        filters=[_trimmed],
+        filters=[trimmed],
         validators=[
             DataRequired(message="Give the document a title."),
             Length(max=services.MAX_TITLE, message=f"Keep the title under {services.MAX_TITLE} characters."),
@@ -64,11 +60,11 @@ class DraftForm(BaseForm):
 
 class CommentForm(BaseForm):
     block = IntegerField("Paragraph", validators=[InputRequired("Choose a paragraph to comment on.")])
-    body = TextAreaField("Comment on this paragraph", filters=[_trimmed], render_kw={"rows": 3})
+    body = TextAreaField("Comment on this paragraph", filters=[trimmed], render_kw={"rows": 3})
 
 
 class ReplyForm(BaseForm):
-    body = TextAreaField("Reply", filters=[_trimmed], render_kw={"rows": 2})
+    body = TextAreaField("Reply", filters=[trimmed], render_kw={"rows": 2})
 
 
 class ResolveForm(BaseForm):
@@ -78,7 +74,7 @@ class ResolveForm(BaseForm):
 class ReviewForm(BaseForm):
     summary = TextAreaField(
         "Summary",
-        filters=[_trimmed],
+        filters=[trimmed],
         render_kw={"rows": 6},
         description="What works, and the one or two changes that matter most.",
     )
@@ -149,8 +145,8 @@ class PortfolioForm(BaseForm):
 class WritingDimensionForm(DimensionForm):
     """A practice rubric row (key, label, skill, what a 1 and a 4 look like) plus the two levels between."""
 
-    what_2_looks_like = TextAreaField("What a 2 looks like", filters=[_trimmed], render_kw={"rows": 2})
-    what_3_looks_like = TextAreaField("What a 3 looks like", filters=[_trimmed], render_kw={"rows": 2})
+    what_2_looks_like = TextAreaField("What a 2 looks like", filters=[trimmed], render_kw={"rows": 2})
+    what_3_looks_like = TextAreaField("What a 3 looks like", filters=[trimmed], render_kw={"rows": 2})
 
     _MISSING = {
         **DimensionForm._MISSING,
@@ -159,10 +155,10 @@ class WritingDimensionForm(DimensionForm):
     }
 
 
-class KindForm(BaseForm):
+class KindForm(EditorForm):
     key = StringField(
         "Key",
-        filters=[_trimmed],
+        filters=[trimmed],
         description=f"{services.kind_key_rule()} It cannot change later: documents store it.",
         validators=[
             DataRequired(message="Give it a key."),
@@ -171,21 +167,16 @@ class KindForm(BaseForm):
         ],
     )
     title = StringField(
-        "Title", filters=[_trimmed], validators=[DataRequired(message="Give the kind a title."), Length(max=120)]
+        "Title", filters=[trimmed], validators=[DataRequired(message="Give the kind a title."), Length(max=120)]
     )
-    prompt = TextAreaField(
-        "Prompt",
-        filters=[_trimmed],
-        description="What a good one does; shown beside the editor.",
-        validators=[DataRequired(message="Write the prompt engineers see.")],
-        render_kw={"rows": 3},
+    prompt = required_text_area(
+        "Prompt", "Write the prompt engineers see.", "What a good one does; shown beside the editor."
     )
-    skeleton = TextAreaField(
+    skeleton = required_text_area(
         "Skeleton (Markdown)",
-        filters=[_trimmed],
-        description="What a new document of this kind starts from.",
-        validators=[DataRequired(message="Give a skeleton to start from, even a heading.")],
-        render_kw={"rows": 8},
+        "Give a skeleton to start from, even a heading.",
+        "What a new document of this kind starts from.",
+        rows=8,
     )
     dimensions = FieldList(
         FormField(WritingDimensionForm),
@@ -205,6 +196,18 @@ class KindForm(BaseForm):
 
     def given_dimensions(self) -> list[writing.WritingDimension]:
         return [writing.WritingDimension(**row.data) for row in self.dimensions if not row.form.is_blank]
+
+    @staticmethod
+    def stored_values(stored) -> dict:
+        dimensions = (stored.rubric or {}).get("dimensions", [])
+        return {"title": stored.title, "prompt": stored.prompt, "skeleton": stored.skeleton, "dimensions": dimensions}
+
+    def saved_values(self) -> dict:
+        texts = {"title": self.title.data, "prompt": self.prompt.data, "skeleton": self.skeleton.data}
+        return {**texts, "dimensions": self.given_dimensions()}
+
+    def prepare(self, stored) -> None:
+        self.lock_stored_keys(len((stored.rubric or {}).get("dimensions", [])) if stored else 0)
 
     def lock_stored_keys(self, count: int) -> None:
         for row in self.dimensions.entries[:count]:

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import editor_page, service_errors
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain import writing
@@ -20,7 +20,7 @@ from pmcohort.policy import (
     roles_required,
     visible_cohorts,
 )
-from pmcohort.writing import services
+from pmcohort.writing import portfolios, reading, reviewers, services
 from pmcohort.writing.forms import (
     CommentForm,
     DraftForm,
@@ -48,8 +48,8 @@ def index():
     is_engineer = current_user.has_role(Role.ENGINEER)
     return render_template(
         "writing/index.html",
-        documents=services.my_documents(current_user.id) if is_engineer else [],
-        queue=services.queue_for(current_user.id) if current_user.has_role(Role.MENTOR) else [],
+        documents=reading.my_documents(current_user.id) if is_engineer else [],
+        queue=reading.queue_for(current_user.id) if current_user.has_role(Role.MENTOR) else [],
         cohorts=visible_cohorts(current_user) if current_user.has_role(Role.LEAD, Role.ADMIN) else [],
         kind_titles=services.kind_titles(),
         now=utcnow(),
@@ -133,13 +133,13 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
     """The document as the viewer may see it. `reviewing`: the reviewer's page, with comment and rubric forms."""
     forms = forms or {}
     rubric = services.rubric_for(document)
-    all_reviews = services.reviews_of(document.id)
-    visible = [r for r in all_reviews if services.review_visible_to(r, current_user.id, document, all_reviews)]
+    all_reviews = reading.reviews_of(document.id)
+    visible = [r for r in all_reviews if reading.review_visible_to(r, current_user.id, document, all_reviews)]
     own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
     asked = request.args.get("version", type=int)
     version = (document.version(asked) if asked else None) or (own_open.version if own_open else None)
     version = version or document.latest_version
-    comments = services.comments_of([r.id for r in visible])
+    comments = reading.comments_of([r.id for r in visible])
     by_block: dict[int, list] = {}
     for review in visible:
         if version is not None and review.version_id == version.id:
@@ -154,7 +154,7 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
         document.reviewer_id == current_user.id
         and document.status in (DocumentStatus.SUBMITTED, DocumentStatus.IN_REVIEW)
     )
-    is_lead = current_user.id in services.lead_ids_for(document)
+    is_lead = current_user.id in reviewers.lead_ids_for(document)
     if reviewing and may_review and "review" not in forms:
         forms["review"] = review_form(rubric, decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
     return render_template(
@@ -168,7 +168,7 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
         comments=comments,
         by_block=by_block,
         score_rounds=score_rounds,
-        events=services.events_of(document.id),
+        events=reading.events_of(document.id),
         # A blind second reviewer sees neither the first decision nor the history that would tell it.
         blind=own_open is not None and own_open.role == ReviewRole.SECOND,
         reviewing=reviewing and may_review,
@@ -176,9 +176,7 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
         own_open=own_open,
         is_author=document.author_id == current_user.id,
         second_form=forms.get("second")
-        or (
-            SecondReviewForm().offer(services.second_review_candidates(document, current_user.id)) if is_lead else None
-        ),
+        or (SecondReviewForm().offer(reading.second_review_candidates(document, current_user.id)) if is_lead else None),
         forms=forms,
         comment_form=forms.get("comment") or CommentForm(),
         reply_form=ReplyForm(),
@@ -199,7 +197,7 @@ def review(document_id: int):
     document = document_for_reader_or_404(document_id)
     if request.method == "GET":
         return _document_page(document, reviewing=True)
-    all_reviews = services.reviews_of(document.id)
+    all_reviews = reading.reviews_of(document.id)
     own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
     form = review_form(services.rubric_for(document), decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
     if form.validate_on_submit():
@@ -312,7 +310,7 @@ def diff(document_id: int):
 @roles_required(Role.LEAD)
 def second_review(document_id: int):
     document = document_for_reader_or_404(document_id)
-    form = SecondReviewForm().offer(services.second_review_candidates(document, current_user.id))
+    form = SecondReviewForm().offer(reading.second_review_candidates(document, current_user.id))
     if form.validate_on_submit():
         with service_errors(form):
             services.request_second_review(document.id, current_user.id, mentor_id=form.mentor_id.data or None)
@@ -328,7 +326,7 @@ def second_review(document_id: int):
 @roles_required(Role.LEAD)
 def cohort(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    overview = services.cohort_writing(cohort.id)
+    overview = reading.cohort_writing(cohort.id)
     turnarounds = sorted(overview.turnarounds)
     return render_template(
         "writing/cohort.html",
@@ -366,11 +364,11 @@ def shared_queue(cohort_id: int):
 @bp.route("/portfolio", methods=["GET", "POST"])
 @roles_required(Role.ENGINEER)
 def portfolio():
-    approved = services.approved_work(current_user.id)
-    saved = services.portfolio_of(current_user.id)
+    approved = portfolios.approved_work(current_user.id)
+    saved = portfolios.portfolio_of(current_user.id)
     form = PortfolioForm(
         data={
-            "version_ids": services.chosen_version_ids(current_user.id),
+            "version_ids": portfolios.chosen_version_ids(current_user.id),
             "show_scores": bool(saved and saved.show_scores),
         }
         if request.method == "GET"
@@ -379,7 +377,7 @@ def portfolio():
     form.version_ids.choices = [SelectChoice(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
     if form.validate_on_submit():
         with service_errors(form):
-            services.save_portfolio(
+            portfolios.save_portfolio(
                 current_user.id, version_ids=form.version_ids.data or [], show_scores=form.show_scores.data
             )
             flash("Portfolio saved.", "success")
@@ -389,34 +387,37 @@ def portfolio():
         form=form,
         approved=approved,
         portfolio=saved,
-        entries=services.portfolio_entries(current_user.id),
+        entries=portfolios.portfolio_entries(current_user.id),
     ), 400 if form.errors else 200
 
 
 @bp.post("/portfolio/share")
 @roles_required(Role.ENGINEER)
 def share():
-    services.share_portfolio(current_user.id)
-    flash("Your portfolio has a link now. Anyone who has it can read the page, until you revoke it.", "success")
-    return redirect(url_for("writing.portfolio"), 303)
+    shared = "Your portfolio has a link now. Anyone who has it can read the page, until you revoke it."
+    return _change_portfolio_link(portfolios.share_portfolio, shared)
 
 
 @bp.post("/portfolio/revoke")
 @roles_required(Role.ENGINEER)
 def revoke():
-    services.revoke_portfolio(current_user.id)
-    flash("Link revoked: it shows nothing any more.", "success")
+    return _change_portfolio_link(portfolios.revoke_portfolio, "Link revoked: it shows nothing any more.")
+
+
+def _change_portfolio_link(change, done_message: str):
+    change(current_user.id)
+    flash(done_message, "success")
     return redirect(url_for("writing.portfolio"), 303)
 
 
 @bp.get("/shared/<token>")
 def shared_portfolio(token: str):
     """The portfolio page, for whoever holds its secret link, signed in or not."""
-    portfolio = services.shared_portfolio(token)
+    portfolio = portfolios.shared_portfolio(token)
     if portfolio is None:
         abort(404)
-    entries = services.portfolio_entries(portfolio.user_id)
-    versions = {v.id: v for v in services.versions_by_id([e.version_id for e in entries])}
+    entries = portfolios.portfolio_entries(portfolio.user_id)
+    versions = {v.id: v for v in portfolios.versions_by_id([e.version_id for e in entries])}
     return render_template(
         "writing/shared_portfolio.html",
         portfolio=portfolio,
@@ -440,27 +441,13 @@ def edit_kind(kind_id: int | None):
     kind = db.session.get(WritingKind, kind_id) if kind_id is not None else None
     if kind_id is not None and kind is None:
         abort(404)
-    stored = (kind.rubric or {}).get("dimensions", []) if kind else []
-    if kind and request.method == "GET":
-        form = KindForm(
-            data={"title": kind.title, "prompt": kind.prompt, "skeleton": kind.skeleton, "dimensions": stored}
-        )
-    else:
-        form = KindForm()
-    if kind:
-        del form.key
-    form.lock_stored_keys(len(stored))
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=WHOLE_RUBRIC):
-            saved = services.save_kind(
-                kind_id,
-                key=kind.key if kind else form.key.data,
-                title=form.title.data,
-                prompt=form.prompt.data,
-                skeleton=form.skeleton.data,
-                dimensions=form.given_dimensions(),
-                actor_id=current_user.id,
-            )
-            flash(f"Kind “{saved.title}” saved.", "success")
-            return redirect(url_for("writing.kinds"), 303)
-    return render_template("writing/kind.html", form=form, kind=kind), 400 if form.errors else 200
+    return editor_page(
+        KindForm,
+        kind,
+        services.save_kind,
+        template="writing/kind.html",
+        saved_message="Kind “{0.title}” saved.",
+        back_to="writing.kinds",
+        whole_form_fields=WHOLE_RUBRIC,
+        kind=kind,
+    )

@@ -1,18 +1,18 @@
-"""Written work: drafts, submissions, reviews, blind second reviews, shared queues and portfolios.
+"""Written work as it changes: kinds and their rubrics, drafts, submissions, reviews, blind second
+reviews and shared queues. Who reviews is `reviewers.py`; what pages read, `reading.py`; approved
+work and portfolios, `portfolios.py`.
 
 The rules (statuses, what a submission must be, the diff, agreement figures) live in
 `pmcohort.domain.writing`; this module loads, applies them, saves, audits and asks for notifications.
 Who may *see* a document is `pmcohort.policy`'s business; who may *act* on it is checked here.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match
+from pmcohort.cohorts.models import CohortLead
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -25,8 +25,6 @@ from pmcohort.domain.statuses import (
     DOCUMENT_AWAITING_REVIEW,
     DOCUMENT_EDITABLE,
     DocumentStatus,
-    MatchStatus,
-    MemberRole,
     ReviewDecision,
     ReviewRole,
 )
@@ -39,14 +37,18 @@ from pmcohort.writing.models import (
     DocumentEvent,
     DocumentReview,
     DocumentVersion,
-    Portfolio,
-    PortfolioItem,
     ReviewComment,
     SharedReviewQueue,
     WritingKind,
-    new_portfolio_token,
 )
 from pmcohort.writing.rendering import blocks
+from pmcohort.writing.reviewers import (
+    active_mentor_id,
+    author_cohort_ids,
+    is_cohort_mentor,
+    lead_ids_for,
+    shared_queue_cohort_id,
+)
 
 MAX_TITLE = 160  # the column's length
 MAX_COMMENT = 4000
@@ -149,54 +151,6 @@ def save_kind(
 # --- who reviews
 
 
-def active_mentor_id(engineer_id: int) -> int | None:
-    return db.session.scalar(
-        select(Match.mentor_id).where(Match.engineer_id == engineer_id, Match.status == MatchStatus.ACTIVE)
-    )
-
-
-def shared_queue_cohort_id(engineer_id: int) -> int | None:
-    """The first cohort the engineer belongs to whose lead turned on the shared review queue."""
-    return db.session.scalar(
-        select(CohortMember.cohort_id)
-        .join(SharedReviewQueue, SharedReviewQueue.cohort_id == CohortMember.cohort_id)
-        .where(CohortMember.user_id == engineer_id, CohortMember.role == MemberRole.ENGINEER)
-        .order_by(CohortMember.cohort_id)
-        .limit(1)
-    )
-
-
-def is_cohort_mentor(user_id: int, cohort_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(CohortMember.id).where(
-                CohortMember.cohort_id == cohort_id,
-                CohortMember.user_id == user_id,
-                CohortMember.role == MemberRole.MENTOR,
-            )
-        )
-        is not None
-    )
-
-
-def author_cohort_ids(engineer_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(CohortMember.cohort_id).where(
-                CohortMember.user_id == engineer_id, CohortMember.role == MemberRole.ENGINEER
-            )
-        )
-    )
-
-
-def lead_ids_for(document: Document) -> set[int]:
-    """The leads of every cohort the author is an engineer in."""
-    cohort_ids = author_cohort_ids(document.author_id)
-    if not cohort_ids:
-        return set()
-    return set(db.session.scalars(select(CohortLead.user_id).where(CohortLead.cohort_id.in_(cohort_ids))))
-
-
 # --- transitions
 
 
@@ -233,6 +187,14 @@ def _authored(document_id: int, author_id: int) -> Document:
     return document
 
 
+def _editable(document_id: int, author_id: int, refusal: str) -> Document:
+    """The author's document while it can still change; `refusal` ends the sentence saying it cannot."""
+    document = _authored(document_id, author_id)
+    if document.status not in DOCUMENT_EDITABLE:
+        raise ServiceError("body", f"This document is {document.status_label.lower()}: {refusal}")
+    return document
+
+
 def _checked_title(title: str) -> str:
     title = title.strip()
     if not title:
@@ -262,9 +224,7 @@ def create_document(author_id: int, *, kind_key: str, title: str) -> Document:
 
 def save_draft(document_id: int, author_id: int, *, title: str, body: str) -> Document:
     """Keep the working text. An empty draft may be saved (the author may be starting over); one too long may not."""
-    document = _authored(document_id, author_id)
-    if document.status not in DOCUMENT_EDITABLE:
-        raise ServiceError("body", f"This document is {document.status_label.lower()}: it can no longer be edited.")
+    document = _editable(document_id, author_id, "it can no longer be edited.")
     title = _checked_title(title)
     problem = writing.text_problem(body)
     if problem and body.strip():
@@ -276,9 +236,7 @@ def save_draft(document_id: int, author_id: int, *, title: str, body: str) -> Do
 
 def submit(document_id: int, author_id: int, *, title: str, body: str) -> Document:
     """Save the text as a new, immutable version and send it for review (the active mentor, or the shared queue)."""
-    document = _authored(document_id, author_id)
-    if document.status not in DOCUMENT_EDITABLE:
-        raise ServiceError("body", f"This document is {document.status_label.lower()}: there is nothing to submit.")
+    document = _editable(document_id, author_id, "there is nothing to submit.")
     title = _checked_title(title)
     last = document.latest_version
     problem = writing.submission_problem(body, last.body if last else None)
@@ -544,342 +502,6 @@ def set_shared_queue(cohort_id: int, lead_id: int, enabled: bool) -> None:
 # --- reading
 
 
-def my_documents(author_id: int) -> list[Document]:
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(Document.author_id == author_id)
-            .options(selectinload(Document.versions))
-            .order_by(Document.created_at.desc())
-        )
-    )
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    document: Document
-    waiting_since: datetime
-    reason: str  # "assigned", "claimed", "shared queue", "second review"
-
-
-def queue_for(mentor_id: int) -> list[QueueItem]:
-    """What waits for this mentor, oldest first: assigned and claimed submissions, the unclaimed submissions of
-    their cohorts' shared queues, and second reviews a lead asked them for."""
-    items: list[QueueItem] = []
-    mine = db.session.scalars(
-        select(Document).where(Document.reviewer_id == mentor_id, Document.status.in_(DOCUMENT_AWAITING_REVIEW))
-    )
-    for document in mine:
-        items.append(QueueItem(document, document.submitted_at, "claimed" if document.queue_cohort_id else "assigned"))
-    cohort_ids = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == mentor_id, CohortMember.role == MemberRole.MENTOR
-    )
-    shared = db.session.scalars(
-        select(Document).where(
-            Document.status == DocumentStatus.SUBMITTED,
-            Document.reviewer_id.is_(None),
-            Document.queue_cohort_id.in_(cohort_ids),
-            Document.author_id != mentor_id,
-        )
-    )
-    items += [QueueItem(document, document.submitted_at, "shared queue") for document in shared]
-    seconds = db.session.execute(
-        select(Document, DocumentVersion.submitted_at)
-        .join(DocumentReview, DocumentReview.document_id == Document.id)
-        .join(DocumentVersion, DocumentVersion.id == DocumentReview.version_id)
-        .where(
-            DocumentReview.reviewer_id == mentor_id,
-            DocumentReview.role == ReviewRole.SECOND,
-            DocumentReview.submitted_at.is_(None),
-        )
-    )
-    items += [QueueItem(document, submitted_at, "second review") for document, submitted_at in seconds]
-    return sorted(items, key=lambda item: item.waiting_since)
-
-
-def reviews_of(document_id: int) -> list[DocumentReview]:
-    return list(
-        db.session.scalars(
-            select(DocumentReview).where(DocumentReview.document_id == document_id).order_by(DocumentReview.id)
-        )
-    )
-
-
-def review_visible_to(review: DocumentReview, viewer_id: int, document: Document, all_reviews) -> bool:
-    """Blind second reviews: the second reviewer sees no other review until they have submitted their own; the
-    author sees only submitted primary reviews; open reviews are their reviewer's alone."""
-    if review.reviewer_id == viewer_id:
-        return True
-    if review.submitted_at is None:
-        return False
-    if any(r.reviewer_id == viewer_id and r.role == ReviewRole.SECOND and r.submitted_at is None for r in all_reviews):
-        return False
-    if viewer_id == document.author_id:
-        return review.role == ReviewRole.PRIMARY
-    if review.role == ReviewRole.SECOND:
-        # The lead who asked, and reviewers of the same version once the second review is in.
-        return viewer_id in lead_ids_for(document) or any(
-            r.reviewer_id == viewer_id and r.version_id == review.version_id for r in all_reviews
-        )
-    return True
-
-
-def comments_of(review_ids: list[int]) -> dict[int, list[ReviewComment]]:
-    """Top-level comments per review, each with `.replies` set, oldest first."""
-    if not review_ids:
-        return {}
-    rows = list(
-        db.session.scalars(
-            select(ReviewComment).where(ReviewComment.review_id.in_(review_ids)).order_by(ReviewComment.id)
-        )
-    )
-    replies: dict[int, list[ReviewComment]] = {}
-    for row in rows:
-        if row.parent_id is not None:
-            replies.setdefault(row.parent_id, []).append(row)
-    found: dict[int, list[ReviewComment]] = {}
-    for row in rows:
-        if row.parent_id is None:
-            row.replies = replies.get(row.id, [])
-            found.setdefault(row.review_id, []).append(row)
-    return found
-
-
-def events_of(document_id: int) -> list[DocumentEvent]:
-    return list(
-        db.session.scalars(
-            select(DocumentEvent).where(DocumentEvent.document_id == document_id).order_by(DocumentEvent.id)
-        )
-    )
-
-
-def second_review_candidates(document: Document, lead_id: int) -> list[User]:
-    """Mentors of the author's cohorts this lead leads, except the author and the deciding reviewer."""
-    led = select(CohortLead.cohort_id).where(CohortLead.user_id == lead_id)
-    cohorts = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == document.author_id, CohortMember.role == MemberRole.ENGINEER
-    )
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.role == MemberRole.MENTOR,
-                CohortMember.cohort_id.in_(led),
-                CohortMember.cohort_id.in_(cohorts),
-                User.id != document.author_id,
-                User.id != (document.reviewer_id or 0),
-            )
-            .distinct()
-            .order_by(User.name)
-        )
-    )
-
-
 # --- a cohort's written work, for its lead
 
-
-@dataclass(frozen=True)
-class CohortWriting:
-    cohort: Cohort
-    shared_queue: bool
-    documents: list[Document]
-    agreement: writing.Agreement
-    dimension_labels: dict[str, str]
-    mentor_names: dict[int, str]
-    double_reviewed: int
-    turnarounds: list[int]  # seconds, one per decision
-
-
-def cohort_writing(cohort_id: int) -> CohortWriting:
-    cohort = db.session.get(Cohort, cohort_id)
-    engineers = select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
-    )
-    documents = list(
-        db.session.scalars(
-            select(Document)
-            .where(Document.author_id.in_(engineers), Document.status != DocumentStatus.DRAFT)
-            .options(selectinload(Document.versions))
-            .order_by(Document.submitted_at.desc())
-        )
-    )
-    reviews = list(
-        db.session.scalars(
-            select(DocumentReview).where(
-                DocumentReview.document_id.in_([d.id for d in documents] or [0]),
-                DocumentReview.submitted_at.is_not(None),
-            )
-        )
-    )
-    by_version: dict[int, dict[str, DocumentReview]] = {}
-    for review in reviews:
-        by_version.setdefault(review.version_id, {})[review.role] = review
-    pairs: list[writing.ScorePair] = []
-    double_reviewed = 0
-    for both in by_version.values():
-        if ReviewRole.PRIMARY in both and ReviewRole.SECOND in both:
-            first, second = both[ReviewRole.PRIMARY], both[ReviewRole.SECOND]
-            pairs += writing.pairs_of(first.reviewer_id, first.scores, second.reviewer_id, second.scores)
-            double_reviewed += 1
-    labels = {d.key: d.label for kind in kinds() for d in rubric_of(kind).dimensions}
-    names = {review.reviewer_id: review.reviewer.name for review in reviews}
-    return CohortWriting(
-        cohort=cohort,
-        shared_queue=db.session.get(SharedReviewQueue, cohort_id) is not None,
-        documents=documents,
-        agreement=writing.agreement(pairs),
-        dimension_labels=labels,
-        mentor_names=names,
-        double_reviewed=double_reviewed,
-        turnarounds=[r.turnaround_seconds for r in reviews if r.decision and r.turnaround_seconds is not None],
-    )
-
-
 # --- approved work, for the portfolio and for evidence of skills
-
-
-@dataclass(frozen=True)
-class DimensionScore:
-    key: str
-    label: str
-    skill: str  # the SKILLS key the score is evidence of
-    score: int
-
-
-@dataclass(frozen=True)
-class ApprovedWork:
-    document_id: int
-    version_id: int
-    kind_key: str
-    kind_title: str
-    title: str
-    version_number: int
-    approved_at: datetime
-    reviewer_id: int
-    summary: str
-    scores: tuple[DimensionScore, ...]
-
-
-def approved_work(user_id: int) -> list[ApprovedWork]:
-    """A user's approved documents, newest first, each with the approving review's score per rubric dimension
-    and the skill each dimension is evidence of (dimensions the kind no longer has are left out)."""
-    rows = db.session.execute(
-        select(Document, DocumentReview)
-        .join(DocumentReview, DocumentReview.document_id == Document.id)
-        .where(
-            Document.author_id == user_id,
-            DocumentReview.role == ReviewRole.PRIMARY,
-            DocumentReview.decision == ReviewDecision.APPROVED,
-        )
-        .order_by(DocumentReview.submitted_at.desc())
-    ).all()
-    rubrics = {kind.key: rubric_of(kind) for kind in kinds()}
-    found = []
-    for document, review in rows:
-        rubric = rubrics.get(document.kind_key, writing.WritingRubric(document.kind_key, ()))
-        scores = tuple(
-            DimensionScore(d.key, d.label, d.skill, review.scores[d.key])
-            for d in rubric.dimensions
-            if d.key in review.scores
-        )
-        found.append(
-            ApprovedWork(
-                document_id=document.id,
-                version_id=review.version_id,
-                kind_key=document.kind_key,
-                kind_title=rubric.title,
-                title=review.version.title,
-                version_number=review.version.number,
-                approved_at=review.submitted_at,
-                reviewer_id=review.reviewer_id,
-                summary=review.summary,
-                scores=scores,
-            )
-        )
-    return found
-
-
-# --- the portfolio
-
-
-def portfolio_of(user_id: int) -> Portfolio | None:
-    return db.session.get(Portfolio, user_id)
-
-
-def _portfolio(user_id: int) -> Portfolio:
-    portfolio = db.session.get(Portfolio, user_id, with_for_update=True)
-    if portfolio is None:
-        portfolio = Portfolio(user_id=user_id)
-        db.session.add(portfolio)
-        db.session.flush()
-    return portfolio
-
-
-def chosen_version_ids(user_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(PortfolioItem.version_id).where(PortfolioItem.user_id == user_id).order_by(PortfolioItem.position)
-        )
-    )
-
-
-def save_portfolio(user_id: int, *, version_ids: list[int], show_scores: bool) -> Portfolio:
-    """Choose which approved versions the portfolio shows, and whether with their rubric scores."""
-    approved = {work.version_id: work for work in approved_work(user_id)}
-    unknown = [version_id for version_id in version_ids if version_id not in approved]
-    if unknown:
-        raise ServiceError("version_ids", "Only your approved documents can go into the portfolio.")
-    portfolio = _portfolio(user_id)
-    portfolio.show_scores = show_scores
-    for item in db.session.scalars(select(PortfolioItem).where(PortfolioItem.user_id == user_id)):
-        db.session.delete(item)
-    db.session.flush()
-    for position, version_id in enumerate(dict.fromkeys(version_ids)):
-        db.session.add(
-            PortfolioItem(
-                user_id=user_id,
-                document_id=approved[version_id].document_id,
-                version_id=version_id,
-                position=position,
-            )
-        )
-    record_audit("writing.portfolio_saved", "portfolio", user_id, actor_id=user_id, versions=len(version_ids))
-    db.session.commit()
-    return portfolio
-
-
-def share_portfolio(user_id: int) -> Portfolio:
-    portfolio = _portfolio(user_id)
-    if portfolio.token is None:
-        portfolio.token = new_portfolio_token()
-        record_audit("writing.portfolio_shared", "portfolio", user_id, actor_id=user_id)
-    db.session.commit()
-    return portfolio
-
-
-def revoke_portfolio(user_id: int) -> Portfolio:
-    """The link stops working at once; sharing again makes a new one."""
-    portfolio = _portfolio(user_id)
-    portfolio.token = None
-    record_audit("writing.portfolio_revoked", "portfolio", user_id, actor_id=user_id)
-    db.session.commit()
-    return portfolio
-
-
-def portfolio_entries(user_id: int) -> list[ApprovedWork]:
-    """The chosen versions, in the engineer's order; a version no longer approved is left out."""
-    approved = {work.version_id: work for work in approved_work(user_id)}
-    return [approved[version_id] for version_id in chosen_version_ids(user_id) if version_id in approved]
-
-
-def versions_by_id(version_ids: list[int]) -> list[DocumentVersion]:
-    if not version_ids:
-        return []
-    return list(db.session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(version_ids))))
-
-
-def shared_portfolio(token: str) -> Portfolio | None:
-    if not token:
-        return None
-    return db.session.scalar(select(Portfolio).where(Portfolio.token == token))

@@ -9,7 +9,7 @@ from pmcohort.cohorts.models import Match
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
-from pmcohort.mentoring import services as service
+from pmcohort.mentoring import booking
 from pmcohort.mentoring.models import MentoringSession
 from tests.factories import make_user, person, tomorrow_at
 from tests.services import require_postgres
@@ -40,13 +40,13 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
         with base_app.app_context():
             barrier.wait()
             try:
-                service.book(
+                booking.book(
                     match_id,
                     engineer_id=engineer_id,
                     kind="one_on_one",
                     start=start,
                     end=start + timedelta(hours=1),
-                    details=service.Details(),
+                    details=booking.Details(),
                 )
                 outcomes.append("booked")
             except ServiceError as error:
@@ -61,7 +61,7 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
         thread.join(60)
     assert not any(thread.is_alive() for thread in threads), "a contender never finished: the race is undecided"
 
-    by_database = outcomes.count(service.TAKEN)
+    by_database = outcomes.count(booking.TAKEN)
     print(
         f"{CONTENDERS} concurrent bookings: {outcomes.count('booked')} booked, {by_database} refused by the exclusion constraint, "
         f"{len(outcomes) - 1 - by_database} by the app check"
@@ -69,5 +69,5 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
     assert len(outcomes) == CONTENDERS
     assert outcomes.count("booked") == 1
     refusals = [outcome for outcome in outcomes if outcome != "booked"]
-    assert all(message == service.TAKEN or "already in a session" in message for message in refusals)
+    assert all(message == booking.TAKEN or "already in a session" in message for message in refusals)
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 1

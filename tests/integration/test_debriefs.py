@@ -317,20 +317,19 @@ def test_a_discovery_role_play_hides_the_real_need_until_the_debrief(app, client
 
 
 def test_shadowing_is_tagged_with_its_skill_and_action_items_sit_beside_the_observation(app, client, login, pair):
-    from pmcohort.mentoring import after_session
-    from pmcohort.mentoring import services as service
+    from pmcohort.mentoring import after_session, booking
 
     engineer, mentor, match = pair
     start = tomorrow_at(11)
-    session = service.propose(
+    session = booking.propose(
         match.id,
         actor_id=mentor.id,
         kind="shadowing",
         start=start,
         end=start + timedelta(hours=1),
-        details=service.Details(agenda="Roadmap review with sales", skill="prioritization"),
+        details=booking.Details(agenda="Roadmap review with sales", skill="prioritization"),
     )
-    service.accept(session.id, user_id=engineer.id)
+    booking.accept(session.id, user_id=engineer.id)
     as_past(session)
     after_session.save_observation(
         session.id, engineer_id=engineer.id, decision="Cut SSO", who_moved_it="Sales lead", trade_off="Speed"

@@ -14,8 +14,7 @@ from pmcohort.domain.statuses import MatchStatus, RematchStatus
 from pmcohort.evidence import services as evidence
 from pmcohort.evidence.models import SkillSnapshot
 from pmcohort.evidence.sources import observation
-from pmcohort.mentoring import after_session, debriefs, practice_bank
-from pmcohort.mentoring import services as sessions
+from pmcohort.mentoring import after_session, changes, debriefs, practice_bank
 from pmcohort.mentorships import reliability, rematch
 from pmcohort.mentorships import services as matches
 from pmcohort.mentorships.inputs import NOT_ASSESSED, build_inputs, reference_week_start
@@ -169,7 +168,7 @@ def test_reliability_falls_with_no_shows_and_is_shown_in_plain_words(app, client
     assert record.factor < later.factor < 1.0  # it recovers as the slips age
     soon = (utcnow() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
     late = book(match, sam, start=soon)
-    sessions.cancel(late.id, actor_id=current.id, reason="Clash")
+    changes.cancel(late.id, actor_id=current.id, reason="Clash")
     assert "1 session cancelled with under 24 hours' notice in the last 90 days" in reliability.of(current.id).reasons
 
     sign_in(client, lead)

@@ -13,7 +13,7 @@ from pmcohort.core.email import message_id_for
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import RematchChoice, RematchStatus
-from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring import changes
 from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications import outbox
 from pmcohort.notifications import services as preferences
@@ -71,11 +71,9 @@ def test_the_invite_keeps_its_uid_and_counts_its_sequence_through_a_reschedule_a
     engineer, mentor, match = pair
     session = book(match, engineer)
     deliver_pending()
-    session_service.reschedule(
-        session.id, actor_id=engineer.id, start=tomorrow_at(14), end=tomorrow_at(15), reason="Clash"
-    )
+    changes.reschedule(session.id, actor_id=engineer.id, start=tomorrow_at(14), end=tomorrow_at(15), reason="Clash")
     deliver_pending()
-    session_service.cancel(session.id, actor_id=mentor.id, reason="Ill")
+    changes.cancel(session.id, actor_id=mentor.id, reason="Ill")
     deliver_pending()
 
     scheduled, moved, cancelled = mailbox.to(engineer.email)

@@ -10,7 +10,7 @@ from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import reminders as rules
-from pmcohort.mentoring import services as session_service
+from pmcohort.mentoring import booking, changes
 from pmcohort.mentoring.models import SessionFeedback
 from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
@@ -63,16 +63,14 @@ def test_booking_plans_reminders_feedback_and_chasers_and_the_sweep_sends_each_o
 def test_a_move_re_plans_in_the_same_transaction_and_a_cancel_drops_the_plan(app, pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
-    session_service.reschedule(
-        session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="Clash"
-    )
+    changes.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="Clash")
     assert planned(session.id) == {}, "a proposed time is not reminded until accepted"
-    session_service.accept(session.id, user_id=engineer.id)
+    booking.accept(session.id, user_id=engineer.id)
     assert planned(session.id)["1h"] == tomorrow_at(14)
     keys = db.session.scalars(select(DueReminder.key).where(DueReminder.subject_id == session.id)).all()
     assert all(f":v{session.sequence}:" in key for key in keys)
 
-    session_service.cancel(session.id, actor_id=engineer.id, reason="Ill")
+    changes.cancel(session.id, actor_id=engineer.id, reason="Ill")
     assert planned(session.id) == {}
     assert reminders.send_due(now=tomorrow_at(23) + timedelta(days=30)) == 0
 

@@ -12,7 +12,7 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.debriefs import DebriefDraft
-from pmcohort.mentoring import after_session, debriefs, feeds, practice_bank
+from pmcohort.mentoring import after_session, booking, changes, debriefs, feeds, practice_bank, workshops
 from pmcohort.mentoring import services as service
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, ShadowingObservation
 from pmcohort.notifications.models import OutboxMessage
@@ -24,14 +24,14 @@ from tests.integration.pages import field_errors, repeated_ids
 
 def new_workshop(cohort, lead, *, start=None, weeks=1, seat_limit=5, title="Roadmaps"):
     """A one-hour cohort workshop (a weekly series when `weeks` > 1) led by `lead`."""
-    return service.schedule_workshop(
+    return workshops.schedule_workshop(
         cohort.id,
         lead_id=lead.id,
         first_start=start or tomorrow_at(16),
         duration=timedelta(hours=1),
         weeks=weeks,
         seat_limit=seat_limit,
-        details=service.Details(title=title),
+        details=booking.Details(title=title),
     )
 
 
@@ -110,7 +110,7 @@ def test_only_matched_engineers_can_book(app, client, pair, user_factory, login)
 def test_rescheduling_bumps_the_sequence_and_asks_the_other_side(pair):
     engineer, mentor, match = pair
     session = book(match, engineer)
-    service.reschedule(
+    changes.reschedule(
         session.id, actor_id=mentor.id, start=tomorrow_at(15), end=tomorrow_at(16), reason="A clash came up"
     )
     assert (session.status, session.sequence) == ("proposed", 1)
@@ -118,8 +118,8 @@ def test_rescheduling_bumps_the_sequence_and_asks_the_other_side(pair):
     assert session.participant(engineer.id).accepted_at is None
     assert all(p.start_at == tomorrow_at(15) for p in session.participants)
     with pytest.raises(ServiceError, match="Say briefly why"):
-        service.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(17), end=tomorrow_at(18), reason=" ")
-    service.accept(session.id, user_id=engineer.id)
+        changes.reschedule(session.id, actor_id=mentor.id, start=tomorrow_at(17), end=tomorrow_at(18), reason=" ")
+    booking.accept(session.id, user_id=engineer.id)
     assert session.status == "scheduled" and session.sequence == 2
 
 
@@ -127,8 +127,8 @@ def test_cancelling_within_24_hours_is_late_and_the_invite_cancels(app, client, 
     engineer, mentor, match = pair
     soon = book(match, engineer, start=utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=3))
     later = book(match, engineer, start=tomorrow_at(10) + timedelta(days=2))
-    service.cancel(soon.id, actor_id=engineer.id, reason="Sick")
-    service.cancel(later.id, actor_id=engineer.id, reason="Travel")
+    changes.cancel(soon.id, actor_id=engineer.id, reason="Sick")
+    changes.cancel(later.id, actor_id=engineer.id, reason="Travel")
     assert (soon.cancelled_late, later.cancelled_late) == (True, False)
     login(engineer)
     calendar, event = parse(client.get(f"/sessions/{soon.id}/invite.ics").data)
@@ -192,13 +192,13 @@ def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
     engineer, mentor, match = pair
 
     def offer_shadowing(by, **details):
-        return service.propose(
+        return booking.propose(
             match.id,
             actor_id=by.id,
             kind="shadowing",
             start=tomorrow_at(10),
             end=tomorrow_at(11),
-            details=service.Details(**details),
+            details=booking.Details(**details),
         )
 
     with pytest.raises(ServiceError, match="offered by the mentor"):
@@ -209,7 +209,7 @@ def test_shadowing_is_offered_by_the_mentor_then_observed_and_commented(pair):
         mentor, agenda="Roadmap review with the infra leads", confidentiality="Q3 numbers stay in the room"
     )
     assert session.status == "proposed"
-    service.accept(session.id, user_id=engineer.id)
+    booking.accept(session.id, user_id=engineer.id)
     assert session.status == "scheduled"
     as_past(session)
     with pytest.raises(ServiceError, match="sentence"):
@@ -262,12 +262,12 @@ def test_a_weekly_workshop_keeps_local_time_across_the_dst_change_and_has_a_seat
     utc_hours = [s.start_at.hour for s in series]
     assert local_hours == {18} and utc_hours[0] != utc_hours[-1]
 
-    service.join_workshop(series[0].id, user_id=members[0].id)
-    service.join_workshop(series[0].id, user_id=members[1].id)
+    workshops.join_workshop(series[0].id, user_id=members[0].id)
+    workshops.join_workshop(series[0].id, user_id=members[1].id)
     with pytest.raises(ServiceError, match="full"):
-        service.join_workshop(series[0].id, user_id=members[2].id)
+        workshops.join_workshop(series[0].id, user_id=members[2].id)
     with pytest.raises(NotFoundError):
-        service.join_workshop(series[0].id, user_id=outsider.id)
+        workshops.join_workshop(series[0].id, user_id=outsider.id)
 
 
 @pytest.mark.parametrize("roles", [("engineer",), ("mentor",), ("lead",)])
@@ -318,14 +318,14 @@ def test_only_the_lead_moves_a_workshop_and_someone_who_left_is_out_of_it(app, u
     member = person(user_factory, ("engineer",))
     cohort = cohort_with(lead, [member], [])
     [workshop] = new_workshop(cohort, lead)
-    service.join_workshop(workshop.id, user_id=member.id)
+    workshops.join_workshop(workshop.id, user_id=member.id)
     with pytest.raises(NotFoundError):
-        service.reschedule(workshop.id, actor_id=member.id, start=tomorrow_at(3), end=tomorrow_at(4), reason="Suits me")
-    service.cancel(workshop.id, actor_id=member.id, reason="Clash")  # leaves; the workshop goes on
+        changes.reschedule(workshop.id, actor_id=member.id, start=tomorrow_at(3), end=tomorrow_at(4), reason="Suits me")
+    changes.cancel(workshop.id, actor_id=member.id, reason="Clash")  # leaves; the workshop goes on
     assert workshop.status == "scheduled" and service.sessions_for(member.id) == []
     with pytest.raises(NotFoundError):
         after_session.submit_feedback(workshop.id, author_id=member.id, rating=5, notes="")
-    service.cancel(workshop.id, actor_id=lead.id, reason="Lead is ill")
+    changes.cancel(workshop.id, actor_id=lead.id, reason="Lead is ill")
     cancelled = db.session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "session.cancelled")).one()
     assert cancelled.payload["user_ids"] == [lead.id]
 
@@ -460,7 +460,7 @@ def test_attendance_is_recorded_for_every_guest_or_for_none(app, user_factory):
     cohort = cohort_with(lead, members, [])
     [workshop] = new_workshop(cohort, lead)
     for member in members:
-        service.join_workshop(workshop.id, user_id=member.id)
+        workshops.join_workshop(workshop.id, user_id=member.id)
     as_past(workshop)
     with pytest.raises(ServiceError) as refused:
         after_session.record_attendance(workshop.id, host_id=lead.id, attendance={members[0].id: "attended"})

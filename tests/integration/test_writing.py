@@ -17,6 +17,7 @@ from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.pack import evidence_pack
+from pmcohort.writing import portfolios, reading
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document, DocumentEvent, DocumentReview, WritingKind
 from tests.factories import person
@@ -94,7 +95,7 @@ def test_two_review_rounds_to_approval(app, cast):
     assert "A portal is a solution" in own and "Clear problem; cite your evidence." in own
     assert re.search(r'id="block-2">\s*<p>We should build a portal.</p>\s*<aside class="comment"', own), "anchored"
     comment = db.session.scalars(select(DocumentReview)).one()
-    comment_id = writing.comments_of([comment.id])[comment.id][0].id
+    comment_id = reading.comments_of([comment.id])[comment.id][0].id
     engineer.post(f"/writing/{document_id}/comments/{comment_id}/replies", {"body": "Fair: I cut it."})
     engineer.post(f"/writing/{document_id}/comments/{comment_id}/resolved", {"resolved": "yes"})
 
@@ -282,7 +283,7 @@ def test_the_queue_is_oldest_first_with_age_and_kind(app, cast):
     writing.submit(older.id, cast.engineer.id, title="Older", body="# Old")
     db.session.get(Document, older.id).submitted_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    assert [item.document.title for item in writing.queue_for(cast.mentor.id)] == ["Older", "Newer"]
+    assert [item.document.title for item in reading.queue_for(cast.mentor.id)] == ["Older", "Newer"]
     page = Browser(app, cast.mentor).get("/writing").get_data(as_text=True)
     assert page.index("Older") < page.index("Newer")
     assert "3 days" in page and "Customer-facing release notes" in page
@@ -324,7 +325,7 @@ def test_a_blind_second_review_gives_the_lead_agreement_figures(app, cast):
     )
     assert "Second view" not in engineer.get(f"/writing/{document_id}").get_data(as_text=True)
 
-    overview = writing.cohort_writing(cast.cohort.id)
+    overview = reading.cohort_writing(cast.cohort.id)
     assert overview.double_reviewed == 1
     assert overview.agreement.overall.pairs == 5
     assert overview.agreement.overall.exact == pytest.approx(2 / 5)
@@ -353,7 +354,7 @@ def _approved(cast, title="Slow onboarding", scores=(4, 3, 3, 4, 4)) -> Document
 def test_approved_work_lists_scores_with_the_skill_each_evidences(app, cast):
     document = _approved(cast)
     draft = writing.create_document(cast.engineer.id, kind_key="release_notes", title="Not approved")
-    [work] = writing.approved_work(cast.engineer.id)
+    [work] = portfolios.approved_work(cast.engineer.id)
     assert work.document_id == document.id and work.kind_key == "problem_statement" and work.version_number == 1
     assert [(s.key, s.skill, s.score) for s in work.scores] == [
         ("problem_first", "discovery", 4),
@@ -362,8 +363,8 @@ def test_approved_work_lists_scores_with_the_skill_each_evidences(app, cast):
         ("assumptions", "discovery", 4),
         ("concise", "writing", 4),
     ]
-    assert draft.id not in {w.document_id for w in writing.approved_work(cast.engineer.id)}
-    assert writing.approved_work(cast.mentor.id) == []
+    assert draft.id not in {w.document_id for w in portfolios.approved_work(cast.engineer.id)}
+    assert portfolios.approved_work(cast.mentor.id) == []
 
 
 def test_the_portfolio_link_shows_only_the_chosen_approved_versions_until_revoked(app, cast):
@@ -377,7 +378,7 @@ def test_the_portfolio_link_shows_only_the_chosen_approved_versions_until_revoke
         engineer.post("/writing/portfolio", {"version_ids": [str(version_id)], "show_scores": "y"}).status_code == 303
     )
     engineer.post("/writing/portfolio/share", {})
-    token = writing.portfolio_of(cast.engineer.id).token
+    token = portfolios.portfolio_of(cast.engineer.id).token
     visitor = Browser(app, None)
     page = visitor.get(f"/writing/shared/{token}")
     text = page.get_data(as_text=True)
@@ -449,13 +450,13 @@ def test_the_demo_gives_mentor1_a_queue_and_the_lead_agreement_figures(app):
     assert db.session.scalar(select(func.count()).select_from(Document)) == count, "idempotent"
     statuses = set(db.session.scalars(select(Document.status)))
     assert statuses == {"draft", "submitted", "in_review", "approved", "withdrawn"}
-    queue = writing.queue_for(find_user_by_email(f"mentor1@{DOMAIN}").id)
+    queue = reading.queue_for(find_user_by_email(f"mentor1@{DOMAIN}").id)
     assert len(queue) == 4
     assert [item.waiting_since for item in queue] == sorted(item.waiting_since for item in queue)
     cohort_id = db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT))
-    overview = writing.cohort_writing(cohort_id)
+    overview = reading.cohort_writing(cohort_id)
     assert overview.double_reviewed == 1 and overview.agreement.overall.pairs == 5
-    assert writing.approved_work(find_user_by_email(f"engineer1@{DOMAIN}").id)[0].title == "New teams wait to ship"
+    assert portfolios.approved_work(find_user_by_email(f"engineer1@{DOMAIN}").id)[0].title == "New teams wait to ship"
 
 
 def test_only_the_author_resolves_and_only_the_thread_replies(app, cast):

@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from pmcohort.writing import portfolios
 from pmcohort.writing import services as writing
 from pmcohort.writing.rendering import blocks, render
 from tests.integration.writing_cast import PROBLEM_RUBRIC, Browser
@@ -139,9 +140,9 @@ def test_no_page_that_shows_a_document_lets_the_corpus_through(app, cast):
     writing.submit_review(
         document.id, cast.mentor.id, scores=dict.fromkeys(PROBLEM_RUBRIC, 4), summary=PAYLOADS[2], decision="approved"
     )
-    version_id = writing.approved_work(cast.engineer.id)[0].version_id
-    writing.save_portfolio(cast.engineer.id, version_ids=[version_id], show_scores=True)
-    token = writing.share_portfolio(cast.engineer.id).token
+    version_id = portfolios.approved_work(cast.engineer.id)[0].version_id
+    portfolios.save_portfolio(cast.engineer.id, version_ids=[version_id], show_scores=True)
+    token = portfolios.share_portfolio(cast.engineer.id).token
     draft = writing.create_document(cast.engineer.id, kind_key="release_notes", title="Draft")
 
     pages = {

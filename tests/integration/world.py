@@ -17,6 +17,7 @@ from pmcohort.mentoring.models import ActionItem, PracticeItem
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
+from pmcohort.writing import portfolios
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import WritingKind
 from tests.factories import active_match, book, cohort_with, person, rematch_proposal
@@ -92,7 +93,7 @@ def build_world(user_factory) -> World:
         },
         tokens={
             "calendar_feed": feeds.open_feed(engineer.id).token,
-            "portfolio": writing.share_portfolio(engineer.id).token,
+            "portfolio": portfolios.share_portfolio(engineer.id).token,
         },
     )
 

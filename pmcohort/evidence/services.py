@@ -180,7 +180,7 @@ def snapshot_and_profile(engineer_id: int) -> tuple[SkillSnapshot | None, Engine
 
 def with_assessment_and_snapshot(query: Select, user_id_column) -> Select:
     """`query` with two more columns for the user in `user_id_column`: their latest assessment attempt
-    and their stored snapshot (either None). `assessment_and_snapshot` reads them."""
+    and their stored snapshot (either may be None), for `current_snapshot`."""
     return (
         query.add_columns(AssessmentAttempt, SkillSnapshot)
         .outerjoin(AssessmentAttempt, AssessmentAttempt.id == _latest_attempt_id(user_id_column))
@@ -188,14 +188,11 @@ def with_assessment_and_snapshot(query: Select, user_id_column) -> Select:
     )
 
 
-def assessment_and_snapshot(
-    user_id: int, attempt: AssessmentAttempt | None, stored: SkillSnapshot | None
-) -> tuple[AssessmentAttempt | None, SkillSnapshot | None]:
-    """The two columns `with_assessment_and_snapshot` added: the latest attempt, and the current snapshot
-    (the stored one, or one recomputed in memory, as `snapshots_for` does, when it is missing or outdated)."""
-    if stored is not None and _current(stored, attempt.id if attempt else None):
-        return attempt, stored
-    return attempt, refresh([user_id], persist=False).get(user_id)
+def current_snapshot(user_id: int, latest_attempt_id: int | None, stored: SkillSnapshot | None) -> SkillSnapshot | None:
+    """The stored snapshot when it is current; otherwise one recomputed in memory, as `snapshots_for` does."""
+    if stored is not None and _current(stored, latest_attempt_id):
+        return stored
+    return refresh([user_id], persist=False).get(user_id)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,5 @@ def profiles_and_assessment(
         return profiles.setup_from(db.session.execute(profiles.setup_query(user_id)).one()), None, None
     row = db.session.execute(evidence.with_assessment_and_snapshot(profiles.setup_query(user_id), User.id)).one()
     attempt, stored = row[-2:]
-    if attempt is None:
-        return profiles.setup_from(row), None, None
-    return profiles.setup_from(row), *evidence.assessment_and_snapshot(user_id, attempt, stored)
+    snapshot = evidence.current_snapshot(user_id, attempt.id, stored) if attempt else None
+    return profiles.setup_from(row), attempt, snapshot

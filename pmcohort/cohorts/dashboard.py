@@ -466,9 +466,10 @@ _local: dict[str, tuple[float, str]] = {}
 
 
 def _key(cohort) -> str:
-    # The creation time tells a cohort from an earlier one that had the same id in a reset database;
-    # the status, because the lifecycle steps offered depend on it.
-    return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.0f}:{cohort.status}"
+    # The creation time, to the microsecond, tells a cohort from an earlier one that had the same id in a
+    # reset or rolled-back database (test after test, within the same second); the status, because the
+    # lifecycle steps offered depend on it.
+    return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.6f}:{cohort.status}"
 
 
 @cache

@@ -2,8 +2,9 @@
 
 Each section is one query function. `people` returns one row per member with everything the
 readiness, coverage and at-risk sections need; `session_totals` is one row of counts;
-`program_rows` one row per plan milestone, decided review, waiting submission and unpublished
-debrief, which `domain.cohort_health.program_figures` adds up (and tells who is behind). With the
+`program_rows` one row per plan milestone, decided review, waiting submission, unpublished
+debrief and entry of a mentor's reliability record, which `domain.cohort_health.program_figures`
+adds up (and tells who is behind, and which mentors' reliability is low). With the
 signed-in user and the cohort, the page runs five statements whatever the cohort's size.
 """
 
@@ -38,6 +39,7 @@ from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import UTCDateTime, utcnow
+from pmcohort.domain import reliability as reliability_rules
 from pmcohort.domain import vocabulary
 from pmcohort.domain.cohort_health import (
     DEBRIEF_DUE,
@@ -73,6 +75,7 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.mentoring.models import MentoringSession, SessionDebrief, SessionParticipant
+from pmcohort.mentorships import reliability
 from pmcohort.plans.models import Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorStrength
 from pmcohort.writing.models import Document, DocumentReview
@@ -292,11 +295,13 @@ def session_totals(cohort_id: int, now: datetime | None = None) -> SessionTotals
     )
 
 
-def program_rows(cohort_id: int) -> list[ProgramRow]:
-    """Plan milestones of the cohort's engineers, their reviewed and waiting documents, and the held
-    practice sessions of the cohort's matches without a published debrief: one statement."""
-    engineers = select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
+def program_rows(cohort_id: int, now: datetime) -> list[ProgramRow]:
+    """Plan milestones of the cohort's engineers, their reviewed and waiting documents, the held
+    practice sessions of the cohort's matches without a published debrief, and the reliability record
+    of the cohort's mentors (their slips and answers of the last 90 days, anywhere): one statement."""
+    engineers, mentors = (
+        select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.role == role)
+        for role in (MemberRole.ENGINEER, MemberRole.MENTOR)
     )
     no_week, no_day = cast(null(), Integer()), cast(null(), Date())
     no_time, no_seconds = cast(null(), UTCDateTime()), cast(null(), Integer())
@@ -308,6 +313,7 @@ def program_rows(cohort_id: int) -> list[ProgramRow]:
             Plan.start_date,
             no_time,
             no_seconds,
+            no_time,
         )
         .join(Plan, Plan.id == PlanMilestone.plan_id)
         .where(Plan.user_id.in_(engineers))
@@ -320,6 +326,7 @@ def program_rows(cohort_id: int) -> list[ProgramRow]:
             no_day,
             DocumentReview.submitted_at,
             DocumentReview.turnaround_seconds,
+            no_time,
         )
         .join(Document, Document.id == DocumentReview.document_id)
         .where(
@@ -328,29 +335,34 @@ def program_rows(cohort_id: int) -> list[ProgramRow]:
             DocumentReview.submitted_at.is_not(None),
         )
     )
-    waiting = select(literal(WAITING), Document.reviewer_id, no_week, no_day, Document.submitted_at, no_seconds).where(
-        Document.author_id.in_(engineers), Document.status.in_(DOCUMENT_AWAITING_REVIEW)
-    )
+    waiting = select(
+        literal(WAITING), Document.reviewer_id, no_week, no_day, Document.submitted_at, no_seconds, no_time
+    ).where(Document.author_id.in_(engineers), Document.status.in_(DOCUMENT_AWAITING_REVIEW))
     published = select(SessionDebrief.session_id).where(SessionDebrief.status == DebriefStatus.PUBLISHED)
     debriefs_due = select(
-        literal(DEBRIEF_DUE), MentoringSession.host_id, no_week, no_day, MentoringSession.start_at, no_seconds
+        literal(DEBRIEF_DUE), MentoringSession.host_id, no_week, no_day, MentoringSession.start_at, no_seconds, no_time
     ).where(
         MentoringSession.match_id.in_(select(Match.id).where(Match.cohort_id == cohort_id)),
         MentoringSession.kind.in_(DEBRIEF_SESSION_KINDS),
         MentoringSession.status == SessionStatus.COMPLETED,
         MentoringSession.id.not_in(published),
     )
-    return [ProgramRow(*row) for row in db.session.execute(union_all(milestones, turnarounds, waiting, debriefs_due))]
+    record = reliability.record(mentors, now - reliability_rules.WINDOW).subquery("reliability_record")
+    mentor_id, kind, at, asked_at = record.c
+    reliability_rows = select(kind, mentor_id, no_week, no_day, at, no_seconds, asked_at)
+    statement = union_all(milestones, turnarounds, waiting, debriefs_due, reliability_rows)
+    return [ProgramRow(*row) for row in db.session.execute(statement)]
 
 
 def members_and_program(cohort_id: int, now: datetime) -> tuple[list[MemberFacts], ProgramFigures]:
     """Every member, each with what they are behind on, and the cohort's program figures: two statements."""
-    program, behind = program_figures(program_rows(cohort_id), now)
+    program, behind = program_figures(program_rows(cohort_id, now), now)
     members = [
         replace(
             member,
             overdue_milestones=behind.milestones.get(member.user_id, 0),
             overdue_reviews=behind.reviews.get(member.user_id, 0) if member.role == MemberRole.MENTOR else 0,
+            reliability=behind.reliability.get(member.user_id) if member.role == MemberRole.MENTOR else None,
         )
         for member in people(cohort_id, now)
     ]
@@ -454,9 +466,10 @@ _local: dict[str, tuple[float, str]] = {}
 
 
 def _key(cohort) -> str:
-    # The creation time tells a cohort from an earlier one that had the same id in a reset database;
-    # the status, because the lifecycle steps offered depend on it.
-    return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.0f}:{cohort.status}"
+    # The creation time, to the microsecond, tells a cohort from an earlier one that had the same id in a
+    # reset or rolled-back database (test after test, within the same second); the status, because the
+    # lifecycle steps offered depend on it.
+    return f"pmcohort:dashboard:{cohort.id}:{cohort.created_at.timestamp():.6f}:{cohort.status}"
 
 
 @cache

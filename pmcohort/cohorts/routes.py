@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmcohort.cohorts import dashboard, exports, roster
+from pmcohort.cohorts import board_reads, dashboard, exports, roster
 from pmcohort.cohorts import services as cohort_service
 from pmcohort.cohorts.forms import (
     AnnouncementForm,
@@ -39,10 +39,8 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
 from pmcohort.domain.wording import counted
-from pmcohort.mentorships import rematch
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships import services as matching
-from pmcohort.plans import services as plan_service
 from pmcohort.policy import (
     can_view_cohort_assessments,
     cohort_for_lead_or_404,
@@ -79,11 +77,11 @@ def create():
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
     run = matching_runs.latest_run(cohort.id)
-    counted_matches = matching_runs.board_matches(cohort.id)
+    counted_matches, rematch_proposals = board_reads.matches_and_rematch_proposals(cohort.id)
     matches = [match for match in counted_matches if match.cohort_id == cohort.id]
     rules = {(rule.engineer_id, rule.mentor_id): rule.kind for rule in cohort_service.pair_rules(cohort.id)}
-    members = cohort_service.members(cohort.id)
-    engineers, mentors = members[MemberRole.ENGINEER], members[MemberRole.MENTOR]
+    people = board_reads.people_and_overdue_milestones(cohort.id)
+    engineers, mentors = people.engineers, people.mentors
     pin_form = PinForm(formdata=None)
     pin_form.mentor_id.choices = choices_from({member.user_id: member.user.name for member in mentors})
     return render_template(
@@ -101,8 +99,8 @@ def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
         pin_form=pin_form,
         report=report,
         may_view_assessments=can_view_cohort_assessments(current_user, cohort),
-        overdue_milestones=plan_service.overdue_in_cohort(cohort.id),
-        rematch_proposals=rematch.open_proposals_in(cohort.id),
+        overdue_milestones=people.overdue,
+        rematch_proposals=rematch_proposals,
     ), status
 
 

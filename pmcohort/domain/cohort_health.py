@@ -16,6 +16,7 @@ from pmcohort.domain.limits import (
     STRONG_MENTOR_LEVEL,
 )
 from pmcohort.domain.plans import PLANNED_PHASES, phase_of_week, state_of
+from pmcohort.domain.reliability import ANSWER, SLIP_COST, Reliability, reliabilities
 from pmcohort.domain.statuses import MemberRole
 from pmcohort.domain.wording import counted
 
@@ -42,6 +43,7 @@ class MemberFacts:
     unanswered_proposals: int = 0  # mentors: proposals waiting for their answer past the risk delay
     overdue_milestones: int = 0  # engineers: plan milestones past their due week
     overdue_reviews: int = 0  # mentors: submissions waiting on their review past its due time
+    reliability: Reliability | None = None  # mentors with a record in the last 90 days
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class AtRisk:
         if self.role == MemberRole.ENGINEER:
             lines.append("Book a session with your mentor this week, or reply if something is in the way.")
         else:
-            lines.append("Could you answer the proposals waiting for you? A few minutes helps your mentees start.")
+            lines.append("Could you find a few minutes for this this week? Reply if something is in the way.")
         return "\n".join(lines)
 
 
@@ -171,6 +173,8 @@ def risk_reasons(member: MemberFacts, now: datetime) -> list[str]:
             reasons.append(
                 f"{counted(member.overdue_reviews, 'review')} waiting for over {counted(REVIEW_DUE_WITHIN.days, 'day')}"
             )
+        if member.reliability is not None and member.reliability.low:
+            reasons.append(member.reliability.in_words())
     return reasons
 
 
@@ -215,22 +219,28 @@ class BehindOn:
 
     milestones: Mapping[int, int] = field(default_factory=dict)  # engineer id -> plan milestones overdue
     reviews: Mapping[int, int] = field(default_factory=dict)  # mentor id -> submissions waiting past due
+    reliability: Mapping[int, Reliability] = field(default_factory=dict)  # mentors with a record
 
 
 @dataclass(frozen=True)
 class ProgramRow:
     """One row of the dashboard's program statement (see `program_figures`)."""
 
-    kind: str  # MILESTONE_DONE, MILESTONE_OPEN, TURNAROUND, WAITING or DEBRIEF_DUE
-    user_id: int | None  # the engineer (milestones, turnaround), the reviewer (waiting), the host (debriefs)
+    # MILESTONE_DONE, MILESTONE_OPEN, TURNAROUND, WAITING, DEBRIEF_DUE, or a kind of RECORD_KINDS
+    kind: str
+    # the engineer (milestones, turnaround), the reviewer (waiting), the host (debriefs), the mentor (record)
+    user_id: int | None
     week: int | None = None  # milestones: the due week of the plan
     start: date | None = None  # milestones: the plan's start
-    at: datetime | None = None  # waiting: submitted; debriefs: the session's start
+    at: datetime | None = None  # waiting: submitted; debriefs: the session's start; record: the slip or answer
     seconds: int | None = None  # turnaround
+    asked_at: datetime | None = None  # record: when the proposal an answer answers was made
 
 
 MILESTONE_DONE, MILESTONE_OPEN = "milestone_done", "milestone_open"
 TURNAROUND, WAITING, DEBRIEF_DUE = "turnaround", "waiting", "debrief_due"
+# Rows of the mentors' reliability record (`reliabilities` reads them): slips and answers.
+RECORD_KINDS = frozenset({*SLIP_COST, ANSWER})
 
 
 def _hours(seconds: float) -> float:
@@ -281,4 +291,6 @@ def program_figures(rows: Iterable[ProgramRow], now: datetime) -> tuple[ProgramF
         ),
         engineers_with_plans=len(planners),
     )
-    return figures, BehindOn(overdue_milestones, overdue_reviews)
+    record = [(row.user_id, row.kind, row.at, row.asked_at) for row in rows if row.kind in RECORD_KINDS]
+    records = reliabilities(record, {mentor_id for mentor_id, *_ in record}, now)
+    return figures, BehindOn(overdue_milestones, overdue_reviews, records)

@@ -28,6 +28,10 @@ FLOOR, CEILING = 0.7, 1.0
 SLOW_ANSWER, VERY_SLOW_ANSWER = timedelta(hours=48), timedelta(hours=96)
 SLOW_ANSWER_COST = 0.05
 
+# Under this factor a mentor's record is a pattern, not a bad week (two fresh no-shows, four late
+# cancellations, a no-show and very slow answers): the cohort console lists them at risk.
+LOW_RELIABILITY = 0.85
+
 NO_SHOW, LATE_CANCELLATION = "no_show", "late_cancellation"
 OVERDUE_REVIEW, UNPUBLISHED_DEBRIEF = "overdue_review", "unpublished_debrief"
 # What one fresh slip costs. A no-show wastes an engineer's prepared hour; a late cancellation less.
@@ -54,10 +58,44 @@ class Slip:
             raise ValueError(f"unknown kind of slip {self.kind!r}")
 
 
+# A record row that is not a slip: an answer at `at` to a match proposal made at `asked_at`.
+ANSWER = "answer"
+
+
 @dataclass(frozen=True)
 class Reliability:
     factor: float  # FLOOR to CEILING
     reasons: tuple[str, ...]  # plain words, what cost most first; one sentence when there is nothing to say
+    concerns: tuple[str, ...] = ()  # the reasons that cost something, most first
+
+    @property
+    def low(self) -> bool:
+        return self.factor < LOW_RELIABILITY
+
+    def in_words(self) -> str:
+        """The record as a lead reads it: "Low reliability (82/100): 2 no-shows in the last 90 days"."""
+        concerns = "; ".join(concern[:1].lower() + concern[1:] for concern in self.concerns)
+        return f"{'Low reliability' if self.low else 'Reliability'} ({round(self.factor * 100)}/100)" + (
+            f": {concerns}" if concerns else ""
+        )
+
+
+def reliabilities(
+    rows: Iterable[tuple[int, str, datetime, datetime | None]], mentor_ids: Iterable[int], now: datetime
+) -> dict[int, Reliability]:
+    """Every mentor's reliability from their record rows (mentor id, kind, at, asked at): a slip of `kind`
+    at `at`, or an ANSWER at `at` to a proposal made at `asked at`. A mentor without rows gets CEILING."""
+    slips: dict[int, list[Slip]] = {}
+    answer_times: dict[int, list[timedelta]] = {}
+    for mentor_id, kind, at, asked_at in rows:
+        if kind == ANSWER:
+            answer_times.setdefault(mentor_id, []).append(at - asked_at)
+        else:
+            slips.setdefault(mentor_id, []).append(Slip(kind, at))
+    return {
+        mentor_id: reliability(answer_times.get(mentor_id, ()), slips.get(mentor_id, ()), now)
+        for mentor_id in mentor_ids
+    }
 
 
 def reliability(answer_times: Sequence[timedelta], slips: Iterable[Slip], now: datetime) -> Reliability:
@@ -82,10 +120,12 @@ def reliability(answer_times: Sequence[timedelta], slips: Iterable[Slip], now: d
         else:
             costs.append((0.0, words[:1].upper() + words[1:]))
     factor = max(FLOOR, min(CEILING, CEILING - sum(cost for cost, _ in costs)))
-    reasons = tuple(reason[:1].upper() + reason[1:] for _, reason in sorted(costs, key=lambda part: -part[0]))
-    if not any(cost for cost, _ in costs):
+    ranked = sorted(costs, key=lambda part: -part[0])
+    reasons = tuple(reason[:1].upper() + reason[1:] for _, reason in ranked)
+    concerns = tuple(reason for (cost, _), reason in zip(ranked, reasons, strict=True) if cost)
+    if not concerns:
         reasons = ("No missed sessions, late cancellations or slow answers in the last 90 days.", *reasons)
-    return Reliability(round(factor, 3), reasons)
+    return Reliability(round(factor, 3), reasons, concerns)
 
 
 def _duration(span: timedelta) -> str:

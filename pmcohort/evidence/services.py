@@ -10,7 +10,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -129,10 +130,12 @@ def refresh(
 
 def _latest_attempt_id(user_id_column):
     """The id of the engineer's latest attempt, as `latest_attempts` picks it, for one row of a query."""
+    # Aliased, so it still finds the attempt inside a query that selects attempts itself.
+    attempt = aliased(AssessmentAttempt)
     return (
-        select(AssessmentAttempt.id)
-        .where(AssessmentAttempt.user_id == user_id_column)
-        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        select(attempt.id)
+        .where(attempt.user_id == user_id_column)
+        .order_by(attempt.completed_at.desc(), attempt.id.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -173,6 +176,23 @@ def snapshot_and_profile(engineer_id: int) -> tuple[SkillSnapshot | None, Engine
     if row is not None and _current(row[1], row[2]):
         return row[1], row[0]
     return refresh([engineer_id], persist=False).get(engineer_id), db.session.get(EngineerProfile, engineer_id)
+
+
+def with_assessment_and_snapshot(query: Select, user_id_column) -> Select:
+    """`query` with two more columns for the user in `user_id_column`: their latest assessment attempt
+    and their stored snapshot (either may be None), for `current_snapshot`."""
+    return (
+        query.add_columns(AssessmentAttempt, SkillSnapshot)
+        .outerjoin(AssessmentAttempt, AssessmentAttempt.id == _latest_attempt_id(user_id_column))
+        .outerjoin(SkillSnapshot, SkillSnapshot.user_id == user_id_column)
+    )
+
+
+def current_snapshot(user_id: int, latest_attempt_id: int | None, stored: SkillSnapshot | None) -> SkillSnapshot | None:
+    """The stored snapshot when it is current; otherwise one recomputed in memory, as `snapshots_for` does."""
+    if stored is not None and _current(stored, latest_attempt_id):
+        return stored
+    return refresh([user_id], persist=False).get(user_id)
 
 
 @dataclass(frozen=True)

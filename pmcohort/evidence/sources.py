@@ -1,7 +1,7 @@
 """Where observations of an engineer's skills and pitfalls come from: one function per source.
 
 A source takes engineer ids and returns what mentors recorded about them, each item carrying the
-page that shows it: rubric scores in published session debriefs (and in session feedback, where
+page that shows it: rubric scores of sessions (in published debriefs, and in session feedback, where
 mentors scored before debriefs existed), rubric scores of document reviews, and pitfalls marked in
 published debriefs. Another source is a function of the same shape appended to
 `OBSERVATION_SOURCES` or `PITFALL_SOURCES`; nothing else changes.
@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
@@ -94,44 +94,42 @@ def _scored_session(engineer_id: int, mentoring_session: MentoringSession, rubri
 
 
 def session_rubric_scores(engineer_ids: Collection[int]) -> list[Evidence]:
-    """Rubric scores mentors gave in session feedback, before debriefs held them."""
+    """Rubric scores mentors gave for sessions: in published debriefs (a draft is still the mentor's) and
+    in session feedback, where mentors scored before debriefs held them. Both in one statement, and their
+    rubrics in one more."""
+    ids = list(engineer_ids)
+    in_feedback = select(
+        SessionFeedback.subject_id.label("engineer_id"),
+        SessionFeedback.session_id,
+        SessionFeedback.rubric_key,
+        SessionFeedback.rubric_scores.label("scores"),
+        literal(0).label("from_debrief"),
+        SessionFeedback.id.label("row_id"),
+    ).where(SessionFeedback.subject_id.in_(ids), SessionFeedback.rubric_key.is_not(None))
+    in_debriefs = select(
+        SessionDebrief.engineer_id,
+        SessionDebrief.session_id,
+        SessionDebrief.rubric_key,
+        SessionDebrief.scores,
+        literal(1),
+        SessionDebrief.session_id,
+    ).where(
+        SessionDebrief.engineer_id.in_(ids),
+        SessionDebrief.status == DebriefStatus.PUBLISHED,
+        SessionDebrief.rubric_key.is_not(None),
+    )
+    scored = union_all(in_feedback, in_debriefs).subquery("scored")
     rows = db.session.execute(
-        select(SessionFeedback, MentoringSession)
-        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
-        .where(SessionFeedback.subject_id.in_(list(engineer_ids)), SessionFeedback.rubric_key.is_not(None))
-        .order_by(MentoringSession.start_at, SessionFeedback.id)
+        select(scored.c.engineer_id, scored.c.rubric_key, scored.c.scores, MentoringSession)
+        .join(MentoringSession, MentoringSession.id == scored.c.session_id)
+        .order_by(MentoringSession.start_at, scored.c.from_debrief, scored.c.row_id)
     ).all()
-    rubrics = practice_bank.rubrics({feedback.rubric_key for feedback, _ in rows})
+    rubrics = practice_bank.rubrics({rubric_key for _, rubric_key, _, _ in rows}) if rows else {}
     return [
         evidence
-        for feedback, mentoring_session in rows
-        if feedback.rubric_key in rubrics
-        for evidence in _scored_session(
-            feedback.subject_id, mentoring_session, rubrics[feedback.rubric_key], feedback.rubric_scores
-        )
-    ]
-
-
-def debrief_rubric_scores(engineer_ids: Collection[int]) -> list[Evidence]:
-    """Rubric scores in published debriefs; a draft is still the mentor's."""
-    rows = db.session.execute(
-        select(SessionDebrief, MentoringSession)
-        .join(MentoringSession, MentoringSession.id == SessionDebrief.session_id)
-        .where(
-            SessionDebrief.engineer_id.in_(list(engineer_ids)),
-            SessionDebrief.status == DebriefStatus.PUBLISHED,
-            SessionDebrief.rubric_key.is_not(None),
-        )
-        .order_by(MentoringSession.start_at)
-    ).all()
-    rubrics = practice_bank.rubrics({debrief.rubric_key for debrief, _ in rows})
-    return [
-        evidence
-        for debrief, mentoring_session in rows
-        if debrief.rubric_key in rubrics
-        for evidence in _scored_session(
-            debrief.engineer_id, mentoring_session, rubrics[debrief.rubric_key], debrief.scores
-        )
+        for engineer_id, rubric_key, scores, mentoring_session in rows
+        if rubric_key in rubrics
+        for evidence in _scored_session(engineer_id, mentoring_session, rubrics[rubric_key], scores)
     ]
 
 
@@ -185,5 +183,5 @@ def debrief_pitfalls(engineer_ids: Collection[int]) -> list[PitfallEvidence]:
     ]
 
 
-OBSERVATION_SOURCES: list[ObservationSource] = [session_rubric_scores, debrief_rubric_scores, document_review_scores]
+OBSERVATION_SOURCES: list[ObservationSource] = [session_rubric_scores, document_review_scores]
 PITFALL_SOURCES: list[PitfallSource] = [debrief_pitfalls]

@@ -2,11 +2,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from pmcohort.accounts.signed_in import unread_notifications
-from pmcohort.assessment import services as assessments
 from pmcohort.cohorts import services as cohorts
 from pmcohort.core.extensions import csrf, limiter
 from pmcohort.domain.statuses import MATCH_OPEN, Role
-from pmcohort.evidence import services as evidence
+from pmcohort.main import services as dashboard_reads
 from pmcohort.main.forms import preferences_form
 from pmcohort.mentoring import debriefs
 from pmcohort.mentoring import services as sessions
@@ -15,7 +14,6 @@ from pmcohort.notifications import services as notices
 from pmcohort.notifications.models import NOTIFICATION_CATEGORIES
 from pmcohort.notifications.services import UnsubscribeOutcome as Outcome
 from pmcohort.plans import services as plan_service
-from pmcohort.profiles import services as profiles
 
 bp = Blueprint("main", __name__)
 
@@ -52,12 +50,9 @@ def favicon():
 @login_required
 def dashboard():
     user_id = current_user.id
-    setup = profiles.setup_of(user_id)
     is_engineer = current_user.has_role(Role.ENGINEER)
+    setup, latest_attempt, snapshot = dashboard_reads.profiles_and_assessment(user_id, is_engineer)
     open_items = debriefs.open_action_items(user_id) if is_engineer else []
-    latest_attempt = assessments.latest_attempt(user_id) if is_engineer else None
-    # The largest gap as matching sees it: the self-report blended with what mentors observed.
-    snapshot = evidence.snapshots_for([user_id]).get(user_id) if latest_attempt else None
     return render_template(
         "main/dashboard.html",
         open_matches=[m for m in matching.matches_for(user_id) if m.status in MATCH_OPEN],

@@ -5,11 +5,10 @@ Each source of slips is one function `(mentor ids, since) -> select(mentor_id, k
 decided or still waiting past their due time, and debriefs of held sessions never published.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Select, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Select, and_, cast, func, literal, null, or_, select, union_all
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
@@ -31,12 +30,13 @@ from pmcohort.writing.models import Document, DocumentReview
 
 # A source selects (mentor_id, kind, at, asked_at) rows: a slip of `kind` at `at` (asked_at NULL), or,
 # for kind ANSWER, an answer at `at` to a proposal made at `asked_at`. All of them run as one query.
-SlipSource = Callable[[list[int], datetime], Select]
-ANSWER = "answer"
+# The mentors are ids, or a select of them (the cohort console's mentors, inside its own statement).
+Mentors = Collection[int] | Select
+SlipSource = Callable[[Mentors, datetime], Select]
 _NO_TIME = cast(null(), UTCDateTime())
 
 
-def late_cancellations(mentor_ids: list[int], since: datetime) -> Select:
+def late_cancellations(mentor_ids: Mentors, since: datetime) -> Select:
     """Sessions the mentor hosted and cancelled themselves with under 24 hours' notice."""
     return select(
         MentoringSession.host_id, literal(rules.LATE_CANCELLATION), MentoringSession.cancelled_at, _NO_TIME
@@ -48,7 +48,7 @@ def late_cancellations(mentor_ids: list[int], since: datetime) -> Select:
     )
 
 
-def no_shows(mentor_ids: list[int], since: datetime) -> Select:
+def no_shows(mentor_ids: Mentors, since: datetime) -> Select:
     """Sessions whose engineer reported that the hosting mentor did not come."""
     return select(SessionParticipant.user_id, literal(rules.NO_SHOW), SessionParticipant.start_at, _NO_TIME).where(
         SessionParticipant.user_id.in_(mentor_ids),
@@ -58,12 +58,12 @@ def no_shows(mentor_ids: list[int], since: datetime) -> Select:
     )
 
 
-def answers(mentor_ids: list[int], since: datetime) -> Select:
+def answers(mentor_ids: Mentors, since: datetime) -> Select:
     """When the mentor answered each match proposal made to them since `since` (accepted, or declined themselves)."""
     declined_by_mentor = and_(Match.status == MatchStatus.DECLINED, Match.closed_by == Match.mentor_id)
     return select(
         Match.mentor_id,
-        literal(ANSWER),
+        literal(rules.ANSWER),
         func.coalesce(Match.mentor_accepted_at, Match.closed_at),
         Match.created_at,
     ).where(
@@ -73,7 +73,7 @@ def answers(mentor_ids: list[int], since: datetime) -> Select:
     )
 
 
-def late_reviews(mentor_ids: list[int], since: datetime) -> Select:
+def late_reviews(mentor_ids: Mentors, since: datetime) -> Select:
     """Decisions the mentor gave more than REVIEW_DUE_WITHIN after the submission they were asked to review.
 
     Only their own mentees' documents: in a shared queue the wait before a claim is nobody's slip.
@@ -91,7 +91,7 @@ def late_reviews(mentor_ids: list[int], since: datetime) -> Select:
     )
 
 
-def waiting_reviews(mentor_ids: list[int], since: datetime) -> Select:
+def waiting_reviews(mentor_ids: Mentors, since: datetime) -> Select:
     """Submissions waiting on the mentor for longer than REVIEW_DUE_WITHIN (a claim lapses on its own)."""
     return select(Document.reviewer_id, literal(rules.OVERDUE_REVIEW), Document.submitted_at, _NO_TIME).where(
         Document.reviewer_id.in_(mentor_ids),
@@ -102,7 +102,7 @@ def waiting_reviews(mentor_ids: list[int], since: datetime) -> Select:
     )
 
 
-def unpublished_debriefs(mentor_ids: list[int], since: datetime) -> Select:
+def unpublished_debriefs(mentor_ids: Mentors, since: datetime) -> Select:
     """Practice and shadowing sessions held more than DEBRIEF_DUE_WITHIN ago without a published debrief."""
     published = select(SessionDebrief.session_id).where(SessionDebrief.status == DebriefStatus.PUBLISHED)
     return select(
@@ -120,24 +120,18 @@ def unpublished_debriefs(mentor_ids: list[int], since: datetime) -> Select:
 SLIP_SOURCES: list[SlipSource] = [late_cancellations, no_shows, late_reviews, waiting_reviews, unpublished_debriefs]
 
 
+def record(mentor_ids: Mentors, since: datetime) -> CompoundSelect:
+    """Every slip and answer of the mentors since `since`: one statement of (mentor_id, kind, at, asked_at)
+    rows, which `domain.reliability.reliabilities` reads."""
+    return union_all(*(source(mentor_ids, since) for source in (*SLIP_SOURCES, answers)))
+
+
 def factors_for(mentor_ids: Collection[int], now: datetime | None = None) -> dict[int, rules.Reliability]:
     """Every mentor's reliability, from one query; a mentor without a record gets 1.0."""
     now = now or utcnow()
     ids = list(mentor_ids)
-    since = now - rules.WINDOW
-    slips: dict[int, list[rules.Slip]] = defaultdict(list)
-    answer_times: dict[int, list[timedelta]] = defaultdict(list)
-    if ids:
-        statement = union_all(*(source(ids, since) for source in (*SLIP_SOURCES, answers)))
-        for mentor_id, kind, at, asked_at in db.session.execute(statement):
-            if kind == ANSWER:
-                answer_times[mentor_id].append(at - asked_at)
-            else:
-                slips[mentor_id].append(rules.Slip(kind, at))
-    return {
-        mentor_id: rules.reliability(answer_times.get(mentor_id, ()), slips.get(mentor_id, ()), now)
-        for mentor_id in ids
-    }
+    rows = db.session.execute(record(ids, now - rules.WINDOW)).all() if ids else []
+    return rules.reliabilities(rows, ids, now)
 
 
 def of(mentor_id: int) -> rules.Reliability:

@@ -177,16 +177,6 @@ def open_proposal_of(engineer_id: int) -> RematchProposal | None:
     )
 
 
-def open_proposals_in(cohort_id: int) -> list[RematchProposal]:
-    return list(
-        db.session.scalars(
-            select(RematchProposal)
-            .where(RematchProposal.cohort_id == cohort_id, RematchProposal.status == RematchStatus.OPEN)
-            .order_by(RematchProposal.created_at)
-        )
-    )
-
-
 def _open_for_decision(proposal_id: int) -> RematchProposal:
     proposal = db.session.get(RematchProposal, proposal_id, with_for_update={"of": RematchProposal})
     if proposal is None:

@@ -5,7 +5,7 @@ The rules themselves (pair scores, the optimal assignment) live in `pmcohort.mat
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.accounts.models import User
@@ -251,23 +251,3 @@ def publish_run(run_id: int, *, actor_id: int) -> list[Match]:
     record_audit("matching.run_published", "matching_run", run.id, actor_id=actor_id, proposals=len(created))
     db.session.commit()
     return created
-
-
-def board_matches(cohort_id: int) -> list[Match]:
-    """The cohort's matches, and the active ones its engineers have from elsewhere (a request, an
-    earlier cohort), which matching keeps: in one query."""
-    engineers = select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort_id, CohortMember.role == MemberRole.ENGINEER
-    )
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(
-                or_(
-                    Match.cohort_id == cohort_id,
-                    (Match.status == MatchStatus.ACTIVE) & Match.engineer_id.in_(engineers),
-                )
-            )
-            .order_by(Match.status, Match.id)
-        )
-    )

@@ -242,9 +242,9 @@ def mentor_rows(*conditions) -> list[tuple[MentorProfile, int]]:
 def _open_mentor_pairs(engineer_id: int, *, only_mentor: int | None = None) -> MentorSearch:
     """Mentors with a free place and no open match with the engineer, scored for them; feasible pairs only.
 
-    Six queries whatever the number of mentors: the engineer's snapshot and profile, the mentors with
-    their profiles, strengths and pending proposals, everyone's weekly windows and time away, and the
-    mentors' reliability records.
+    Five queries whatever the number of mentors: the engineer's snapshot and profile, the mentors with
+    their profiles, strengths and pending proposals, everyone's weekly windows and time away (one
+    union), and the mentors' reliability records.
     """
     engineer = db.session.get(User, engineer_id)
     snapshot, engineer_profile = evidence.snapshot_and_profile(engineer_id)

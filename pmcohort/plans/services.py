@@ -5,7 +5,7 @@ assessment retaken, and once written work exists, a document approved). It joins
 transaction: the milestone ticks in the same commit as the change that earned it, or not at all.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, select
 
 from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import CohortMember, Match
+from pmcohort.cohorts.models import Match
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import plans
 from pmcohort.domain.plans import EvidenceKind, NoteAction
-from pmcohort.domain.statuses import Attendance, MatchStatus, MemberRole, ParticipantRole, SessionStatus
+from pmcohort.domain.statuses import Attendance, MatchStatus, ParticipantRole, SessionStatus
 from pmcohort.domain.vocabulary import PATHS
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.outbox import enqueue
@@ -94,24 +94,13 @@ class Overdue:
     milestones: list[PlanMilestone]
 
 
-def overdue_in_cohort(cohort_id: int, on: date | None = None) -> list[Overdue]:
-    """Each of the cohort's engineers with milestones past due and not done, the most overdue first."""
-    on = on or today()
-    rows = db.session.execute(
-        select(Plan, PlanMilestone)
-        .join(PlanMilestone, PlanMilestone.plan_id == Plan.id)
-        .join(CohortMember, CohortMember.user_id == Plan.user_id)
-        .where(
-            CohortMember.cohort_id == cohort_id,
-            CohortMember.role == MemberRole.ENGINEER,
-            PlanMilestone.done_at.is_(None),
-        )
-        .order_by(Plan.id, PlanMilestone.due_week, PlanMilestone.id)
-    )
+def overdue_by_engineer(rows: Iterable[tuple[User, Plan | None, PlanMilestone | None]], on: date) -> list[Overdue]:
+    """From (engineer, plan, milestone not done) rows, in due order: each engineer with milestones past due,
+    the most overdue first. A row without a milestone adds nothing."""
     found: dict[int, Overdue] = {}
-    for plan, milestone in rows:
-        if milestone.state(plan.start_date, on) == plans.MilestoneState.OVERDUE:
-            found.setdefault(plan.id, Overdue(plan.user, plan, [])).milestones.append(milestone)
+    for engineer, plan, milestone in rows:
+        if milestone is not None and milestone.state(plan.start_date, on) == plans.MilestoneState.OVERDUE:
+            found.setdefault(plan.id, Overdue(engineer, plan, [])).milestones.append(milestone)
     return sorted(found.values(), key=lambda o: (-len(o.milestones), o.engineer.name))
 
 

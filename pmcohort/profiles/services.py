@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, Select, cast, func, null, select, union_all
 
 from pmcohort.accounts.models import User
 from pmcohort.core.errors import NotFoundError, ServiceError
@@ -41,21 +41,27 @@ class ProfileSetup:
     window_count: int
 
 
-def setup_of(user_id: int) -> ProfileSetup:
-    """The user's profiles and how many weekly windows they keep, in one query."""
+def setup_query(user_id: int) -> Select:
+    """One row: the user's engineer and mentor profiles and how many weekly windows they keep. A page may
+    add columns for the same user (`User.id`) before running it."""
     windows = (
         select(func.count())
         .select_from(AvailabilityWindow)
         .where(AvailabilityWindow.user_id == User.id)
         .scalar_subquery()
     )
-    engineer, mentor, window_count = db.session.execute(
+    return (
         select(EngineerProfile, MentorProfile, windows)
         .select_from(User)
         .outerjoin(EngineerProfile, EngineerProfile.user_id == User.id)
         .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
         .where(User.id == user_id)
-    ).one()
+    )
+
+
+def setup_from(row) -> ProfileSetup:
+    """The first three columns of a `setup_query` row."""
+    engineer, mentor, window_count = row[:3]
     return ProfileSetup(engineer, mentor, window_count)
 
 
@@ -122,19 +128,26 @@ def save_mentor_profile(user_id: int, details: MentorDetails) -> MentorProfile:
 
 
 def availabilities(users: list[User]) -> dict[int, availability.Availability]:
-    """Each user's weekly windows and time away, in their own zone, in two queries whatever the number of users."""
+    """Each user's weekly windows and time away, in their own zone, in one statement whatever the number of users."""
     ids = [user.id for user in users]
+    no_minute, no_day = cast(null(), Integer()), cast(null(), Date())
+    weekly = select(
+        AvailabilityWindow.user_id,
+        AvailabilityWindow.weekday,
+        AvailabilityWindow.start_minute,
+        AvailabilityWindow.end_minute,
+        no_day.label("first_day"),
+        no_day.label("last_day"),
+    ).where(AvailabilityWindow.user_id.in_(ids))
+    time_away = select(AwayPeriod.user_id, no_minute, no_minute, no_minute, AwayPeriod.first_day, AwayPeriod.last_day)
+    both = union_all(weekly, time_away.where(AwayPeriod.user_id.in_(ids))).subquery("availability")
     windows, away = defaultdict(list), defaultdict(list)
-    for window in db.session.scalars(
-        select(AvailabilityWindow)
-        .where(AvailabilityWindow.user_id.in_(ids))
-        .order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
-    ):
-        windows[window.user_id].append(window.as_domain())
-    for period in db.session.scalars(
-        select(AwayPeriod).where(AwayPeriod.user_id.in_(ids)).order_by(AwayPeriod.first_day)
-    ):
-        away[period.user_id].append(period.as_domain())
+    # A window has a weekday, time away has none: each kind comes in its own order.
+    for row in db.session.execute(select(both).order_by(both.c.weekday, both.c.start_minute, both.c.first_day)):
+        if row.weekday is None:
+            away[row.user_id].append(availability.Away(row.first_day, row.last_day))
+        else:
+            windows[row.user_id].append(availability.WeeklyWindow(row.weekday, row.start_minute, row.end_minute))
     return {
         user.id: availability.Availability(user.time_zone, tuple(windows[user.id]), tuple(away[user.id]))
         for user in users

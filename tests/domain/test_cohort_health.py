@@ -17,6 +17,7 @@ from pmcohort.domain.cohort_health import (
     readiness_distribution,
     risk_reasons,
 )
+from pmcohort.domain.reliability import ANSWER, LATE_CANCELLATION, LOW_RELIABILITY, NO_SHOW
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 SKILLS_OK = dict.fromkeys(("discovery", "prioritization", "influence", "writing", "interviewing"), 80)
@@ -125,3 +126,21 @@ def test_program_figures_add_up_reviews_debriefs_and_milestones_and_say_who_is_b
     assert risk_reasons(late, NOW) == ["2 plan milestones overdue"]
     slow = MemberFacts(7, "Grace Hopper", "mentor", overdue_reviews=1)
     assert risk_reasons(slow, NOW) == ["1 review waiting for over 5 days"]
+
+
+def test_a_mentor_whose_record_costs_more_than_the_low_reliability_line_is_at_risk_with_the_record_in_words():
+    rows = [
+        *(ProgramRow(NO_SHOW, 8, at=NOW - timedelta(days=days)) for days in (3, 10, 20)),
+        ProgramRow(ANSWER, 8, at=NOW - timedelta(days=1), asked_at=NOW - timedelta(days=2)),
+        ProgramRow(LATE_CANCELLATION, 9, at=NOW - timedelta(days=5)),  # one slip: a bad week, not a pattern
+        ProgramRow(NO_SHOW, 10, at=NOW - timedelta(days=95)),  # out of the window
+    ]
+    _, behind = program_figures(rows, NOW)
+    assert behind.reliability[8].factor < LOW_RELIABILITY <= behind.reliability[9].factor
+    assert behind.reliability[10].factor == 1.0
+    people = people_at_risk([mentor(user_id, reliability=behind.reliability[user_id]) for user_id in (8, 9, 10)], NOW)
+    assert [(person.user_id, person.reasons) for person in people] == [
+        (8, [f"Low reliability ({round(behind.reliability[8].factor * 100)}/100): 3 no-shows in the last 90 days"])
+    ]
+    nudge = people[0].suggested_nudge("Spring")
+    assert "check-in from Spring: low reliability (" in nudge and "3 no-shows in the last 90 days." in nudge

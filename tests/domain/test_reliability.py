@@ -7,13 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmcohort.domain.reliability import (
+    ANSWER,
     CEILING,
     FLOOR,
     LATE_CANCELLATION,
+    LOW_RELIABILITY,
     NO_SHOW,
     SLIP_COST,
     WINDOW,
     Slip,
+    reliabilities,
     reliability,
 )
 
@@ -59,3 +62,27 @@ def test_the_factor_stays_within_its_bounds(slips):
 def test_an_unknown_kind_of_slip_is_refused():
     with pytest.raises(ValueError, match="unknown kind"):
         Slip("forgot_birthday", NOW)
+
+
+def test_record_rows_group_by_mentor_and_only_what_cost_is_a_concern():
+    rows = [
+        (1, NO_SHOW, NOW - timedelta(days=2), None),
+        (1, ANSWER, NOW - timedelta(hours=1), NOW - timedelta(hours=3)),  # a quick answer costs nothing
+        (2, LATE_CANCELLATION, NOW - timedelta(days=1), None),
+    ]
+    records = reliabilities(rows, [1, 2, 3], NOW)
+    assert records[1].concerns == ("1 no-show in the last 90 days",)
+    assert records[1].reasons == ("1 no-show in the last 90 days", "Answers match proposals in 2 hours (median of 1)")
+    assert records[2].concerns == ("1 session cancelled with under 24 hours' notice in the last 90 days",)
+    assert records[3] == reliability([], [], NOW) and records[3].concerns == ()
+    assert not records[1].low and records[1].in_words() == "Reliability (92/100): 1 no-show in the last 90 days"
+
+
+def test_reliability_is_low_under_the_line_and_says_why_in_words():
+    slips = [Slip(NO_SHOW, NOW - timedelta(days=1)), Slip(NO_SHOW, NOW - timedelta(days=2))]
+    record = reliability([timedelta(days=5)], slips, NOW)
+    assert record.low and record.factor < LOW_RELIABILITY
+    assert record.in_words() == (
+        f"Low reliability ({round(record.factor * 100)}/100): 2 no-shows in the last 90 days; "
+        "slow to answer: answers match proposals in 5 days (median of 1)"
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
+from pmcohort.accounts.models import User
 from pmcohort.cohorts import roster
 from pmcohort.cohorts.models import (
     Cohort,
@@ -648,3 +649,67 @@ def test_the_console_counts_reviews_debriefs_and_milestones_and_names_who_is_beh
     assert len(milestones) - 1 == len(plan_service.plan_of(engineer_id).milestones)
     at_risk = client.get(f"/cohorts/{cohort.id}/export/at-risk.csv").get_data(as_text=True)
     assert "plan milestone" in at_risk  # the export gives the same reasons as the console
+
+
+def hosted(mentor_user, days_ago: int, attendance: str) -> MentoringSession:
+    """A session the mentor hosted `days_ago`, with how they turned up, as the engineer recorded it."""
+    start = utcnow() - timedelta(days=days_ago)
+    session = MentoringSession(
+        kind="one_on_one",
+        host_id=mentor_user.id,
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        time_zone="UTC",
+        title="1:1",
+        status="completed",
+    )
+    session.participants = [
+        SessionParticipant(
+            user_id=mentor_user.id, role="host", start_at=start, end_at=session.end_at, attendance=attendance
+        )
+    ]
+    db.session.add(session)
+    return session
+
+
+def risk_entry(page: str, name: str) -> str | None:
+    """The console's at-risk entry of `name` (their reasons), or None when they are not listed."""
+    found = re.search(
+        rf"<strong>{re.escape(name)}</strong> <span class=\"tag\">\w+</span>\s*<ul>(.*?)</ul>", page, re.S
+    )
+    return found.group(1) if found else None
+
+
+def test_a_mentor_who_misses_sessions_is_at_risk_for_low_reliability_and_gets_a_nudge(
+    client, login, lead, cohort, user_factory
+):
+    steady_id = next(user_id for role, user_id in members_of(cohort.id) if role == "mentor")
+    steady = db.session.get(User, steady_id)
+    shaky = mentor(user_factory)
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=shaky.id, role="mentor"))
+    for days_ago in (3, 10, 20):
+        hosted(shaky, days_ago, "no_show")
+    hosted(steady, 4, "no_show")  # one missed session: a bad week, not a pattern
+    hosted(steady, 11, "attended")
+    db.session.commit()
+
+    login(lead)
+    page = client.get(f"/cohorts/{cohort.id}/console?fresh=1").get_data(as_text=True)
+    entry = risk_entry(page, shaky.name)
+    assert entry is not None and re.search(r"Low reliability \(\d+/100\): 3 no-shows in the last 90 days", entry)
+    assert risk_entry(page, steady.name) is None
+    at_risk = client.get(f"/cohorts/{cohort.id}/export/at-risk.csv").get_data(as_text=True)
+    assert "3 no-shows in the last 90 days" in at_risk  # the export gives the same reasons
+
+    suggested = re.search(rf'name="text_{shaky.id}"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert "low reliability (" in suggested
+    response = post_page_form(
+        client,
+        f"/cohorts/{cohort.id}/console",
+        f"/cohorts/{cohort.id}/nudge",
+        {"user_id": shaky.id, f"text_{shaky.id}": "Three sessions missed lately: is something in the way?"},
+    )
+    assert "Nudge sent" in client.get(response.location).get_data(as_text=True)
+    deliver_pending()
+    [note] = db.session.scalars(select(Notification).where(Notification.user_id == shaky.id)).all()
+    assert note.body == "Three sessions missed lately: is something in the way?"

@@ -1,7 +1,8 @@
 """The cohort console and its printable report run at most five SQL statements whatever the
 cohort's size: measured at 10 and at 500 members, with assessments, strengths, matches,
-proposals and sessions behind every member."""
+proposals, sessions and mentors' reliability records (answers, no-shows) behind every member."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,6 +93,7 @@ class Cohort:
                 source="cohort",
                 status=status,
                 created_at=now - timedelta(days=5),
+                mentor_accepted_at=now - timedelta(days=4) if status == "active" else None,
                 activated_at=now if status == "active" else None,
             )
             db.session.add(match)
@@ -118,6 +120,28 @@ class Cohort:
                         attendance=("attended", "no_show", None)[index % 3] if role == "participant" else None,
                     )
                     for user_id, role in ((mentor_id, "host"), (engineer_id, "participant"))
+                ]
+                db.session.add(session)
+        for mentor_id in mentors[:2]:  # a few mentors who did not turn up, lately: at risk for reliability
+            for days in (2, 9, 16):
+                begins = now - timedelta(days=days, hours=3)  # clear of the 1:1s, a whole number of days ago
+                session = MentoringSession(
+                    kind="one_on_one",
+                    host_id=mentor_id,
+                    start_at=begins,
+                    end_at=begins + timedelta(hours=1),
+                    time_zone="UTC",
+                    title="1:1",
+                    status="completed",
+                )
+                session.participants = [
+                    SessionParticipant(
+                        user_id=mentor_id,
+                        role="host",
+                        start_at=begins,
+                        end_at=begins + timedelta(hours=1),
+                        attendance="no_show",
+                    )
                 ]
                 db.session.add(session)
         db.session.commit()
@@ -148,4 +172,5 @@ def test_the_measured_console_shows_the_500_members(client, login, user_factory)
     page = client.get(f"/cohorts/{world.cohort.id}/console").get_data(as_text=True)
     assert "400 engineers" in page and "100 mentors" in page
     assert "People at risk (" in page and "No mentor" in page
+    assert re.search(r"Low reliability \(\d+/100\): 3 no-shows in the last 90 days", page)
     assert "Held / planned" in page

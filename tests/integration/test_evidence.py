@@ -74,6 +74,7 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
     assert match.status == MatchStatus.ACTIVE  # nothing changed on its own
 
     sign_in(client, lead)
+    assert f"/matches/rematch/{proposal.id}" in client.get(f"/cohorts/{match.cohort_id}").get_data(as_text=True)
     page = client.get(f"/matches/rematch/{proposal.id}")
     assert page.status_code == 200 and interviewer.name in page.get_data(as_text=True)
     assert "Reliability 100/100: No missed sessions" in page.get_data(as_text=True)

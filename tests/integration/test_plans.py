@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pmcohort.assessment import services as assessments
+from pmcohort.cohorts import board_reads
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
@@ -299,7 +300,7 @@ def test_lead_sees_each_engineers_overdue_milestones_on_the_cohort_page(client, 
     )
     db.session.commit()
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=TODAY - timedelta(days=70))
-    overdue = plan_service.overdue_in_cohort(cohort.id)
+    overdue = board_reads.people_and_overdue_milestones(cohort.id).overdue
     assert [row.engineer.id for row in overdue] == [engineer.id]
     late = overdue[0].milestones
     assert late and all(plans.week_ends(plan.start_date, m.due_week) < TODAY and not m.done for m in late)

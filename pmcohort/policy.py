@@ -8,9 +8,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
 
+from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Cohort, CohortLead, CohortMember, Match, MatchingRun
 from pmcohort.core.extensions import db
 from pmcohort.domain.statuses import MatchStatus, MemberRole, Role, SessionKind
@@ -66,38 +67,47 @@ def can_view_match(user, match: Match) -> bool:
     return match.cohort is not None and leads_cohort(user, match.cohort)
 
 
+def _sees_results_of(viewer, engineer_id: int):
+    """SQL condition, for a viewer other than the engineer: their matched mentor or a lead of their cohort."""
+    conditions = []
+    if viewer.has_role(Role.MENTOR):
+        conditions.append(
+            select(Match.id)
+            .where(
+                Match.engineer_id == engineer_id,
+                Match.mentor_id == viewer.id,
+                Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)),
+            )
+            .exists()
+        )
+    if viewer.has_role(Role.LEAD):
+        conditions.append(_leads_member(viewer, engineer_id, MemberRole.ENGINEER))
+    return or_(false(), *conditions)
+
+
 def can_view_assessment(viewer, engineer_id: int) -> bool:
     """An engineer's results: the engineer, their matched mentor, the leads of their cohort."""
     if not viewer.is_authenticated:
         return False
     if viewer.id == engineer_id:
         return True
-    if viewer.has_role(Role.MENTOR) and db.session.scalar(
-        select(Match.id).where(
-            Match.engineer_id == engineer_id,
-            Match.mentor_id == viewer.id,
-            Match.status.in_((MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.COMPLETED)),
-        )
-    ):
-        return True
-    return leads_cohort_of(viewer, engineer_id)
+    return viewer.has_role(Role.MENTOR, Role.LEAD) and bool(
+        db.session.scalar(select(_sees_results_of(viewer, engineer_id)))
+    )
+
+
+def _leads_member(viewer, member_id: int, role: MemberRole):
+    return (
+        select(CohortLead.user_id)
+        .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
+        .where(CohortLead.user_id == viewer.id, CohortMember.user_id == member_id, CohortMember.role == role)
+        .exists()
+    )
 
 
 def leads_cohort_of(viewer, member_id: int, role: MemberRole = MemberRole.ENGINEER) -> bool:
     """Whether `viewer` is a lead of a cohort the member is enrolled in, as `role`."""
-    return (
-        viewer.has_role(Role.LEAD)
-        and db.session.scalar(
-            select(CohortLead.user_id)
-            .join(CohortMember, CohortMember.cohort_id == CohortLead.cohort_id)
-            .where(
-                CohortLead.user_id == viewer.id,
-                CohortMember.user_id == member_id,
-                CohortMember.role == role,
-            )
-        )
-        is not None
-    )
+    return viewer.has_role(Role.LEAD) and bool(db.session.scalar(select(_leads_member(viewer, member_id, role))))
 
 
 def can_view_cohort_assessments(viewer, cohort: Cohort) -> bool:
@@ -189,6 +199,14 @@ def attempt_for_viewer_or_404(attempt_id: int) -> AssessmentAttempt:
 def engineer_results_or_404(engineer_id: int) -> None:
     """An engineer's results page: refused like a missing page to anyone who may not see it."""
     _or_404(engineer_id, can_view_assessment(current_user, engineer_id))
+
+
+def engineer_for_results_or_404(engineer_id: int) -> User:
+    """The engineer whose results the current user opens, read in the same statement as the check."""
+    query = select(User).where(User.id == engineer_id)
+    if current_user.id != engineer_id:
+        query = query.where(_sees_results_of(current_user, engineer_id))
+    return _or_404(db.session.scalar(query), True)
 
 
 def public_mentor_profile_or_404(user_id: int) -> MentorProfile:

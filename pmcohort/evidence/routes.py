@@ -11,17 +11,14 @@ from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.domain.wording import possessive
 from pmcohort.evidence import services as evidence
 from pmcohort.mentorships import reliability
-from pmcohort.policy import engineer_results_or_404, mentor_reliability_or_404
+from pmcohort.policy import engineer_for_results_or_404, mentor_reliability_or_404
 from pmcohort.profiles.models import EngineerProfile
 
 bp = Blueprint("evidence", __name__)
 
 
 def _engineer(user_id: int) -> tuple[User, str]:
-    engineer_results_or_404(user_id)
-    engineer = db.session.get(User, user_id)
-    if engineer is None:
-        abort(404)
+    engineer = engineer_for_results_or_404(user_id)
     return engineer, "your" if engineer.id == current_user.id else possessive(engineer.first_name)
 
 

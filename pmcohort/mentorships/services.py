@@ -350,6 +350,7 @@ def matches_for(user_id: int) -> list[Match]:
         db.session.scalars(
             select(Match)
             .where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id))
+            .options(joinedload(Match.cohort))  # cohort proposals are named after their cohort
             .order_by(Match.created_at.desc(), Match.id.desc())
         )
     )

@@ -19,7 +19,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import Engine, select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -68,6 +68,12 @@ def _absolute(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+def _render(template: str, **context) -> str:
+    """Jinja directly: email templates use only what they are given and the app's template globals,
+    so Flask's per-render context processors and signals would be pure cost, hundreds of times a batch."""
+    return current_app.jinja_env.get_template(template).render(context)
+
+
 def render_email(message: OutboxMessage, user: User, notice: Notice) -> OutgoingEmail:
     """The text and HTML parts come from the same words: the notice's template, split in paragraphs."""
     unsubscribe_url = None
@@ -75,7 +81,7 @@ def render_email(message: OutboxMessage, user: User, notice: Notice) -> Outgoing
         token = preferences.unsubscribe_token(user.id, notice.category, message.id)
         unsubscribe_url = _absolute(path_for("main.unsubscribe", token=token))
     with _request_context():
-        words = render_template(f"email/{notice.template}.txt", user=user, body=notice.body, **notice.context)
+        words = _render(f"email/{notice.template}.txt", user=user, body=notice.body, **notice.context)
         parts = {
             "user": user,
             "title": notice.title,
@@ -86,8 +92,8 @@ def render_email(message: OutboxMessage, user: User, notice: Notice) -> Outgoing
             "category_label": NOTIFICATION_CATEGORIES.get(notice.category),
             "preferences_url": _absolute(url_for("main.preferences")),
         }
-        text = render_template("email/layout.txt", **parts)
-        html = render_template("email/layout.html", **parts)
+        text = _render("email/layout.txt", **parts)
+        html = _render("email/layout.html", **parts)
     return OutgoingEmail(
         to=user.email,
         subject=notice.title,

@@ -77,23 +77,32 @@ class _Heartbeat:
     stop = threading.Event()
 
 
-def _beat(flask_app) -> None:
+def _connected(consumer) -> bool:
+    """False while the consumer retries its broker connection (it counts the attempts, back to 0
+    once connected): a worker that cannot take tasks must not look alive to /healthz."""
+    return not getattr(consumer, "broker_connection_retry_attempt", 0)
+
+
+def _beat(consumer) -> None:
+    flask_app = consumer.app.flask_app
     while not _Heartbeat.stop.is_set():
-        with flask_app.app_context():
-            try:
-                heartbeats.record_heartbeat(socket.gethostname())
-            except Exception:  # noqa: BLE001 - the database may be down: /healthz says so, keep beating
-                db.session.rollback()
-                log.warning("could not record the worker heartbeat", exc_info=True)
-            finally:
-                db.session.remove()
+        if _connected(consumer):
+            with flask_app.app_context():
+                try:
+                    heartbeats.record_heartbeat(socket.gethostname())
+                except Exception:  # noqa: BLE001 - the database may be down: /healthz says so, keep beating
+                    db.session.rollback()
+                    log.warning("could not record the worker heartbeat", exc_info=True)
+                finally:
+                    db.session.remove()
         _Heartbeat.stop.wait(HEARTBEAT_SECONDS)
 
 
 @worker_ready.connect
 def start_heartbeat(sender, **_kwargs) -> None:
     _Heartbeat.stop.clear()
-    threading.Thread(target=_beat, args=(sender.app.flask_app,), name="heartbeat", daemon=True).start()
+    # The sender is the worker's consumer: the part that holds the broker connection.
+    threading.Thread(target=_beat, args=(sender,), name="heartbeat", daemon=True).start()
 
 
 @worker_shutdown.connect

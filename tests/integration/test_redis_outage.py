@@ -1,17 +1,24 @@
-"""Redis down (rate-limit store and Celery broker): sign-in, reset, feeds and pages keep answering.
+"""Redis down (rate-limit store and Celery broker): sign-in, reset, feeds and pages keep answering,
+and `make run`'s supervised worker and beat deliver what was committed meanwhile once it is back.
 
-The test runs its own redis-server on a free port, so stopping it disturbs nothing else.
+The tests run their own redis-server on a free port, so stopping it disturbs nothing else.
 """
 
 import logging
+import os
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import redis
 
 from pmcohort import create_app
+from pmcohort.accounts import services as accounts
 from pmcohort.core.extensions import db, limiter
 from pmcohort.mentoring import feeds
 from tests.conftest import csrf_token_from
@@ -20,6 +27,8 @@ from tests.live import wait_until
 from tests.services import missing
 
 pytestmark = pytest.mark.redis
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class OwnRedis:
@@ -76,8 +85,10 @@ def own_redis(run_dir):
 
 
 @pytest.fixture
-def app_on_own_redis(base_app, own_redis, committed_db):
+def app_on_own_redis(base_app, own_redis, committed_db, monkeypatch):
     """The app with its rate-limit store and Celery broker on `own_redis`, publishing on commit."""
+    # Celery reads CELERY_BROKER_URL before its own configuration (the suite sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url)
     app = create_app(
         {
             "TESTING": True,
@@ -161,3 +172,75 @@ def test_sign_in_reset_feeds_and_pages_keep_working_while_redis_is_down(app_on_o
         interval=0.5,
         message="the limiter to use Redis again",
     )
+
+
+class Supervised:
+    """One of the Procfile's processes, run as `make run` runs it (under `worker.supervise`)."""
+
+    def __init__(self, name: str, env: dict[str, str], log_path: Path):
+        processes = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+        command = [sys.executable if word == "python" else word for word in shlex.split(processes[name])]
+        self.log_path = log_path
+        with log_path.open("ab") as log:  # the process keeps its own copy of the handle
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)  # what Ctrl-C under honcho amounts to
+        try:
+            self.process.wait(40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.mark.live
+def test_make_run_delivers_what_was_committed_while_redis_was_down_and_healthz_tells_the_truth(
+    app_on_own_redis, own_redis, smtp_server, run_dir
+):
+    controller, inbox = smtp_server
+    inbox.reset()
+    env = {
+        **os.environ,
+        "REDIS_URL": own_redis.url,
+        "CELERY_BROKER_URL": own_redis.url,
+        "OUTBOX_PUBLISH_ON_COMMIT": "1",
+        "SMTP_HOST": controller.hostname,
+        "SMTP_PORT": str(controller.port),
+        "PMCOHORT_INSTANCE_PATH": str(run_dir / f"make-run-{own_redis.port}"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # `celery` in the Procfile
+    }
+    app = app_on_own_redis
+    app.config["WORKER_HEARTBEAT_MAX_AGE"] = 10  # the production 20 s would only make the test longer
+    client = app.test_client()
+
+    seen = []
+
+    def health() -> dict:
+        seen.append(client.get("/healthz").get_json()["checks"])
+        return seen[-1]
+
+    processes = [Supervised(name, env, run_dir / f"{name}-{own_redis.port}.log") for name in ("worker", "beat")]
+    try:
+        wait_until(lambda: set(health().values()) == {"ok"}, timeout=60, interval=1, message="a healthy start")
+        with app.app_context():
+            accounts.request_password_reset(make_user(email="before@example.com").email)
+            inbox.wait_for("before@example.com", timeout=60)
+
+            own_redis.stop()
+            accounts.request_password_reset(make_user(email="during@example.com").email)  # commits; the publish fails
+            assert client.get("/").status_code == 200
+            try:
+                wait_until(lambda: health()["broker"] != "ok" and seen[-1]["worker"] != "ok", timeout=30, interval=1)
+            except AssertionError as error:
+                raise AssertionError(f"/healthz said {seen[-1]} while Redis was down") from error
+            assert inbox.to("during@example.com") == []
+
+            own_redis.start()
+            inbox.wait_for("during@example.com", timeout=60)
+            wait_until(lambda: set(health().values()) == {"ok"}, timeout=60, interval=1, message="healthy again")
+            assert len(inbox.to("during@example.com")) == 1
+            assert all(process.process.poll() is None for process in processes), "the supervisors keep running"
+            db.session.remove()
+    finally:
+        for process in processes:
+            process.stop()

@@ -53,7 +53,8 @@ def proposal_plan(proposed_at: datetime, expires_at: datetime, now: datetime) ->
     return [each for each in planned if each.due_at > now]
 
 
-REVIEW_REMINDERS = (("review-3d", REVIEW_NUDGE_AFTER), ("review-5d", REVIEW_DUE_WITHIN))
+REVIEW_NUDGE, REVIEW_DUE = "review-3d", "review-5d"
+REVIEW_REMINDERS = ((REVIEW_NUDGE, REVIEW_NUDGE_AFTER), (REVIEW_DUE, REVIEW_DUE_WITHIN))
 
 
 def review_plan(submitted_at: datetime, now: datetime) -> list[Planned]:

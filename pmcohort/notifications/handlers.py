@@ -17,7 +17,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER, REVIEW_CLAIM_LASTS, REVIEW_DUE_WITHIN
-from pmcohort.domain.reminders import waited
+from pmcohort.domain.reminders import REVIEW_DUE, waited
 from pmcohort.domain.statuses import (
     DOCUMENT_AWAITING_REVIEW,
     MATCH_OPEN,
@@ -566,7 +566,7 @@ def writing_review_overdue(message: OutboxMessage, document):
 
     if not _still_awaiting(message, document):
         return
-    due = utcnow() - document.submitted_at >= REVIEW_DUE_WITHIN
+    due = message.payload["kind"] == REVIEW_DUE
     within = f"Reviews are due within {REVIEW_DUE_WITHIN.days} days of the submission"
     ask_lead = "If you cannot get to it, tell your cohort lead so someone else can."
     if document.reviewer_id:
@@ -594,11 +594,17 @@ def writing_review_overdue_lead(message: OutboxMessage, document):
 
     if not _still_awaiting(message, document):
         return
-    by = f"for {document.reviewer.name}'s review" if document.reviewer else "in the shared queue without a reviewer"
-    body = (
-        f"{_waiting(document)} {by}; reviews are due within {REVIEW_DUE_WITHIN.days} days. "
-        "You may want to check in, or ask another mentor of the cohort to review it."
-    )
+    past_due = f"past the {REVIEW_DUE_WITHIN.days} days reviews are due within"
+    if document.reviewer:
+        body = (
+            f"{_waiting(document)} for {document.reviewer.name}'s review, {past_due}. "
+            f"You may want to check in with {document.reviewer.first_name}."
+        )
+    else:
+        body = (
+            f"{_waiting(document)} in the shared queue without a reviewer, {past_due}. "
+            "You may want to ask the cohort's mentors to claim it."
+        )
     link = path_for("writing.document", document_id=document.id)
     for lead in db.session.scalars(select(User).where(User.id.in_(lead_ids_for(document))).order_by(User.id)):
         yield lead, "A review has waited a week", body, link

@@ -111,21 +111,6 @@ def plan_review(document: Document, now: datetime | None = None) -> None:
     _replan("document", document.id, version, planned, {"document_id": document.id, "version": version})
 
 
-def plan_unplanned_reviews(now: datetime | None = None) -> int:
-    """Plan the chasers of every document awaiting review that has no reminder rows: submissions
-    written without going through `submit` (seeded data, or submitted before review reminders
-    existed). A second call finds nothing to do. Returns how many documents were planned."""
-    has_plan = select(DueReminder.id).where(
-        DueReminder.subject_type == "document", DueReminder.subject_id == Document.id
-    )
-    unplanned = db.session.scalars(
-        select(Document).where(Document.status.in_(DOCUMENT_AWAITING_REVIEW), ~has_plan.exists())
-    ).all()
-    for document in unplanned:
-        plan_review(document, now)
-    return len(unplanned)
-
-
 def plan_digests(now: datetime | None = None) -> int:
     """One digest row per lead for the coming Monday 08:00 in their zone; the key (lead and ISO
     week) makes a second beat's plan, or a second run, a no-op."""

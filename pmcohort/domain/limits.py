@@ -68,6 +68,8 @@ WRITING_RUBRIC_DIMENSIONS = Bounds(3, 7)  # per document kind
 REVIEW_CLAIM_LASTS = timedelta(hours=48)  # a shared-queue claim without a decision goes back to the queue
 # A mentor's review is overdue this long after the submission, a debrief this long after the session.
 REVIEW_DUE_WITHIN = timedelta(days=5)
+REVIEW_NUDGE_AFTER = timedelta(days=3)  # the reviewer is reminded then, and again when the review is due
+REVIEW_LEAD_AFTER = timedelta(days=7)  # the cohort's leads hear of a review still not done
 DEBRIEF_DUE_WITHIN = timedelta(days=7)
 # The cohort lead's console.
 # The largest file anyone may upload (today: a CSV import). The app refuses a larger request with a

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pmcohort.domain.limits import REVIEW_DUE_WITHIN, REVIEW_LEAD_AFTER, REVIEW_NUDGE_AFTER
+
 SESSION_REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 LAST_REMINDER, LAST_REMINDER_AHEAD = SESSION_REMINDERS[-1]
 FEEDBACK_CHASERS = (("feedback-24h", timedelta(hours=24)), ("feedback-72h", timedelta(hours=72)))
@@ -49,6 +51,26 @@ def proposal_plan(proposed_at: datetime, expires_at: datetime, now: datetime) ->
         Planned("last-day", "match.proposal_expiring", expires_at - PROPOSAL_LAST_DAY),
     ]
     return [each for each in planned if each.due_at > now]
+
+
+REVIEW_NUDGE, REVIEW_DUE = "review-3d", "review-5d"
+REVIEW_REMINDERS = ((REVIEW_NUDGE, REVIEW_NUDGE_AFTER), (REVIEW_DUE, REVIEW_DUE_WITHIN))
+
+
+def review_plan(submitted_at: datetime, now: datetime) -> list[Planned]:
+    """Whoever owes the review is reminded 3 days after the submission and again when it is due
+    (5 days); the cohort's leads are told at 7 days. A time already passed is left out."""
+    planned = [Planned(kind, "writing.review_overdue", submitted_at + after) for kind, after in REVIEW_REMINDERS]
+    planned.append(Planned("review-lead", "writing.review_overdue_lead", submitted_at + REVIEW_LEAD_AFTER))
+    return [each for each in planned if each.due_at > now]
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """How long something has waited, in whole days as people say it: "3 days", "1 day", "less than a day"."""
+    days = (now - since).days
+    if days < 1:
+        return "less than a day"
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def next_digest_at(now: datetime, time_zone: str) -> datetime:

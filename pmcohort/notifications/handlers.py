@@ -5,6 +5,7 @@ handlers are registered with `_about`, which loads the row and delivers what the
 so that each handler holds only who hears what."""
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -15,8 +16,17 @@ from pmcohort.core.email import Invite
 from pmcohort.core.extensions import db
 from pmcohort.core.tokens import password_reset_token
 from pmcohort.core.types import utcnow
-from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
-from pmcohort.domain.statuses import MATCH_OPEN, MatchStatus, MemberRole, RematchChoice, SessionKind, SessionStatus
+from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER, REVIEW_CLAIM_LASTS, REVIEW_DUE_WITHIN
+from pmcohort.domain.reminders import REVIEW_DUE, waited
+from pmcohort.domain.statuses import (
+    DOCUMENT_AWAITING_REVIEW,
+    MATCH_OPEN,
+    MatchStatus,
+    MemberRole,
+    RematchChoice,
+    SessionKind,
+    SessionStatus,
+)
 from pmcohort.domain.times import format_local_span
 from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.notifications.delivery import Notice, deliver_notice, path_for
@@ -533,6 +543,71 @@ def writing_claim_lapsed(message: OutboxMessage, document):
     for mentor in queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
         again = f"{document.author.name}'s “{document.title}” is waiting for a reviewer again."
         yield mentor, "Back in your cohort's review queue", again, queue
+
+
+def _still_awaiting(message: OutboxMessage, document) -> bool:
+    """The round a chaser was planned for still waits: decided, withdrawn or resubmitted since, it does not."""
+    latest = document.latest_version
+    return (
+        document.status in DOCUMENT_AWAITING_REVIEW
+        and latest is not None
+        and latest.number == message.payload["version"]
+    )
+
+
+def _waiting(document) -> str:
+    return f"{document.author.name}'s {_kind_title(document)} “{document.title}” has waited {waited(document.submitted_at, utcnow())}"
+
+
+@_about("writing.review_overdue", _document, _to("reviews"))
+def writing_review_overdue(message: OutboxMessage, document):
+    """The mentor who owes the review, or, while nobody has claimed it, its shared queue's mentors."""
+    from pmcohort.writing.reviewers import queue_mentors
+
+    if not _still_awaiting(message, document):
+        return
+    due = message.payload["kind"] == REVIEW_DUE
+    within = f"Reviews are due within {REVIEW_DUE_WITHIN.days} days of the submission"
+    ask_lead = "If you cannot get to it, tell your cohort lead so someone else can."
+    if document.reviewer_id:
+        if due:
+            title = "Your review is due"
+            body = f"{_waiting(document)} for your review, and it is due now. {document.author.first_name} is waiting on it."
+        else:
+            title = "Reminder: a document is waiting for your review"
+            body = f"{_waiting(document)} for your review. {within}."
+        yield document.reviewer, title, f"{body} {ask_lead}", path_for("writing.review", document_id=document.id)
+        return
+    claim = f"Claim it to review it within {REVIEW_CLAIM_LASTS // timedelta(hours=1)} hours."
+    for mentor in queue_mentors(document):
+        yield (
+            mentor,
+            "A document in your cohort's review queue is still waiting",
+            f"{_waiting(document)} in the shared queue without a reviewer. {within}. {claim}",
+            path_for("writing.index"),
+        )
+
+
+@_about("writing.review_overdue_lead", _document, _to("reviews"))
+def writing_review_overdue_lead(message: OutboxMessage, document):
+    from pmcohort.writing.reviewers import lead_ids_for
+
+    if not _still_awaiting(message, document):
+        return
+    past_due = f"past the {REVIEW_DUE_WITHIN.days} days reviews are due within"
+    if document.reviewer:
+        body = (
+            f"{_waiting(document)} for {document.reviewer.name}'s review, {past_due}. "
+            f"You may want to check in with {document.reviewer.first_name}."
+        )
+    else:
+        body = (
+            f"{_waiting(document)} in the shared queue without a reviewer, {past_due}. "
+            "You may want to ask the cohort's mentors to claim it."
+        )
+    link = path_for("writing.document", document_id=document.id)
+    for lead in db.session.scalars(select(User).where(User.id.in_(lead_ids_for(document))).order_by(User.id)):
+        yield lead, "A review has waited a week", body, link
 
 
 # --- re-matches

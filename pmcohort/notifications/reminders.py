@@ -9,7 +9,7 @@ each row's outbox topic and marks it sent in the same transaction. Nothing waits
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from pmcohort.accounts.models import User, UserRole
@@ -17,10 +17,11 @@ from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import reminders as rules
-from pmcohort.domain.statuses import Role, SessionStatus
+from pmcohort.domain.statuses import DOCUMENT_AWAITING_REVIEW, Role, SessionStatus
 from pmcohort.mentoring.models import MentoringSession
 from pmcohort.notifications.models import DueReminder
 from pmcohort.notifications.outbox import enqueue
+from pmcohort.writing.models import Document, DocumentVersion
 
 SWEEP_BATCH = 500
 
@@ -94,6 +95,20 @@ def plan_proposal(match: Match, expires_after, now: datetime | None = None) -> N
         rules.proposal_plan(created, created + expires_after, now or utcnow()),
         {"match_id": match.id},
     )
+
+
+def plan_review(document: Document, now: datetime | None = None) -> None:
+    """Call in the transaction that submits, reviews or withdraws the document: only a round still
+    awaiting its decision is chased. A lapsed shared-queue claim keeps the plan (the author still
+    waits, counted from the submission): who is reminded is decided when a reminder is sent."""
+    db.session.flush()
+    awaiting = document.status in DOCUMENT_AWAITING_REVIEW and document.submitted_at is not None
+    # Asked of the database: a version added in this transaction is not in `document.versions` yet.
+    version = db.session.scalar(
+        select(func.coalesce(func.max(DocumentVersion.number), 0)).where(DocumentVersion.document_id == document.id)
+    )
+    planned = rules.review_plan(document.submitted_at, now or utcnow()) if awaiting else []
+    _replan("document", document.id, version, planned, {"document_id": document.id, "version": version})
 
 
 def plan_digests(now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from pmcohort.accounts.models import find_user_by_email
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
+from pmcohort.notifications import reminders
 from pmcohort.writing import portfolios, services
 from pmcohort.writing.models import Document
 
@@ -56,6 +57,7 @@ def _age(document_id: int, hours: float) -> None:
     when = utcnow() - timedelta(hours=hours)
     document.submitted_at = when
     document.latest_version.submitted_at = when
+    reminders.plan_review(document)  # its chasers count from the new submission time
     db.session.commit()
 
 

@@ -29,6 +29,7 @@ from pmcohort.domain.statuses import (
     ReviewRole,
 )
 from pmcohort.mentorships import rematch
+from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.plans import services as plans
@@ -264,6 +265,7 @@ def submit(document_id: int, author_id: int, *, title: str, body: str) -> Docume
     _move(document, DocumentStatus.SUBMITTED, author_id, f"version {version.number}")
     db.session.flush()
     enqueue("writing.review_requested", document_id=document.id, version_id=version.id)
+    reminders.plan_review(document, now)
     db.session.commit()
     return document
 
@@ -272,6 +274,7 @@ def withdraw(document_id: int, author_id: int) -> Document:
     document = _authored(document_id, author_id)
     _move(document, DocumentStatus.WITHDRAWN, author_id)
     document.claim_expires_at = None
+    reminders.plan_review(document)  # nothing left to chase
     db.session.commit()
     return document
 
@@ -410,6 +413,7 @@ def submit_review(
         _move(document, DocumentStatus(decision), reviewer_id, f"version {review.version.number}")
         document.claim_expires_at = None
         enqueue("writing.review_done", document_id=document.id, review_id=review.id)
+        reminders.plan_review(document)  # decided: the unsent chasers go
         if decision == ReviewDecision.APPROVED:
             plans.record_evidence(
                 document.author_id,

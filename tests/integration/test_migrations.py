@@ -86,3 +86,53 @@ def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_ro
     }
     assert "session:2:v2:1h" in keys and "session:2:v2:24h" not in keys
     assert not any(key.startswith(("session:3:", "session:4:")) for key in keys)
+
+
+def test_the_review_reminder_backfill_plans_documents_already_waiting_for_a_review(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'review_backfill.sqlite'}"})
+    now = datetime.now(UTC).replace(microsecond=0)
+    with app.app_context():
+        upgrade(revision="0014_reminder_backfill")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, time_zone, auth_token, active, created_at)"
+                    " VALUES (1, 'author@example.com', 'Author', 'x', 'UTC', 't', 1, :now)"
+                ),
+                {"now": now},
+            )
+            for document_id, status, waited in (
+                (1, "submitted", timedelta(hours=2)),  # every chaser ahead
+                (2, "in_review", timedelta(days=4)),  # the 3-day chaser has passed
+                (3, "approved", timedelta(hours=2)),  # decided: nothing to chase
+                (4, "submitted", timedelta(days=8)),  # every chaser has passed
+            ):
+                submitted_at = now - waited
+                connection.execute(
+                    text(
+                        "INSERT INTO documents (id, author_id, kind_key, title, body, status, submitted_at, created_at)"
+                        " VALUES (:id, 1, 'release_notes', 'Notes', '', :status, :at, :at)"
+                    ),
+                    {"id": document_id, "status": status, "at": submitted_at},
+                )
+                for number in (1, 2):
+                    connection.execute(
+                        text(
+                            "INSERT INTO document_versions (document_id, number, title, body, submitted_at)"
+                            " VALUES (:id, :number, 'Notes', '', :at)"
+                        ),
+                        {"id": document_id, "number": number, "at": submitted_at},
+                    )
+        upgrade(revision="0015_review_reminders")
+        with db.engine.connect() as connection:
+            keys = set(connection.execute(text("SELECT key FROM due_reminders")).scalars())
+        db.engine.dispose()
+    assert keys == {
+        "document:1:v2:review-3d",
+        "document:1:v2:review-5d",
+        "document:1:v2:review-lead",
+        "document:2:v2:review-5d",
+        "document:2:v2:review-lead",
+    }

@@ -129,6 +129,8 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
     db.session.commit()
     both, all_three = {engineer.email, mentor.email}, {engineer.email, mentor.email, lead.email}
     document, review = _reviewed_document(engineer, mentor)
+    waiting = _waiting_document(engineer)
+    chaser = {"document_id": waiting.id, "version": 1, "kind": "review-3d"}
     return {
         "account.welcome": ({"user_id": engineer.id}, {engineer.email}),
         "account.password_reset": ({"user_id": engineer.id}, {engineer.email}),
@@ -166,6 +168,8 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
         "writing.review_requested": ({"document_id": document.id, "version_id": review.version_id}, {mentor.email}),
         "writing.review_done": ({"document_id": document.id, "review_id": review.id}, {engineer.email}),
         "writing.claim_lapsed": ({"document_id": document.id, "mentor_id": mentor.id}, {mentor.email}),
+        "writing.review_overdue": (chaser, {mentor.email}),
+        "writing.review_overdue_lead": ({**chaser, "kind": "review-lead"}, {lead.email}),
         "rematch.proposed": ({"proposal_id": proposal.id}, {lead.email}),
         "rematch.approved": ({"proposal_id": proposal.id}, {mentor.email}),
         "cohort.invitations": ({"invitation_ids": [invitation.id]}, {engineer.email}),
@@ -190,6 +194,11 @@ def _reviewed_document(engineer, mentor):
         decision="approved",
     )
     return document, review
+
+
+def _waiting_document(engineer):
+    document = writing.create_document(engineer.id, kind_key="release_notes", title="Dark mode")
+    return writing.submit(document.id, engineer.id, title="Dark mode", body="# What's new\n\nA dark theme.")
 
 
 def test_every_topic_delivers_a_parsed_email_and_an_inbox_item_to_each_recipient(app, pair, mailbox, user_factory):

@@ -35,7 +35,7 @@ def people_and_overdue_milestones(cohort_id: int, on: date | None = None) -> Boa
         .outerjoin(Plan, and_(Plan.user_id == CohortMember.user_id, CohortMember.role == MemberRole.ENGINEER))
         .outerjoin(PlanMilestone, and_(PlanMilestone.plan_id == Plan.id, PlanMilestone.done_at.is_(None)))
         # The member's user is joined once, for the sort; the plan's is the same person.
-        .options(contains_eager(CohortMember.user), lazyload(Plan.user))
+        .options(contains_eager(CohortMember.user), lazyload(Plan.user), lazyload(PlanMilestone.notes))
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(User.name, User.id, PlanMilestone.due_week, PlanMilestone.id)
     ).all()

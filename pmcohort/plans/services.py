@@ -11,6 +11,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import lazyload
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Match
@@ -73,6 +74,7 @@ def glance(user_id: int, limit: int) -> PlanGlance:
         select(Plan.start_date, PlanMilestone)
         .outerjoin(PlanMilestone, and_(PlanMilestone.plan_id == Plan.id, PlanMilestone.done_at.is_(None)))
         .where(Plan.user_id == user_id)
+        .options(lazyload(PlanMilestone.notes))  # the glance shows no notes: not loading them saves a query
         .order_by(PlanMilestone.due_week, PlanMilestone.id)
         .limit(limit)
     ).all()

@@ -15,9 +15,11 @@ from pmcohort.cohorts.models import Cohort, CohortMember, Match
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
+from pmcohort.domain.plans import NoteAction
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession, SessionFeedback, SessionParticipant
 from pmcohort.mentorships import services as matching
+from pmcohort.plans.models import MilestoneNote, Plan, PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt
 from tests.conftest import sign_in
 from tests.factories import engineer, mentor
@@ -104,6 +106,8 @@ class World:
                 )
             )
             assert upcoming.id
+            for planner in (self.engineer, other_engineer):
+                self._overdue_milestone(planner)
         self._backdate_attempts()
         db.session.commit()
 
@@ -139,6 +143,16 @@ class World:
         db.session.add(session)
         db.session.flush()
         return session
+
+    def _overdue_milestone(self, person) -> None:
+        """An open milestone past its week, with the note a mentor left when adding it."""
+        plan = db.session.scalar(db.select(Plan).where(Plan.user_id == person.id))
+        if plan is None:
+            plan = Plan(user_id=person.id, path="internal_transfer", start_date=utcnow().date() - timedelta(weeks=10))
+            db.session.add(plan)
+        milestone = PlanMilestone(title=f"Milestone {self.rows}", done_when="Done.", due_week=1)
+        milestone.notes.append(MilestoneNote(author_id=self.mentor.id, action=NoteAction.ADDED, text="Why."))
+        plan.milestones.append(milestone)
 
     def _backdate_attempts(self):
         # Past the retake interval, so the assessment steps open instead of redirecting.

@@ -16,7 +16,7 @@ from pmcohort.domain.debriefs import DebriefDraft
 from pmcohort.domain.statuses import MatchStatus
 from pmcohort.evidence import services as evidence
 from pmcohort.mentoring import booking, debriefs, practice_bank
-from pmcohort.mentoring.models import MentoringSession
+from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.mentorships import runs as matching_runs
 from pmcohort.mentorships.models import RematchProposal
 from pmcohort.profiles.models import (
@@ -278,3 +278,21 @@ def writing_cast(user_factory) -> WritingCast:
     active_match(author, reviewer, cohort)
     db.session.commit()
     return WritingCast(author, reviewer, second_reviewer, lead, outsider, cohort)
+
+
+def hosted(host_id: int, start: datetime, attendance: str | None) -> MentoringSession:
+    """A completed hour the mentor hosted alone, with how they turned up, as the engineer recorded it."""
+    session = MentoringSession(
+        kind="one_on_one",
+        host_id=host_id,
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        time_zone="UTC",
+        title="1:1",
+        status="completed",
+    )
+    session.participants = [
+        SessionParticipant(user_id=host_id, role="host", start_at=start, end_at=session.end_at, attendance=attendance)
+    ]
+    db.session.add(session)
+    return session

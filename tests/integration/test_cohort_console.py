@@ -30,7 +30,7 @@ from pmcohort.plans import services as plan_service
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import cohort_with, engineer, mentor
+from tests.factories import cohort_with, engineer, hosted, mentor
 from tests.integration.test_notifications import deliver_pending
 from tests.mail import text_of
 
@@ -651,27 +651,6 @@ def test_the_console_counts_reviews_debriefs_and_milestones_and_names_who_is_beh
     assert "plan milestone" in at_risk  # the export gives the same reasons as the console
 
 
-def hosted(mentor_user, days_ago: int, attendance: str) -> MentoringSession:
-    """A session the mentor hosted `days_ago`, with how they turned up, as the engineer recorded it."""
-    start = utcnow() - timedelta(days=days_ago)
-    session = MentoringSession(
-        kind="one_on_one",
-        host_id=mentor_user.id,
-        start_at=start,
-        end_at=start + timedelta(hours=1),
-        time_zone="UTC",
-        title="1:1",
-        status="completed",
-    )
-    session.participants = [
-        SessionParticipant(
-            user_id=mentor_user.id, role="host", start_at=start, end_at=session.end_at, attendance=attendance
-        )
-    ]
-    db.session.add(session)
-    return session
-
-
 def risk_entry(page: str, name: str) -> str | None:
     """The console's at-risk entry of `name` (their reasons), or None when they are not listed."""
     found = re.search(
@@ -688,9 +667,9 @@ def test_a_mentor_who_misses_sessions_is_at_risk_for_low_reliability_and_gets_a_
     shaky = mentor(user_factory)
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=shaky.id, role="mentor"))
     for days_ago in (3, 10, 20):
-        hosted(shaky, days_ago, "no_show")
-    hosted(steady, 4, "no_show")  # one missed session: a bad week, not a pattern
-    hosted(steady, 11, "attended")
+        hosted(shaky.id, utcnow() - timedelta(days=days_ago), "no_show")
+    hosted(steady.id, utcnow() - timedelta(days=4), "no_show")  # one missed session: a bad week, not a pattern
+    hosted(steady.id, utcnow() - timedelta(days=11), "attended")
     db.session.commit()
 
     login(lead)

@@ -16,6 +16,7 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain import vocabulary
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile, MentorStrength
+from tests.factories import hosted
 from tests.integration.test_query_counts import queries_for
 
 MAX_QUERIES = 5
@@ -124,26 +125,8 @@ class Cohort:
                 db.session.add(session)
         for mentor_id in mentors[:2]:  # a few mentors who did not turn up, lately: at risk for reliability
             for days in (2, 9, 16):
-                begins = now - timedelta(days=days, hours=3)  # clear of the 1:1s, a whole number of days ago
-                session = MentoringSession(
-                    kind="one_on_one",
-                    host_id=mentor_id,
-                    start_at=begins,
-                    end_at=begins + timedelta(hours=1),
-                    time_zone="UTC",
-                    title="1:1",
-                    status="completed",
-                )
-                session.participants = [
-                    SessionParticipant(
-                        user_id=mentor_id,
-                        role="host",
-                        start_at=begins,
-                        end_at=begins + timedelta(hours=1),
-                        attendance="no_show",
-                    )
-                ]
-                db.session.add(session)
+                # clear of the 1:1s, a whole number of days ago
+                hosted(mentor_id, now - timedelta(days=days, hours=3), "no_show")
         db.session.commit()
         self.size = members
 

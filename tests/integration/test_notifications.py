@@ -14,14 +14,13 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import RematchChoice, RematchStatus
 from pmcohort.mentoring import changes
-from pmcohort.mentorships.models import RematchProposal
 from pmcohort.notifications import outbox
 from pmcohort.notifications import services as preferences
 from pmcohort.notifications.models import EmailDelivery, Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.writing import services as writing
 from tests.conftest import sign_in
-from tests.factories import book, tomorrow_at
+from tests.factories import book, rematch_proposal, tomorrow_at
 from tests.mail import html_of, text_of
 from tests.services import REDIS_URL, require_postgres
 from worker.schedule import BEAT_SCHEDULE
@@ -97,19 +96,9 @@ def _every_topic(engineer, mentor, lead, match) -> dict[str, tuple[dict, set]]:
     session = book(match, engineer)
     session.proposed_by = engineer.id
     match.closed_by, match.close_reason = engineer.id, "Found a mentor at work"
-    proposal = RematchProposal(
-        engineer_id=engineer.id,
-        cohort_id=cohort.id,
-        match_id=match.id,
-        mentor_id=mentor.id,
-        skill="interviewing",
-        skill_score=20,
-        mentor_strength=2,
-        status=RematchStatus.APPROVED,
-        choice=RematchChoice.SECONDARY,
-        new_match_id=match.id,
+    proposal = rematch_proposal(
+        match, status=RematchStatus.APPROVED, choice=RematchChoice.SECONDARY, new_match_id=match.id
     )
-    db.session.add(proposal)
 
     db.session.add_all(
         [

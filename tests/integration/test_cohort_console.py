@@ -30,7 +30,7 @@ from pmcohort.plans import services as plan_service
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import cohort_with, engineer, hosted, mentor
+from tests.factories import active_match, cohort_with, engineer, hosted, mentor
 from tests.integration.test_notifications import deliver_pending
 from tests.mail import text_of
 
@@ -53,6 +53,14 @@ def members_of(cohort_id: int) -> set[tuple[str, str]]:
             select(CohortMember.role, CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
         ).all()
     )
+
+
+def cohort_match(cohort) -> Match:
+    """The cohort's one engineer and one mentor, matched."""
+    engineer_id, mentor_id = (
+        next(user_id for role, user_id in members_of(cohort.id) if role == side) for side in ("engineer", "mentor")
+    )
+    return active_match(db.session.get(User, engineer_id), db.session.get(User, mentor_id), cohort)
 
 
 def outbox_topics() -> list[str]:
@@ -448,18 +456,8 @@ def test_the_editor_refuses_an_oversized_text_without_losing_the_saved_draft(cli
 
 def test_removing_and_moving_members_keeps_their_history(client, login, lead, cohort, user_factory):
     other = cohort_with(lead, [], [])
-    engineer_id = next(user_id for role, user_id in members_of(cohort.id) if role == "engineer")
-    mentor_id = next(user_id for role, user_id in members_of(cohort.id) if role == "mentor")
-    match = Match(
-        cohort_id=cohort.id,
-        engineer_id=engineer_id,
-        mentor_id=mentor_id,
-        source="cohort",
-        status="active",
-        activated_at=utcnow(),
-    )
-    db.session.add(match)
-    db.session.flush()
+    match = cohort_match(cohort)
+    engineer_id, mentor_id = match.engineer_id, match.mentor_id
     start = utcnow() - timedelta(days=2)
     session = MentoringSession(
         kind="one_on_one",
@@ -602,22 +600,8 @@ def test_the_console_computes_its_figures_when_redis_is_down(app, client, login,
 
 
 def test_the_console_counts_reviews_debriefs_and_milestones_and_names_who_is_behind(client, login, lead, cohort):
-    engineer_id, mentor_id = (
-        db.session.scalar(
-            select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id, CohortMember.role == role)
-        )
-        for role in ("engineer", "mentor")
-    )
-    db.session.add(
-        Match(
-            cohort_id=cohort.id,
-            engineer_id=engineer_id,
-            mentor_id=mentor_id,
-            source="cohort",
-            status="active",
-            activated_at=utcnow(),
-        )
-    )
+    match = cohort_match(cohort)
+    engineer_id, mentor_id = match.engineer_id, match.mentor_id
     db.session.commit()
     plan_service.create_plan(engineer_id, path="internal_transfer", start=utcnow().date() - timedelta(days=60))
     writing.seed_kinds()

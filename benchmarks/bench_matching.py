@@ -20,6 +20,7 @@ from scipy.optimize import linear_sum_assignment
 if __package__ in (None, ""):  # run as a script: the repo root is not on sys.path yet
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pmcohort.domain.availability import merged  # noqa: E402
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS  # noqa: E402
 from pmcohort.matching import (
     COST_RESOLUTION,
@@ -211,13 +212,7 @@ def utc_week(
             start = (int(day) * 1440 + int(start_hour * 60) - offset) % 10080
             end = start + int((end_hour - start_hour) * 60)
             intervals += [(start, min(end, 10080))] + ([(0, end - 10080)] if end > 10080 else [])
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
+    return tuple(merged(intervals))
 
 
 def realistic_profiles(rng: np.random.Generator, n_mentees: int, n_mentors: int) -> tuple[list[Mentee], list[Mentor]]:

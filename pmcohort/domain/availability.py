@@ -140,7 +140,7 @@ def utc_intervals(availability: Availability, start_utc: datetime, end_utc: date
                 if start < end:
                     intervals.append((start, end))
         day += timedelta(days=1)
-    return _merged(sorted(intervals))
+    return merged(intervals)
 
 
 def overlap_hours(a: Availability, b: Availability, week_start_utc: datetime) -> float:
@@ -190,19 +190,9 @@ def windows_keeping_instants(
             start = piece_end
     converted = []
     for weekday, spans in sorted(minutes_by_weekday.items()):
-        for start_minute, end_minute in _merged_minutes(spans):
+        for start_minute, end_minute in merged(spans):
             converted.append(WeeklyWindow(weekday, start_minute, end_minute))
     return tuple(converted)
-
-
-def _merged_minutes(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]
 
 
 def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
@@ -212,14 +202,15 @@ def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return wall_clock.replace(tzinfo=zone).astimezone(UTC)
 
 
-def _merged(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in intervals:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+def merged(intervals: Iterable[tuple]) -> list[tuple]:
+    """(start, end) intervals, sorted, with the overlapping and touching ones joined."""
+    joined: list[tuple] = []
+    for start, end in sorted(intervals):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
         else:
-            merged.append((start, end))
-    return merged
+            joined.append((start, end))
+    return joined
 
 
 def _intersection(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:

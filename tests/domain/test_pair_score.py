@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmcohort.domain.availability import merged
 from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.vocabulary import DOMAINS, PATHS, SKILLS
 from pmcohort.matching import Mentee, Mentor, score_pair
@@ -208,19 +209,9 @@ def test_score_stays_within_zero_and_one(engineer, pm):
     assert result.feasible == (result.blocker is None)
 
 
-def merged(intervals):
-    result = []
-    for start, end in sorted(intervals):
-        if result and start <= result[-1][1]:
-            result[-1] = (result[-1][0], max(result[-1][1], end))
-        else:
-            result.append((start, end))
-    return tuple(result)
-
-
 @given(mentees, mentors, weeks(min_size=1))
 def test_more_shared_time_never_lowers_the_score(engineer, pm, extra):
-    wider = replace(pm, week=merged(pm.week + extra))
+    wider = replace(pm, week=tuple(merged(pm.week + extra)))
     before, after = score_pair(engineer, pm), score_pair(engineer, wider)
     assert after.overlap_hours >= before.overlap_hours
     assert after.score >= before.score

@@ -47,40 +47,52 @@ def test_upgrade_downgrade_upgrade_on_postgres():
         _round_trip(url)
 
 
-def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_rows(tmp_path):
-    from datetime import UTC, datetime, timedelta
+def _reminder_keys_after_backfill(tmp_path, before: str, backfill: str, add_rows) -> set[str]:
+    """A database at `before`, with user 1 and what `add_rows(connection, now)` inserts, migrated through
+    `backfill`: the keys of the reminders it planned."""
+    from datetime import UTC, datetime
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'backfill.sqlite'}"})
     now = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
-        upgrade(revision="0007")
+        upgrade(revision=before)
         with db.engine.begin() as connection:
             connection.execute(
                 text(
                     "INSERT INTO users (id, email, name, password_hash, time_zone, auth_token, active, created_at)"
-                    " VALUES (1, 'host@example.com', 'Host', 'x', 'UTC', 't', 1, :now)"
+                    " VALUES (1, 'someone@example.com', 'Someone', 'x', 'UTC', 't', 1, :now)"
                 ),
                 {"now": now},
             )
-            for session_id, status, start in (
-                (1, "scheduled", now + timedelta(days=3)),  # ahead: planned
-                (2, "scheduled", now + timedelta(minutes=30)),  # within the hour: reminded at once
-                (3, "cancelled", now + timedelta(days=3)),
-                (4, "scheduled", now - timedelta(days=1)),  # past
-            ):
-                connection.execute(
-                    text(
-                        "INSERT INTO mentoring_sessions (id, kind, status, title, agenda, watch_for, confidentiality,"
-                        " host_id, start_at, end_at, time_zone, sequence, cancelled_late, created_at, updated_at)"
-                        " VALUES (:id, 'one_on_one', :status, '1:1', '', '', '', 1, :start, :end, 'UTC', 2, 0,"
-                        " :now, :now)"
-                    ),
-                    {"id": session_id, "status": status, "start": start, "end": start + timedelta(hours=1), "now": now},
-                )
-        upgrade(revision="0014_reminder_backfill")
+            add_rows(connection, now)
+        upgrade(revision=backfill)
         with db.engine.connect() as connection:
             keys = set(connection.execute(text("SELECT key FROM due_reminders")).scalars())
         db.engine.dispose()
+    return keys
+
+
+def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_rows(tmp_path):
+    from datetime import timedelta
+
+    def sessions(connection, now):
+        for session_id, status, start in (
+            (1, "scheduled", now + timedelta(days=3)),  # ahead: planned
+            (2, "scheduled", now + timedelta(minutes=30)),  # within the hour: reminded at once
+            (3, "cancelled", now + timedelta(days=3)),
+            (4, "scheduled", now - timedelta(days=1)),  # past
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO mentoring_sessions (id, kind, status, title, agenda, watch_for, confidentiality,"
+                    " host_id, start_at, end_at, time_zone, sequence, cancelled_late, created_at, updated_at)"
+                    " VALUES (:id, 'one_on_one', :status, '1:1', '', '', '', 1, :start, :end, 'UTC', 2, 0,"
+                    " :now, :now)"
+                ),
+                {"id": session_id, "status": status, "start": start, "end": start + timedelta(hours=1), "now": now},
+            )
+
+    keys = _reminder_keys_after_backfill(tmp_path, "0007", "0014_reminder_backfill", sessions)
     assert {key for key in keys if key.startswith("session:1:")} == {
         f"session:1:v2:{kind}" for kind in ("24h", "1h", "feedback", "feedback-24h", "feedback-72h", "feedback-lead")
     }
@@ -89,46 +101,33 @@ def test_the_reminder_backfill_plans_sessions_scheduled_before_reminders_were_ro
 
 
 def test_the_review_reminder_backfill_plans_documents_already_waiting_for_a_review(tmp_path):
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'review_backfill.sqlite'}"})
-    now = datetime.now(UTC).replace(microsecond=0)
-    with app.app_context():
-        upgrade(revision="0014_reminder_backfill")
-        with db.engine.begin() as connection:
+    def documents(connection, now):
+        for document_id, status, waited in (
+            (1, "submitted", timedelta(hours=2)),  # every chaser ahead
+            (2, "in_review", timedelta(days=4)),  # the 3-day chaser has passed
+            (3, "approved", timedelta(hours=2)),  # decided: nothing to chase
+            (4, "submitted", timedelta(days=8)),  # every chaser has passed
+        ):
+            submitted_at = now - waited
             connection.execute(
                 text(
-                    "INSERT INTO users (id, email, name, password_hash, time_zone, auth_token, active, created_at)"
-                    " VALUES (1, 'author@example.com', 'Author', 'x', 'UTC', 't', 1, :now)"
+                    "INSERT INTO documents (id, author_id, kind_key, title, body, status, submitted_at, created_at)"
+                    " VALUES (:id, 1, 'release_notes', 'Notes', '', :status, :at, :at)"
                 ),
-                {"now": now},
+                {"id": document_id, "status": status, "at": submitted_at},
             )
-            for document_id, status, waited in (
-                (1, "submitted", timedelta(hours=2)),  # every chaser ahead
-                (2, "in_review", timedelta(days=4)),  # the 3-day chaser has passed
-                (3, "approved", timedelta(hours=2)),  # decided: nothing to chase
-                (4, "submitted", timedelta(days=8)),  # every chaser has passed
-            ):
-                submitted_at = now - waited
+            for number in (1, 2):
                 connection.execute(
                     text(
-                        "INSERT INTO documents (id, author_id, kind_key, title, body, status, submitted_at, created_at)"
-                        " VALUES (:id, 1, 'release_notes', 'Notes', '', :status, :at, :at)"
+                        "INSERT INTO document_versions (document_id, number, title, body, submitted_at)"
+                        " VALUES (:id, :number, 'Notes', '', :at)"
                     ),
-                    {"id": document_id, "status": status, "at": submitted_at},
+                    {"id": document_id, "number": number, "at": submitted_at},
                 )
-                for number in (1, 2):
-                    connection.execute(
-                        text(
-                            "INSERT INTO document_versions (document_id, number, title, body, submitted_at)"
-                            " VALUES (:id, :number, 'Notes', '', :at)"
-                        ),
-                        {"id": document_id, "number": number, "at": submitted_at},
-                    )
-        upgrade(revision="0015_review_reminders")
-        with db.engine.connect() as connection:
-            keys = set(connection.execute(text("SELECT key FROM due_reminders")).scalars())
-        db.engine.dispose()
+
+    keys = _reminder_keys_after_backfill(tmp_path, "0014_reminder_backfill", "0015_review_reminders", documents)
     assert keys == {
         "document:1:v2:review-3d",
         "document:1:v2:review-5d",

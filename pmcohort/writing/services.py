@@ -149,9 +149,6 @@ def save_kind(
     return kind
 
 
-# --- who reviews
-
-
 # --- transitions
 
 
@@ -501,11 +498,3 @@ def set_shared_queue(cohort_id: int, lead_id: int, enabled: bool) -> None:
         db.session.delete(queue)
     record_audit("writing.shared_queue_" + ("on" if enabled else "off"), "cohort", cohort_id, actor_id=lead_id)
     db.session.commit()
-
-
-# --- reading
-
-
-# --- a cohort's written work, for its lead
-
-# --- approved work, for the portfolio and for evidence of skills

@@ -484,6 +484,10 @@ def _kind_title(document) -> str:
     return kind.title.lower() if kind else "document"
 
 
+def _claim_hours() -> int:
+    return REVIEW_CLAIM_LASTS // timedelta(hours=1)
+
+
 @_about("writing.review_requested", _document, _to("reviews"))
 def writing_review_requested(message: OutboxMessage, document):
     from pmcohort.writing.reviewers import queue_mentors
@@ -506,7 +510,7 @@ def writing_review_requested(message: OutboxMessage, document):
         queue = path_for("writing.index")
         for mentor in queue_mentors(document):
             title = "A document in your cohort's review queue"
-            yield mentor, title, f"{what} Claim it to review it within 48 hours.", queue
+            yield mentor, title, f"{what} Claim it to review it within {_claim_hours()} hours.", queue
 
 
 @_about("writing.review_done", _document, _to("reviews"))
@@ -537,7 +541,7 @@ def writing_claim_lapsed(message: OutboxMessage, document):
         yield (
             lapsed,
             "Your review claim lapsed",
-            f"“{document.title}” went back to the shared queue after 48 hours without a decision.",
+            f"“{document.title}” went back to the shared queue after {_claim_hours()} hours without a decision.",
             queue,
         )
     for mentor in queue_mentors(document, except_ids=[lapsed.id] if lapsed else []):
@@ -578,7 +582,7 @@ def writing_review_overdue(message: OutboxMessage, document):
             body = f"{_waiting(document)} for your review. {within}."
         yield document.reviewer, title, f"{body} {ask_lead}", path_for("writing.review", document_id=document.id)
         return
-    claim = f"Claim it to review it within {REVIEW_CLAIM_LASTS // timedelta(hours=1)} hours."
+    claim = f"Claim it to review it within {_claim_hours()} hours."
     for mentor in queue_mentors(document):
         yield (
             mentor,

@@ -19,7 +19,7 @@ from pmcohort.domain.limits import (
     ANNOUNCEMENT_TEXT,
     COHORT_WEEKS,
     DEFAULT_COHORT_WEEKS,
-    UPLOAD_MAX_WORDS,
+    UPLOAD_LIMIT_IN_WORDS,
 )
 from pmcohort.domain.statuses import MemberRole
 
@@ -113,7 +113,7 @@ class ImportForm(BaseForm):
         "CSV file",
         description=(
             "Columns: email, name, role (engineer or mentor), time zone (like Europe/Berlin), and optionally "
-            f"path and domain. UTF-8, comma or semicolon separated, up to {UPLOAD_MAX_WORDS}."
+            f"path and domain. UTF-8, comma or semicolon separated, up to {UPLOAD_LIMIT_IN_WORDS}."
         ),
     )
 

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from pmcohort.core.errors import NotFoundError
 from pmcohort.core.request_id import current_request_id
-from pmcohort.domain.limits import UPLOAD_MAX_WORDS
+from pmcohort.domain.limits import UPLOAD_LIMIT_IN_WORDS
 
 STYLED_ERRORS = {400, 403, 404, 405, 429}
 
@@ -36,7 +36,7 @@ def init_errors(app: Flask) -> None:
         # The servers we run (gunicorn, Werkzeug's) read and drop the unread body themselves, so a
         # browser still sending gets this page rather than a reset connection (checked by hand with curl).
         message = (
-            f"What you sent is larger than {UPLOAD_MAX_WORDS}, the most PM Cohort accepts at once, so nothing was "
+            f"What you sent is larger than {UPLOAD_LIMIT_IN_WORDS}, the most PM Cohort accepts at once, so nothing was "
             "saved or imported. Split a file into smaller ones and send each. Your browser's Back button "
             "returns to the form as you left it."
         )

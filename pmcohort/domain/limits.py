@@ -75,7 +75,7 @@ DEBRIEF_DUE_WITHIN = timedelta(days=7)
 # The largest file anyone may upload (today: a CSV import). The app refuses a larger request with a
 # page that says so (413), before reading it; a file just under it gets the form's own message.
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-UPLOAD_MAX_WORDS = f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB"
+UPLOAD_LIMIT_IN_WORDS = f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB"
 ROSTER_MAX_ROWS = 10_000
 INVITATION_EXPIRES_AFTER = timedelta(days=14)
 NO_SESSION_RISK_AFTER = timedelta(weeks=3)  # an engineer with no session held for this long is at risk

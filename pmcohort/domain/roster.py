@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pmcohort.domain import vocabulary
-from pmcohort.domain.limits import ROSTER_MAX_ROWS, UPLOAD_MAX_BYTES, UPLOAD_MAX_WORDS
+from pmcohort.domain.limits import ROSTER_MAX_ROWS, UPLOAD_LIMIT_IN_WORDS, UPLOAD_MAX_BYTES
 from pmcohort.domain.statuses import MemberRole
 from pmcohort.domain.timezones import is_valid_time_zone
 
@@ -80,7 +80,7 @@ class RosterCheck:
 def decode(data: bytes) -> str:
     if len(data) > UPLOAD_MAX_BYTES:
         raise RosterFileError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {UPLOAD_MAX_WORDS}. Split it into smaller files."
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {UPLOAD_LIMIT_IN_WORDS}. Split it into smaller files."
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise RosterFileError(

@@ -19,7 +19,7 @@ from importlib.resources.abc import Traversable
 from pmcohort.domain.content import DATA, Entry, read_toml, unique
 from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.practice import INTERVIEW_KINDS
-from pmcohort.domain.statuses import SessionKind
+from pmcohort.domain.statuses import LabelledStrEnum, SessionKind
 from pmcohort.domain.vocabulary import PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
 
 PLAN_WEEKS = 52
@@ -33,19 +33,15 @@ MAX_NOTE = 2000
 MAX_LINK = 500
 
 
-class EvidenceKind(StrEnum):
+class EvidenceKind(LabelledStrEnum):
     """What the product records that can tick a milestone by itself."""
 
-    SESSION_HELD = "session_held"
-    DOCUMENT_APPROVED = "document_approved"
-    ASSESSMENT_RETAKEN = "assessment_retaken"
+    SESSION_HELD = "session_held", "ticks itself when the session is held"
+    DOCUMENT_APPROVED = "document_approved", "tick it by hand with a link to the approved document"
+    ASSESSMENT_RETAKEN = "assessment_retaken", "ticks itself when you retake the assessment"
 
 
-EVIDENCE_LABELS = {
-    EvidenceKind.SESSION_HELD: "ticks itself when the session is held",
-    EvidenceKind.DOCUMENT_APPROVED: "tick it by hand with a link to the approved document",
-    EvidenceKind.ASSESSMENT_RETAKEN: "ticks itself when you retake the assessment",
-}
+EVIDENCE_LABELS = EvidenceKind.labels()
 
 # The guide's document kinds a milestone may ask for (the written-work area keeps their prompts and rubrics).
 DOCUMENT_KINDS = {

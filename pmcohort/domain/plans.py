@@ -269,6 +269,13 @@ def _spread(templates: Sequence[MilestoneTemplate], first_week: int, last_week: 
     return weeks
 
 
+def _planned(template: MilestoneTemplate, due_week: int, **changes) -> PlannedMilestone:
+    """The template's milestone due in `due_week`; `changes` set other fields, or replace what it takes from the
+    template (a season's own title, say)."""
+    taken = {name: getattr(template, name) for name in ("key", "title", "done_when", "skill", "evidence")}
+    return PlannedMilestone(**(taken | changes), due_week=due_week)
+
+
 def _season_milestones(template: MilestoneTemplate, start: date, seasons: Sequence[Season]) -> list[PlannedMilestone]:
     """One milestone per season that closes inside the plan, due the week before it closes."""
     planned = []
@@ -278,13 +285,11 @@ def _season_milestones(template: MilestoneTemplate, start: date, seasons: Sequen
             continue
         values = {"program": season.program, "closes": season.closes_on.strftime("%d %b %Y")}
         planned.append(
-            PlannedMilestone(
-                key=template.key,
+            _planned(
+                template,
+                max(1, week),
                 title=template.title.format(**values)[:MAX_TITLE],
                 done_when=template.done_when.format(**values),
-                skill=template.skill,
-                due_week=max(1, week),
-                evidence=template.evidence,
             )
         )
     return planned
@@ -303,17 +308,8 @@ def generate(
             # Stable: within one skill the file's order stays.
             templates.sort(key=lambda t: order.index(t.skill) if t.skill else len(order))
         for template, week in zip(templates, _spread(templates, phase.first_week, phase.last_week), strict=True):
-            planned.append(
-                PlannedMilestone(
-                    key=template.key,
-                    title=template.title,
-                    done_when=template.done_when,
-                    skill=template.skill,
-                    due_week=week,
-                    evidence=template.evidence,
-                    closes_a_gap=phase.key == PhaseKey.CLOSE_GAPS and template.skill in gaps,
-                )
-            )
+            closes_a_gap = phase.key == PhaseKey.CLOSE_GAPS and template.skill in gaps
+            planned.append(_planned(template, week, closes_a_gap=closes_a_gap))
     for template in path_plan.milestones:
         if template.per_season:
             planned += _season_milestones(template, start, seasons)

@@ -16,7 +16,6 @@ from pmcohort.domain.statuses import (
     CohortStatus,
     DepartureKind,
     ImportStatus,
-    MatchSide,
     MatchSource,
     MatchStatus,
     MemberRole,
@@ -183,15 +182,15 @@ class Match(db.Model):
         Index("ix_matches_status_created", "status", "created_at"),
     )
 
-    def side_of(self, user_id: int) -> MatchSide | None:
+    def side_of(self, user_id: int) -> MemberRole | None:
         if user_id == self.engineer_id:
-            return MatchSide.ENGINEER
+            return MemberRole.ENGINEER
         if user_id == self.mentor_id:
-            return MatchSide.MENTOR
+            return MemberRole.MENTOR
         return None
 
-    def accepted_by(self, side: MatchSide) -> bool:
-        return (self.engineer_accepted_at if side == MatchSide.ENGINEER else self.mentor_accepted_at) is not None
+    def accepted_by(self, side: MemberRole) -> bool:
+        return (self.engineer_accepted_at if side == MemberRole.ENGINEER else self.mentor_accepted_at) is not None
 
 
 class CohortDeparture(db.Model):

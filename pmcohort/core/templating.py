@@ -46,7 +46,6 @@ def init_templating(app: Flask) -> None:
         statuses.Role,
         statuses.MemberRole,
         statuses.MatchStatus,
-        statuses.MatchSide,
         statuses.MatchSource,
         statuses.RunStatus,
         statuses.PairRuleKind,

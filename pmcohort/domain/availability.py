@@ -53,6 +53,9 @@ class Away:
     first_day: date
     last_day: date
 
+    def __str__(self) -> str:
+        return f"Away from {self.first_day.isoformat()} to {self.last_day.isoformat()}"
+
     def covers(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
@@ -101,10 +104,7 @@ def validate_windows(windows: Iterable[WeeklyWindow]) -> list[str]:
 
 def validate_away(away: Iterable[Away]) -> list[str]:
     return [
-        f"Away from {period.first_day.isoformat()} to {period.last_day.isoformat()}: "
-        "the last day cannot be before the first."
-        for period in away
-        if period.last_day < period.first_day
+        f"{period}: the last day cannot be before the first." for period in away if period.last_day < period.first_day
     ]
 
 

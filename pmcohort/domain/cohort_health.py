@@ -30,20 +30,23 @@ class MemberFacts:
 
     user_id: int
     name: str
-    role: str
+    role: MemberRole
+    # Engineers only
+    skill_scores: Mapping[str, int] = field(default_factory=dict)
     readiness_now: int | None = None
     readiness_at_enrollment: int | None = None
-    skill_scores: Mapping[str, int] = field(default_factory=dict)
-    strengths: Mapping[str, int] = field(default_factory=dict)  # mentors: skill -> level 1-5
-    has_mentor: bool = False  # engineers: an active match
-    has_proposal: bool = False  # engineers: a proposed match waiting for answers
-    last_session_at: datetime | None = None  # the last session held (not cancelled, already ended)
-    enrolled_at: datetime | None = None
+    has_mentor: bool = False  # an active match
+    has_proposal: bool = False  # a proposed match waiting for answers
     proposal_waiting_since: datetime | None = None  # the oldest proposal this person has not answered
-    unanswered_proposals: int = 0  # mentors: proposals waiting for their answer past the risk delay
-    overdue_milestones: int = 0  # engineers: plan milestones past their due week
-    overdue_reviews: int = 0  # mentors: submissions waiting on their review past its due time
-    reliability: Reliability | None = None  # mentors with a record in the last 90 days
+    overdue_milestones: int = 0  # plan milestones past their due week
+    # Mentors only
+    strengths: Mapping[str, int] = field(default_factory=dict)  # skill -> level 1-5
+    unanswered_proposals: int = 0  # proposals waiting for their answer past the risk delay
+    overdue_reviews: int = 0  # submissions waiting on their review past its due time
+    reliability: Reliability | None = None  # with a record in the last 90 days
+    # Both
+    enrolled_at: datetime | None = None
+    last_session_at: datetime | None = None  # the last session held (not cancelled, already ended)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,10 @@ class Entry:
             raise self.error(f"{name!r} must be a non-empty string")
         return value.strip()
 
+    def text_fields(self, *names: str, default: object = _MISSING) -> dict[str, str]:
+        """The text of each of `names`, as keyword arguments for a class whose fields the file names alike."""
+        return {name: self.text(name, default) for name in names}
+
     def key(self, name: str = "key", *, max_length: int | None = None) -> str:
         return self.check_key(self.text(name), name, max_length)
 

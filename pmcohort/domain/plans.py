@@ -19,7 +19,7 @@ from importlib.resources.abc import Traversable
 from pmcohort.domain.content import DATA, Entry, read_toml, unique
 from pmcohort.domain.limits import GAP_THRESHOLD
 from pmcohort.domain.practice import INTERVIEW_KINDS
-from pmcohort.domain.statuses import SessionKind
+from pmcohort.domain.statuses import LabelledStrEnum, SessionKind
 from pmcohort.domain.vocabulary import PATHS, SKILL_PRIORITY_BY_PATH, SKILLS
 
 PLAN_WEEKS = 52
@@ -33,19 +33,15 @@ MAX_NOTE = 2000
 MAX_LINK = 500
 
 
-class EvidenceKind(StrEnum):
+class EvidenceKind(LabelledStrEnum):
     """What the product records that can tick a milestone by itself."""
 
-    SESSION_HELD = "session_held"
-    DOCUMENT_APPROVED = "document_approved"
-    ASSESSMENT_RETAKEN = "assessment_retaken"
+    SESSION_HELD = "session_held", "ticks itself when the session is held"
+    DOCUMENT_APPROVED = "document_approved", "tick it by hand with a link to the approved document"
+    ASSESSMENT_RETAKEN = "assessment_retaken", "ticks itself when you retake the assessment"
 
 
-EVIDENCE_LABELS = {
-    EvidenceKind.SESSION_HELD: "ticks itself when the session is held",
-    EvidenceKind.DOCUMENT_APPROVED: "tick it by hand with a link to the approved document",
-    EvidenceKind.ASSESSMENT_RETAKEN: "ticks itself when you retake the assessment",
-}
+EVIDENCE_LABELS = EvidenceKind.labels()
 
 # The guide's document kinds a milestone may ask for (the written-work area keeps their prompts and rubrics).
 DOCUMENT_KINDS = {
@@ -273,6 +269,13 @@ def _spread(templates: Sequence[MilestoneTemplate], first_week: int, last_week: 
     return weeks
 
 
+def _planned(template: MilestoneTemplate, due_week: int, **changes) -> PlannedMilestone:
+    """The template's milestone due in `due_week`; `changes` set other fields, or replace what it takes from the
+    template (a season's own title, say)."""
+    taken = {name: getattr(template, name) for name in ("key", "title", "done_when", "skill", "evidence")}
+    return PlannedMilestone(**(taken | changes), due_week=due_week)
+
+
 def _season_milestones(template: MilestoneTemplate, start: date, seasons: Sequence[Season]) -> list[PlannedMilestone]:
     """One milestone per season that closes inside the plan, due the week before it closes."""
     planned = []
@@ -282,13 +285,11 @@ def _season_milestones(template: MilestoneTemplate, start: date, seasons: Sequen
             continue
         values = {"program": season.program, "closes": season.closes_on.strftime("%d %b %Y")}
         planned.append(
-            PlannedMilestone(
-                key=template.key,
+            _planned(
+                template,
+                max(1, week),
                 title=template.title.format(**values)[:MAX_TITLE],
                 done_when=template.done_when.format(**values),
-                skill=template.skill,
-                due_week=max(1, week),
-                evidence=template.evidence,
             )
         )
     return planned
@@ -307,17 +308,8 @@ def generate(
             # Stable: within one skill the file's order stays.
             templates.sort(key=lambda t: order.index(t.skill) if t.skill else len(order))
         for template, week in zip(templates, _spread(templates, phase.first_week, phase.last_week), strict=True):
-            planned.append(
-                PlannedMilestone(
-                    key=template.key,
-                    title=template.title,
-                    done_when=template.done_when,
-                    skill=template.skill,
-                    due_week=week,
-                    evidence=template.evidence,
-                    closes_a_gap=phase.key == PhaseKey.CLOSE_GAPS and template.skill in gaps,
-                )
-            )
+            closes_a_gap = phase.key == PhaseKey.CLOSE_GAPS and template.skill in gaps
+            planned.append(_planned(template, week, closes_a_gap=closes_a_gap))
     for template in path_plan.milestones:
         if template.per_season:
             planned += _season_milestones(template, start, seasons)

@@ -33,6 +33,17 @@ from pmcohort.domain.vocabulary import DOMAINS, SKILLS
 # As long as the shortest column that stores the key: session_feedback.rubric_key has 32 characters,
 # and an interview kind (a rubric's key) is stored in mentoring_sessions.interview_kind, 16 characters.
 KEY_MAX_LENGTH = {"question": 64, "persona": 64, "rubric": 32, "dimension": 32, "kind": 16}
+# A rubric dimension describes each level of RUBRIC_LEVEL in one of these fields, lowest first.
+LEVEL_FIELDS = tuple(f"what_{level}_looks_like" for level in RUBRIC_LEVEL.values)
+
+
+class DescribedLevels:
+    """For a rubric dimension (a practice or a written-work one): its LEVEL_FIELDS as (level, text) pairs."""
+
+    @property
+    def levels(self) -> tuple[tuple[int, str], ...]:
+        """(level, what it looks like) for every level of RUBRIC_LEVEL, lowest first."""
+        return tuple(zip(RUBRIC_LEVEL.values, (getattr(self, name) for name in LEVEL_FIELDS), strict=True))
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ class PersonaCard:
 
 
 @dataclass(frozen=True)
-class RubricDimension:
+class RubricDimension(DescribedLevels):
     key: str
     label: str
     what_4_looks_like: str
@@ -70,11 +81,6 @@ class RubricDimension:
     # "" only for a dimension an admin stored before every level was described; seeding fills it in.
     what_3_looks_like: str = ""
     what_2_looks_like: str = ""
-
-    @property
-    def levels(self) -> tuple[tuple[int, str], ...]:
-        """(level, what it looks like) for every level of RUBRIC_LEVEL, lowest first."""
-        return tuple((level, getattr(self, f"what_{level}_looks_like")) for level in RUBRIC_LEVEL.values)
 
 
 @dataclass(frozen=True)
@@ -158,13 +164,9 @@ def _persona(entry: Entry, rubrics: Collection[str]) -> PersonaCard:
     return entry.done(
         PersonaCard(
             key=entry.key(max_length=KEY_MAX_LENGTH["persona"]),
-            title=entry.text("title"),
-            situation=entry.text("situation"),
-            wants=entry.text("wants"),
-            hidden_constraint=entry.text("hidden_constraint"),
+            **entry.text_fields("title", "situation", "wants", "hidden_constraint"),
             pushback_lines=entry.texts("pushback_lines", at_least=PUSHBACK_LINES.low, at_most=PUSHBACK_LINES.high),
-            reveals=entry.text("reveals", ""),
-            would_convince=entry.text("would_convince", ""),
+            **entry.text_fields("reveals", "would_convince", default=""),
             rubric=entry.one_of("rubric", rubrics, "rubric") if entry.has("rubric") else None,
         )
     )
@@ -184,11 +186,8 @@ def _dimension(entry: Entry) -> RubricDimension:
         RubricDimension(
             key=entry.key(max_length=KEY_MAX_LENGTH["dimension"]),
             label=entry.text("label"),
-            what_4_looks_like=entry.text("what_4_looks_like"),
-            what_1_looks_like=entry.text("what_1_looks_like"),
             skill=entry.one_of("skill", SKILLS, "skill"),
-            what_3_looks_like=entry.text("what_3_looks_like"),
-            what_2_looks_like=entry.text("what_2_looks_like"),
+            **entry.text_fields(*LEVEL_FIELDS),
         )
     )
 

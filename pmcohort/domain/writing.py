@@ -23,15 +23,15 @@ from importlib.resources.abc import Traversable
 
 from pmcohort.domain.content import DATA, Entry, read_toml, unique
 from pmcohort.domain.limits import DOCUMENT_MAX_CHARS, RUBRIC_LEVEL, WRITING_RUBRIC_DIMENSIONS
+from pmcohort.domain.practice import LEVEL_FIELDS, DescribedLevels
 from pmcohort.domain.statuses import DocumentStatus
 from pmcohort.domain.vocabulary import SKILLS
 
 KEY_MAX_LENGTH = {"kind": 32, "dimension": 32}
-LEVEL_FIELDS = tuple(f"what_{level}_looks_like" for level in RUBRIC_LEVEL.values)
 
 
 @dataclass(frozen=True)
-class WritingDimension:
+class WritingDimension(DescribedLevels):
     key: str
     label: str
     skill: str  # the SKILLS key a score on this dimension is evidence of
@@ -39,11 +39,6 @@ class WritingDimension:
     what_2_looks_like: str
     what_3_looks_like: str
     what_4_looks_like: str
-
-    @property
-    def levels(self) -> tuple[tuple[int, str], ...]:
-        """(level, what it looks like), lowest first."""
-        return tuple((level, getattr(self, f"what_{level}_looks_like")) for level in RUBRIC_LEVEL.values)
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ def _dimension(entry: Entry, key: str) -> WritingDimension:
             key=key,
             label=entry.text("label"),
             skill=entry.one_of("skill", SKILLS, "skill"),
-            **{name: entry.text(name) for name in LEVEL_FIELDS},
+            **entry.text_fields(*LEVEL_FIELDS),
         )
     )
 

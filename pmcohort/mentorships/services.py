@@ -18,9 +18,9 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import PROPOSAL_EXPIRES_AFTER
 from pmcohort.domain.statuses import (
     MATCH_OPEN,
-    MatchSide,
     MatchSource,
     MatchStatus,
+    MemberRole,
     Role,
 )
 from pmcohort.evidence import services as evidence
@@ -82,7 +82,7 @@ def accept(match_id: int, *, user_id: int) -> Match:
     if match.status != MatchStatus.PROPOSED:
         raise ServiceError(None, f"This match is {match.status}; it can no longer be accepted.")
     now = utcnow()
-    if side == MatchSide.ENGINEER:
+    if side == MemberRole.ENGINEER:
         match.engineer_accepted_at = match.engineer_accepted_at or now
     else:
         match.mentor_accepted_at = match.mentor_accepted_at or now

@@ -25,6 +25,9 @@ from pmcohort.domain.vocabulary import OVERALL_SIGNALS, PITFALLS, TARGET_LEVELS
 
 
 class MentoringSession(db.Model):
+    """A session of any kind (shadowing, interview practice, role play, one-on-one, workshop): its host, times and
+    places. Proposed or scheduled, then cancelled or completed; every change bumps `sequence` for calendar invites."""
+
     __tablename__ = "mentoring_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,11 +123,12 @@ class SessionParticipant(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    start_at: Mapped[datetime]
-    end_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True)
     accepted_at: Mapped[datetime | None]
     attendance: Mapped[str | None] = mapped_column(String(16))
+    # The session's times, copied for the exclusion constraint.
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
 
     mentoring_session: Mapped[MentoringSession] = relationship(back_populates="participants", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -183,7 +183,10 @@ def new_portfolio_token() -> str:
 
 
 class Portfolio(db.Model):
-    """An engineer's portfolio page; shared while `token` is set, and revoking clears it at once."""
+    """An engineer's portfolio page, open to anyone with its link while `token` is set.
+
+    Revoking clears the token, so the link stops working at once; sharing again makes a new one.
+    """
 
     __tablename__ = "portfolios"
 

@@ -1,12 +1,11 @@
 import secrets
-from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pmcohort.core.columns import InsertedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain.statuses import Role, sql_in
 
 
@@ -25,7 +24,7 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: rotating it signs the user out everywhere.
     auth_token: Mapped[str] = mapped_column(String(32), default=new_auth_token)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     # Not eager: listing users (hosts, participants, match sides) must not load their roles. The signed-in
     # user's come with them in one query (`signed_in_user`); a list that shows roles loads them itself.

@@ -1,14 +1,15 @@
 """Cohorts, their matching runs, and matches between engineers and mentors."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from pmcohort.accounts.models import User
+from pmcohort.core.columns import InsertedAt, unique_where
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain.limits import COHORT_WEEKS, DEFAULT_COHORT_WEEKS, PERCENT
 from pmcohort.domain.statuses import (
     IMPORT_IN_PROGRESS,
@@ -35,7 +36,7 @@ class Cohort(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=CohortStatus.DRAFT, server_default=CohortStatus.DRAFT)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     leads: Mapped[list["CohortLead"]] = relationship(cascade="all, delete-orphan")
     # Pages list members with one query (`services.cohorts.members`), never through the cohort.
@@ -75,7 +76,7 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enrolled_at: Mapped[InsertedAt]
 
     cohort: Mapped[Cohort] = relationship(back_populates="members", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined")
@@ -93,11 +94,11 @@ class PairRule(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # pinned together, or forbidden
     engineer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     __table_args__ = (
         UniqueConstraint("cohort_id", "engineer_id", "mentor_id", name="uq_pair_rules_cohort_pair"),
@@ -105,42 +106,70 @@ class PairRule(db.Model):
     )
 
 
-class MatchingRun(db.Model):
-    """One solve of a cohort's assignment: previewed by the lead, then published (or not)."""
+class CohortJob:
+    """Work a worker does for a cohort in the background, reporting its `status` and `progress` as it goes.
 
-    __tablename__ = "matching_runs"
+    A job class names its `statuses` and which of them are `in_progress_statuses`: the database keeps
+    at most one job of a kind in progress per cohort, whatever races the web tier has.
+    """
+
+    statuses: ClassVar[type[StrEnum]]
+    in_progress_statuses: ClassVar[tuple[StrEnum, ...]]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
-    stage: Mapped[str] = mapped_column(String(120), default="Waiting for a worker")
     error: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[InsertedAt]
+    finished_at: Mapped[datetime | None]
 
-    __table_args__ = (
-        CheckConstraint(sql_in("status", RunStatus), name="known_status"),
-        CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
-        # At most one run in progress per cohort, whatever races the web tier has.
-        Index(
-            "uq_matching_runs_one_in_progress",
-            "cohort_id",
-            unique=True,
-            postgresql_where=text(sql_in("status", RUN_IN_PROGRESS)),
-            sqlite_where=text(sql_in("status", RUN_IN_PROGRESS)),
-        ),
-    )
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            CheckConstraint(sql_in("status", cls.statuses), name="known_status"),
+            CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
+            unique_where(
+                f"uq_{cls.__tablename__}_one_in_progress", "cohort_id", where=sql_in("status", cls.in_progress_statuses)
+            ),
+        )
 
     @property
     def in_progress(self) -> bool:
-        return self.status in RUN_IN_PROGRESS
+        return self.status in self.in_progress_statuses
 
 
-class Match(db.Model):
+class MatchingRun(CohortJob, db.Model):
+    """One solve of a cohort's assignment: previewed by the lead, then published (or not)."""
+
+    __tablename__ = "matching_runs"
+    statuses = RunStatus
+    in_progress_statuses = RUN_IN_PROGRESS
+
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED)
+    stage: Mapped[str] = mapped_column(String(120), default="Waiting for a worker")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None]
+
+
+class EngineerAndMentor:
+    """A row about one engineer and one mentor (its `engineer_id` and `mentor_id`), in a cohort (`cohort_id`) or
+    outside any: both people load with it."""
+
+    @declared_attr
+    def engineer(cls) -> Mapped[User]:
+        return relationship(foreign_keys=lambda: [cls.engineer_id], lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def mentor(cls) -> Mapped[User]:
+        return relationship(foreign_keys=lambda: [cls.mentor_id], lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def cohort(cls) -> Mapped[Cohort | None]:
+        return relationship(Cohort)
+
+
+class Match(EngineerAndMentor, db.Model):
     """An engineer and a mentor: proposed → accepted by both (active) → completed, or declined / ended / expired."""
 
     __tablename__ = "matches"
@@ -156,28 +185,22 @@ class Match(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Set on a secondary match: a short second mentor for one skill, beside the engineer's main mentor.
     focus_skill: Mapped[str | None] = mapped_column(String(32))
-    engineer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    mentor_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    engineer_accepted_at: Mapped[datetime | None]
+    mentor_accepted_at: Mapped[datetime | None]
+    activated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     close_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    engineer: Mapped[User] = relationship(foreign_keys=[engineer_id], lazy="joined", innerjoin=True)
-    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
-    cohort: Mapped[Cohort | None] = relationship()
+    created_at: Mapped[InsertedAt]
 
     __table_args__ = (
         CheckConstraint(sql_in("status", MatchStatus), name="known_status"),
         CheckConstraint(sql_in("source", MatchSource), name="known_source"),
         # One main mentor per mentee: the database refuses a second active match (secondary ones aside).
-        Index(
+        unique_where(
             "uq_matches_one_active_per_engineer",
             "engineer_id",
-            unique=True,
-            postgresql_where=text(f"status = '{MatchStatus.ACTIVE}' AND focus_skill IS NULL"),
-            sqlite_where=text(f"status = '{MatchStatus.ACTIVE}' AND focus_skill IS NULL"),
+            where=f"status = '{MatchStatus.ACTIVE}' AND focus_skill IS NULL",
         ),
         Index("ix_matches_status_created", "status", "created_at"),
     )
@@ -206,8 +229,8 @@ class CohortDeparture(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     moved_to_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
-    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    left_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enrolled_at: Mapped[datetime]
+    left_at: Mapped[InsertedAt]
     left_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
@@ -232,54 +255,36 @@ class CohortInvitation(db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     path: Mapped[str | None] = mapped_column(String(32))
     domain: Mapped[str | None] = mapped_column(String(32))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("roster_imports.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (CheckConstraint(sql_in("role", MemberRole), name="known_role"),)
 
 
-class RosterImport(db.Model):
-    """A CSV of members that passed the dry run, then imported all at once by a worker."""
+class RosterImport(CohortJob, db.Model):
+    """A CSV of members that passed the dry run, then imported all at once by a worker.
+
+    One at a time per cohort: two at once could enroll the same person twice.
+    """
 
     __tablename__ = "roster_imports"
+    statuses = ImportStatus
+    in_progress_statuses = IMPORT_IN_PROGRESS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKED)
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     total: Mapped[int] = mapped_column(default=0)
-    progress: Mapped[int] = mapped_column(default=0)
     stage: Mapped[str] = mapped_column(String(120), default="Checked; not imported yet")
     enrolled: Mapped[int] = mapped_column(default=0)
     invited: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    __table_args__ = (
-        CheckConstraint(sql_in("status", ImportStatus), name="known_status"),
-        CheckConstraint(PERCENT.sql("progress"), name="progress_in_range"),
-        # One import at a time per cohort: two at once could enroll the same person twice.
-        Index(
-            "uq_roster_imports_one_in_progress",
-            "cohort_id",
-            unique=True,
-            postgresql_where=text(sql_in("status", IMPORT_IN_PROGRESS)),
-            sqlite_where=text(sql_in("status", IMPORT_IN_PROGRESS)),
-        ),
-    )
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in IMPORT_IN_PROGRESS
 
 
 class Announcement(db.Model):
@@ -293,4 +298,4 @@ class Announcement(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     body: Mapped[str] = mapped_column(Text)
     recipients: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]

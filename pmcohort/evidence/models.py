@@ -1,13 +1,12 @@
 """The effective gap profile per engineer: self-report blended with what mentors observed."""
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pmcohort.core.columns import InsertedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 
 
 class SkillSnapshot(db.Model):
@@ -29,4 +28,4 @@ class SkillSnapshot(db.Model):
     observed: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
     confirmed_pitfalls: Mapped[list[str]] = mapped_column(JSON, default=list)
     largest_gap: Mapped[str | None] = mapped_column(String(32))
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    computed_at: Mapped[InsertedAt]

@@ -8,8 +8,9 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.accounts.models import User
+from pmcohort.core.columns import InsertedAt, UpdatedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
+from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import ACTION_ITEM_LENGTH, FEEDBACK_RATING, PITFALL_NOTE_LENGTH
 from pmcohort.domain.statuses import (
     SESSION_KIND_LABELS,
@@ -24,6 +25,9 @@ from pmcohort.domain.vocabulary import OVERALL_SIGNALS, PITFALLS, TARGET_LEVELS
 
 
 class MentoringSession(db.Model):
+    """A session of any kind (shadowing, interview practice, role play, one-on-one, workshop): its host, times and
+    places. Proposed or scheduled, then cancelled or completed; every change bumps `sequence` for calendar invites."""
+
     __tablename__ = "mentoring_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,19 +45,19 @@ class MentoringSession(db.Model):
     match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     series_id: Mapped[str | None] = mapped_column(String(32), index=True)  # a weekly workshop's occurrences
-    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
     time_zone: Mapped[str] = mapped_column(String(64))  # the host's zone, for the invite's VTIMEZONE
     seat_limit: Mapped[int | None] = mapped_column()
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: +1 on every change
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_late: Mapped[bool] = mapped_column(default=False)
     # Who cancelled: a mentor's own late cancellations count against their reliability.
     cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[InsertedAt]
+    updated_at: Mapped[UpdatedAt]
 
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
     participants: Mapped[list["SessionParticipant"]] = relationship(
@@ -119,11 +123,12 @@ class SessionParticipant(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None]
     attendance: Mapped[str | None] = mapped_column(String(16))
+    # The session's times, copied for the exclusion constraint.
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
 
     mentoring_session: Mapped[MentoringSession] = relationship(back_populates="participants", lazy="raise")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -150,7 +155,7 @@ class SessionFeedback(db.Model):
     rubric_key: Mapped[str | None] = mapped_column(String(32))
     rubric_scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     rubric_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
 
@@ -171,7 +176,7 @@ class ShadowingObservation(db.Model):
     who_moved_it: Mapped[str] = mapped_column(Text)
     trade_off: Mapped[str] = mapped_column(Text)
     mentor_comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
 
 def new_feed_token() -> str:
@@ -185,7 +190,7 @@ class CalendarFeed(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
 
 class PracticeItem(db.Model):
@@ -200,7 +205,7 @@ class PracticeItem(db.Model):
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     retired: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]
 
     __table_args__ = (
         UniqueConstraint("item_type", "key", name="uq_practice_items_type_key"),
@@ -227,9 +232,9 @@ class SessionDebrief(db.Model):
     overall_notes: Mapped[str] = mapped_column(Text, default="")
     target_level: Mapped[str | None] = mapped_column(String(16))
     overall_signal: Mapped[str | None] = mapped_column(String(16))
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[InsertedAt]
+    updated_at: Mapped[UpdatedAt]
 
     __table_args__ = (
         CheckConstraint(sql_in("status", DebriefStatus), name="known_status"),
@@ -272,7 +277,7 @@ class ActionItem(db.Model):
     match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(String(ACTION_ITEM_LENGTH))
     due_on: Mapped[date | None] = mapped_column(Date)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[InsertedAt]
 
     mentoring_session: Mapped[MentoringSession] = relationship(lazy="raise")

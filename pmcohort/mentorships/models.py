@@ -3,17 +3,16 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 
-from pmcohort.accounts.models import User
-from pmcohort.cohorts.models import Cohort
+from pmcohort.cohorts.models import EngineerAndMentor
+from pmcohort.core.columns import InsertedAt, unique_where
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain.statuses import RematchChoice, RematchStatus, sql_in
 
 
-class RematchProposal(db.Model):
+class RematchProposal(EngineerAndMentor, db.Model):
     """The engineer's largest effective gap moved to a skill their mentor is weak in.
 
     The cohort's lead (the engineer outside a cohort) chooses: a secondary mentor for that skill,
@@ -39,22 +38,12 @@ class RematchProposal(db.Model):
     chosen_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     new_match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    engineer: Mapped[User] = relationship(foreign_keys=[engineer_id], lazy="joined", innerjoin=True)
-    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
-    cohort: Mapped[Cohort | None] = relationship()
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[InsertedAt]
 
     __table_args__ = (
         CheckConstraint(sql_in("status", RematchStatus), name="known_status"),
         CheckConstraint(f"choice IS NULL OR {sql_in('choice', RematchChoice)}", name="known_choice"),
         # One open proposal per engineer: a newer one supersedes it.
-        Index(
-            "uq_rematch_proposals_one_open",
-            "engineer_id",
-            unique=True,
-            postgresql_where=text(f"status = '{RematchStatus.OPEN}'"),
-            sqlite_where=text(f"status = '{RematchStatus.OPEN}'"),
-        ),
+        unique_where("uq_rematch_proposals_one_open", "engineer_id", where=f"status = '{RematchStatus.OPEN}'"),
     )

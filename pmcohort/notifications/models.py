@@ -4,8 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pmcohort.core.columns import InsertedAt, UpdatedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 
 # What a user can choose a channel for; security email (password reset, sign-in changes) has none.
 NOTIFICATION_CATEGORIES = {
@@ -31,15 +31,15 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[InsertedAt]
+    published_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(String(32))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_messages_pending", "processed_at", "published_at"),)
 
@@ -50,13 +50,13 @@ class Notification(db.Model):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[InsertedAt]
+    read_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("outbox_id", "user_id", name="uq_notifications_outbox_user"),)
 
@@ -79,8 +79,8 @@ class EmailDelivery(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="sent")
     message_id: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[UpdatedAt]
 
     __table_args__ = (
         UniqueConstraint("outbox_id", "recipient", name="uq_email_deliveries_outbox_recipient"),
@@ -107,7 +107,7 @@ class UnsubscribeUse(db.Model):
     token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(32))
-    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[InsertedAt]
 
 
 class DueReminder(db.Model):
@@ -125,8 +125,8 @@ class DueReminder(db.Model):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int]
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_due_reminders_due", "sent_at", "due_at"),

@@ -1,11 +1,10 @@
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pmcohort.core.columns import InsertedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):
@@ -19,7 +18,7 @@ class AuditEvent(db.Model):
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[InsertedAt] = mapped_column(index=True)
 
 
 class WorkerHeartbeat(db.Model):
@@ -28,7 +27,7 @@ class WorkerHeartbeat(db.Model):
     __tablename__ = "worker_heartbeats"
 
     worker: Mapped[str] = mapped_column(String(200), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[InsertedAt]
 
 
 def record_audit(

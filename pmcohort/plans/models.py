@@ -6,8 +6,8 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.accounts.models import User
+from pmcohort.core.columns import InsertedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain import plans
 from pmcohort.domain.statuses import sql_in
 
@@ -24,7 +24,7 @@ class Plan(db.Model):
     # The gap profile it was made from: skills from the largest gap down, and the attempt they came from.
     skill_order: Mapped[list[str]] = mapped_column(JSON, default=list)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_attempts.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     milestones: Mapped[list["PlanMilestone"]] = relationship(
@@ -52,12 +52,12 @@ class PlanMilestone(db.Model):
     evidence_count: Mapped[int] = mapped_column(default=1)
     # What has counted so far ("session:12", "attempt:3", "document:7"), so one event never counts twice.
     evidence_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None]
     done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: the evidence
     done_note: Mapped[str] = mapped_column(Text, default="")
     done_link: Mapped[str] = mapped_column(String(plans.MAX_LINK), default="")
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     plan: Mapped[Plan] = relationship(back_populates="milestones")
     notes: Mapped[list["MilestoneNote"]] = relationship(
@@ -105,7 +105,7 @@ class MilestoneNote(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     from_week: Mapped[int | None] = mapped_column()
     to_week: Mapped[int | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     author: Mapped[User | None] = relationship(lazy="joined")
 
@@ -123,7 +123,7 @@ class ApmSeason(db.Model):
     closes_on: Mapped[date] = mapped_column(Date)
     link: Mapped[str] = mapped_column(String(plans.MAX_LINK), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     __table_args__ = (CheckConstraint("opens_on <= closes_on", name="ordered_dates"),)
 

@@ -1,14 +1,14 @@
 """Engineer and mentor profiles, weekly availability, and assessment results."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.accounts.models import User
+from pmcohort.core.columns import InsertedAt, UpdatedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain import availability
 from pmcohort.domain.limits import MENTOR_CAPACITY, STRENGTH_LEVEL, YEARS_OF_EXPERIENCE
 
@@ -22,7 +22,7 @@ class EngineerProfile(db.Model):
     years_experience: Mapped[int] = mapped_column()
     path: Mapped[str] = mapped_column(String(32))
     target_domain: Mapped[str] = mapped_column(String(32))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]
 
     user: Mapped[User] = relationship()
 
@@ -42,7 +42,7 @@ class MentorProfile(db.Model):
     # Active matches, kept by the match operations with one conditional UPDATE each,
     # so concurrent accepts can never push a mentor past capacity.
     active_mentees: Mapped[int] = mapped_column(default=0, server_default="0")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]
 
     user: Mapped[User] = relationship()
     strengths: Mapped[list["MentorStrength"]] = relationship(
@@ -126,7 +126,7 @@ class AssessmentAttempt(db.Model):
     skill_scores: Mapped[dict[str, int]] = mapped_column(JSON)
     top_gaps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     pitfalls: Mapped[list[dict[str, str]]] = mapped_column(JSON)
-    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[InsertedAt]
 
     __table_args__ = (Index("ix_assessment_attempts_user_completed", "user_id", "completed_at"),)
 
@@ -138,4 +138,4 @@ class AssessmentDraft(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]

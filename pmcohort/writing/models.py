@@ -8,8 +8,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcohort.accounts.models import User
+from pmcohort.core.columns import InsertedAt, UpdatedAt
 from pmcohort.core.extensions import db
-from pmcohort.core.types import UTCDateTime, utcnow
 from pmcohort.domain import writing
 from pmcohort.domain.statuses import DOCUMENT_STATUS_LABELS, DocumentStatus, ReviewDecision, ReviewRole, sql_in
 
@@ -27,7 +27,7 @@ class WritingKind(db.Model):
     skeleton: Mapped[str] = mapped_column(Text)
     rubric: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]
 
     def scoring_rubric(self) -> writing.WritingRubric:
         return writing.WritingRubric(
@@ -53,11 +53,11 @@ class Document(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.DRAFT)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     queue_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the current round's submission
-    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claim_expires_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # the current round's submission
+    draft_saved_at: Mapped[datetime | None]
+    created_at: Mapped[InsertedAt]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id], lazy="joined")
@@ -95,7 +95,7 @@ class DocumentVersion(db.Model):
     number: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(String(160))
     body: Mapped[str] = mapped_column(Text)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[InsertedAt]
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
 
@@ -119,8 +119,8 @@ class DocumentReview(db.Model):
     scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[InsertedAt]
+    submitted_at: Mapped[datetime | None]
     turnaround_seconds: Mapped[int | None] = mapped_column()
 
     reviewer: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -144,8 +144,8 @@ class ReviewComment(db.Model):
     block: Mapped[int] = mapped_column()  # the block's index in the review's version
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[InsertedAt]
+    resolved_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
@@ -163,7 +163,7 @@ class DocumentEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[InsertedAt]
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 
@@ -175,7 +175,7 @@ class SharedReviewQueue(db.Model):
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
     enabled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enabled_at: Mapped[InsertedAt]
 
 
 def new_portfolio_token() -> str:
@@ -183,14 +183,17 @@ def new_portfolio_token() -> str:
 
 
 class Portfolio(db.Model):
-    """An engineer's portfolio page; shared while `token` is set, and revoking clears it at once."""
+    """An engineer's portfolio page, open to anyone with its link while `token` is set.
+
+    Revoking clears the token, so the link stops working at once; sharing again makes a new one.
+    """
 
     __tablename__ = "portfolios"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str | None] = mapped_column(String(64), unique=True)
     show_scores: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

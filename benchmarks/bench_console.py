@@ -24,12 +24,11 @@ import re
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.bench_http import CLIENT_PROCESSES, measure
-from benchmarks.bench_load import _ensure_database, _sign_in, bench_environment, flask_command, start_gunicorn
+from benchmarks.bench_load import _ensure_database, _sign_in, flask_command, start_gunicorn, upgraded_environment
 from pmcohort.demo import DEMO_PASSWORD, DOMAIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,9 +135,7 @@ def _import(env: dict) -> dict[str, float]:
 def main() -> int:
     if not _ensure_database(DATABASE_URL):
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="pmcohort-console-"))
-    env = bench_environment(DATABASE_URL, workdir)
-    flask_command(env, "db", "upgrade")
+    env, _ = upgraded_environment(DATABASE_URL, "pmcohort-console-")
     started = time.perf_counter()
     flask_command(env, "seed-demo", "--large")
     seeded = time.perf_counter() - started

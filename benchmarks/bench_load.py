@@ -86,6 +86,14 @@ def flask_command(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "flask", *args], cwd=APP_DIR, env=env, check=True, capture_output=True)
 
 
+def upgraded_environment(database_url: str, prefix: str) -> tuple[dict[str, str], Path]:
+    """A fresh work folder and the benchmark server's settings for it, the database's schema brought up to date."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = bench_environment(database_url, workdir)
+    flask_command(env, "db", "upgrade")
+    return env, workdir
+
+
 def start_gunicorn(env: dict, workdir: Path) -> tuple[subprocess.Popen, int]:
     """gunicorn with the app's own gunicorn.conf.py on a free port, ready to answer; its log in `workdir`."""
     port = free_port()
@@ -195,9 +203,7 @@ def _capacity(port: int, engineer: dict[str, str], lead: dict[str, str], board: 
 def main() -> int:
     if not _ensure_database(DATABASE_URL):
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="pmcohort-load-"))
-    env = bench_environment(DATABASE_URL, workdir)
-    flask_command(env, "db", "upgrade")
+    env, workdir = upgraded_environment(DATABASE_URL, "pmcohort-load-")
     flask_command(env, "seed-demo")
     server, port = start_gunicorn(env, workdir)
     try:

@@ -47,21 +47,9 @@ TIME_ZONES = [
     ("Singapore", 480, 0.07),
     ("Sydney", 600, 0.05),
 ]
-# (weekday or weekend, local start hour, local end hour): windows people offer.
-MENTEE_WINDOWS = [
-    ("weekday", 18, 21),
-    ("weekday", 19.5, 22),
-    ("weekday", 7, 8.5),
-    ("weekend", 9, 12),
-    ("weekend", 14, 17),
-]
-MENTOR_WINDOWS = [
-    ("weekday", 12, 13),
-    ("weekday", 16, 18),
-    ("weekday", 8.5, 10),
-    ("weekday", 18, 19.5),
-    ("weekend", 10, 11.5),
-]
+# Windows people offer on weekdays and at weekends, as (local start hour, local end hour).
+MENTEE_WINDOWS = {"weekday": [(18, 21), (19.5, 22), (7, 8.5)], "weekend": [(9, 12), (14, 17)]}
+MENTOR_WINDOWS = {"weekday": [(12, 13), (16, 18), (8.5, 10), (18, 19.5)], "weekend": [(10, 11.5)]}
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, object]:
@@ -202,11 +190,12 @@ def bench_against_scipy(rng: np.random.Generator) -> tuple[list[tuple[str, str, 
 
 
 def utc_week(
-    rng: np.random.Generator, offset: int, windows: list[tuple[str, float, float]]
+    rng: np.random.Generator, offset: int, windows: dict[str, list[tuple[float, float]]]
 ) -> tuple[tuple[int, int], ...]:
     """A few local windows on random days, as merged UTC minute intervals of the reference week."""
+    offered = [(kind, start_hour, end_hour) for kind, hours in windows.items() for start_hour, end_hour in hours]
     intervals = []
-    for kind, start_hour, end_hour in [windows[i] for i in rng.choice(len(windows), size=2, replace=False)]:
+    for kind, start_hour, end_hour in [offered[i] for i in rng.choice(len(offered), size=2, replace=False)]:
         days = range(5) if kind == "weekday" else range(5, 7)
         for day in rng.choice(list(days), size=rng.integers(1, len(days) + 1), replace=False):
             start = (int(day) * 1440 + int(start_hour * 60) - offset) % 10080

@@ -20,7 +20,7 @@ from pathlib import Path
 import redis
 from sqlalchemy import insert
 
-from benchmarks.throwaway import postgres_database, smtp_sink
+from benchmarks.throwaway import CELERY_WORKER, postgres_database, smtp_sink
 
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_SESSIONS scales the run down on a busy machine; the figure of record uses the default.
@@ -90,12 +90,7 @@ def main() -> int:
             app.extensions["celery"].control.purge()
         worker = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "worker.app",
-                "worker",
+                *CELERY_WORKER,
                 "-I",
                 "benchmarks.noop_task",
                 f"--concurrency={PROCESSES}",

@@ -1,7 +1,8 @@
-"""What the delivery benchmarks set up and tear down: a PostgreSQL database of their own and an
-SMTP sink on loopback."""
+"""What the delivery benchmarks set up and tear down: a PostgreSQL database of their own, an
+SMTP sink on loopback, and the command that starts a Celery worker."""
 
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +10,9 @@ from contextlib import contextmanager
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+# `celery worker` for the app's tasks under this interpreter; each caller appends its own options.
+CELERY_WORKER = (sys.executable, "-m", "celery", "-A", "worker.app", "worker")
 
 
 @contextmanager

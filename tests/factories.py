@@ -280,8 +280,8 @@ def writing_cast(user_factory) -> WritingCast:
     return WritingCast(author, reviewer, second_reviewer, lead, outsider, cohort)
 
 
-def hosted(host_id: int, start: datetime, attendance: str | None) -> MentoringSession:
-    """A completed hour the mentor hosted alone, with how they turned up, as the engineer recorded it."""
+def one_on_one(host_id: int, start: datetime, *, guest_ids: tuple[int, ...] = (), **columns) -> MentoringSession:
+    """An hour-long 1:1 in UTC that `host_id` hosts, with `guest_ids` taking part; `columns` set the rest."""
     session = MentoringSession(
         kind="one_on_one",
         host_id=host_id,
@@ -289,10 +289,19 @@ def hosted(host_id: int, start: datetime, attendance: str | None) -> MentoringSe
         end_at=start + timedelta(hours=1),
         time_zone="UTC",
         title="1:1",
-        status="completed",
+        **columns,
     )
     session.participants = [
-        SessionParticipant(user_id=host_id, role="host", start_at=start, end_at=session.end_at, attendance=attendance)
+        SessionParticipant(user_id=user_id, role=role, start_at=start, end_at=session.end_at)
+        for user_id, role in [(host_id, "host"), *((guest_id, "participant") for guest_id in guest_ids)]
     ]
     db.session.add(session)
+    return session
+
+
+def hosted(host_id: int, start: datetime, attendance: str | None) -> MentoringSession:
+    """A completed hour the mentor hosted alone, with how they turned up, as the engineer recorded it."""
+    session = one_on_one(host_id, start, status="completed")
+    [host] = session.participants
+    host.attendance = attendance
     return session

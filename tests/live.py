@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from benchmarks.throwaway import CELERY_WORKER
 from pmcohort.core.extensions import db
 from tests.database import truncate_all
 
@@ -59,12 +59,7 @@ class Worker:
         self.log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "worker.app",
-                "worker",
+                *CELERY_WORKER,
                 "-B",
                 "--pool=solo",
                 "--loglevel=INFO",

@@ -85,14 +85,9 @@ LOWEST = {question.key: 0 if question.is_numeric else _least_credited(question) 
 # Hand-computed with the v1 weights (self-rating 1, evidence 2, scenario 1.5).
 # STRONG discovery: 1*0.75 + 2*1 + 2*1 + 1.5*1 = 6.25 of 6.5 -> 96.
 # WEAK influence: 1*0.25 + 2*(1/4) + 0 + 0 + 0 + 1.5*0.2 (design doc to the VP) = 1.05 of 9.5 -> 11.
+STRONG_SCORES = {"discovery": 96, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 80}
 CASES = {
-    "strong": (
-        STRONG,
-        94,
-        {"discovery": 96, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 80},
-        (),
-        (),
-    ),
+    "strong": (STRONG, 94, STRONG_SCORES, (), ()),
     "weak": (
         WEAK,
         9,
@@ -100,10 +95,19 @@ CASES = {
         ("interviewing", "discovery", "writing"),
         ("solutioning_early", "still_the_engineer", "undervaluing_soft_deliverables", "skipping_soft_skills"),
     ),
+    # Equal scores are ordered as in the guide: discovery, prioritization, influence.
+    "ties_in_guide_order": (
+        LOWEST,
+        0,
+        dict.fromkeys(SKILLS, 0),
+        ("discovery", "prioritization", "influence"),
+        tuple(PITFALLS),
+    ),
+    # Strong answers but for one skill: only that skill's score moves.
     "solutions_too_early": (
         STRONG | {"discovery_scenario_feature_request": "build"},
         89,
-        {"discovery": 73, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 80},
+        STRONG_SCORES | {"discovery": 73},
         (),
         ("solutioning_early",),
     ),
@@ -116,24 +120,16 @@ CASES = {
             "interviewing_scenario_prep": "reading",
         },
         83,
-        {"discovery": 96, "prioritization": 96, "influence": 97, "writing": 100, "interviewing": 27},
+        STRONG_SCORES | {"interviewing": 27},
         ("interviewing",),
         (),
     ),
     "still_the_engineer": (
         STRONG | {"influence_scenario_engineering_approach": "review_closely"},
         91,
-        {"discovery": 96, "prioritization": 96, "influence": 82, "writing": 100, "interviewing": 80},
+        STRONG_SCORES | {"influence": 82},
         (),
         ("still_the_engineer",),
-    ),
-    # Equal scores are ordered as in the guide: discovery, prioritization, influence.
-    "ties_in_guide_order": (
-        LOWEST,
-        0,
-        dict.fromkeys(SKILLS, 0),
-        ("discovery", "prioritization", "influence"),
-        tuple(PITFALLS),
     ),
 }
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,9 @@ EVERY_DAY = range(7)
 # standard time (or both on summer time): 17:00-19:00 UTC in winter.
 BERLIN_EVENINGS = Availability("Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00"))
 NEW_YORK_LUNCH = Availability("America/New_York", windows(WEEKDAYS, "12:00", "14:00"))
+# Auckland's Tuesday 08:00 (UTC+13 in January) is Los Angeles' Monday 11:00 (UTC-8): 19:00 UTC Monday.
+AUCKLAND_TUESDAY_MORNING = Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00"))
+LOS_ANGELES_MONDAY_MIDDAY = Availability("America/Los_Angeles", windows([MON], "11:00", "13:00"))
 
 OVERLAP_CASES = {
     "same zone, one hour shared": (
@@ -54,15 +58,14 @@ OVERLAP_CASES = {
         utc(2025, 3, 26),
         4 * 2.0 + 3 * 1.0,
     ),
-    # Auckland's Tuesday 08:00 (UTC+13 in January) is Los Angeles' Monday 11:00 (UTC-8): 19:00 UTC Monday.
     "Auckland Tuesday morning meets Los Angeles Monday": (
-        Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00")),
-        Availability("America/Los_Angeles", windows([MON], "11:00", "13:00")),
+        AUCKLAND_TUESDAY_MORNING,
+        LOS_ANGELES_MONDAY_MIDDAY,
         utc(2025, 1, 6),
         2.0,
     ),
     "Auckland Tuesday misses Los Angeles Tuesday": (
-        Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00")),
+        AUCKLAND_TUESDAY_MORNING,
         Availability("America/Los_Angeles", windows([TUE], "11:00", "13:00")),
         utc(2025, 1, 6),
         0.0,
@@ -82,8 +85,8 @@ OVERLAP_CASES = {
     ),
     # Away dates are the person's own: Auckland's Tuesday 7 January is Monday 6 January in UTC.
     "away on a date in the person's own zone": (
-        Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00"), (Away(date(2025, 1, 7), date(2025, 1, 7)),)),
-        Availability("America/Los_Angeles", windows([MON], "11:00", "13:00")),
+        replace(AUCKLAND_TUESDAY_MORNING, away=(Away(date(2025, 1, 7), date(2025, 1, 7)),)),
+        LOS_ANGELES_MONDAY_MIDDAY,
         utc(2025, 1, 6),
         0.0,
     ),
@@ -103,6 +106,11 @@ def test_overlap_hours(a, b, week_start, hours):
     assert overlap_hours(b, a, week_start) == pytest.approx(hours)
 
 
+def berlin_sunday(start: str, end: str) -> Availability:
+    """One window on Sundays in Berlin, where the EU's clock changes fall."""
+    return Availability("Europe/Berlin", windows([SUN], start, end))
+
+
 INTERVAL_CASES = {
     # From Sunday 5 January 23:00 UTC: Auckland's Monday 6 January 08:00 is 19:00 UTC on
     # the 5th, before the range; Monday 13 January 08:00 is 19:00 UTC on the 12th, inside it.
@@ -118,26 +126,22 @@ INTERVAL_CASES = {
         [(utc(2025, 1, 6, 2), utc(2025, 1, 6, 4))],
     ),
     # 30 March 2025, Berlin: clocks jump from 02:00 to 03:00. A window wholly in the gap vanishes...
-    "window inside the spring-forward gap": (
-        Availability("Europe/Berlin", windows([SUN], "02:00", "03:00")),
-        utc(2025, 3, 24),
-        [],
-    ),
+    "window inside the spring-forward gap": (berlin_sunday("02:00", "03:00"), utc(2025, 3, 24), []),
     # ...and a gap time is read with the offset before the gap: 02:30 is taken as 03:30 CEST.
     "window ending inside the spring-forward gap": (
-        Availability("Europe/Berlin", windows([SUN], "01:30", "02:30")),
+        berlin_sunday("01:30", "02:30"),
         utc(2025, 3, 24),
         [(utc(2025, 3, 30, 0, 30), utc(2025, 3, 30, 1, 30))],
     ),
     # 26 October 2025, Berlin: 03:00 CEST becomes 02:00 CET. 01:00-03:00 on the clock is three real hours.
     "window spanning the autumn fold": (
-        Availability("Europe/Berlin", windows([SUN], "01:00", "03:00")),
+        berlin_sunday("01:00", "03:00"),
         utc(2025, 10, 20),
         [(utc(2025, 10, 25, 23), utc(2025, 10, 26, 2))],
     ),
     # A repeated time means its first occurrence (02:00 CEST = 00:00 UTC).
     "window inside the autumn fold": (
-        Availability("Europe/Berlin", windows([SUN], "02:00", "02:30")),
+        berlin_sunday("02:00", "02:30"),
         utc(2025, 10, 20),
         [(utc(2025, 10, 26, 0), utc(2025, 10, 26, 0, 30))],
     ),

@@ -6,14 +6,20 @@ import shutil
 import pytest
 
 from pmcohort.domain.content import ContentError
+from pmcohort.domain.plans import read_path_plan
 from pmcohort.domain.practice import load_practice_set
 from pmcohort.domain.readiness import load_versions
+from pmcohort.domain.vocabulary import PATHS
+from pmcohort.domain.writing import load_document_kinds
 from tests.domain.content_files import edit
 
 QUESTIONS = "practice/questions.toml"
 PERSONAS = "practice/personas.toml"
 RUBRICS = "practice/rubrics.toml"
 V1 = "assessment/v1.toml"
+PLAN = "plans/internal_transfer.toml"
+KINDS = "writing/kinds.toml"
+RELEASE_NOTES_DIMENSIONS = 'dimensions = ["customer_value", "plain_reader", "concise"]'
 
 BROKEN = {
     # practice
@@ -248,12 +254,96 @@ BROKEN = {
         "version = 2",
         "assessment/v1.toml: says version 2, but its name says version 1",
     ),
+    # plans
+    "unknown phase": (
+        PLAN,
+        'phase = "close_gaps"',
+        'phase = "year_three"',
+        "plans/internal_transfer.toml, milestone 'customer_interviews': unknown phase 'year_three'",
+    ),
+    "unknown milestone skill": (
+        PLAN,
+        'skill = "discovery"',
+        'skill = "charisma"',
+        "plans/internal_transfer.toml, milestone 'customer_interviews': unknown skill 'charisma'",
+    ),
+    "unknown session kind": (
+        PLAN,
+        'session_kind = "shadowing"',
+        'session_kind = "lunch"',
+        "plans/internal_transfer.toml, milestone 'shadow_pm': unknown session kind 'lunch'",
+    ),
+    "unknown document kind": (
+        PLAN,
+        'document_kind = "problem_statement"',
+        'document_kind = "poem"',
+        "plans/internal_transfer.toml, milestone 'problem_statement': unknown document kind 'poem'",
+    ),
+    "effort out of range": (
+        PLAN,
+        "effort_weeks = 2",
+        "effort_weeks = 0",
+        "plans/internal_transfer.toml, milestone 'problem_statement': "
+        "'effort_weeks' must be a whole number from 1 to 26, not 0",
+    ),
+    "duplicate milestone key": (
+        PLAN,
+        'key = "problem_statement"',
+        'key = "customer_interviews"',
+        "plans/internal_transfer.toml, milestone 'customer_interviews': duplicate milestone key 'customer_interviews'",
+    ),
+    "unknown milestone field": (
+        PLAN,
+        "effort_weeks = 2\n",
+        "effort_weeks = 2\ndeadline = 3\n",
+        "plans/internal_transfer.toml, milestone 'problem_statement': unknown field 'deadline'",
+    ),
+    # writing
+    "unknown dimension": (
+        KINDS,
+        RELEASE_NOTES_DIMENSIONS,
+        'dimensions = ["customer_value", "nope", "concise"]',
+        "writing/kinds.toml, kind 'release_notes': unknown dimension 'nope'",
+    ),
+    "too few dimensions": (
+        KINDS,
+        RELEASE_NOTES_DIMENSIONS,
+        'dimensions = ["customer_value", "concise"]',
+        "writing/kinds.toml, kind 'release_notes': 'dimensions' needs 3 to 7 entries, has 2",
+    ),
+    "dimension listed twice": (
+        KINDS,
+        RELEASE_NOTES_DIMENSIONS,
+        'dimensions = ["concise", "plain_reader", "concise"]',
+        "writing/kinds.toml, kind 'release_notes': a dimension is listed twice",
+    ),
+    "unknown dimension skill": (
+        KINDS,
+        'skill = "writing"\nwhat_1_looks_like = "Long',
+        'skill = "typing"\nwhat_1_looks_like = "Long',
+        "writing/kinds.toml, dimension 'concise': unknown skill 'typing'",
+    ),
+    "dimension missing a level": (
+        KINDS,
+        'what_2_looks_like = "The point is there',
+        'what_5_looks_like = "The point is there',
+        "writing/kinds.toml, dimension 'concise': missing field 'what_2_looks_like'",
+    ),
+    "duplicate kind key": (
+        KINDS,
+        'key = "release_notes"',
+        'key = "problem_statement"',
+        "writing/kinds.toml, kind 'problem_statement': duplicate kind key 'problem_statement'",
+    ),
 }
 
 
 def _load_all(data):
     load_practice_set(data)
     load_versions(data)
+    for path in PATHS:
+        read_path_plan(path, data)
+    load_document_kinds(data)
 
 
 def test_the_shipped_files_load(data_copy):

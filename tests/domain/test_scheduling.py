@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -285,134 +285,93 @@ WEEK_OF_14_JANUARY = (utc(2025, 1, 13), utc(2025, 1, 20))
 LONG_AGO = utc(2025, 1, 1)
 
 
+def slots_case(
+    expected: list[datetime],
+    *,
+    id: str,
+    availability: Availability = BERLIN_TUESDAY_EVENING,
+    busy: tuple[Booking, ...] = (),
+    range_: tuple[datetime, datetime] = WEEK_OF_14_JANUARY,
+    length: int = 60,
+    step: int = 30,
+    now: datetime = LONG_AGO,
+):
+    """A free_slots case that names only what differs from hour-long slots every half hour of Berlin's
+    Tuesday evening, in the week of 14 January, with now long before it."""
+    return pytest.param(availability, busy, range_, length, step, now, expected, id=id)
+
+
 @pytest.mark.parametrize(
     ("availability", "busy", "range_", "length", "step", "now", "expected"),
     [
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            WEEK_OF_14_JANUARY,
-            60,
-            30,
-            LONG_AGO,
-            [utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
-            id="hour-long slots every half hour",
+        slots_case(
+            [utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)], id="hour-long slots every half hour"
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            # Written in New York time (UTC-5): 12:30-13:00 there is 17:30-18:00 UTC.
-            (Booking(datetime(2025, 1, 14, 12, 30, tzinfo=NEW_YORK), datetime(2025, 1, 14, 13, tzinfo=NEW_YORK)),),
-            WEEK_OF_14_JANUARY,
-            60,
-            30,
-            LONG_AGO,
+        slots_case(
             [utc(2025, 1, 14, 18)],
+            # Written in New York time (UTC-5): 12:30-13:00 there is 17:30-18:00 UTC.
+            busy=(Booking(datetime(2025, 1, 14, 12, 30, tzinfo=NEW_YORK), datetime(2025, 1, 14, 13, tzinfo=NEW_YORK)),),
             id="busy half hour blocks the slots across it",
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            WEEK_OF_14_JANUARY,
-            60,
-            30,
-            utc(2025, 1, 14, 17, 10),
+        slots_case(
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
+            now=utc(2025, 1, 14, 17, 10),
             id="nothing before now, steps still from the window start",
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            WEEK_OF_14_JANUARY,
-            60,
-            30,
-            utc(2025, 1, 14, 17, 30),
+        slots_case(
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
+            now=utc(2025, 1, 14, 17, 30),
             id="a slot may start right now",
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            (utc(2025, 1, 14, 17, 10), utc(2025, 1, 20)),
-            60,
-            30,
-            LONG_AGO,
+        slots_case(
             [utc(2025, 1, 14, 17, 30), utc(2025, 1, 14, 18)],
+            range_=(utc(2025, 1, 14, 17, 10), utc(2025, 1, 20)),
             id="range starting inside a window",
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            (utc(2025, 1, 13), utc(2025, 1, 14, 18, 30)),
-            60,
-            30,
-            LONG_AGO,
+        slots_case(
             [utc(2025, 1, 14, 17), utc(2025, 1, 14, 17, 30)],
+            range_=(utc(2025, 1, 13), utc(2025, 1, 14, 18, 30)),
             id="range ending inside a window",
         ),
-        pytest.param(
-            Availability("Europe/Berlin", windows([TUE], "18:15", "20:00")),
-            (),
-            WEEK_OF_14_JANUARY,
-            60,
-            30,
-            LONG_AGO,
+        slots_case(
             [utc(2025, 1, 14, 17, 15), utc(2025, 1, 14, 17, 45)],
+            availability=Availability("Europe/Berlin", windows([TUE], "18:15", "20:00")),
             id="window starting off the hour",
         ),
-        pytest.param(
-            BERLIN_TUESDAY_EVENING,
-            (),
-            WEEK_OF_14_JANUARY,
-            180,
-            30,
-            LONG_AGO,
-            [],
-            id="longer than any window",
-        ),
-        pytest.param(
-            Availability("Europe/Berlin", windows([TUE], "18:00", "20:00") + windows([TUE], "20:00", "21:00")),
-            (),
-            WEEK_OF_14_JANUARY,
-            180,
-            60,
-            LONG_AGO,
+        slots_case([], length=180, id="longer than any window"),
+        slots_case(
             [utc(2025, 1, 14, 17)],
+            availability=Availability(
+                "Europe/Berlin", windows([TUE], "18:00", "20:00") + windows([TUE], "20:00", "21:00")
+            ),
+            length=180,
+            step=60,
             id="one slot across two touching windows",
         ),
-        pytest.param(
-            Availability(
+        slots_case(
+            [utc(2025, 1, 21, 17)],
+            availability=Availability(
                 "Europe/Berlin", windows([TUE], "18:00", "20:00"), away=(Away(date(2025, 1, 14), date(2025, 1, 14)),)
             ),
-            (),
-            (utc(2025, 1, 13), utc(2025, 1, 27)),
-            120,
-            30,
-            LONG_AGO,
-            [utc(2025, 1, 21, 17)],
+            range_=(utc(2025, 1, 13), utc(2025, 1, 27)),
+            length=120,
             id="away day skipped",
         ),
         # Thursday 27 March to Thursday 3 April 2025; the EU changes clocks on Sunday the 30th,
         # so Berlin's 18:00 is 17:00 UTC on Thursday and Friday and 16:00 UTC from Monday on.
         # Thursday's slot has begun by now; Tuesday's clashes with a busy half hour.
-        pytest.param(
-            Availability("Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00")),
-            (session(utc(2025, 4, 1, 16, 30), 30),),
-            (utc(2025, 3, 27), utc(2025, 4, 3)),
-            120,
-            30,
-            utc(2025, 3, 27, 17, 30),
+        slots_case(
             [utc(2025, 3, 28, 17), utc(2025, 3, 31, 16), utc(2025, 4, 2, 16)],
+            availability=Availability("Europe/Berlin", windows(WEEKDAYS, "18:00", "20:00")),
+            busy=(session(utc(2025, 4, 1, 16, 30), 30),),
+            range_=(utc(2025, 3, 27), utc(2025, 4, 3)),
+            length=120,
+            now=utc(2025, 3, 27, 17, 30),
             id="Berlin across the EU switch",
         ),
         # Thursday 6 to Wednesday 12 March 2025; the US changes clocks on Sunday the 9th,
         # so New York's 12:00 is 17:00 UTC before it and 16:00 UTC after.
-        pytest.param(
-            Availability("America/New_York", windows(WEEKDAYS, "12:00", "14:00")),
-            (session(utc(2025, 3, 10, 16), 60),),
-            (utc(2025, 3, 6), utc(2025, 3, 12)),
-            60,
-            60,
-            utc(2025, 3, 6),
+        slots_case(
             [
                 utc(2025, 3, 6, 17),
                 utc(2025, 3, 6, 18),
@@ -422,17 +381,19 @@ LONG_AGO = utc(2025, 1, 1)
                 utc(2025, 3, 11, 16),
                 utc(2025, 3, 11, 17),
             ],
+            availability=Availability("America/New_York", windows(WEEKDAYS, "12:00", "14:00")),
+            busy=(session(utc(2025, 3, 10, 16), 60),),
+            range_=(utc(2025, 3, 6), utc(2025, 3, 12)),
+            step=60,
+            now=utc(2025, 3, 6),
             id="New York across the US switch",
         ),
         # Auckland is UTC+13 in January: Tuesday 08:00 there is Monday 19:00 UTC.
-        pytest.param(
-            Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00")),
-            (),
-            (utc(2025, 1, 13), utc(2025, 1, 14)),
-            60,
-            60,
-            LONG_AGO,
+        slots_case(
             [utc(2025, 1, 13, 19), utc(2025, 1, 13, 20)],
+            availability=Availability("Pacific/Auckland", windows([TUE], "08:00", "10:00")),
+            range_=(utc(2025, 1, 13), utc(2025, 1, 14)),
+            step=60,
             id="Auckland Tuesday is Monday in UTC",
         ),
     ],
@@ -528,79 +489,47 @@ def local(zone: ZoneInfo, *args, fold: int = 0) -> datetime:
     return datetime(*args, tzinfo=zone, fold=fold)
 
 
-@pytest.mark.parametrize(
-    ("first_start", "count", "expected_utc"),
-    [
-        # EU summer time starts on the last Sunday of March (30 March 2025): 18:00 moves from 17:00 to 16:00 UTC.
-        pytest.param(
-            local(BERLIN, 2025, 3, 18, 18),
-            4,
-            [utc(2025, 3, 18, 17), utc(2025, 3, 25, 17), utc(2025, 4, 1, 16), utc(2025, 4, 8, 16)],
-            id="Berlin, spring",
-        ),
-        # ... and ends on the last Sunday of October (26 October 2025): back from 16:00 to 17:00 UTC.
-        pytest.param(
-            local(BERLIN, 2025, 10, 21, 18),
-            2,
-            [utc(2025, 10, 21, 16), utc(2025, 10, 28, 17)],
-            id="Berlin, autumn",
-        ),
-        # US summer time starts on the second Sunday of March (9 March 2025): 12:00 moves from 17:00 to 16:00 UTC.
-        pytest.param(
-            local(NEW_YORK, 2025, 3, 4, 12),
-            2,
-            [utc(2025, 3, 4, 17), utc(2025, 3, 11, 16)],
-            id="New York, spring",
-        ),
-        # ... and ends on the first Sunday of November (2 November 2025).
-        pytest.param(
-            local(NEW_YORK, 2025, 10, 28, 12),
-            2,
-            [utc(2025, 10, 28, 16), utc(2025, 11, 4, 17)],
-            id="New York, autumn",
-        ),
-        # Berlin, 30 March 2025: clocks jump from 02:00 to 03:00, so 02:30 is read as 03:30 CEST (01:30 UTC),
-        # that week only.
-        pytest.param(
-            local(BERLIN, 2025, 3, 23, 2, 30),
-            3,
-            [utc(2025, 3, 23, 1, 30), utc(2025, 3, 30, 1, 30), utc(2025, 4, 6, 0, 30)],
-            id="Berlin, time in the spring gap",
-        ),
-        # New York, 9 March 2025: 02:30 does not exist and is read as 03:30 EDT (07:30 UTC).
-        pytest.param(
-            local(NEW_YORK, 2025, 3, 2, 2, 30),
-            3,
-            [utc(2025, 3, 2, 7, 30), utc(2025, 3, 9, 7, 30), utc(2025, 3, 16, 6, 30)],
-            id="New York, time in the spring gap",
-        ),
-        # Berlin, 26 October 2025: 02:30 happens twice; the first is 02:30 CEST (00:30 UTC).
-        pytest.param(
-            local(BERLIN, 2025, 10, 19, 2, 30),
-            3,
-            [utc(2025, 10, 19, 0, 30), utc(2025, 10, 26, 0, 30), utc(2025, 11, 2, 1, 30)],
-            id="Berlin, time in the autumn fold",
-        ),
-        pytest.param(
-            local(BERLIN, 2025, 10, 26, 2, 30, fold=1),
-            2,
-            [utc(2025, 10, 26, 0, 30), utc(2025, 11, 2, 1, 30)],
-            id="Berlin, a first session in the fold is its first occurrence",
-        ),
-        # New York, 2 November 2025: 01:30 happens twice; the first is 01:30 EDT (05:30 UTC).
-        pytest.param(
-            local(NEW_YORK, 2025, 10, 26, 1, 30),
-            2,
-            [utc(2025, 10, 26, 5, 30), utc(2025, 11, 2, 5, 30)],
-            id="New York, time in the autumn fold",
-        ),
-        pytest.param(local(BERLIN, 2025, 3, 18, 18), 0, [], id="no sessions"),
-    ],
-)
-def test_weekly_occurrences(first_start, count, expected_utc):
-    occurrences = weekly_occurrences(first_start, timedelta(minutes=90), count)
+def weekly_in_utc(first_start: datetime, utc_times: list[str]) -> list[datetime]:
+    """A start a week from `first_start`'s date, at each UTC time of day in turn (in every case here the
+    sessions fall on the same date in UTC as on the local clock)."""
+    return [
+        datetime.combine(first_start.date() + timedelta(weeks=week), time.fromisoformat(clock), tzinfo=UTC)
+        for week, clock in enumerate(utc_times)
+    ]
 
-    assert starts(occurrences) == expected_utc
+
+# (first local start, the UTC time of each weekly session)
+WEEKLY_CASES = {
+    # EU summer time starts on the last Sunday of March (30 March 2025): 18:00 moves from 17:00 to 16:00 UTC.
+    "Berlin, spring": (local(BERLIN, 2025, 3, 18, 18), ["17:00", "17:00", "16:00", "16:00"]),
+    # ... and ends on the last Sunday of October (26 October 2025): back from 16:00 to 17:00 UTC.
+    "Berlin, autumn": (local(BERLIN, 2025, 10, 21, 18), ["16:00", "17:00"]),
+    # US summer time starts on the second Sunday of March (9 March 2025): 12:00 moves from 17:00 to 16:00 UTC.
+    "New York, spring": (local(NEW_YORK, 2025, 3, 4, 12), ["17:00", "16:00"]),
+    # ... and ends on the first Sunday of November (2 November 2025).
+    "New York, autumn": (local(NEW_YORK, 2025, 10, 28, 12), ["16:00", "17:00"]),
+    # Berlin, 30 March 2025: clocks jump from 02:00 to 03:00, so 02:30 is read as 03:30 CEST (01:30 UTC),
+    # that week only.
+    "Berlin, time in the spring gap": (local(BERLIN, 2025, 3, 23, 2, 30), ["01:30", "01:30", "00:30"]),
+    # New York, 9 March 2025: 02:30 does not exist and is read as 03:30 EDT (07:30 UTC).
+    "New York, time in the spring gap": (local(NEW_YORK, 2025, 3, 2, 2, 30), ["07:30", "07:30", "06:30"]),
+    # Berlin, 26 October 2025: 02:30 happens twice; the first is 02:30 CEST (00:30 UTC).
+    "Berlin, time in the autumn fold": (local(BERLIN, 2025, 10, 19, 2, 30), ["00:30", "00:30", "01:30"]),
+    "Berlin, a first session in the fold is its first occurrence": (
+        local(BERLIN, 2025, 10, 26, 2, 30, fold=1),
+        ["00:30", "01:30"],
+    ),
+    # New York, 2 November 2025: 01:30 happens twice; the first is 01:30 EDT (05:30 UTC).
+    "New York, time in the autumn fold": (local(NEW_YORK, 2025, 10, 26, 1, 30), ["05:30", "05:30"]),
+    "no sessions": (local(BERLIN, 2025, 3, 18, 18), []),
+}
+
+
+@pytest.mark.parametrize(("first_start", "utc_times"), WEEKLY_CASES.values(), ids=WEEKLY_CASES.keys())
+def test_weekly_occurrences(first_start, utc_times):
+    occurrences = weekly_occurrences(first_start, timedelta(minutes=90), len(utc_times))
+
+    assert starts(occurrences) == weekly_in_utc(first_start, utc_times)
     assert all(occurrence.end - occurrence.start == timedelta(minutes=90) for occurrence in occurrences)
 
 

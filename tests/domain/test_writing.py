@@ -7,12 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmcohort.domain import writing
-from pmcohort.domain.content import ContentError
 from pmcohort.domain.limits import DOCUMENT_MAX_CHARS, RUBRIC_LEVEL, WRITING_RUBRIC_DIMENSIONS
 from pmcohort.domain.practice import validate_scores
 from pmcohort.domain.statuses import DocumentStatus
 from pmcohort.domain.vocabulary import SKILLS
-from tests.domain.content_files import edit
 
 KINDS = {kind.key: kind for kind in writing.DOCUMENT_KINDS}
 ALL_DIMENSIONS = [(kind.key, d) for kind in writing.DOCUMENT_KINDS for d in kind.rubric.dimensions]
@@ -72,25 +70,6 @@ def test_practice_score_validation_applies_to_document_rubrics():
     assert validate_scores(rubric, dict.fromkeys(rubric.dimension_keys, 3)) == {}
     errors = validate_scores(rubric, {"customer_value": 5, "plain_reader": 0, "bogus": 2})
     assert set(errors) == {"customer_value", "plain_reader", "concise", "bogus"}
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ('dimensions = ["customer_value", "plain_reader", "concise"]', 'dimensions = ["customer_value", "nope", "concise"]', "unknown dimension 'nope'"),
-        ('dimensions = ["customer_value", "plain_reader", "concise"]', 'dimensions = ["customer_value", "concise"]', "needs 3 to 7 entries"),
-        ('dimensions = ["customer_value", "plain_reader", "concise"]', 'dimensions = ["concise", "plain_reader", "concise"]', "listed twice"),
-        ('skill = "writing"\nwhat_1_looks_like = "Long', 'skill = "typing"\nwhat_1_looks_like = "Long', "unknown skill 'typing'"),
-        ('what_2_looks_like = "The point is there', 'what_5_looks_like = "The point is there', "missing field 'what_2_looks_like'"),
-        ('key = "release_notes"', 'key = "problem_statement"', "duplicate kind key"),
-    ],
-)  # fmt: skip
-def test_a_broken_kinds_file_is_refused_with_where_and_what(data_copy, old, new, message):
-    path = data_copy / "writing" / "kinds.toml"
-    path.write_text(edit(path.read_text(), old, new))
-    with pytest.raises(ContentError, match=message) as refused:
-        writing.load_document_kinds(data_copy)
-    assert "writing/kinds.toml" in str(refused.value)
 
 
 # --- statuses

@@ -29,116 +29,146 @@ class Access:
     who: frozenset[str]
 
 
+def same_access(args: dict[str, str], who: frozenset[str], *endpoints: str) -> dict[str, Access]:
+    """An entry for each of `endpoints`: they take the same arguments and are open to the same people."""
+    return dict.fromkeys(endpoints, Access(args, who))
+
+
 ACCESS = {
-    "admin.set_retired": Access({"item_id": "question_id"}, frozenset({"admin"})),
-    "admin.edit_question": Access({"item_id": "question_id"}, frozenset({"admin"})),
+    **same_access({"item_id": "question_id"}, frozenset({"admin"}), "admin.set_retired", "admin.edit_question"),
     "admin.edit_persona": Access({"item_id": "persona_id"}, frozenset({"admin"})),
     "admin.edit_rubric": Access({"item_id": "rubric_id"}, frozenset({"admin"})),
     "admin.change_role": Access({"user_id": "engineer"}, frozenset({"admin"})),
-    "assessment.result": Access({"attempt_id": "attempt_id"}, ASSESSMENT_READERS),
-    "assessment.engineer_result": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
-    # A step number, not an object: every engineer has the steps.
-    "assessment.step": Access({"number": "number"}, frozenset({"engineer", "other_engineer", "admin"})),
-    # Capability links: whoever holds the token, signed in or not; a made-up token finds nothing.
-    "auth.reset_password": Access({"token": "made-up"}, frozenset()),
-    "sessions.calendar_feed": Access({"token": "calendar_feed"}, EVERYONE),
-    "main.unsubscribe": Access({"token": "made-up"}, frozenset()),
     # No delivery failed in this world: an admin finds no row to retry; nobody else gets that far.
     "admin.retry_delivery": Access({"outbox_id": "987654"}, frozenset()),
+    "assessment.result": Access({"attempt_id": "attempt_id"}, ASSESSMENT_READERS),
+    **same_access({"user_id": "engineer"}, ASSESSMENT_READERS, "assessment.engineer_result", "evidence.gap_profile"),
+    # A step number, not an object: every engineer has the steps.
+    "assessment.step": Access({"number": "number"}, frozenset({"engineer", "other_engineer", "admin"})),
+    # Capability links: whoever holds the token, signed in or not; a made-up token finds nothing, for anyone.
+    **same_access(
+        {"token": "made-up"},
+        frozenset(),
+        "auth.reset_password",
+        "main.unsubscribe",
+        "cohorts.invitation",
+        "cohorts.accept_invitation",
+    ),
+    "sessions.calendar_feed": Access({"token": "calendar_feed"}, EVERYONE),
+    # The portfolio's secret link: whoever holds it, signed in or not.
+    "writing.shared_portfolio": Access({"token": "portfolio"}, EVERYONE),
     "profiles.remove_window": Access({"window_id": "window_id"}, frozenset({"engineer"})),
     "profiles.remove_away": Access({"away_id": "away_id"}, frozenset({"engineer"})),
     "profiles.mentor_public": Access({"user_id": "mentor"}, ANYONE_SIGNED_IN),
-    "cohorts.board": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.enroll": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.set_rule": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.start_run": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.run_progress": Access({"cohort_id": "cohort_id", "run_id": "run_id"}, COHORT_STAFF),
-    "cohorts.publish": Access({"cohort_id": "cohort_id", "run_id": "run_id"}, COHORT_STAFF),
+    **same_access(
+        {"cohort_id": "cohort_id"},
+        COHORT_STAFF,
+        "cohorts.board",
+        "cohorts.enroll",
+        "cohorts.set_rule",
+        "cohorts.start_run",
+        "sessions.new_workshop",
+        # The cohort lead's console: only the cohort's leads and admins.
+        "cohorts.console",
+        "cohorts.report",
+        "cohorts.change_status",
+        "cohorts.settings",
+        "cohorts.update_settings",
+        "cohorts.add_lead",
+        "cohorts.members",
+        "cohorts.invite",
+        "cohorts.import_form",
+        "cohorts.dry_run",
+        "cohorts.nudge",
+        "cohorts.announcements",
+        "cohorts.announce",
+        "writing.cohort",
+        "writing.shared_queue",
+    ),
+    **same_access(
+        {"cohort_id": "cohort_id", "run_id": "run_id"}, COHORT_STAFF, "cohorts.run_progress", "cohorts.publish"
+    ),
     "cohorts.end_match": Access({"cohort_id": "cohort_id", "match_id": "match_id"}, COHORT_STAFF),
-    "sessions.new_workshop": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    # The cohort lead's console: only the cohort's leads and admins.
-    "cohorts.console": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.report": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.change_status": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.settings": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.update_settings": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.add_lead": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
     "cohorts.remove_lead": Access({"cohort_id": "cohort_id", "user_id": "lead"}, COHORT_STAFF),
-    "cohorts.members": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.member": Access({"cohort_id": "cohort_id", "user_id": "engineer"}, COHORT_STAFF),
-    "cohorts.remove_member": Access({"cohort_id": "cohort_id", "user_id": "engineer"}, COHORT_STAFF),
-    "cohorts.move_member": Access({"cohort_id": "cohort_id", "user_id": "engineer"}, COHORT_STAFF),
-    "cohorts.invite": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
     "cohorts.resend_invitation": Access({"cohort_id": "cohort_id", "invitation_id": "987654"}, COHORT_STAFF),
-    "cohorts.import_form": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.dry_run": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.roster_import": Access({"cohort_id": "cohort_id", "import_id": "import_id"}, COHORT_STAFF),
-    "cohorts.import_progress": Access({"cohort_id": "cohort_id", "import_id": "import_id"}, COHORT_STAFF),
-    "cohorts.start_import": Access({"cohort_id": "cohort_id", "import_id": "import_id"}, COHORT_STAFF),
-    "cohorts.nudge": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.announcements": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "cohorts.announce": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    **same_access(
+        {"cohort_id": "cohort_id", "user_id": "engineer"},
+        COHORT_STAFF,
+        "cohorts.member",
+        "cohorts.remove_member",
+        "cohorts.move_member",
+    ),
+    **same_access(
+        {"cohort_id": "cohort_id", "import_id": "import_id"},
+        COHORT_STAFF,
+        "cohorts.roster_import",
+        "cohorts.import_progress",
+        "cohorts.start_import",
+    ),
     "cohorts.export": Access({"cohort_id": "cohort_id", "kind": "members"}, COHORT_STAFF),
-    # A capability link like the others: a made-up token finds nothing, for anyone.
-    "cohorts.invitation": Access({"token": "made-up"}, frozenset()),
-    "cohorts.accept_invitation": Access({"token": "made-up"}, frozenset()),
     "matches.detail": Access({"match_id": "match_id"}, PAIR_AND_STAFF),
-    "matches.accept": Access({"match_id": "match_id"}, PAIR | {"admin"}),
-    "matches.decline": Access({"match_id": "match_id"}, PAIR | {"admin"}),
-    "sessions.book": Access({"match_id": "match_id"}, frozenset({"engineer"})),
+    **same_access({"match_id": "match_id"}, PAIR | {"admin"}, "matches.accept", "matches.decline"),
     "sessions.propose": Access({"match_id": "match_id"}, PAIR),
-    "sessions.detail": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.invite": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.accept": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.attendance": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.cancel": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.feedback": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.observation": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.comment": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    "sessions.reschedule": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
+    "sessions.book": Access({"match_id": "match_id"}, frozenset({"engineer"})),
+    **same_access(
+        {"session_id": "session_id"},
+        PAIR_AND_STAFF,
+        "sessions.detail",
+        "sessions.invite",
+        "sessions.accept",
+        "sessions.attendance",
+        "sessions.cancel",
+        "sessions.feedback",
+        "sessions.observation",
+        "sessions.comment",
+        "sessions.reschedule",
+        "sessions.host_no_show",
+    ),
     # Only the host writes the debrief and swaps the question; only the engineer ticks their action items.
-    "sessions.debrief": Access({"session_id": "session_id"}, frozenset({"mentor"})),
-    "sessions.swap_question": Access({"session_id": "session_id"}, frozenset({"mentor"})),
+    **same_access({"session_id": "session_id"}, frozenset({"mentor"}), "sessions.debrief", "sessions.swap_question"),
     "sessions.tick_action_item": Access(
         {"session_id": "session_id", "item_id": "action_item_id"}, frozenset({"engineer"})
     ),
-    "evidence.gap_profile": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
+    # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
+    "sessions.join": Access({"session_id": "session_id"}, frozenset()),
     "evidence.skill_evidence": Access({"user_id": "engineer", "skill": "interviewing"}, ASSESSMENT_READERS),
     # The mentor, and the leads of a cohort they are in (admins see every mentor's).
     "evidence.mentor_reliability": Access({"user_id": "mentor"}, frozenset({"mentor", "lead", "admin"})),
     # A proposal in a cohort is decided by its lead; the engineer outside a cohort decides their own.
-    "matches.rematch_proposal": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
-    "matches.approve_rematch": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
-    "matches.dismiss_rematch": Access({"proposal_id": "proposal_id"}, COHORT_STAFF),
-    "sessions.host_no_show": Access({"session_id": "session_id"}, PAIR_AND_STAFF),
-    # Only workshops can be joined; the world's session is a 1:1, so nobody finds it here.
-    "sessions.join": Access({"session_id": "session_id"}, frozenset()),
+    **same_access(
+        {"proposal_id": "proposal_id"},
+        COHORT_STAFF,
+        "matches.rematch_proposal",
+        "matches.approve_rematch",
+        "matches.dismiss_rematch",
+    ),
     # Written work: the author, their mentor (who reviews it here) and the cohort's lead; not even admins.
-    "writing.document": Access({"document_id": "document_id"}, DOCUMENT_READERS),
-    "writing.review": Access({"document_id": "document_id"}, DOCUMENT_READERS),
-    "writing.diff": Access({"document_id": "document_id"}, DOCUMENT_READERS),
-    "writing.comment": Access({"document_id": "document_id"}, DOCUMENT_READERS),
-    "writing.reply": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
-    "writing.resolve": Access({"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS),
+    **same_access(
+        {"document_id": "document_id"},
+        DOCUMENT_READERS,
+        "writing.document",
+        "writing.review",
+        "writing.diff",
+        "writing.comment",
+    ),
+    **same_access(
+        {"document_id": "document_id", "comment_id": "comment_id"}, DOCUMENT_READERS, "writing.reply", "writing.resolve"
+    ),
     "writing.claim": Access({"document_id": "document_id"}, frozenset({"mentor"})),
     "writing.second_review": Access({"document_id": "document_id"}, frozenset({"lead"})),
-    "writing.edit": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
-    "writing.autosave": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
-    "writing.withdraw": Access({"document_id": "draft_id"}, frozenset({"engineer"})),
-    "writing.cohort": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
-    "writing.shared_queue": Access({"cohort_id": "cohort_id"}, COHORT_STAFF),
+    **same_access(
+        {"document_id": "draft_id"}, frozenset({"engineer"}), "writing.edit", "writing.autosave", "writing.withdraw"
+    ),
     "writing.edit_kind": Access({"kind_id": "kind_id"}, frozenset({"admin"})),
-    # The portfolio's secret link: whoever holds it, signed in or not.
-    "writing.shared_portfolio": Access({"token": "portfolio"}, EVERYONE),
 }
 ACCESS |= {
     # A plan: the engineer, their active mentor, their cohort's leads; nobody else, admins included.
-    "plans.engineer_plan": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
-    "plans.evidence_pack": Access({"user_id": "engineer"}, ASSESSMENT_READERS),
+    **same_access({"user_id": "engineer"}, ASSESSMENT_READERS, "plans.engineer_plan", "plans.evidence_pack"),
     "plans.add_milestone": Access({"user_id": "engineer"}, PAIR),
     "plans.move_milestone": Access({"milestone_id": "milestone_id"}, PAIR),
-    "plans.tick_milestone": Access({"milestone_id": "milestone_id"}, frozenset({"engineer"})),
-    "plans.untick_milestone": Access({"milestone_id": "milestone_id"}, frozenset({"engineer"})),
+    **same_access(
+        {"milestone_id": "milestone_id"}, frozenset({"engineer"}), "plans.tick_milestone", "plans.untick_milestone"
+    ),
     "plans.remove_season": Access({"season_id": "season_id"}, frozenset({"admin"})),
 }
 NOT_OBJECTS = {"static"}  # a file name, not anyone's object

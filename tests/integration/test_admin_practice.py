@@ -8,6 +8,9 @@ from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import PracticeItem
 from pmcohort.ops.models import AuditEvent
 
+NEW_QUESTION = "/admin/practice/questions/new"
+NEW_PERSONA = "/admin/practice/personas/new"
+NEW_RUBRIC = "/admin/practice/rubrics/new"
 QUESTION = {
     "key": "ps_status_page",
     "kind": "product_sense",
@@ -67,7 +70,7 @@ def admin(login, user_factory):
 
 
 def test_admin_creates_a_question_that_appears_in_the_list(client, admin, form_post):
-    response = form_post("/admin/practice/questions/new", QUESTION)
+    response = form_post(NEW_QUESTION, QUESTION)
     assert response.status_code == 303
 
     item = practice_bank.find("question", "ps_status_page")
@@ -78,8 +81,8 @@ def test_admin_creates_a_question_that_appears_in_the_list(client, admin, form_p
 
 
 def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
-    form_post("/admin/practice/questions/new", QUESTION)
-    response = form_post("/admin/practice/questions/new", {**QUESTION, "prompt": "Another prompt"})
+    form_post(NEW_QUESTION, QUESTION)
+    response = form_post(NEW_QUESTION, {**QUESTION, "prompt": "Another prompt"})
 
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -91,69 +94,34 @@ def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
 @pytest.mark.parametrize(
     ("url", "data", "field", "message"),
     [
+        (NEW_QUESTION, {**QUESTION, "prompt": "   "}, "prompt", "Write the question the mentor asks."),
         (
-            "/admin/practice/questions/new",
-            {**QUESTION, "prompt": "   "},
-            "prompt",
-            "Write the question the mentor asks.",
-        ),
-        (
-            "/admin/practice/questions/new",
+            NEW_QUESTION,
             {**QUESTION, "kind": "system_design"},
             "kind",
             "Choose the kind of interview this question is for",
         ),
+        (NEW_QUESTION, {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"}, "follow_ups", "at most 5 follow-ups"),
+        (NEW_QUESTION, {**QUESTION, "strong_answer": ""}, "strong_answer", "Describe what a strong answer shows"),
+        (NEW_QUESTION, {**QUESTION, "key": "Status-Page"}, "key", "lowercase letters a–z, digits and underscores"),
+        (NEW_QUESTION, {**QUESTION, "key": ""}, "key", "Give it a key."),
+        (NEW_PERSONA, {**PERSONA, "hidden_constraint": ""}, "hidden_constraint", "Give the hidden constraint"),
+        (NEW_PERSONA, {**PERSONA, "pushback_lines": "\n"}, "pushback_lines", "Give 1 to 6 pushback lines"),
+        (NEW_RUBRIC, rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]), "dimensions", "at least 3 dimensions"),
         (
-            "/admin/practice/questions/new",
-            {**QUESTION, "follow_ups": "1\n2\n3\n4\n5\n6"},
-            "follow_ups",
-            "at most 5 follow-ups",
-        ),
-        (
-            "/admin/practice/questions/new",
-            {**QUESTION, "strong_answer": ""},
-            "strong_answer",
-            "Describe what a strong answer shows",
-        ),
-        (
-            "/admin/practice/questions/new",
-            {**QUESTION, "key": "Status-Page"},
-            "key",
-            "lowercase letters a–z, digits and underscores",
-        ),
-        ("/admin/practice/questions/new", {**QUESTION, "key": ""}, "key", "Give it a key."),
-        (
-            "/admin/practice/personas/new",
-            {**PERSONA, "hidden_constraint": ""},
-            "hidden_constraint",
-            "Give the hidden constraint",
-        ),
-        (
-            "/admin/practice/personas/new",
-            {**PERSONA, "pushback_lines": "\n"},
-            "pushback_lines",
-            "Give 1 to 6 pushback lines",
-        ),
-        (
-            "/admin/practice/rubrics/new",
-            rubric_form("pitch", "Pitch", THREE_DIMENSIONS[:2]),
-            "dimensions",
-            "at least 3 dimensions",
-        ),
-        (
-            "/admin/practice/rubrics/new",
+            NEW_RUBRIC,
             rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "writing", "", "Rambles.")]),
             "dimensions-2-what_4_looks_like",
             "Describe what a 4 looks like.",
         ),
         (
-            "/admin/practice/rubrics/new",
+            NEW_RUBRIC,
             rubric_form("pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "", "Crisp.", "Rambles.")]),
             "dimensions-2-skill",
             "Choose the skill this dimension is evidence of.",
         ),
         (
-            "/admin/practice/rubrics/new",
+            NEW_RUBRIC,
             rubric_form(
                 "pitch", "Pitch", [*THREE_DIMENSIONS[:2], ("clarity", "Clarity", "charisma", "Crisp.", "Rambles.")]
             ),
@@ -161,7 +129,7 @@ def test_a_duplicate_key_is_refused_at_the_field(admin, form_post):
             "Choose one of the skills.",
         ),
         (
-            "/admin/practice/rubrics/new",
+            NEW_RUBRIC,
             rubric_form(
                 "pitch", "Pitch", [*THREE_DIMENSIONS, ("Clarity!", "Clarity", "writing", "Crisp.", "Rambles.")]
             ),
@@ -181,7 +149,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(admin, form_post
 
 
 def test_a_key_cannot_change_on_edit(admin, form_post):
-    form_post("/admin/practice/personas/new", PERSONA)
+    form_post(NEW_PERSONA, PERSONA)
     persona = practice_bank.find("persona", "anxious_cfo")
 
     response = form_post(
@@ -195,7 +163,7 @@ def test_a_key_cannot_change_on_edit(admin, form_post):
 
 
 def test_retiring_hides_a_question_from_new_sessions_but_keeps_it_listed(client, admin, form_post):
-    form_post("/admin/practice/questions/new", QUESTION)
+    form_post(NEW_QUESTION, QUESTION)
     item = practice_bank.find("question", "ps_status_page")
 
     form_post(f"/admin/practice/{item.id}/retired", {"retired": "yes"}, page_url="/admin/practice")
@@ -238,7 +206,7 @@ def test_editing_a_rubric_changes_texts_but_keeps_dimension_keys(client, admin, 
 
 
 def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
-    form_post("/admin/practice/rubrics/new", rubric_form("pitch", "Pitch", THREE_DIMENSIONS))
+    form_post(NEW_RUBRIC, rubric_form("pitch", "Pitch", THREE_DIMENSIONS))
     item = practice_bank.find("rubric", "pitch")
 
     added = ("clarity", "Speaks clearly", "interviewing", "Crisp and structured.", "Rambles.")
@@ -249,6 +217,23 @@ def test_a_rubric_gains_a_dimension_and_keeps_the_others(admin, form_post):
     assert practice_bank.rubric("pitch").dimension_keys == ("framing", "trade_offs", "metrics", "clarity")
 
 
+def _starter_forms():
+    """Each starter item as its admin form posts it back: (item type, key, form)."""
+    for question in practice.QUESTIONS:
+        form = {name: getattr(question, name) for name in ("key", "kind", "prompt", "strong_answer")}
+        yield "question", question.key, form | {"follow_ups": "\n".join(question.follow_ups)}
+    for persona in practice.PERSONAS:
+        form = {
+            name: getattr(persona, name)
+            for name in ("key", "title", "situation", "wants", "hidden_constraint", "reveals", "would_convince")
+        }
+        lines = "\n".join(persona.pushback_lines)
+        yield "persona", persona.key, form | {"pushback_lines": lines, "rubric": persona.rubric or ""}
+    for rubric in practice.RUBRICS.values():
+        rows = [tuple(getattr(dimension, name) for name in DIMENSION_FIELDS) for dimension in rubric.dimensions]
+        yield "rubric", rubric.key, rubric_form(None, rubric.title, rows, rubric.interview_label or "")
+
+
 def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_post):
     """The starter files obey the editor's bounds, so an admin can always save a starter item back."""
     practice_bank.seed_starter_set()
@@ -257,52 +242,9 @@ def test_every_starter_item_saves_unchanged_through_the_admin_forms(admin, form_
         for item in db.session.scalars(select(PracticeItem))
     }
 
-    for question in practice.QUESTIONS:
-        item = practice_bank.find("question", question.key)
-        response = form_post(
-            f"/admin/practice/questions/{item.id}",
-            {
-                "key": question.key,
-                "kind": question.kind,
-                "prompt": question.prompt,
-                "follow_ups": "\n".join(question.follow_ups),
-                "strong_answer": question.strong_answer,
-            },
-        )
-        assert response.status_code == 303, question.key
-    for persona in practice.PERSONAS:
-        item = practice_bank.find("persona", persona.key)
-        response = form_post(
-            f"/admin/practice/personas/{item.id}",
-            {
-                "key": persona.key,
-                "title": persona.title,
-                "situation": persona.situation,
-                "wants": persona.wants,
-                "hidden_constraint": persona.hidden_constraint,
-                "pushback_lines": "\n".join(persona.pushback_lines),
-                "reveals": persona.reveals,
-                "would_convince": persona.would_convince,
-                "rubric": persona.rubric or "",
-            },
-        )
-        assert response.status_code == 303, persona.key
-    for rubric in practice.RUBRICS.values():
-        item = practice_bank.find("rubric", rubric.key)
-        rows = [
-            (
-                d.key,
-                d.label,
-                d.skill,
-                d.what_4_looks_like,
-                d.what_1_looks_like,
-                d.what_3_looks_like,
-                d.what_2_looks_like,
-            )
-            for d in rubric.dimensions
-        ]
-        form = rubric_form(None, rubric.title, rows, rubric.interview_label or "")
-        assert form_post(f"/admin/practice/rubrics/{item.id}", form).status_code == 303, rubric.key
+    for item_type, key, form in _starter_forms():
+        item = practice_bank.find(item_type, key)
+        assert form_post(f"/admin/practice/{item_type}s/{item.id}", form).status_code == 303, key
 
     db.session.expire_all()
     after = {
@@ -346,13 +288,13 @@ def test_only_admins_manage_the_question_bank(client, login, user_factory, form_
 
     for url in (
         "/admin/practice",
-        "/admin/practice/questions/new",
+        NEW_QUESTION,
         f"/admin/practice/questions/{question.id}",
-        "/admin/practice/personas/new",
-        "/admin/practice/rubrics/new",
+        NEW_PERSONA,
+        NEW_RUBRIC,
     ):
         assert client.get(url).status_code == 403, url
-    assert form_post("/admin/practice/questions/new", QUESTION, page_url="/dashboard").status_code == 403
+    assert form_post(NEW_QUESTION, QUESTION, page_url="/dashboard").status_code == 403
     assert (
         form_post(f"/admin/practice/{question.id}/retired", {"retired": "yes"}, page_url="/dashboard").status_code
         == 403

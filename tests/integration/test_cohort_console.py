@@ -23,14 +23,14 @@ from pmcohort.cohorts.models import (
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import UPLOAD_MAX_BYTES
-from pmcohort.mentoring.models import MentoringSession, SessionParticipant
+from pmcohort.mentoring.models import MentoringSession
 from pmcohort.notifications.models import Notification, OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.plans import services as plan_service
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document
 from tests.conftest import csrf_token_from, sign_in
-from tests.factories import active_match, cohort_with, engineer, hosted, mentor
+from tests.factories import active_match, cohort_with, engineer, hosted, mentor, one_on_one
 from tests.integration.test_notifications import deliver_pending
 from tests.mail import text_of
 
@@ -458,21 +458,7 @@ def test_removing_and_moving_members_keeps_their_history(client, login, lead, co
     other = cohort_with(lead, [], [])
     match = cohort_match(cohort)
     engineer_id, mentor_id = match.engineer_id, match.mentor_id
-    start = utcnow() - timedelta(days=2)
-    session = MentoringSession(
-        kind="one_on_one",
-        host_id=mentor_id,
-        start_at=start,
-        end_at=start + timedelta(hours=1),
-        time_zone="UTC",
-        title="1:1",
-        match_id=match.id,
-    )
-    session.participants = [
-        SessionParticipant(user_id=user_id, role=role, start_at=start, end_at=start + timedelta(hours=1))
-        for user_id, role in ((mentor_id, "host"), (engineer_id, "participant"))
-    ]
-    db.session.add(session)
+    session = one_on_one(mentor_id, utcnow() - timedelta(days=2), guest_ids=(engineer_id,), match_id=match.id)
     db.session.commit()
     login(lead)
 

@@ -3,6 +3,7 @@
 import logging
 import socket
 import threading
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
@@ -35,11 +36,6 @@ def deliver_outbox_message(outbox_ids: list[int] | int) -> int:
     return outbox.deliver_batch(outbox_ids if isinstance(outbox_ids, list) else [outbox_ids])
 
 
-@shared_task(name=SWEEP_TASK)
-def sweep_outbox() -> int:
-    return outbox.sweep()
-
-
 @shared_task(name=MATCHING_RUN_TASK)
 def run_matching(run_id: int) -> bool:
     return matching_runs.execute_run(run_id)
@@ -50,24 +46,21 @@ def import_roster(import_id: int) -> bool:
     return roster.execute_import(import_id)
 
 
-@shared_task(name=EXPIRE_PROPOSALS_TASK)
-def expire_proposals() -> int:
-    return matching.expire_stale_proposals()
+def _periodic(name: str, work: Callable[[], int]):
+    """A task the beat sends by name, with no arguments (worker/schedule.py): how many rows `work` handled."""
+
+    @shared_task(name=name)
+    def run() -> int:
+        return work()
+
+    return run
 
 
-@shared_task(name=DUE_REMINDERS_TASK)
-def send_due_reminders() -> int:
-    return reminders.send_due()
-
-
-@shared_task(name=PLAN_DIGESTS_TASK)
-def plan_digests() -> int:
-    return reminders.plan_digests()
-
-
-@shared_task(name=LAPSE_REVIEW_CLAIMS_TASK)
-def lapse_review_claims() -> int:
-    return writing.lapse_claims()
+sweep_outbox = _periodic(SWEEP_TASK, outbox.sweep)
+expire_proposals = _periodic(EXPIRE_PROPOSALS_TASK, matching.expire_stale_proposals)
+send_due_reminders = _periodic(DUE_REMINDERS_TASK, reminders.send_due)
+plan_digests = _periodic(PLAN_DIGESTS_TASK, reminders.plan_digests)
+lapse_review_claims = _periodic(LAPSE_REVIEW_CLAIMS_TASK, writing.lapse_claims)
 
 
 class _Heartbeat:

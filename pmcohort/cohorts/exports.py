@@ -27,7 +27,8 @@ BATCH = 500
 
 
 def _csv_lines(query) -> Iterator[str]:
-    """The query's rows as CSV, under a header of its columns' labels."""
+    """The query's rows as CSV, under a header of its columns' labels (a column's own name, `Match.status`
+    is "status", unless it is labelled)."""
     # The body is sent after the request's own session is torn down (Flask ends the request's
     # contexts before a streamed body is read), so the rows come through a connection of their
     # own, held until the last row. A session bound to one connection (the tests') lends it.
@@ -44,6 +45,11 @@ def _csv_lines(query) -> Iterator[str]:
                 buffer.seek(0)
                 buffer.truncate()
         yield buffer.getvalue()
+
+
+def _person(user, role: str) -> tuple:
+    """A person's email and name, headed by their part in the row: engineer_email, engineer_name."""
+    return user.email.label(f"{role}_email"), user.name.label(f"{role}_name")
 
 
 def members(cohort_id: int) -> Iterator[str]:
@@ -75,16 +81,14 @@ def matches(cohort_id: int) -> Iterator[str]:
     query = (
         select(
             Match.id.label("match_id"),
-            engineer.email.label("engineer_email"),
-            engineer.name.label("engineer_name"),
-            mentor.email.label("mentor_email"),
-            mentor.name.label("mentor_name"),
-            Match.status.label("status"),
-            Match.score.label("score"),
+            *_person(engineer, "engineer"),
+            *_person(mentor, "mentor"),
+            Match.status,
+            Match.score,
             Match.created_at.label("proposed_at"),
-            Match.activated_at.label("activated_at"),
-            Match.closed_at.label("closed_at"),
-            Match.close_reason.label("close_reason"),
+            Match.activated_at,
+            Match.closed_at,
+            Match.close_reason,
         )
         .join(engineer, engineer.id == Match.engineer_id)
         .join(mentor, mentor.id == Match.mentor_id)
@@ -113,16 +117,16 @@ def sessions(cohort_id: int) -> Iterator[str]:
     query = (
         select(
             MentoringSession.id.label("session_id"),
-            MentoringSession.kind.label("kind"),
-            MentoringSession.title.label("title"),
-            MentoringSession.status.label("status"),
+            MentoringSession.kind,
+            MentoringSession.title,
+            MentoringSession.status,
             MentoringSession.start_at.label("start_at_utc"),
             MentoringSession.end_at.label("end_at_utc"),
             host.email.label("host_email"),
             places.label("participants"),
             attended.label("attended"),
-            MentoringSession.cancelled_late.label("cancelled_late"),
-            MentoringSession.cancel_reason.label("cancel_reason"),
+            MentoringSession.cancelled_late,
+            MentoringSession.cancel_reason,
         )
         .join(host, host.id == MentoringSession.host_id)
         .where(
@@ -163,15 +167,15 @@ def reviews(cohort_id: int) -> Iterator[str]:
         select(
             Document.id.label("document_id"),
             Document.kind_key.label("kind"),
-            Document.title.label("title"),
+            Document.title,
             author.email.label("author_email"),
             reviewer.email.label("reviewer_email"),
             DocumentReview.role.label("review_role"),
             DocumentVersion.number.label("version"),
             DocumentVersion.submitted_at.label("version_submitted_at_utc"),
             DocumentReview.submitted_at.label("review_submitted_at_utc"),
-            DocumentReview.turnaround_seconds.label("turnaround_seconds"),
-            DocumentReview.decision.label("decision"),
+            DocumentReview.turnaround_seconds,
+            DocumentReview.decision,
         )
         .join(Document, Document.id == DocumentReview.document_id)
         .join(DocumentVersion, DocumentVersion.id == DocumentReview.version_id)
@@ -187,14 +191,14 @@ def milestones(cohort_id: int) -> Iterator[str]:
     """Every plan milestone of the cohort's engineers."""
     query = (
         select(
-            User.email.label("email"),
-            Plan.path.label("path"),
+            User.email,
+            Plan.path,
             Plan.start_date.label("plan_start"),
             PlanMilestone.title.label("milestone"),
-            PlanMilestone.skill.label("skill"),
-            PlanMilestone.due_week.label("due_week"),
+            PlanMilestone.skill,
+            PlanMilestone.due_week,
             PlanMilestone.done_at.label("done_at_utc"),
-            PlanMilestone.done_link.label("done_link"),
+            PlanMilestone.done_link,
         )
         .join(Plan, Plan.id == PlanMilestone.plan_id)
         .join(User, User.id == Plan.user_id)

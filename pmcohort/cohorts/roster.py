@@ -23,7 +23,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.tokens import signed_links
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import INVITATION_EXPIRES_AFTER
-from pmcohort.domain.roster import RosterCheck, RosterFileError, read_roster
+from pmcohort.domain.roster import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RosterCheck, RosterFileError, read_roster
 from pmcohort.domain.statuses import ImportStatus, MemberRole
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
@@ -32,6 +32,8 @@ from pmcohort.ops.models import record_audit
 # 5,000 tasks for a large import; one row for all would hold a single worker for minutes.
 INVITATIONS_PER_MESSAGE = 200
 _PROGRESS_EVERY = 500  # rows checked between progress updates
+# What an invitation says about the person invited: a roster row's columns, carried over when it is resent.
+_INVITEE_FIELDS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 
 def enrolled_emails(cohort_id: int) -> dict[str, str]:
@@ -152,12 +154,7 @@ def resend_invitation(cohort_id: int, invitation_id: int, *, actor_id: int) -> C
     now = utcnow()
     new = CohortInvitation(
         cohort_id=cohort_id,
-        email=old.email,
-        name=old.name,
-        role=old.role,
-        time_zone=old.time_zone,
-        path=old.path,
-        domain=old.domain,
+        **{field: getattr(old, field) for field in _INVITEE_FIELDS},
         import_id=old.import_id,
         expires_at=now + INVITATION_EXPIRES_AFTER,
         created_by=actor_id,
@@ -237,9 +234,9 @@ def accept_invitation(invitation_id: int, *, user_id: int) -> tuple[Cohort, bool
         "cohort",
         cohort.id,
         actor_id=user.id,
-        invitation_id=invitation.id,
         role=invitation.role,
         already_enrolled=bool(already),
+        invitation_id=invitation.id,
     )
     db.session.commit()
     return cohort, not already
@@ -411,12 +408,7 @@ def _write(staged: RosterImport, plan: _Plan) -> None:
                 [
                     {
                         "cohort_id": staged.cohort_id,
-                        "email": row["email"],
-                        "name": row["name"],
-                        "role": row["role"],
-                        "time_zone": row["time_zone"],
-                        "path": row["path"],
-                        "domain": row["domain"],
+                        **{field: row[field] for field in _INVITEE_FIELDS},
                         "expires_at": now + INVITATION_EXPIRES_AFTER,
                         "import_id": staged.id,
                         "created_by": staged.created_by,

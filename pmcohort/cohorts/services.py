@@ -276,24 +276,31 @@ def remove_lead(cohort_id: int, user_id: int, *, actor_id: int) -> None:
     db.session.commit()
 
 
-def _leave(cohort: Cohort, member: CohortMember, kind: str, *, actor_id: int, reason: str, moved_to: int | None):
-    db.session.add(
-        CohortDeparture(
-            cohort_id=cohort.id,
-            user_id=member.user_id,
-            role=member.role,
-            kind=kind,
-            moved_to_cohort_id=moved_to,
-            reason=reason.strip(),
-            enrolled_at=member.enrolled_at,
-            left_by=actor_id,
-        )
-    )
+# What a departure keeps of the membership it replaces.
+_MEMBERSHIP_KEPT = ("cohort_id", "user_id", "role", "enrolled_at")
+
+
+def _leave(member: CohortMember, kind: str, *, actor_id: int, reason: str, moved_to: int | None) -> None:
+    """Take `member` out of their cohort: a departure row keeps the membership, their open matches in the
+    cohort end, and the audit records it as cohort.member_removed or cohort.member_moved."""
+    reason = reason.strip()
+    kept = {name: getattr(member, name) for name in _MEMBERSHIP_KEPT}
+    db.session.add(CohortDeparture(**kept, kind=kind, moved_to_cohort_id=moved_to, reason=reason, left_by=actor_id))
     db.session.delete(member)
     ended = matching.end_open_matches_in_cohort(
-        cohort.id, member.user_id, actor_id=actor_id, reason=reason.strip() or "Left the cohort"
+        member.cohort_id, member.user_id, actor_id=actor_id, reason=reason or "Left the cohort"
     )
-    return ended
+    moved = {"to_cohort_id": moved_to} if moved_to is not None else {}
+    record_audit(
+        f"cohort.member_{kind}",
+        "cohort",
+        member.cohort_id,
+        actor_id=actor_id,
+        user_id=member.user_id,
+        role=member.role,
+        **moved,
+        matches_ended=ended,
+    )
 
 
 def _membership(cohort_id: int, user_id: int, role: str) -> CohortMember:
@@ -307,15 +314,22 @@ def _membership(cohort_id: int, user_id: int, role: str) -> CohortMember:
     return member
 
 
+def membership(cohort_id: int, user_id: int) -> CohortMember | None:
+    """Someone's place in the cohort (as an engineer first, if they are both)."""
+    return db.session.scalar(
+        select(CohortMember)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+        .order_by(CohortMember.role)
+        .limit(1)
+    )
+
+
 def remove_member(cohort_id: int, user_id: int, role: str, *, actor_id: int, reason: str = "") -> None:
     """Take someone out of the cohort. Their matches in it end; everything they did stays."""
     cohort = _cohort_for_update(cohort_id)
     ensure_editable(cohort)
     member = _membership(cohort.id, user_id, role)
-    ended = _leave(cohort, member, DepartureKind.REMOVED, actor_id=actor_id, reason=reason, moved_to=None)
-    record_audit(
-        "cohort.member_removed", "cohort", cohort.id, actor_id=actor_id, user_id=user_id, role=role, matches_ended=ended
-    )
+    _leave(member, DepartureKind.REMOVED, actor_id=actor_id, reason=reason, moved_to=None)
     db.session.commit()
 
 
@@ -338,29 +352,9 @@ def move_member(cohort_id: int, user_id: int, role: str, to_cohort_id: int, *, a
     )
     if already:
         raise ServiceError("to_cohort_id", f"They are already in “{target.name}” as {role}.")
-    ended = _leave(cohort, member, DepartureKind.MOVED, actor_id=actor_id, reason=reason, moved_to=target.id)
+    _leave(member, DepartureKind.MOVED, actor_id=actor_id, reason=reason, moved_to=target.id)
     db.session.add(CohortMember(cohort_id=target.id, user_id=user_id, role=role))
-    record_audit(
-        "cohort.member_moved",
-        "cohort",
-        cohort.id,
-        actor_id=actor_id,
-        user_id=user_id,
-        role=role,
-        to_cohort_id=target.id,
-        matches_ended=ended,
-    )
     db.session.commit()
-
-
-def membership(cohort_id: int, user_id: int) -> CohortMember | None:
-    """Someone's place in the cohort (as an engineer first, if they are both)."""
-    return db.session.scalar(
-        select(CohortMember)
-        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
-        .order_by(CohortMember.role)
-        .limit(1)
-    )
 
 
 def departures(cohort_id: int) -> list[CohortDeparture]:

@@ -6,9 +6,10 @@ older rules.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -46,25 +47,31 @@ def latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
     return {attempt.user_id: attempt for attempt in attempts}
 
 
-def evidence_of(engineer_ids: Collection[int]) -> dict[int, list[Evidence]]:
-    """Every observation of the engineers' skills, from every source, oldest first."""
-    found: dict[int, list[Evidence]] = defaultdict(list)
-    for source in OBSERVATION_SOURCES:
+_Found = TypeVar("_Found", Evidence, PitfallEvidence)
+
+
+def _per_engineer(
+    sources: Iterable[Callable[[Collection[int]], Iterable[_Found]]],
+    engineer_ids: Collection[int],
+    observed_at: Callable[[_Found], datetime],
+) -> dict[int, list[_Found]]:
+    """What every source found about each engineer, oldest first."""
+    found: dict[int, list[_Found]] = defaultdict(list)
+    for source in sources:
         for item in source(engineer_ids):
             found[item.engineer_id].append(item)
     for items in found.values():
-        items.sort(key=lambda item: item.observation.observed_at)
+        items.sort(key=observed_at)
     return found
+
+
+def evidence_of(engineer_ids: Collection[int]) -> dict[int, list[Evidence]]:
+    """Every observation of the engineers' skills, from every source, oldest first."""
+    return _per_engineer(OBSERVATION_SOURCES, engineer_ids, lambda item: item.observation.observed_at)
 
 
 def pitfalls_of(engineer_ids: Collection[int]) -> dict[int, list[PitfallEvidence]]:
-    found: dict[int, list[PitfallEvidence]] = defaultdict(list)
-    for source in PITFALL_SOURCES:
-        for item in source(engineer_ids):
-            found[item.engineer_id].append(item)
-    for items in found.values():
-        items.sort(key=lambda item: item.observed_at)
-    return found
+    return _per_engineer(PITFALL_SOURCES, engineer_ids, lambda item: item.observed_at)
 
 
 def largest_gap(scores: dict[str, int], path: str | None) -> str | None:

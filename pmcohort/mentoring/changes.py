@@ -22,7 +22,8 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
         raise NotFoundError("session", session_id)  # only the lead moves a workshop; a participant can leave it
     if not mentoring_session.active:
         raise ServiceError(None, f"This session is {mentoring_session.status}; it cannot be moved.")
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ServiceError("reason", "Say briefly why the time changes.")
     viewer = db.session.get(User, actor_id)
     people = [mentoring_session.host] + [p.user for p in mentoring_session.guests()]
@@ -43,10 +44,10 @@ def reschedule(session_id: int, *, actor_id: int, start: datetime, end: datetime
         "session",
         mentoring_session.id,
         actor_id=actor_id,
-        reason=reason.strip(),
+        reason=reason,
         start=start.isoformat(),
     )
-    enqueue("session.changed", session_id=mentoring_session.id, reason=reason.strip())
+    enqueue("session.changed", session_id=mentoring_session.id, reason=reason)
     reminders.plan_session(mentoring_session)
     db.session.commit()
     return mentoring_session
@@ -56,7 +57,8 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     mentoring_session, place = session_with_place(session_id, actor_id)
     if not mentoring_session.active:
         raise ServiceError(None, f"This session is already {mentoring_session.status}.")
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ServiceError("reason", "Say briefly why you cancel.")
     now = utcnow()
     if mentoring_session.kind == SessionKind.WORKSHOP and place.role != ParticipantRole.HOST:
@@ -73,7 +75,7 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
     mentoring_session.status, mentoring_session.cancelled_at, mentoring_session.cancel_reason = (
         SessionStatus.CANCELLED,
         now,
-        reason.strip(),
+        reason,
     )
     mentoring_session.cancelled_late = scheduling.is_late_cancellation(mentoring_session.start_at, now)
     mentoring_session.cancelled_by = actor_id
@@ -87,7 +89,7 @@ def cancel(session_id: int, *, actor_id: int, reason: str) -> MentoringSession:
         mentoring_session.id,
         actor_id=actor_id,
         late=mentoring_session.cancelled_late,
-        reason=reason.strip(),
+        reason=reason,
     )
     enqueue("session.cancelled", session_id=mentoring_session.id, user_ids=still_in)
     reminders.plan_session(mentoring_session)

@@ -100,16 +100,7 @@ def _consider(engineer_id: int, snapshot: SkillSnapshot, previous: str | None) -
     )
     db.session.add(proposal)
     db.session.flush()
-    record_audit(
-        "rematch.proposed",
-        "rematch_proposal",
-        proposal.id,
-        engineer_id=engineer_id,
-        skill=skill,
-        previous_skill=previous,
-        mentor_id=match.mentor_id,
-        mentor_strength=strength,
-    )
+    _audit("rematch.proposed", proposal, "engineer_id", "skill", "previous_skill", "mentor_id", "mentor_strength")
     enqueue("rematch.proposed", proposal_id=proposal.id)
     return proposal
 
@@ -177,6 +168,12 @@ def open_proposal_of(engineer_id: int) -> RematchProposal | None:
     )
 
 
+def _audit(action: str, proposal: RematchProposal, *columns: str, actor_id: int | None = None) -> None:
+    """Record `action` with the named columns of the proposal as they now stand."""
+    details = {column: getattr(proposal, column) for column in columns}
+    record_audit(action, "rematch_proposal", proposal.id, actor_id=actor_id, **details)
+
+
 def _open_for_decision(proposal_id: int) -> RematchProposal:
     proposal = db.session.get(RematchProposal, proposal_id, with_for_update={"of": RematchProposal})
     if proposal is None:
@@ -228,15 +225,7 @@ def approve(proposal_id: int, *, actor_id: int, choice: str, mentor_id: int | No
     enqueue("match.proposed" if in_cohort else "match.requested", match_id=match.id)
     proposal.status, proposal.choice, proposal.chosen_mentor_id = RematchStatus.APPROVED, choice, mentor_id
     proposal.new_match_id, proposal.decided_by, proposal.decided_at = match.id, actor_id, now
-    record_audit(
-        "rematch.approved",
-        "rematch_proposal",
-        proposal.id,
-        actor_id=actor_id,
-        choice=choice,
-        mentor_id=mentor_id,
-        new_match_id=match.id,
-    )
+    _audit("rematch.approved", proposal, "choice", "chosen_mentor_id", "new_match_id", actor_id=actor_id)
     enqueue("rematch.approved", proposal_id=proposal.id)
     db.session.commit()
     return match
@@ -245,5 +234,5 @@ def approve(proposal_id: int, *, actor_id: int, choice: str, mentor_id: int | No
 def dismiss(proposal_id: int, *, actor_id: int) -> None:
     proposal = _open_for_decision(proposal_id)
     proposal.status, proposal.decided_by, proposal.decided_at = RematchStatus.DISMISSED, actor_id, utcnow()
-    record_audit("rematch.dismissed", "rematch_proposal", proposal.id, actor_id=actor_id)
+    _audit("rematch.dismissed", proposal, actor_id=actor_id)
     db.session.commit()

@@ -45,6 +45,17 @@ MAX_REASON_LENGTH = 500
 # --- the match lifecycle
 
 
+def matches_for(user_id: int) -> list[Match]:
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id))
+            .options(joinedload(Match.cohort))  # cohort proposals are named after their cohort
+            .order_by(Match.created_at.desc(), Match.id.desc())
+        )
+    )
+
+
 def _take_place(mentor_id: int) -> bool:
     """Count one more active mentee for the mentor, unless that would pass capacity.
 
@@ -343,14 +354,3 @@ def request_mentor(engineer_id: int, mentor_id: int) -> Match:
     reminders.plan_proposal(match, PROPOSAL_EXPIRES_AFTER)
     db.session.commit()
     return match
-
-
-def matches_for(user_id: int) -> list[Match]:
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(or_(Match.engineer_id == user_id, Match.mentor_id == user_id))
-            .options(joinedload(Match.cohort))  # cohort proposals are named after their cohort
-            .order_by(Match.created_at.desc(), Match.id.desc())
-        )
-    )

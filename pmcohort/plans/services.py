@@ -6,7 +6,7 @@ transaction: the milestone ticks in the same commit as the change that earned it
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -22,11 +22,11 @@ from pmcohort.domain import plans
 from pmcohort.domain.plans import EvidenceKind, NoteAction
 from pmcohort.domain.statuses import Attendance, MatchStatus, ParticipantRole, SessionStatus
 from pmcohort.domain.vocabulary import PATHS
+from pmcohort.evidence.services import latest_attempts
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.plans.models import ApmSeason, MilestoneNote, Plan, PlanMilestone
-from pmcohort.profiles.models import AssessmentAttempt
 
 MAX_PROGRAM = 120
 
@@ -113,12 +113,16 @@ def seasons() -> list[ApmSeason]:
 # --- making a plan
 
 
-def _latest_attempt(user_id: int) -> AssessmentAttempt | None:
-    return db.session.scalar(
-        select(AssessmentAttempt)
-        .where(AssessmentAttempt.user_id == user_id)
-        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
-        .limit(1)
+def _milestone_from(planned: plans.PlannedMilestone) -> PlanMilestone:
+    """The stored milestone: the planned one's fields as they are, its evidence spread over three columns."""
+    copied = {field.name: getattr(planned, field.name) for field in fields(planned) if field.name != "evidence"}
+    evidence = planned.evidence
+    return PlanMilestone(
+        **copied,
+        evidence_kind=evidence.kind if evidence else None,
+        evidence_detail=evidence.detail if evidence else None,
+        evidence_count=evidence.count if evidence else 1,
+        evidence_refs=[],
     )
 
 
@@ -139,7 +143,7 @@ def create_plan(user_id: int, *, path: str | None, start: date | None, replace: 
     if existing is not None:
         db.session.delete(existing)
         db.session.flush()
-    attempt = _latest_attempt(user_id)
+    attempt = latest_attempts([user_id]).get(user_id)
     scores = attempt.skill_scores if attempt else None
     plan = Plan(
         user_id=user_id,
@@ -150,21 +154,7 @@ def create_plan(user_id: int, *, path: str | None, start: date | None, replace: 
     )
     seasons_now = [season.as_domain() for season in seasons()] if path == "apm_program" else []
     for planned in plans.generate(plans.path_plans()[path], start, scores, seasons_now):
-        evidence = planned.evidence
-        plan.milestones.append(
-            PlanMilestone(
-                key=planned.key,
-                title=planned.title,
-                done_when=planned.done_when,
-                skill=planned.skill,
-                closes_a_gap=planned.closes_a_gap,
-                due_week=planned.due_week,
-                evidence_kind=evidence.kind if evidence else None,
-                evidence_detail=evidence.detail if evidence else None,
-                evidence_count=evidence.count if evidence else 1,
-                evidence_refs=[],
-            )
-        )
+        plan.milestones.append(_milestone_from(planned))
     db.session.add(plan)
     db.session.flush()
     _count_sessions_held_since(plan)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import Date, Integer, Select, cast, func, null, select, union_all
 
@@ -27,10 +28,10 @@ class Strength:
 class MentorDetails:
     headline: str
     former_engineer: bool
+    capacity: int
     paths: tuple[str, ...]
     domains: tuple[str, ...]
     interview_kinds: tuple[str, ...]
-    capacity: int
     strengths: tuple[Strength, ...]
 
 
@@ -158,20 +159,29 @@ def availability_of(user: User) -> availability.Availability:
     return availabilities([user])[user.id]
 
 
+# Weekly windows and time away: rows each user keeps for themselves.
+_Own = TypeVar("_Own", AvailabilityWindow, AwayPeriod)
+
+
+def _own_rows(model: type[_Own], user_id: int, *order_by) -> list[_Own]:
+    return list(db.session.scalars(select(model).where(model.user_id == user_id).order_by(*order_by)))
+
+
+def _delete_own(model: type[_Own], row_id: int, user_id: int, what: str) -> _Own:
+    """Delete one of the user's own rows; someone else's is as missing as one that does not exist."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(what, row_id)
+    db.session.delete(row)
+    return row
+
+
 def windows_of(user_id: int) -> list[AvailabilityWindow]:
-    return list(
-        db.session.scalars(
-            select(AvailabilityWindow)
-            .where(AvailabilityWindow.user_id == user_id)
-            .order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
-        )
-    )
+    return _own_rows(AvailabilityWindow, user_id, AvailabilityWindow.weekday, AvailabilityWindow.start_minute)
 
 
 def away_of(user_id: int) -> list[AwayPeriod]:
-    return list(
-        db.session.scalars(select(AwayPeriod).where(AwayPeriod.user_id == user_id).order_by(AwayPeriod.first_day))
-    )
+    return _own_rows(AwayPeriod, user_id, AwayPeriod.first_day)
 
 
 def add_window(user_id: int, weekday: int, start_minute: int, end_minute: int) -> AvailabilityWindow:
@@ -191,10 +201,7 @@ def add_window(user_id: int, weekday: int, start_minute: int, end_minute: int) -
 
 
 def remove_window(user_id: int, window_id: int) -> None:
-    window = db.session.get(AvailabilityWindow, window_id)
-    if window is None or window.user_id != user_id:
-        raise NotFoundError("availability window", window_id)
-    db.session.delete(window)
+    window = _delete_own(AvailabilityWindow, window_id, user_id, "availability window")
     record_audit(
         "availability.window_removed",
         "availability_window",
@@ -225,9 +232,6 @@ def add_away(user_id: int, first_day: date, last_day: date) -> AwayPeriod:
 
 
 def remove_away(user_id: int, away_id: int) -> None:
-    period = db.session.get(AwayPeriod, away_id)
-    if period is None or period.user_id != user_id:
-        raise NotFoundError("time away", away_id)
-    db.session.delete(period)
+    _delete_own(AwayPeriod, away_id, user_id, "time away")
     record_audit("availability.away_removed", "away_period", away_id, actor_id=user_id)
     db.session.commit()

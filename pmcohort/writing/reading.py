@@ -18,10 +18,9 @@ from pmcohort.writing.models import (
     DocumentReview,
     DocumentVersion,
     ReviewComment,
-    SharedReviewQueue,
 )
 from pmcohort.writing.reviewers import cohort_mentors, lead_ids_for
-from pmcohort.writing.services import kinds, rubric_of
+from pmcohort.writing.services import kinds, rubric_of, shared_queue_enabled
 
 
 def my_documents(author_id: int) -> list[Document]:
@@ -189,7 +188,7 @@ def cohort_writing(cohort_id: int) -> CohortWriting:
     names = {review.reviewer_id: review.reviewer.name for review in reviews}
     return CohortWriting(
         cohort=cohort,
-        shared_queue=db.session.get(SharedReviewQueue, cohort_id) is not None,
+        shared_queue=shared_queue_enabled(cohort_id),
         documents=documents,
         agreement=writing.agreement(pairs),
         dimension_labels=labels,

@@ -66,16 +66,9 @@ def seed_kinds() -> int:
     added = 0
     for position, kind in enumerate(writing.DOCUMENT_KINDS):
         if kind.key not in existing:
-            db.session.add(
-                WritingKind(
-                    key=kind.key,
-                    title=kind.title,
-                    prompt=kind.prompt,
-                    skeleton=kind.skeleton,
-                    rubric={"dimensions": [asdict(d) for d in kind.rubric.dimensions]},
-                    position=position,
-                )
-            )
+            stored = asdict(kind)
+            stored["rubric"] = {"dimensions": list(stored["rubric"]["dimensions"])}  # the rubric's title is the kind's
+            db.session.add(WritingKind(**stored, position=position))
             added += 1
     db.session.commit()
     return added
@@ -488,6 +481,10 @@ def lapse_claims(now: datetime | None = None) -> int:
         enqueue("writing.claim_lapsed", document_id=document.id, mentor_id=mentor_id)
     db.session.commit()
     return len(lapsed)
+
+
+def shared_queue_enabled(cohort_id: int) -> bool:
+    return db.session.get(SharedReviewQueue, cohort_id) is not None
 
 
 def set_shared_queue(cohort_id: int, lead_id: int, enabled: bool) -> None:

@@ -280,8 +280,11 @@ def writing_cast(user_factory) -> WritingCast:
     return WritingCast(author, reviewer, second_reviewer, lead, outsider, cohort)
 
 
-def one_on_one(host_id: int, start: datetime, *, guest_ids: tuple[int, ...] = (), **columns) -> MentoringSession:
-    """An hour-long 1:1 in UTC that `host_id` hosts, with `guest_ids` taking part; `columns` set the rest."""
+def one_on_one(
+    host_id: int, start: datetime, *, guest_ids: tuple[int, ...] = (), add_to=None, **columns
+) -> MentoringSession:
+    """An hour-long 1:1 in UTC that `host_id` hosts, with `guest_ids` taking part; `columns` set the rest.
+    It is added to the app's database session, or to `add_to` (another transaction's)."""
     session = MentoringSession(
         kind="one_on_one",
         host_id=host_id,
@@ -295,7 +298,7 @@ def one_on_one(host_id: int, start: datetime, *, guest_ids: tuple[int, ...] = ()
         SessionParticipant(user_id=user_id, role=role, start_at=start, end_at=session.end_at)
         for user_id, role in [(host_id, "host"), *((guest_id, "participant") for guest_id in guest_ids)]
     ]
-    db.session.add(session)
+    (add_to or db.session).add(session)
     return session
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Match
@@ -195,12 +195,19 @@ def add_people(mentoring_session: MentoringSession, host: User, guests: list[Use
         mentoring_session.add_participant(user.id, role, accepted_at=now if user.id in accepted else None)
 
 
+# Two bookings of one slot inserted at the same instant can each wait on the other's row in the
+# exclusion check; PostgreSQL then aborts one with a deadlock, which means the same as a refusal.
+DEADLOCK_DETECTED = "40P01"
+
+
 def save_session(mentoring_session: MentoringSession) -> None:
     """Flush, turning PostgreSQL's refusal of an overlapping place into the message a person reads."""
     db.session.add(mentoring_session)
     try:
         db.session.flush()
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
         db.session.rollback()
         raise ServiceError("start", TAKEN) from None
 

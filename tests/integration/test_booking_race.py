@@ -1,17 +1,21 @@
 """Twenty engineers try to book the same slot of one mentor at once, against a real PostgreSQL."""
 
 import threading
+import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
+from pmcohort.accounts.models import User
 from pmcohort.cohorts.models import Match
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.mentoring import booking
 from pmcohort.mentoring.models import MentoringSession
-from tests.factories import make_user, person, tomorrow_at
+from tests import factories as fb
+from tests.factories import make_user, one_on_one, person, tomorrow_at
 from tests.services import require_postgres
 
 CONTENDERS = 20
@@ -71,3 +75,64 @@ def test_concurrent_bookings_of_one_slot_let_exactly_one_win(committed_db, base_
     refusals = [outcome for outcome in outcomes if outcome != "booked"]
     assert all(message == booking.TAKEN or "already in a session" in message for message in refusals)
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 1
+
+
+def _waiting_on_a_lock(connection) -> bool:
+    return bool(
+        connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    )
+
+
+def test_a_booking_that_deadlocks_in_the_overlap_check_is_refused_as_taken(committed_db, base_app):
+    """Two transactions that each insert an overlapping place the other holds wait on each other in
+    the exclusion check; PostgreSQL aborts one with a deadlock, which must read as "taken", not fail."""
+    require_postgres()
+    mentor = person(make_user, ("mentor",))
+    engineer = person(make_user, ("engineer",))
+    rival_host = person(make_user, ("mentor",))
+    match = Match(
+        engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
+    )
+    db.session.add(match)
+    db.session.commit()
+    match_id, engineer_id, mentor_id, rival_host_id = match.id, engineer.id, mentor.id, rival_host.id
+    db.session.remove()
+    start = tomorrow_at(10)
+
+    with db.engine.connect() as rival_connection, db.engine.connect() as watcher:
+        rival = Session(bind=rival_connection)
+        # The rival holds the engineer's hour, uncommitted, so the booking's check of the engineer waits on it.
+        one_on_one(rival_host_id, start, guest_ids=(engineer_id,), add_to=rival)
+        rival.flush()
+
+        outcome: list[str] = []
+
+        def book() -> None:
+            with base_app.app_context():
+                try:
+                    fb.book(db.session.get(Match, match_id), db.session.get(User, engineer_id), start=start)
+                    outcome.append("booked")
+                except ServiceError as error:
+                    outcome.append(error.message)
+                finally:
+                    db.session.remove()
+
+        booker = threading.Thread(target=book)
+        booker.start()
+        deadline = time.monotonic() + 30
+        while not _waiting_on_a_lock(watcher) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Now the rival asks for the mentor's hour, which the waiting booking has inserted: a cycle.
+        one_on_one(mentor_id, start, add_to=rival)
+        rival.flush()
+        booker.join(30)
+        rival.rollback()
+        rival.close()
+
+    assert not booker.is_alive(), "the booking never finished"
+    assert outcome == [booking.TAKEN]
+    assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0

@@ -28,16 +28,19 @@ from pmcohort.writing.models import Document, DocumentReview
 _sign_in_check = login_required(lambda: None)
 
 
-def sign_in_required(bp: Blueprint, *, public: Collection[str] = ()) -> None:
-    """Every view of `bp` asks for a signed-in user, as `login_required` would, but the `public` ones
-    (view names): a page added later is private unless it says otherwise."""
-    public_endpoints = {f"{bp.name}.{name}" for name in public}
+def signed_in_blueprint(name: str, import_name: str, *, public: Collection[str] = (), **options) -> Blueprint:
+    """A blueprint whose every view asks for a signed-in user, as `login_required` would, but the
+    `public` ones (view names): a page added later is private unless it says otherwise."""
+    bp = Blueprint(name, import_name, **options)
+    public_endpoints = {f"{name}.{view}" for view in public}
 
     @bp.before_request
     def require_sign_in():
         if request.endpoint not in public_endpoints:
             return _sign_in_check()
         return None
+
+    return bp
 
 
 def roles_required(*roles: str):

@@ -1,5 +1,4 @@
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -47,15 +46,14 @@ from pmcohort.policy import (
     cohort_match_for_lead_or_404,
     roles_required,
     run_for_lead_or_404,
-    sign_in_required,
+    signed_in_blueprint,
     visible_cohorts,
 )
 
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 # A cohort's own pages ask only for a signed-in user: `cohort_for_lead_or_404` answers 404 to all but
 # its leads and admins, engineers and mentors included, so nobody else learns the cohort exists.
 # An invitation's page is for whoever holds its link.
-sign_in_required(bp, public=("invitation",))
+bp = signed_in_blueprint("cohorts", __name__, url_prefix="/cohorts", public=("invitation",))
 
 
 @bp.get("")

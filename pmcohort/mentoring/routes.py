@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,14 +47,13 @@ from pmcohort.policy import (
     match_for_side_or_404,
     roles_required,
     session_for_viewer_or_404,
-    sign_in_required,
+    signed_in_blueprint,
     workshop_or_404,
 )
 from pmcohort.profiles.models import EngineerProfile
 
-bp = Blueprint("sessions", __name__)
 # A calendar feed's secret link is the authority: calendar apps fetch it without signing in.
-sign_in_required(bp, public=("calendar_feed",))
+bp = signed_in_blueprint("sessions", __name__, public=("calendar_feed",))
 
 
 def _kinds_for(match: Match) -> tuple[str, ...]:

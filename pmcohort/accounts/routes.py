@@ -17,7 +17,7 @@ from pmcohort.accounts.forms import (
 )
 from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import limiter
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import service_errors, submit
 from pmcohort.core.tokens import user_for_reset_token
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import Role
@@ -158,14 +158,15 @@ def reset_password(token: str):
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
         return redirect(url_for("auth.request_reset"), 303)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        with service_errors(form):
-            accounts.reset_password(user, form.password.data)
-            throttle.forget(user.email)
-            flash("Your password is changed. Sign in with the new one.", "success")
-            return redirect(url_for("auth.login"), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form), status
+
+    def reset() -> None:
+        accounts.reset_password(user, form.password.data)
+        throttle.forget(user.email)
+
+    return submit(form, reset, "Your password is changed. Sign in with the new one.", url_for("auth.login")) or (
+        render_template("auth/reset_password.html", form=form),
+        400 if form.is_submitted() else 200,
+    )
 
 
 def _account_page(password_form=None, zone_form=None, email_form=None, status: int = 200):
@@ -188,26 +189,27 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate():
-        with service_errors(form):
-            user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
-            throttle.forget(user.email)
-            _start_session(user)
-            flash("Your password is changed. Other devices are signed out.", "success")
-            return redirect(url_for("auth.account"), 303)
-    return _account_page(password_form=form, status=400)
+
+    def change() -> None:
+        user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
+        throttle.forget(user.email)
+        _start_session(user)
+
+    return submit(
+        form, change, "Your password is changed. Other devices are signed out.", url_for("auth.account")
+    ) or _account_page(password_form=form, status=400)
 
 
 @bp.post("/account/email")
 @login_required
 def change_email():
     form = ChangeEmailForm()
-    if form.validate():
-        with service_errors(form):
-            accounts.change_email(current_user.id, form.current_password.data, form.email.data)
-            flash("Your email is changed. Sign in with the new one from now on.", "success")
-            return redirect(url_for("auth.account"), 303)
-    return _account_page(email_form=form, status=400)
+    return submit(
+        form,
+        lambda: accounts.change_email(current_user.id, form.current_password.data, form.email.data),
+        "Your email is changed. Sign in with the new one from now on.",
+        url_for("auth.account"),
+    ) or _account_page(email_form=form, status=400)
 
 
 @bp.post("/account/time-zone")

@@ -57,21 +57,19 @@ bp = signed_in_blueprint("cohorts", __name__, url_prefix="/cohorts", public=("in
 
 
 @bp.get("")
+@bp.post("", endpoint="create")
 @roles_required(Role.LEAD)
 def index():
-    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=CohortForm())
-
-
-@bp.post("")
-@roles_required(Role.LEAD)
-def create():
     form = CohortForm()
     return submit(
         form,
         lambda: cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data),
         lambda cohort: f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.",
         lambda cohort: url_for("cohorts.board", cohort_id=cohort.id),
-    ) or (render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400)
+    ) or (
+        render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form),
+        400 if form.errors else 200,
+    )
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
@@ -278,14 +276,11 @@ def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 2
 
 
 @bp.get("/<int:cohort_id>/settings")
+@bp.post("/<int:cohort_id>/settings", endpoint="update_settings")
 def settings(cohort_id: int):
-    return _settings(cohort_for_lead_or_404(cohort_id))
-
-
-@bp.post("/<int:cohort_id>/settings")
-def update_settings(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    form = CohortDetailsForm()
+    # The stored details to start from; a post's form holds what was posted, nothing else.
+    form = CohortDetailsForm(obj=cohort if request.method == "GET" else None)
     return submit(
         form,
         lambda: cohort_service.update_details(
@@ -298,7 +293,7 @@ def update_settings(cohort_id: int):
         ),
         "Cohort details saved.",
         url_for("cohorts.settings", cohort_id=cohort.id),
-    ) or _settings(cohort, details_form=form, status=400)
+    ) or _settings(cohort, details_form=form, status=400 if form.errors else 200)
 
 
 @bp.post("/<int:cohort_id>/leads")
@@ -529,22 +524,9 @@ def nudge(cohort_id: int):
     )
 
 
-def _announcements(cohort: Cohort, form=None, status: int = 200):
-    return render_template(
-        "cohorts/announcements.html",
-        cohort=cohort,
-        form=form or AnnouncementForm(formdata=None),
-        announcements=cohort_service.announcements(cohort.id),
-    ), status
-
-
 @bp.get("/<int:cohort_id>/announcements")
+@bp.post("/<int:cohort_id>/announcements", endpoint="announce")
 def announcements(cohort_id: int):
-    return _announcements(cohort_for_lead_or_404(cohort_id))
-
-
-@bp.post("/<int:cohort_id>/announcements")
-def announce(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = AnnouncementForm()
     return submit(
@@ -554,7 +536,15 @@ def announce(cohort_id: int):
             f"Announcement sent to {counted(announcement.recipients, 'person', 'people')}, in the app and by email."
         ),
         url_for("cohorts.announcements", cohort_id=cohort.id),
-    ) or _announcements(cohort, form=form, status=400)
+    ) or (
+        render_template(
+            "cohorts/announcements.html",
+            cohort=cohort,
+            form=form,
+            announcements=cohort_service.announcements(cohort.id),
+        ),
+        400 if form.errors else 200,
+    )
 
 
 @bp.get("/<int:cohort_id>/export/<kind>.csv")

@@ -1,4 +1,4 @@
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from pmcohort.accounts.models import User
@@ -74,15 +74,10 @@ def _milestone_form(form_class, action: str, milestone_id: int, failed: dict):
 
 
 @bp.get("/plan")
+@bp.post("/plan", endpoint="create")
 @roles_required(Role.ENGINEER)
 def mine():
-    return _render(current_user.id)
-
-
-@bp.post("/plan")
-@roles_required(Role.ENGINEER)
-def create():
-    form = PlanForm()
+    form = PlanForm() if request.method == "POST" else _plan_form()
     return submit(
         form,
         lambda: plan_service.create_plan(
@@ -90,7 +85,7 @@ def create():
         ),
         "Your 12-month plan is ready. Milestones with a session or a retake tick themselves.",
         url_for("plans.mine"),
-    ) or _render(current_user.id, plan_form=form, status=400)
+    ) or _render(current_user.id, plan_form=form, status=400 if form.errors else 200)
 
 
 @bp.get("/plan/<int:user_id>")
@@ -177,21 +172,10 @@ def evidence_pack(user_id: int):
 # --- APM seasons, entered by admins because the dates change every year
 
 
-def _seasons_page(form: SeasonForm | None = None, status: int = 200):
-    return render_template(
-        "plans/seasons.html", seasons=plan_service.seasons(), form=form or SeasonForm(formdata=None)
-    ), status
-
-
 @bp.get("/admin/apm-seasons")
+@bp.post("/admin/apm-seasons", endpoint="add_season")
 @roles_required(Role.ADMIN)
 def seasons():
-    return _seasons_page()
-
-
-@bp.post("/admin/apm-seasons")
-@roles_required(Role.ADMIN)
-def add_season():
     form = SeasonForm()
     return submit(
         form,
@@ -204,7 +188,7 @@ def add_season():
         ),
         lambda season: f"{season.program} added. New APM plans get a milestone for it.",
         url_for("plans.seasons"),
-    ) or _seasons_page(form, 400)
+    ) or (render_template("plans/seasons.html", seasons=plan_service.seasons(), form=form), 400 if form.errors else 200)
 
 
 @bp.post("/admin/apm-seasons/<int:season_id>/delete")

@@ -363,14 +363,7 @@ def member(cohort_id: int, user_id: int):
 
 def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, status: int = 200):
     move_form = move_form or MoveForm(formdata=None, user_id=member.user_id, role=member.role)
-    move_form.to_cohort_id.choices = choices_from(
-        {
-            other.id: other.name
-            for other in cohort_service.cohorts_movable_to(
-                cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN)
-            )
-        }
-    )
+    move_form.to_cohort_id.choices = _cohorts_to_move_to(cohort)
     return render_template(
         "cohorts/member.html",
         cohort=cohort,
@@ -380,23 +373,37 @@ def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, statu
     ), status
 
 
+def _cohorts_to_move_to(cohort: Cohort) -> list:
+    """The choices of the move form: the other cohorts the signed-in lead may move a member to."""
+    allowed = cohort_service.cohorts_movable_to(cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN))
+    return choices_from({other.id: other.name for other in allowed})
+
+
+def _change_member(cohort: Cohort, member, form_name: str, form, change, message: str):
+    """A change to a member from their page (`form_name`: "remove_form" or "move_form"): done, back to
+    the members list with the console's figures refreshed; refused, their page with the errors at `form`."""
+
+    def change_and_forget() -> None:
+        change()
+        dashboard.forget(cohort)
+
+    return submit(form, change_and_forget, message, url_for("cohorts.members", cohort_id=cohort.id)) or _member_page(
+        cohort, member, status=400, **{form_name: form}
+    )
+
+
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
 def remove_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
     form = MemberForm()
+    left = f"{member.user.name} left the cohort. Their sessions and history stay."
 
     def remove() -> None:
         reason = form.reason.data or ""
         cohort_service.remove_member(cohort.id, user_id, member.role, actor_id=current_user.id, reason=reason)
-        dashboard.forget(cohort)
 
-    return submit(
-        form,
-        remove,
-        f"{member.user.name} left the cohort. Their sessions and history stay.",
-        url_for("cohorts.members", cohort_id=cohort.id),
-    ) or _member_page(cohort, member, remove_form=form, status=400)
+    return _change_member(cohort, member, "remove_form", form, remove, left)
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/move")
@@ -404,22 +411,16 @@ def move_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
     form = MoveForm()
-    allowed = cohort_service.cohorts_movable_to(cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN))
-    form.to_cohort_id.choices = choices_from({other.id: other.name for other in allowed})
+    form.to_cohort_id.choices = _cohorts_to_move_to(cohort)
+    moved = f"{member.user.name} moved to another cohort. Their history here stays."
 
     def move() -> None:
         to_cohort_id, reason = form.to_cohort_id.data, form.reason.data or ""
         cohort_service.move_member(
             cohort.id, user_id, member.role, to_cohort_id, actor_id=current_user.id, reason=reason
         )
-        dashboard.forget(cohort)
 
-    return submit(
-        form,
-        move,
-        f"{member.user.name} moved to another cohort. Their history here stays.",
-        url_for("cohorts.members", cohort_id=cohort.id),
-    ) or _member_page(cohort, member, move_form=form, status=400)
+    return _change_member(cohort, member, "move_form", form, move, moved)
 
 
 @bp.post("/<int:cohort_id>/invitations")

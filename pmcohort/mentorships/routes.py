@@ -114,8 +114,7 @@ def request_mentor():
 
 
 def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
-    form = form or RematchForm(formdata=None)
-    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
+    form = (form or RematchForm(formdata=None)).offer(proposal.candidates)
     return render_template(
         "matches/rematch.html",
         proposal=proposal,
@@ -134,8 +133,7 @@ def rematch_proposal(proposal_id: int):
 @bp.post("/rematch/<int:proposal_id>/approve")
 def approve_rematch(proposal_id: int):
     proposal = rematch_for_decider_or_404(proposal_id)
-    form = RematchForm()
-    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
+    form = RematchForm().offer(proposal.candidates)
     return submit(
         form,
         lambda: rematch.approve(

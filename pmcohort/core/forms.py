@@ -22,10 +22,6 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 UNSTORABLE_MESSAGE = (
     "This contains a control character that can't be stored. Retype it without pasting hidden characters."
 )
-Done = TypeVar("Done")
-# What to say, or where to go, once an action is done: fixed, or read from what the action returned.
-AfterAction = str | Callable[[Done], str]
-
 # Ids and counts are PostgreSQL `integer` columns.
 DATABASE_INT_MAX = 2**31 - 1
 
@@ -123,6 +119,11 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             flash(error.message, "error")
         else:
             show_error(form, error, whole_form_fields=whole_form_fields)
+
+
+Done = TypeVar("Done")
+# What to say, or where to go, once an action is done: fixed, or read from what the action returned.
+AfterAction = str | Callable[[Done], str]
 
 
 def _after(value: AfterAction, done):

@@ -189,6 +189,17 @@ def document(document_id: int):
     return _document_page(document_for_reader_or_404(document_id), reviewing=False)
 
 
+@bp.post("/<int:document_id>/claim")
+@roles_required(Role.MENTOR)
+def claim(document_id: int):
+    document = document_to_claim_or_404(document_id)
+    with service_errors():
+        services.start_review(document.id, current_user.id)
+        flash("It is yours to review. A shared-queue claim lasts 48 hours.", "success")
+        return redirect(url_for("writing.review", document_id=document.id), 303)
+    return redirect(url_for("writing.index"), 303)
+
+
 @bp.route("/<int:document_id>/review", methods=["GET", "POST"])
 def review(document_id: int):
     document = document_for_reader_or_404(document_id)
@@ -215,17 +226,6 @@ def review(document_id: int):
     ) or _document_page(document, reviewing=True, forms={"review": form}, status=400)
 
 
-@bp.post("/<int:document_id>/claim")
-@roles_required(Role.MENTOR)
-def claim(document_id: int):
-    document = document_to_claim_or_404(document_id)
-    with service_errors():
-        services.start_review(document.id, current_user.id)
-        flash("It is yours to review. A shared-queue claim lasts 48 hours.", "success")
-        return redirect(url_for("writing.review", document_id=document.id), 303)
-    return redirect(url_for("writing.index"), 303)
-
-
 @bp.post("/<int:document_id>/comments")
 def comment(document_id: int):
     document = document_for_reader_or_404(document_id)
@@ -240,8 +240,13 @@ def comment(document_id: int):
     ) or _document_page(document, reviewing=True, forms={"comment": form}, status=400)
 
 
-def _thread_action(document_id: int, act, done_message: str):
+def _thread_action(document_id: int, form, refused: str, act, done_message: str):
+    """A reply or a resolve in a comment's thread: done, back where the reader was; not filled in, the
+    document with `refused` said."""
     document = document_for_reader_or_404(document_id)
+    if not form.validate_on_submit():
+        flash(refused, "error")
+        return redirect(url_for("writing.document", document_id=document.id), 303)
     return press(
         lambda: act(document), done_message, request.referrer or url_for("writing.document", document_id=document.id)
     )
@@ -250,12 +255,10 @@ def _thread_action(document_id: int, act, done_message: str):
 @bp.post("/<int:document_id>/comments/<int:comment_id>/replies")
 def reply(document_id: int, comment_id: int):
     form = ReplyForm()
-    if not form.validate_on_submit():
-        document_for_reader_or_404(document_id)
-        flash("Write the reply first.", "error")
-        return redirect(url_for("writing.document", document_id=document_id), 303)
     return _thread_action(
         document_id,
+        form,
+        "Write the reply first.",
         lambda document: services.reply(document.id, comment_id, current_user.id, body=form.body.data or ""),
         "Reply added.",
     )
@@ -264,13 +267,11 @@ def reply(document_id: int, comment_id: int):
 @bp.post("/<int:document_id>/comments/<int:comment_id>/resolved")
 def resolve(document_id: int, comment_id: int):
     form = ResolveForm()
-    if not form.validate_on_submit():
-        document_for_reader_or_404(document_id)
-        flash("Choose to resolve the comment or open it again.", "error")
-        return redirect(url_for("writing.document", document_id=document_id), 303)
     resolved = form.resolved.data == "yes"
     return _thread_action(
         document_id,
+        form,
+        "Choose to resolve the comment or open it again.",
         lambda document: services.set_resolved(document.id, comment_id, current_user.id, resolved),
         "Marked resolved." if resolved else "Opened again.",
     )

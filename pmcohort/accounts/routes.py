@@ -157,7 +157,7 @@ def reset_password(token: str):
         accounts.reset_password(user, form.password.data)
         throttle.forget(user.email)
 
-    return submit(form, reset, "Your password is changed. Sign in with the new one.", url_for("auth.login")) or (
+    return submit(reset, "Your password is changed. Sign in with the new one.", url_for("auth.login"), form=form) or (
         render_template("auth/reset_password.html", form=form),
         400 if form.is_submitted() else 200,
     )
@@ -190,7 +190,7 @@ def change_password():
         _start_session(user)
 
     return submit(
-        form, change, "Your password is changed. Other devices are signed out.", url_for("auth.account")
+        change, "Your password is changed. Other devices are signed out.", url_for("auth.account"), form=form
     ) or _account_page(password_form=form, status=400)
 
 
@@ -199,10 +199,10 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     return submit(
-        form,
         lambda: accounts.change_email(current_user.id, form.current_password.data, form.email.data),
         "Your email is changed. Sign in with the new one from now on.",
         url_for("auth.account"),
+        form=form,
     ) or _account_page(email_form=form, status=400)
 
 

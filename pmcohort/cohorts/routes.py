@@ -62,10 +62,10 @@ bp = signed_in_blueprint("cohorts", __name__, url_prefix="/cohorts", public=("in
 def index():
     form = CohortForm()
     return submit(
-        form,
         lambda: cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data),
         lambda cohort: f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.",
         lambda cohort: url_for("cohorts.board", cohort_id=cohort.id),
+        form=form,
     ) or (
         render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form),
         400 if form.errors else 200,
@@ -282,7 +282,6 @@ def settings(cohort_id: int):
     # The stored details to start from; a post's form holds what was posted, nothing else.
     form = CohortDetailsForm(obj=cohort if request.method == "GET" else None)
     return submit(
-        form,
         lambda: cohort_service.update_details(
             cohort.id,
             name=form.name.data,
@@ -293,6 +292,7 @@ def settings(cohort_id: int):
         ),
         "Cohort details saved.",
         url_for("cohorts.settings", cohort_id=cohort.id),
+        form=form,
     ) or _settings(cohort, details_form=form, status=400 if form.errors else 200)
 
 
@@ -301,10 +301,10 @@ def add_lead(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = LeadForm()
     return submit(
-        form,
         lambda: cohort_service.add_lead(cohort.id, form.email.data, actor_id=current_user.id),
         lambda user: f"{user.name} now leads this cohort too.",
         url_for("cohorts.settings", cohort_id=cohort.id),
+        form=form,
     ) or _settings(cohort, lead_form=form, status=400)
 
 
@@ -387,9 +387,9 @@ def _change_member(cohort: Cohort, member, form_name: str, form, change, message
         change()
         dashboard.forget(cohort)
 
-    return submit(form, change_and_forget, message, url_for("cohorts.members", cohort_id=cohort.id)) or _member_page(
-        cohort, member, status=400, **{form_name: form}
-    )
+    return submit(
+        change_and_forget, message, url_for("cohorts.members", cohort_id=cohort.id), form=form
+    ) or _member_page(cohort, member, status=400, **{form_name: form})
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
@@ -428,12 +428,12 @@ def invite(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = InviteForm()
     return submit(
-        form,
         lambda: roster.invite(
             cohort.id, form.email.data, form.role.data, actor_id=current_user.id, name=form.name.data or ""
         ),
         lambda invitation: f"Invitation sent to {invitation.email}.",
         url_for("cohorts.members", cohort_id=cohort.id),
+        form=form,
     ) or _members_page(cohort, invite_form=form, status=400)
 
 
@@ -531,12 +531,12 @@ def announcements(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = AnnouncementForm()
     return submit(
-        form,
         lambda: cohort_service.announce(cohort.id, form.title.data, form.body.data, actor_id=current_user.id),
         lambda announcement: (
             f"Announcement sent to {counted(announcement.recipients, 'person', 'people')}, in the app and by email."
         ),
         url_for("cohorts.announcements", cohort_id=cohort.id),
+        form=form,
     ) or (
         render_template(
             "cohorts/announcements.html",

@@ -131,11 +131,11 @@ def _after(value: AfterAction, done):
 
 
 def submit(
-    form,
     action: Callable[[], Done],
     message: AfterAction,
     to: AfterAction,
     *,
+    form,
     whole_form_fields: tuple[str, ...] = (),
 ) -> Response | None:
     """A posted form's action: when `form` validates and the service (`action()`) takes it, flash
@@ -203,7 +203,6 @@ def editor_page(
         del form.key
     form.prepare(stored)
     saved = submit(
-        form,
         lambda: save(
             stored and stored.id,
             key=stored.key if stored else form.key.data,
@@ -212,6 +211,7 @@ def editor_page(
         ),
         saved_message.format,
         url_for(back_to),
+        form=form,
         whole_form_fields=whole_form_fields,
     )
     return saved or (render_template(template, form=form, **context), 400 if form.errors else 200)

@@ -90,10 +90,10 @@ def preferences():
     current = notices.preferences_of(current_user.id)
     form = preferences_form(current)
     return submit(
-        form,
         lambda: notices.set_preferences(current_user.id, form.choices()),
         "Notification settings saved.",
         url_for("main.preferences"),
+        form=form,
     ) or render_template("main/preferences.html", form=form, categories=NOTIFICATION_CATEGORIES)
 
 

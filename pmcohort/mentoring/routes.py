@@ -105,7 +105,6 @@ def book(match_id: int):
     else:
         return _book_page(match, form, picker, 400)
     return submit(
-        form,
         lambda: booking.book(
             match.id,
             engineer_id=current_user.id,
@@ -116,6 +115,7 @@ def book(match_id: int):
         ),
         "Booked. The calendar invite is on its way.",
         _session_url,
+        form=form,
     ) or _book_page(match, form, picker, 400 if form.errors else 200)
 
 
@@ -151,7 +151,7 @@ def propose(match_id: int):
             details=form.details(),
         )
 
-    return submit(form, propose_it, "Proposed. The other side is asked to accept.", _session_url) or (
+    return submit(propose_it, "Proposed. The other side is asked to accept.", _session_url, form=form) or (
         render_template("sessions/propose.html", match=match, form=form),
         400 if form.errors else 200,
     )
@@ -247,7 +247,7 @@ def detail(session_id: int):
 
 def _act(mentoring_session: MentoringSession, name: str, form: BaseForm, action, done: str):
     """Validate `form`, run `action()`; then back to the session, or its page with the errors at `form`'s fields."""
-    return submit(form, action, done, _session_url(mentoring_session)) or _detail_page(
+    return submit(action, done, _session_url(mentoring_session), form=form) or _detail_page(
         mentoring_session, {name: form}, 400
     )
 
@@ -473,7 +473,6 @@ def new_workshop(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = WorkshopForm().show_zone(current_user.time_zone)
     return submit(
-        form,
         lambda: workshops.schedule_workshop(
             cohort.id,
             lead_id=current_user.id,
@@ -487,4 +486,5 @@ def new_workshop(cohort_id: int):
             f"Scheduled {counted(len(created), 'workshop mentoring_session')}. Cohort members can take a seat."
         ),
         lambda created: _session_url(created[0]),
+        form=form,
     ) or (render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200)

@@ -93,10 +93,10 @@ def decline(match_id: int):
     match = match_for_viewer_or_404(match_id)
     form = DeclineForm()
     return submit(
-        form,
         lambda: matching.decline(match_id, user_id=current_user.id, reason=form.reason.data or ""),
         "Declined. Thank you for saying why.",
         url_for("matches.index"),
+        form=form,
     ) or _detail_page(match, form, 400)
 
 
@@ -135,12 +135,12 @@ def approve_rematch(proposal_id: int):
     proposal = rematch_for_decider_or_404(proposal_id)
     form = RematchForm().offer(proposal.candidates)
     return submit(
-        form,
         lambda: rematch.approve(
             proposal_id, actor_id=current_user.id, choice=form.choice.data, mentor_id=form.mentor_id.data
         ),
         lambda match: f"Approved: {match.mentor.name} is proposed. Both sides are asked to accept.",
         lambda match: url_for("matches.detail", match_id=match.id),
+        form=form,
     ) or _rematch_page(db.session.get(type(proposal), proposal_id), form, 400)
 
 

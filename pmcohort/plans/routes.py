@@ -79,12 +79,12 @@ def _milestone_form(form_class, action: str, milestone_id: int, failed: dict):
 def mine():
     form = PlanForm() if request.method == "POST" else _plan_form()
     return submit(
-        form,
         lambda: plan_service.create_plan(
             current_user.id, path=form.path.data, start=form.start_date.data, replace=form.replace.data
         ),
         "Your 12-month plan is ready. Milestones with a session or a retake tick themselves.",
         url_for("plans.mine"),
+        form=form,
     ) or _render(current_user.id, plan_form=form, status=400 if form.errors else 200)
 
 
@@ -99,7 +99,6 @@ def add_milestone(user_id: int):
     plan_editor_or_404(user_id)
     form = MilestoneForm()
     return submit(
-        form,
         lambda: plan_service.add_milestone(
             user_id,
             actor_id=current_user.id,
@@ -110,6 +109,7 @@ def add_milestone(user_id: int):
         ),
         "Milestone added.",
         _plan_url(user_id),
+        form=form,
     ) or _render(user_id, milestone_form=form, status=400)
 
 
@@ -141,7 +141,7 @@ def _milestone_action(milestone, name: str, form, act, done_message: str):
     """A milestone's own small form (`name` prefixes its fields): done, back to the milestone on its
     plan; refused, the plan again with the form's errors at that milestone."""
     owner_id = milestone.plan.user_id
-    return submit(form, act, done_message, _plan_url(owner_id, milestone.id)) or _render(
+    return submit(act, done_message, _plan_url(owner_id, milestone.id), form=form) or _render(
         owner_id, failed={name: (milestone.id, form)}, status=400
     )
 
@@ -178,7 +178,6 @@ def evidence_pack(user_id: int):
 def seasons():
     form = SeasonForm()
     return submit(
-        form,
         lambda: plan_service.add_season(
             current_user.id,
             program=form.program.data or "",
@@ -188,6 +187,7 @@ def seasons():
         ),
         lambda season: f"{season.program} added. New APM plans get a milestone for it.",
         url_for("plans.seasons"),
+        form=form,
     ) or (render_template("plans/seasons.html", seasons=plan_service.seasons(), form=form), 400 if form.errors else 200)
 
 

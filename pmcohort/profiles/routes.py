@@ -20,12 +20,12 @@ def engineer_profile():
     profile = db.session.get(EngineerProfile, current_user.id)
     form = EngineerProfileForm(obj=profile)
     return submit(
-        form,
         lambda: profiles.save_engineer_profile(
             current_user.id, form.years_experience.data, form.path.data, form.target_domain.data
         ),
         "Profile saved.",
         url_for("main.dashboard"),
+        form=form,
     ) or (render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200)
 
 
@@ -57,10 +57,10 @@ def mentor_profile():
         )
 
     return submit(
-        form,
         lambda: profiles.save_mentor_profile(current_user.id, details()),
         "Mentor profile saved.",
         url_for("profiles.mentor_public", user_id=current_user.id),
+        form=form,
     ) or (render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200)
 
 
@@ -95,7 +95,7 @@ def availability():
 
 def _availability_change(form, form_name: str, save, done: str):
     """Validate `form`, run `save()`; on success back to the page, else the page with errors at the fields."""
-    return submit(form, save, done, url_for("profiles.availability")) or _availability_page(
+    return submit(save, done, url_for("profiles.availability"), form=form) or _availability_page(
         **{form_name: form}, status=400
     )
 

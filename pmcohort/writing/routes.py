@@ -64,10 +64,10 @@ def new():
     kinds = services.kinds()
     form = NewDocumentForm(kind=request.args.get("kind")).offer(kinds)
     return submit(
-        form,
         lambda: services.create_document(current_user.id, kind_key=form.kind.data, title=form.title.data),
         "Draft started from the kind's skeleton. It is saved as you write.",
         lambda document: url_for("writing.edit", document_id=document.id),
+        form=form,
     ) or (render_template("writing/new.html", form=form, kinds=kinds), 400 if form.errors else 200)
 
 
@@ -209,7 +209,6 @@ def review(document_id: int):
     own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
     form = review_form(services.rubric_for(document), decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
     return submit(
-        form,
         lambda: services.submit_review(
             document.id,
             current_user.id,
@@ -223,6 +222,7 @@ def review(document_id: int):
             else "Review sent to the engineer."
         ),
         url_for("writing.document", document_id=document.id),
+        form=form,
     ) or _document_page(document, reviewing=True, forms={"review": form}, status=400)
 
 
@@ -231,12 +231,12 @@ def comment(document_id: int):
     document = document_for_reader_or_404(document_id)
     form = CommentForm()
     return submit(
-        form,
         lambda: services.add_comment(document.id, current_user.id, block=form.block.data, body=form.body.data or ""),
         "Comment added to the paragraph.",
         lambda _: url_for("writing.review", document_id=document.id, _anchor=f"block-{form.block.data}"),
         # A paragraph that is not there has no place on the page to show its message: it goes above the form.
         whole_form_fields=("block",),
+        form=form,
     ) or _document_page(document, reviewing=True, forms={"comment": form}, status=400)
 
 
@@ -305,10 +305,10 @@ def second_review(document_id: int):
     document = document_for_reader_or_404(document_id)
     form = SecondReviewForm().offer(reading.second_review_candidates(document, current_user.id))
     return submit(
-        form,
         lambda: services.request_second_review(document.id, current_user.id, mentor_id=form.mentor_id.data or None),
         "Second review asked for. The mentor does not see the first review until theirs is in.",
         url_for("writing.document", document_id=document.id),
+        form=form,
     ) or _document_page(document, reviewing=False, forms={"second": form}, status=400)
 
 
@@ -368,12 +368,12 @@ def portfolio():
     )
     form.version_ids.choices = [SelectChoice(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
     return submit(
-        form,
         lambda: portfolios.save_portfolio(
             current_user.id, version_ids=form.version_ids.data or [], show_scores=form.show_scores.data
         ),
         "Portfolio saved.",
         url_for("writing.portfolio"),
+        form=form,
     ) or (
         render_template(
             "writing/portfolio.html",

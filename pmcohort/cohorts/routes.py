@@ -184,7 +184,7 @@ def publish(cohort_id: int, run_id: int):
 def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = PairRuleForm()
-    done = {
+    said = {
         PairRuleKind.PINNED: "Pair pinned for the next run.",
         PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs.",
     }
@@ -192,7 +192,7 @@ def set_rule(cohort_id: int):
         lambda: cohort_service.set_pair_rule(
             cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id
         ),
-        lambda _: done.get(form.rule(), "Rule removed."),
+        lambda _: said.get(form.rule(), "Rule removed."),
         url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"),
         form=form,
         refused="Choose an engineer and a mentor.",

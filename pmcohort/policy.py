@@ -4,9 +4,10 @@ Routes load what a request names through the `..._or_404` helpers here, so a for
 answers 404 exactly like a missing one and its existence is never revealed.
 """
 
+from collections.abc import Collection
 from functools import wraps
 
-from flask import abort
+from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
@@ -22,6 +23,24 @@ from pmcohort.plans.models import PlanMilestone
 from pmcohort.profiles.models import AssessmentAttempt, MentorProfile
 from pmcohort.writing import reviewers as writing_reviewers
 from pmcohort.writing.models import Document, DocumentReview
+
+# Flask-Login's own check, as a before-request hook: None when signed in, else the sign-in page.
+_sign_in_check = login_required(lambda: None)
+
+
+def signed_in_blueprint(name: str, import_name: str, *, public: Collection[str] = (), **options) -> Blueprint:
+    """A blueprint whose every view asks for a signed-in user, as `login_required` would, but the
+    `public` ones (view names): a page added later is private unless it says otherwise."""
+    bp = Blueprint(name, import_name, **options)
+    public_endpoints = {f"{name}.{view}" for view in public}
+
+    @bp.before_request
+    def require_sign_in():
+        if request.endpoint not in public_endpoints:
+            return _sign_in_check()
+        return None
+
+    return bp
 
 
 def roles_required(*roles: str):

@@ -17,7 +17,7 @@ from pmcohort.accounts.forms import (
 )
 from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import limiter
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import service_errors, submit
 from pmcohort.core.tokens import user_for_reset_token
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import Role
@@ -58,7 +58,6 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"), 303)
     form = SignUpForm()
-    status = 200
     if form.validate_on_submit():
         with service_errors(form):
             user = accounts.sign_up(
@@ -66,47 +65,46 @@ def signup():
                     form.email.data, form.name.data, form.password.data, form.time_zone.data, form.role.data
                 )
             )
-            carried = carry.take()  # before the fresh session clears it
-            _start_session(user)
-            flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            if _carry_into_assessment(user, carried):
-                return redirect(url_for("assessment.overview"), 303)
-            return redirect(_safe_next(url_for("main.dashboard")), 303)
-    if form.is_submitted():
-        status = 400
+            return _signed_in(user, welcome=f"Welcome, {user.first_name}. Your account is ready.")
     return render_template(
         "auth/signup.html", form=form, time_zones=time_zone_names(), carrying_quick_check=carry.pending()
-    ), status
+    ), 400 if form.is_submitted() else 200
+
+
+def _signed_in(user, *, remember: bool = False, welcome: str = ""):
+    """Start the new session and go on: to the assessment when the visitor's quick-check answers went
+    into it, else where they were going."""
+    carried = carry.take()  # before the fresh session clears it
+    _start_session(user, remember=remember)
+    if welcome:
+        flash(welcome, "success")
+    if _carry_into_assessment(user, carried):
+        return redirect(url_for("assessment.overview"), 303)
+    return redirect(_safe_next(url_for("main.dashboard")), 303)
+
+
+def _limit_posts(setting: str, error_message: str | None = None):
+    """Limit a form's posts (not its page) to the rate the config's `setting` names."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], error_message=error_message)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    methods=["POST"],
-    error_message="Too many sign-in attempts. Wait a minute and try again.",
-)
+@_limit_posts("LOGIN_RATE_LIMIT", "Too many sign-in attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"), 303)
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
         email = form.email.data
         paused = throttle.is_paused(email)
         # Checked even when paused, so a paused account answers exactly like a wrong password, in time too.
         user = accounts.authenticate(email, form.password.data)
         if user is not None and not paused:
-            carried = carry.take()  # before the fresh session clears it
-            _start_session(user, remember=form.remember.data)
-            if _carry_into_assessment(user, carried):
-                return redirect(url_for("assessment.overview"), 303)
-            return redirect(_safe_next(url_for("main.dashboard")), 303)
+            return _signed_in(user, remember=form.remember.data)
         if not paused and throttle.count_failure(email):
             accounts.report_sign_in_throttled(email)
         form.password.errors = [WRONG_PASSWORD]
-    if form.is_submitted():
-        status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
 
 
 def _end_session(everywhere: bool) -> None:
@@ -134,11 +132,7 @@ def sign_out_everywhere():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"],
-    methods=["POST"],
-    error_message="Too many reset requests. Wait a minute and try again.",
-)
+@_limit_posts("PASSWORD_RESET_RATE_LIMIT", "Too many reset requests. Wait a minute and try again.")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -151,21 +145,22 @@ def request_reset():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
-@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@_limit_posts("PASSWORD_RESET_RATE_LIMIT")
 def reset_password(token: str):
     user = user_for_reset_token(token)
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
         return redirect(url_for("auth.request_reset"), 303)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        with service_errors(form):
-            accounts.reset_password(user, form.password.data)
-            throttle.forget(user.email)
-            flash("Your password is changed. Sign in with the new one.", "success")
-            return redirect(url_for("auth.login"), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form), status
+
+    def reset() -> None:
+        accounts.reset_password(user, form.password.data)
+        throttle.forget(user.email)
+
+    return submit(reset, "Your password is changed. Sign in with the new one.", url_for("auth.login"), form=form) or (
+        render_template("auth/reset_password.html", form=form),
+        400 if form.is_submitted() else 200,
+    )
 
 
 def _account_page(password_form=None, zone_form=None, email_form=None, status: int = 200):
@@ -188,26 +183,27 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate():
-        with service_errors(form):
-            user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
-            throttle.forget(user.email)
-            _start_session(user)
-            flash("Your password is changed. Other devices are signed out.", "success")
-            return redirect(url_for("auth.account"), 303)
-    return _account_page(password_form=form, status=400)
+
+    def change() -> None:
+        user = accounts.change_password(current_user.id, form.current_password.data, form.new_password.data)
+        throttle.forget(user.email)
+        _start_session(user)
+
+    return submit(
+        change, "Your password is changed. Other devices are signed out.", url_for("auth.account"), form=form
+    ) or _account_page(password_form=form, status=400)
 
 
 @bp.post("/account/email")
 @login_required
 def change_email():
     form = ChangeEmailForm()
-    if form.validate():
-        with service_errors(form):
-            accounts.change_email(current_user.id, form.current_password.data, form.email.data)
-            flash("Your email is changed. Sign in with the new one from now on.", "success")
-            return redirect(url_for("auth.account"), 303)
-    return _account_page(email_form=form, status=400)
+    return submit(
+        lambda: accounts.change_email(current_user.id, form.current_password.data, form.email.data),
+        "Your email is changed. Sign in with the new one from now on.",
+        url_for("auth.account"),
+        form=form,
+    ) or _account_page(email_form=form, status=400)
 
 
 @bp.post("/account/time-zone")

@@ -14,7 +14,7 @@ from pmcohort.admin.forms import (
     UserSearchForm,
 )
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import editor_page, service_errors
+from pmcohort.core.forms import editor_page, press
 from pmcohort.core.paging import page_of
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
@@ -49,14 +49,13 @@ def change_role(user_id: int):
     if not form.validate_on_submit() or form.action.data not in {"grant", "revoke"}:
         flash("Choose a role to grant or revoke.", "error")
         return redirect(url_for("admin.users"), 303)
-    with service_errors():
-        if form.action.data == "grant":
-            accounts.grant_role(user_id, form.role.data, actor_id=current_user.id)
-        else:
-            accounts.revoke_role(user_id, form.role.data, actor_id=current_user.id)
-        verb = "granted" if form.action.data == "grant" else "revoked"
-        flash(f"Role {form.role.data} {verb}.", "success")
-    return redirect(request.referrer or url_for("admin.users"), 303)
+    granting = form.action.data == "grant"
+    change = accounts.grant_role if granting else accounts.revoke_role
+    return press(
+        lambda: change(user_id, form.role.data, actor_id=current_user.id),
+        f"Role {form.role.data} {'granted' if granting else 'revoked'}.",
+        request.referrer or url_for("admin.users"),
+    )
 
 
 # --- the practice bank: questions, persona cards, rubrics

@@ -1,5 +1,5 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from pmcohort.accounts.models import User
 from pmcohort.assessment import services as assessments
@@ -11,10 +11,10 @@ from pmcohort.core.templating import local_time
 from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.wording import possessive
-from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required
+from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required, signed_in_blueprint
 from pmcohort.profiles.models import AssessmentAttempt
 
-bp = Blueprint("assessment", __name__)
+bp = signed_in_blueprint("assessment", __name__)
 
 
 @bp.get("/assessment")
@@ -71,14 +71,12 @@ def _finish():
 
 
 @bp.get("/assessment/results/<int:attempt_id>")
-@login_required
 def result(attempt_id: int):
     attempt = attempt_for_viewer_or_404(attempt_id)
     return _render_result(attempt)
 
 
 @bp.get("/engineers/<int:user_id>/assessment")
-@login_required
 def engineer_result(user_id: int):
     engineer_results_or_404(user_id)
     latest = assessments.latest_attempt(user_id)

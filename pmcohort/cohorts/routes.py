@@ -1,5 +1,4 @@
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -11,7 +10,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from pmcohort.cohorts import board_reads, dashboard, exports, roster
 from pmcohort.cohorts import services as cohort_service
@@ -34,7 +33,7 @@ from pmcohort.cohorts.forms import (
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import limiter
-from pmcohort.core.forms import choices_from, service_errors
+from pmcohort.core.forms import choices_from, press, service_errors, submit
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
@@ -47,32 +46,30 @@ from pmcohort.policy import (
     cohort_match_for_lead_or_404,
     roles_required,
     run_for_lead_or_404,
+    signed_in_blueprint,
     visible_cohorts,
 )
 
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 # A cohort's own pages ask only for a signed-in user: `cohort_for_lead_or_404` answers 404 to all but
 # its leads and admins, engineers and mentors included, so nobody else learns the cohort exists.
+# An invitation's page is for whoever holds its link.
+bp = signed_in_blueprint("cohorts", __name__, url_prefix="/cohorts", public=("invitation",))
 
 
 @bp.get("")
+@bp.post("", endpoint="create")
 @roles_required(Role.LEAD)
 def index():
-    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=CohortForm())
-
-
-@bp.post("")
-@roles_required(Role.LEAD)
-def create():
     form = CohortForm()
-    if form.validate():
-        with service_errors(form):
-            cohort = cohort_service.create_cohort(
-                current_user.id, form.name.data, form.start_date.data, form.weeks.data
-            )
-            flash(f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.", "success")
-            return redirect(url_for("cohorts.board", cohort_id=cohort.id), 303)
-    return render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form), 400
+    return submit(
+        lambda: cohort_service.create_cohort(current_user.id, form.name.data, form.start_date.data, form.weeks.data),
+        lambda cohort: f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.",
+        lambda cohort: url_for("cohorts.board", cohort_id=cohort.id),
+        form=form,
+    ) or (
+        render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form),
+        400 if form.errors else 200,
+    )
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
@@ -121,13 +118,11 @@ def _matching_progress(engineers, matches) -> dict[str, int]:
 
 
 @bp.get("/<int:cohort_id>")
-@login_required
 def board(cohort_id: int):
     return _board(cohort_for_lead_or_404(cohort_id))
 
 
 @bp.post("/<int:cohort_id>/enroll")
-@login_required
 def enroll(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = EnrollForm()
@@ -149,83 +144,79 @@ def enroll(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/runs")
-@login_required
 def start_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    with service_errors():
+
+    def start() -> None:
         cohort_service.ensure_editable(cohort)
         matching_runs.start_run(cohort.id, actor_id=current_user.id)
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
+
+    return press(start, message=None, to=url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"))
 
 
 @bp.get("/<int:cohort_id>/runs/<int:run_id>/progress")
-@login_required
 def run_progress(cohort_id: int, run_id: int):
     _, run = run_for_lead_or_404(cohort_id, run_id)
     return jsonify(status=run.status, progress=run.progress, stage=run.stage, error=run.error)
 
 
 @bp.post("/<int:cohort_id>/runs/<int:run_id>/publish")
-@login_required
 def publish(cohort_id: int, run_id: int):
     cohort, _ = run_for_lead_or_404(cohort_id, run_id)
-    with service_errors():
+
+    def publish_proposals():
         cohort_service.ensure_editable(cohort)
         created = matching_runs.publish_run(run_id, actor_id=current_user.id)
         dashboard.forget(cohort)
-        flash(
-            f"Published {counted(len(created), 'proposed match', 'proposed matches')}. Both sides are notified and have 7 days to answer.",
-            "success",
-        )
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
+        return created
+
+    return press(
+        publish_proposals,
+        lambda created: (
+            f"Published {counted(len(created), 'proposed match', 'proposed matches')}. "
+            "Both sides are notified and have 7 days to answer."
+        ),
+        url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"),
+    )
 
 
 @bp.post("/<int:cohort_id>/rules")
-@login_required
 def set_rule(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = PairRuleForm()
-    if not form.validate():
-        flash("Choose an engineer and a mentor.", "error")
-    else:
-        with service_errors():
-            cohort_service.set_pair_rule(
-                cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id
-            )
-            done = {
-                PairRuleKind.PINNED: "Pair pinned for the next run.",
-                PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs.",
-            }
-            flash(done.get(form.rule(), "Rule removed."), "success")
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"), 303)
+    said = {
+        PairRuleKind.PINNED: "Pair pinned for the next run.",
+        PairRuleKind.FORBIDDEN: "Pair forbidden for the next runs.",
+    }
+    return press(
+        lambda: cohort_service.set_pair_rule(
+            cohort.id, form.engineer_id.data, form.mentor_id.data, form.rule(), actor_id=current_user.id
+        ),
+        lambda _: said.get(form.rule(), "Rule removed."),
+        url_for("cohorts.board", cohort_id=cohort.id, _anchor="matching"),
+        form=form,
+        refused="Choose an engineer and a mentor.",
+    )
 
 
 @bp.post("/<int:cohort_id>/matches/<int:match_id>/end")
-@login_required
 def end_match(cohort_id: int, match_id: int):
     cohort, match = cohort_match_for_lead_or_404(cohort_id, match_id)
     form = EndMatchForm()
-    if form.validate():
-        with service_errors():
-            matching.end_match(
-                match.id,
-                actor_id=current_user.id,
-                reason=form.reason.data or "",
-                completed=form.outcome.data == MatchStatus.COMPLETED,
-            )
-            dashboard.forget(cohort)
-            flash(
-                "Match completed."
-                if form.outcome.data == MatchStatus.COMPLETED
-                else "Match ended; the engineer joins the next run.",
-                "success",
-            )
-    else:
+    back = url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches")
+    if not form.validate():
         flash(
             "Nothing changed: " + " ".join(message for messages in form.errors.values() for message in messages),
             "error",
         )
-    return redirect(url_for("cohorts.board", cohort_id=cohort.id, _anchor="matches"), 303)
+        return redirect(back, 303)
+    completed = form.outcome.data == MatchStatus.COMPLETED
+
+    def end() -> None:
+        matching.end_match(match.id, actor_id=current_user.id, reason=form.reason.data or "", completed=completed)
+        dashboard.forget(cohort)
+
+    return press(end, "Match completed." if completed else "Match ended; the engineer joins the next run.", back)
 
 
 # --- the cohort lead's console
@@ -242,7 +233,6 @@ def _dashboard_view(cohort: Cohort) -> dashboard.Dashboard:
 
 
 @bp.get("/<int:cohort_id>/console")
-@login_required
 def console(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     view = _dashboard_view(cohort)
@@ -250,23 +240,26 @@ def console(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/report")
-@login_required
 def report(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     return render_template("cohorts/report.html", cohort=cohort, view=_dashboard_view(cohort))
 
 
 @bp.post("/<int:cohort_id>/status")
-@login_required
 def change_status(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = StatusForm()
-    if form.validate():
-        with service_errors():
-            cohort_service.change_status(cohort.id, form.target.data, actor_id=current_user.id)
-            dashboard.forget(cohort)
-            flash(f"The cohort is now {COHORT_STATUS_LABELS[cohort.status].lower()}.", "success")
-    return redirect(url_for("cohorts.console", cohort_id=cohort.id), 303)
+
+    def change() -> None:
+        cohort_service.change_status(cohort.id, form.target.data, actor_id=current_user.id)
+        dashboard.forget(cohort)
+
+    return press(
+        change,
+        lambda _: f"The cohort is now {COHORT_STATUS_LABELS[cohort.status].lower()}.",
+        url_for("cohorts.console", cohort_id=cohort.id),
+        form=form,
+    )
 
 
 def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 200):
@@ -283,53 +276,47 @@ def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 2
 
 
 @bp.get("/<int:cohort_id>/settings")
-@login_required
+@bp.post("/<int:cohort_id>/settings", endpoint="update_settings")
 def settings(cohort_id: int):
-    return _settings(cohort_for_lead_or_404(cohort_id))
-
-
-@bp.post("/<int:cohort_id>/settings")
-@login_required
-def update_settings(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    form = CohortDetailsForm()
-    if form.validate():
-        with service_errors(form):
-            cohort_service.update_details(
-                cohort.id,
-                name=form.name.data,
-                start_date=form.start_date.data,
-                weeks=form.weeks.data,
-                description=form.description.data or "",
-                actor_id=current_user.id,
-            )
-            flash("Cohort details saved.", "success")
-            return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
-    return _settings(cohort, details_form=form, status=400)
+    # The stored details to start from; a post's form holds what was posted, nothing else.
+    form = CohortDetailsForm(obj=cohort if request.method == "GET" else None)
+    return submit(
+        lambda: cohort_service.update_details(
+            cohort.id,
+            name=form.name.data,
+            start_date=form.start_date.data,
+            weeks=form.weeks.data,
+            description=form.description.data or "",
+            actor_id=current_user.id,
+        ),
+        "Cohort details saved.",
+        url_for("cohorts.settings", cohort_id=cohort.id),
+        form=form,
+    ) or _settings(cohort, details_form=form, status=400 if form.errors else 200)
 
 
 @bp.post("/<int:cohort_id>/leads")
-@login_required
 def add_lead(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = LeadForm()
-    if form.validate():
-        with service_errors(form):
-            user = cohort_service.add_lead(cohort.id, form.email.data, actor_id=current_user.id)
-            flash(f"{user.name} now leads this cohort too.", "success")
-            return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
-    return _settings(cohort, lead_form=form, status=400)
+    return submit(
+        lambda: cohort_service.add_lead(cohort.id, form.email.data, actor_id=current_user.id),
+        lambda user: f"{user.name} now leads this cohort too.",
+        url_for("cohorts.settings", cohort_id=cohort.id),
+        form=form,
+    ) or _settings(cohort, lead_form=form, status=400)
 
 
 @bp.post("/<int:cohort_id>/leads/<int:user_id>/remove")
-@login_required
 def remove_lead(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    if ButtonForm().validate():
-        with service_errors():
-            cohort_service.remove_lead(cohort.id, user_id, actor_id=current_user.id)
-            flash("Lead removed from this cohort.", "success")
-    return redirect(url_for("cohorts.settings", cohort_id=cohort.id), 303)
+    return press(
+        lambda: cohort_service.remove_lead(cohort.id, user_id, actor_id=current_user.id),
+        "Lead removed from this cohort.",
+        url_for("cohorts.settings", cohort_id=cohort.id),
+        form=ButtonForm(),
+    )
 
 
 MEMBERS_PER_PAGE = 100
@@ -357,7 +344,6 @@ def _members_page(cohort: Cohort, invite_form=None, status: int = 200):
 
 
 @bp.get("/<int:cohort_id>/members")
-@login_required
 def members(cohort_id: int):
     return _members_page(cohort_for_lead_or_404(cohort_id))
 
@@ -370,7 +356,6 @@ def _member_or_404(cohort: Cohort, user_id: int):
 
 
 @bp.get("/<int:cohort_id>/members/<int:user_id>")
-@login_required
 def member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     return _member_page(cohort, _member_or_404(cohort, user_id))
@@ -378,14 +363,7 @@ def member(cohort_id: int, user_id: int):
 
 def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, status: int = 200):
     move_form = move_form or MoveForm(formdata=None, user_id=member.user_id, role=member.role)
-    move_form.to_cohort_id.choices = choices_from(
-        {
-            other.id: other.name
-            for other in cohort_service.cohorts_movable_to(
-                cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN)
-            )
-        }
-    )
+    move_form.to_cohort_id.choices = _cohorts_to_move_to(cohort)
     return render_template(
         "cohorts/member.html",
         cohort=cohort,
@@ -395,77 +373,83 @@ def _member_page(cohort: Cohort, member, remove_form=None, move_form=None, statu
     ), status
 
 
+def _cohorts_to_move_to(cohort: Cohort) -> list:
+    """The choices of the move form: the other cohorts the signed-in lead may move a member to."""
+    allowed = cohort_service.cohorts_movable_to(cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN))
+    return choices_from({other.id: other.name for other in allowed})
+
+
+def _change_member(cohort: Cohort, member, form_name: str, form, change, message: str):
+    """A change to a member from their page (`form_name`: "remove_form" or "move_form"): done, back to
+    the members list with the console's figures refreshed; refused, their page with the errors at `form`."""
+
+    def change_and_forget() -> None:
+        change()
+        dashboard.forget(cohort)
+
+    return submit(
+        change_and_forget, message, url_for("cohorts.members", cohort_id=cohort.id), form=form
+    ) or _member_page(cohort, member, status=400, **{form_name: form})
+
+
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
-@login_required
 def remove_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
     form = MemberForm()
-    if form.validate():
-        with service_errors(form):
-            cohort_service.remove_member(
-                cohort.id, user_id, member.role, actor_id=current_user.id, reason=form.reason.data or ""
-            )
-            dashboard.forget(cohort)
-            flash(f"{member.user.name} left the cohort. Their sessions and history stay.", "success")
-            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
-    return _member_page(cohort, member, remove_form=form, status=400)
+    left = f"{member.user.name} left the cohort. Their sessions and history stay."
+
+    def remove() -> None:
+        reason = form.reason.data or ""
+        cohort_service.remove_member(cohort.id, user_id, member.role, actor_id=current_user.id, reason=reason)
+
+    return _change_member(cohort, member, "remove_form", form, remove, left)
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/move")
-@login_required
 def move_member(cohort_id: int, user_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     member = _member_or_404(cohort, user_id)
     form = MoveForm()
-    allowed = cohort_service.cohorts_movable_to(cohort.id, current_user.id, is_admin=current_user.has_role(Role.ADMIN))
-    form.to_cohort_id.choices = choices_from({other.id: other.name for other in allowed})
-    if form.validate():
-        with service_errors(form):
-            cohort_service.move_member(
-                cohort.id,
-                user_id,
-                member.role,
-                form.to_cohort_id.data,
-                actor_id=current_user.id,
-                reason=form.reason.data or "",
-            )
-            dashboard.forget(cohort)
-            flash(f"{member.user.name} moved to another cohort. Their history here stays.", "success")
-            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
-    return _member_page(cohort, member, move_form=form, status=400)
+    form.to_cohort_id.choices = _cohorts_to_move_to(cohort)
+    moved = f"{member.user.name} moved to another cohort. Their history here stays."
+
+    def move() -> None:
+        to_cohort_id, reason = form.to_cohort_id.data, form.reason.data or ""
+        cohort_service.move_member(
+            cohort.id, user_id, member.role, to_cohort_id, actor_id=current_user.id, reason=reason
+        )
+
+    return _change_member(cohort, member, "move_form", form, move, moved)
 
 
 @bp.post("/<int:cohort_id>/invitations")
-@login_required
 def invite(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = InviteForm()
-    if form.validate():
-        with service_errors(form):
-            invitation = roster.invite(
-                cohort.id, form.email.data, form.role.data, actor_id=current_user.id, name=form.name.data or ""
-            )
-            flash(f"Invitation sent to {invitation.email}.", "success")
-            return redirect(url_for("cohorts.members", cohort_id=cohort.id), 303)
-    return _members_page(cohort, invite_form=form, status=400)
+    return submit(
+        lambda: roster.invite(
+            cohort.id, form.email.data, form.role.data, actor_id=current_user.id, name=form.name.data or ""
+        ),
+        lambda invitation: f"Invitation sent to {invitation.email}.",
+        url_for("cohorts.members", cohort_id=cohort.id),
+        form=form,
+    ) or _members_page(cohort, invite_form=form, status=400)
 
 
 @bp.post("/<int:cohort_id>/invitations/<int:invitation_id>/resend")
-@login_required
 def resend_invitation(cohort_id: int, invitation_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    if not ButtonForm().validate():
-        flash("Nothing was sent: the form expired. Press the button again.", "error")
-    else:
-        with service_errors():
-            invitation = roster.resend_invitation(cohort.id, invitation_id, actor_id=current_user.id)
-            flash(
-                f"A new invitation went to {invitation.email}, valid until {invitation.expires_at:%d %b %Y}. "
-                "The link in the earlier email no longer works.",
-                "success",
-            )
-    return redirect(url_for("cohorts.members", cohort_id=cohort.id, _anchor="invitations"), 303)
+    return press(
+        lambda: roster.resend_invitation(cohort.id, invitation_id, actor_id=current_user.id),
+        lambda invitation: (
+            f"A new invitation went to {invitation.email}, valid until {invitation.expires_at:%d %b %Y}. "
+            "The link in the earlier email no longer works."
+        ),
+        url_for("cohorts.members", cohort_id=cohort.id, _anchor="invitations"),
+        form=ButtonForm(),
+        refused="Nothing was sent: the form expired. Press the button again.",
+    )
 
 
 def _import_page(cohort: Cohort, form, check=None, status: int = 200):
@@ -473,13 +457,11 @@ def _import_page(cohort: Cohort, form, check=None, status: int = 200):
 
 
 @bp.get("/<int:cohort_id>/import")
-@login_required
 def import_form(cohort_id: int):
     return _import_page(cohort_for_lead_or_404(cohort_id), ImportForm(formdata=None))
 
 
 @bp.post("/<int:cohort_id>/import")
-@login_required
 def dry_run(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = ImportForm()
@@ -499,7 +481,6 @@ def dry_run(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/imports/<int:import_id>")
-@login_required
 def roster_import(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     staged = roster.roster_import(cohort.id, import_id)
@@ -509,7 +490,6 @@ def roster_import(cohort_id: int, import_id: int):
 
 
 @bp.get("/<int:cohort_id>/imports/<int:import_id>/progress")
-@login_required
 def import_progress(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     staged = roster.roster_import(cohort.id, import_id)
@@ -517,17 +497,17 @@ def import_progress(cohort_id: int, import_id: int):
 
 
 @bp.post("/<int:cohort_id>/imports/<int:import_id>/start")
-@login_required
 def start_import(cohort_id: int, import_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
-    if ButtonForm().validate():
-        with service_errors():
-            roster.start_import(cohort.id, import_id, actor_id=current_user.id)
-    return redirect(url_for("cohorts.roster_import", cohort_id=cohort.id, import_id=import_id), 303)
+    return press(
+        lambda: roster.start_import(cohort.id, import_id, actor_id=current_user.id),
+        message=None,
+        to=url_for("cohorts.roster_import", cohort_id=cohort.id, import_id=import_id),
+        form=ButtonForm(),
+    )
 
 
 @bp.post("/<int:cohort_id>/nudge")
-@login_required
 def nudge(cohort_id: int):
     """The console's people at risk are one form: the button pressed names the person, and their
     box (`text_<user id>`) holds the message as the lead left it."""
@@ -535,50 +515,40 @@ def nudge(cohort_id: int):
     user_id = request.form.get("user_id", type=int)
     if user_id is None:
         abort(404)
-    if not ButtonForm().validate():
-        flash("Nothing was sent: the form expired. Send it again.", "error")
-    else:
-        with service_errors():
-            user = cohort_service.nudge(
-                cohort.id, user_id, request.form.get(f"text_{user_id}", ""), actor_id=current_user.id
-            )
-            flash(f"Nudge sent to {user.name}.", "success")
-    return redirect(url_for("cohorts.console", cohort_id=cohort.id, _anchor="at-risk"), 303)
-
-
-def _announcements(cohort: Cohort, form=None, status: int = 200):
-    return render_template(
-        "cohorts/announcements.html",
-        cohort=cohort,
-        form=form or AnnouncementForm(formdata=None),
-        announcements=cohort_service.announcements(cohort.id),
-    ), status
+    text = request.form.get(f"text_{user_id}", "")
+    return press(
+        lambda: cohort_service.nudge(cohort.id, user_id, text, actor_id=current_user.id),
+        lambda user: f"Nudge sent to {user.name}.",
+        url_for("cohorts.console", cohort_id=cohort.id, _anchor="at-risk"),
+        form=ButtonForm(),
+        refused="Nothing was sent: the form expired. Send it again.",
+    )
 
 
 @bp.get("/<int:cohort_id>/announcements")
-@login_required
+@bp.post("/<int:cohort_id>/announcements", endpoint="announce")
 def announcements(cohort_id: int):
-    return _announcements(cohort_for_lead_or_404(cohort_id))
-
-
-@bp.post("/<int:cohort_id>/announcements")
-@login_required
-def announce(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = AnnouncementForm()
-    if form.validate():
-        with service_errors(form):
-            announcement = cohort_service.announce(cohort.id, form.title.data, form.body.data, actor_id=current_user.id)
-            flash(
-                f"Announcement sent to {counted(announcement.recipients, 'person', 'people')}, in the app and by email.",
-                "success",
-            )
-            return redirect(url_for("cohorts.announcements", cohort_id=cohort.id), 303)
-    return _announcements(cohort, form=form, status=400)
+    return submit(
+        lambda: cohort_service.announce(cohort.id, form.title.data, form.body.data, actor_id=current_user.id),
+        lambda announcement: (
+            f"Announcement sent to {counted(announcement.recipients, 'person', 'people')}, in the app and by email."
+        ),
+        url_for("cohorts.announcements", cohort_id=cohort.id),
+        form=form,
+    ) or (
+        render_template(
+            "cohorts/announcements.html",
+            cohort=cohort,
+            form=form,
+            announcements=cohort_service.announcements(cohort.id),
+        ),
+        400 if form.errors else 200,
+    )
 
 
 @bp.get("/<int:cohort_id>/export/<kind>.csv")
-@login_required
 def export(cohort_id: int, kind: str):
     cohort = cohort_for_lead_or_404(cohort_id)
     if kind not in exports.EXPORTS:
@@ -613,7 +583,6 @@ def invitation(token: str):
 
 @bp.post("/invitations/<token>")
 @limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
-@login_required
 def accept_invitation(token: str):
     state = _invitation_or_404(token)
     if not ButtonForm().validate():

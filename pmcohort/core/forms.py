@@ -4,10 +4,12 @@ place a service's refusal becomes a page."""
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import FieldList, Form, FormField, IntegerField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, StopValidation
@@ -119,6 +121,50 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             show_error(form, error, whole_form_fields=whole_form_fields)
 
 
+Done = TypeVar("Done")
+# What to say, or where to go, once an action is done: fixed, or read from what the action returned.
+AfterAction = str | Callable[[Done], str]
+
+
+def _after(value: AfterAction, done):
+    return value(done) if callable(value) else value
+
+
+def submit(
+    action: Callable[[], Done],
+    message: AfterAction,
+    to: AfterAction,
+    *,
+    form,
+    whole_form_fields: tuple[str, ...] = (),
+) -> Response | None:
+    """A posted form's action: when `form` validates and the service (`action()`) takes it, flash
+    `message` and go to `to` (303). None when there is nothing to do yet (a GET), or when the form or
+    the service refused: the errors are then at `form`'s fields, for the route to show its page again."""
+    if form.validate_on_submit():
+        with service_errors(form, whole_form_fields=whole_form_fields):
+            done = action()
+            flash(_after(message, done), "success")
+            return redirect(_after(to, done), 303)
+    return None
+
+
+def press(
+    action: Callable[[], Done], message: AfterAction | None, to: str, *, form=None, refused: str = ""
+) -> Response:
+    """A button's action, with no page of its own to show errors on: run `action()`, flash `message`
+    (if any), and go to `to` (303). A service's refusal is flashed instead of `message`; so is
+    `refused` (if any) when the button's `form` does not validate, and then nothing is done."""
+    if form is None or form.validate_on_submit():
+        with service_errors():
+            done = action()
+            if message is not None:
+                flash(_after(message, done), "success")
+    elif refused:
+        flash(refused, "error")
+    return redirect(to, 303)
+
+
 class EditorForm(BaseForm):
     """The form of an admin's editor of a stored item with a key (see `editor_page`)."""
 
@@ -156,10 +202,16 @@ def editor_page(
     if stored:
         del form.key
     form.prepare(stored)
-    if form.validate_on_submit():
-        with service_errors(form, whole_form_fields=whole_form_fields):
-            key = stored.key if stored else form.key.data
-            saved = save(stored and stored.id, key=key, actor_id=current_user.id, **form.saved_values())
-            flash(saved_message.format(saved), "success")
-            return redirect(url_for(back_to), 303)
-    return render_template(template, form=form, **context), 400 if form.errors else 200
+    saved = submit(
+        lambda: save(
+            stored and stored.id,
+            key=stored.key if stored else form.key.data,
+            actor_id=current_user.id,
+            **form.saved_values(),
+        ),
+        saved_message.format,
+        url_for(back_to),
+        form=form,
+        whole_form_fields=whole_form_fields,
+    )
+    return saved or (render_template(template, form=form, **context), 400 if form.errors else 200)

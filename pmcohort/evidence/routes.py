@@ -1,7 +1,7 @@
 """What mentors observed: an engineer's gap profile with its evidence, and a mentor's reliability."""
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import abort, render_template
+from flask_login import current_user
 
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
@@ -11,10 +11,10 @@ from pmcohort.domain.vocabulary import SKILLS
 from pmcohort.domain.wording import possessive
 from pmcohort.evidence import services as evidence
 from pmcohort.mentorships import reliability
-from pmcohort.policy import engineer_for_results_or_404, mentor_reliability_or_404
+from pmcohort.policy import engineer_for_results_or_404, mentor_reliability_or_404, signed_in_blueprint
 from pmcohort.profiles.models import EngineerProfile
 
-bp = Blueprint("evidence", __name__)
+bp = signed_in_blueprint("evidence", __name__)
 
 
 def _engineer(user_id: int) -> tuple[User, str]:
@@ -23,7 +23,6 @@ def _engineer(user_id: int) -> tuple[User, str]:
 
 
 @bp.get("/engineers/<int:user_id>/gaps")
-@login_required
 def gap_profile(user_id: int):
     engineer, whose = _engineer(user_id)
     snapshot = evidence.snapshots_for([user_id]).get(user_id)
@@ -43,7 +42,6 @@ def gap_profile(user_id: int):
 
 
 @bp.get("/engineers/<int:user_id>/evidence/<skill>")
-@login_required
 def skill_evidence(user_id: int, skill: str):
     engineer, whose = _engineer(user_id)
     if skill not in SKILLS:
@@ -61,7 +59,6 @@ def skill_evidence(user_id: int, skill: str):
 
 
 @bp.get("/mentors/<int:user_id>/reliability")
-@login_required
 def mentor_reliability(user_id: int):
     mentor_reliability_or_404(user_id)
     mentor = db.session.get(User, user_id)

@@ -1,9 +1,10 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pmcohort.accounts.signed_in import unread_notifications
 from pmcohort.cohorts import services as cohorts
 from pmcohort.core.extensions import csrf, limiter
+from pmcohort.core.forms import submit
 from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.main import services as dashboard_reads
 from pmcohort.main.forms import preferences_form
@@ -88,11 +89,12 @@ def mark_inbox_read():
 def preferences():
     current = notices.preferences_of(current_user.id)
     form = preferences_form(current)
-    if form.validate_on_submit():
-        notices.set_preferences(current_user.id, form.choices())
-        flash("Notification settings saved.", "success")
-        return redirect(url_for("main.preferences"), 303)
-    return render_template("main/preferences.html", form=form, categories=NOTIFICATION_CATEGORIES)
+    return submit(
+        lambda: notices.set_preferences(current_user.id, form.choices()),
+        "Notification settings saved.",
+        url_for("main.preferences"),
+        form=form,
+    ) or render_template("main/preferences.html", form=form, categories=NOTIFICATION_CATEGORIES)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -57,6 +57,11 @@ def _duration_choices() -> dict[str, str]:
     return {str(minutes): f"{minutes} min" for minutes in DURATIONS}
 
 
+def _kind_specific_choice(label: str, **options) -> SelectField:
+    """A choice only some kinds of session ask for: left blank or unchecked elsewhere, as the service ignores it there."""
+    return SelectField(label, validate_choice=False, **options)
+
+
 class SessionDetailsForm(BaseForm):
     """The kind of session and what it is about; every kind's fields are here, the service ignores those that do not apply."""
 
@@ -65,17 +70,11 @@ class SessionDetailsForm(BaseForm):
         invalid_choice_message="Choose a kind of session.",
         validators=[InputRequired(message="Choose a kind of session.")],
     )
-    interview_kind = SelectField(
-        "For interview practice: which interview",
-        validate_choice=False,
-        description="Only the kinds the mentor runs are offered.",
+    interview_kind = _kind_specific_choice(
+        "For interview practice: which interview", description="Only the kinds the mentor runs are offered."
     )
-    persona_key = SelectField("For a stakeholder role-play: the persona", validate_choice=False)
-    skill = SelectField(
-        "For shadowing: the skill it exercises",
-        validate_choice=False,
-        choices=choices_from({"": "—", **SKILLS}),
-    )
+    persona_key = _kind_specific_choice("For a stakeholder role-play: the persona")
+    skill = _kind_specific_choice("For shadowing: the skill it exercises", choices=choices_from({"": "—", **SKILLS}))
     title = StringField("Title")
     agenda = TextAreaField(
         "Agenda or pre-brief",
@@ -190,23 +189,24 @@ class BookForm(SessionDetailsForm):
         return timedelta(minutes=int(self.duration.data))
 
 
+def _count_field(label: str, bounds: limits.Bounds, unit: str, *, default: int, missing: str) -> IntegerField:
+    """A whole number of `unit`, which the browser keeps within `bounds` (the service checks them again)."""
+    return IntegerField(
+        label,
+        default=default,
+        render_kw={"min": bounds.low, "max": bounds.high},
+        validators=[InputRequired(message=missing)],
+        invalid_value_message=f"Enter a whole number of {unit}.",
+    )
+
+
 class WorkshopForm(WhenMixin, BaseForm):
     title = StringField("Title", validators=[InputRequired(message="Give the workshop a title.")])
     agenda = TextAreaField("Agenda", render_kw=TEXT_AREA)
-    weeks = IntegerField(
-        "Weeks in a row",
-        default=1,
-        render_kw={"min": limits.WORKSHOP_WEEKS.low, "max": limits.WORKSHOP_WEEKS.high},
-        validators=[InputRequired(message="Enter how many weeks in a row.")],
-        invalid_value_message="Enter a whole number of weeks.",
+    weeks = _count_field(
+        "Weeks in a row", limits.WORKSHOP_WEEKS, "weeks", default=1, missing="Enter how many weeks in a row."
     )
-    seat_limit = IntegerField(
-        "Seat limit",
-        default=20,
-        render_kw={"min": limits.WORKSHOP_SEATS.low, "max": limits.WORKSHOP_SEATS.high},
-        validators=[InputRequired(message="Enter a seat limit.")],
-        invalid_value_message="Enter a whole number of seats.",
-    )
+    seat_limit = _count_field("Seat limit", limits.WORKSHOP_SEATS, "seats", default=20, missing="Enter a seat limit.")
 
     def details(self) -> booking.Details:
         return booking.Details(title=self.title.data, agenda=self.agenda.data or "")

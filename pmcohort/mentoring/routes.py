@@ -1,12 +1,12 @@
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import csrf, db, limiter
-from pmcohort.core.forms import BaseForm, service_errors
+from pmcohort.core.forms import BaseForm, press, service_errors, submit
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain.debriefs import ACTION_ITEM_ROWS
@@ -47,11 +47,13 @@ from pmcohort.policy import (
     match_for_side_or_404,
     roles_required,
     session_for_viewer_or_404,
+    signed_in_blueprint,
     workshop_or_404,
 )
 from pmcohort.profiles.models import EngineerProfile
 
-bp = Blueprint("sessions", __name__)
+# A calendar feed's secret link is the authority: calendar apps fetch it without signing in.
+bp = signed_in_blueprint("sessions", __name__, public=("calendar_feed",))
 
 
 def _kinds_for(match: Match) -> tuple[str, ...]:
@@ -66,7 +68,6 @@ def _mentor_runs(match: Match) -> dict[str, str]:
 
 
 @bp.get("/sessions")
-@login_required
 def index():
     mine, joinable_workshops = service.sessions_page(current_user.id)
     now = utcnow()
@@ -103,19 +104,19 @@ def book(match_id: int):
         form.duration.data = picker.duration.data
     else:
         return _book_page(match, form, picker, 400)
-    if form.validate_on_submit():
-        with service_errors(form):
-            mentoring_session = booking.book(
-                match.id,
-                engineer_id=current_user.id,
-                kind=form.kind.data,
-                start=form.start.data,
-                end=form.start.data + form.length(),
-                details=form.details(),
-            )
-            flash("Booked. The calendar invite is on its way.", "success")
-            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
-    return _book_page(match, form, picker, 400 if form.errors else 200)
+    return submit(
+        lambda: booking.book(
+            match.id,
+            engineer_id=current_user.id,
+            kind=form.kind.data,
+            start=form.start.data,
+            end=form.start.data + form.length(),
+            details=form.details(),
+        ),
+        "Booked. The calendar invite is on its way.",
+        _session_url,
+        form=form,
+    ) or _book_page(match, form, picker, 400 if form.errors else 200)
 
 
 def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
@@ -138,20 +139,26 @@ def propose(match_id: int):
         .offer(_kinds_for(match), practice_bank.items("persona"), _mentor_runs(match))
         .show_zone(current_user.time_zone)
     )
-    if form.validate_on_submit():
+
+    def propose_it() -> MentoringSession:
         start = form.start_utc(current_user.time_zone)
-        with service_errors(form):
-            mentoring_session = booking.propose(
-                match.id,
-                actor_id=current_user.id,
-                kind=form.kind.data,
-                start=start,
-                end=start + form.length(),
-                details=form.details(),
-            )
-            flash("Proposed. The other side is asked to accept.", "success")
-            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
-    return render_template("sessions/propose.html", match=match, form=form), 400 if form.errors else 200
+        return booking.propose(
+            match.id,
+            actor_id=current_user.id,
+            kind=form.kind.data,
+            start=start,
+            end=start + form.length(),
+            details=form.details(),
+        )
+
+    return submit(propose_it, "Proposed. The other side is asked to accept.", _session_url, form=form) or (
+        render_template("sessions/propose.html", match=match, form=form),
+        400 if form.errors else 200,
+    )
+
+
+def _session_url(mentoring_session: MentoringSession) -> str:
+    return url_for("sessions.detail", session_id=mentoring_session.id)
 
 
 def _detail_page(mentoring_session: MentoringSession, submitted: dict | None = None, status: int = 200):
@@ -234,36 +241,29 @@ def _swap_form(mentoring_session: MentoringSession, **kwargs) -> SwapQuestionFor
 
 
 @bp.get("/sessions/<int:session_id>")
-@login_required
 def detail(session_id: int):
     return _detail_page(session_for_viewer_or_404(session_id))
 
 
 def _act(mentoring_session: MentoringSession, name: str, form: BaseForm, action, done: str):
     """Validate `form`, run `action()`; then back to the session, or its page with the errors at `form`'s fields."""
-    if form.validate_on_submit():
-        with service_errors(form):
-            action()
-            flash(done, "success")
-            return redirect(url_for("sessions.detail", session_id=mentoring_session.id), 303)
-    return _detail_page(mentoring_session, {name: form}, 400)
-
-
-@bp.post("/sessions/<int:session_id>/accept")
-@login_required
-def accept(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    return _act(
-        mentoring_session,
-        "action",
-        BaseForm(),
-        lambda: booking.accept(mentoring_session.id, user_id=current_user.id),
-        "Accepted.",
+    return submit(action, done, _session_url(mentoring_session), form=form) or _detail_page(
+        mentoring_session, {name: form}, 400
     )
 
 
+def _button(mentoring_session: MentoringSession, action, done: str):
+    """A plain button on the session's page: its form holds only the CSRF token."""
+    return _act(mentoring_session, "action", BaseForm(), action, done)
+
+
+@bp.post("/sessions/<int:session_id>/accept")
+def accept(session_id: int):
+    mentoring_session = session_for_viewer_or_404(session_id)
+    return _button(mentoring_session, lambda: booking.accept(session_id, user_id=current_user.id), "Accepted.")
+
+
 @bp.post("/sessions/<int:session_id>/join")
-@login_required
 def join(session_id: int):
     workshop_or_404(session_id)
     with service_errors():
@@ -274,7 +274,6 @@ def join(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/reschedule")
-@login_required
 def reschedule(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = RescheduleForm().show_zone(current_user.time_zone)
@@ -293,7 +292,6 @@ def reschedule(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/cancel")
-@login_required
 def cancel(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = CancelForm()
@@ -307,7 +305,6 @@ def cancel(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
-@login_required
 def attendance(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = attendance_form(mentoring_session.guests())
@@ -321,20 +318,16 @@ def attendance(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/host-no-show")
-@login_required
 def host_no_show(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
-    return _act(
+    return _button(
         mentoring_session,
-        "action",
-        BaseForm(),
-        lambda: after_session.report_host_no_show(mentoring_session.id, engineer_id=current_user.id),
+        lambda: after_session.report_host_no_show(session_id, engineer_id=current_user.id),
         "Recorded: the mentor did not come.",
     )
 
 
 @bp.post("/sessions/<int:session_id>/feedback")
-@login_required
 def feedback(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = FeedbackForm()
@@ -350,7 +343,6 @@ def feedback(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/debrief")
-@login_required
 def debrief(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     rubric = after_session.rubric_of(mentoring_session)
@@ -370,7 +362,6 @@ def debrief(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/question")
-@login_required
 def swap_question(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = SwapQuestionForm()
@@ -391,20 +382,23 @@ def tick_action_item(session_id: int, item_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     action_item_for_engineer_or_404(mentoring_session.id, item_id)
     form = TickForm()
-    if form.validate_on_submit():
-        done = form.done.data == "yes"
-        with service_errors():
-            debriefs.tick_action_item(item_id, session_id=mentoring_session.id, engineer_id=current_user.id, done=done)
-            flash("Ticked off." if done else "Marked as not done yet.", "success")
-    else:
-        flash("Tick the item or untick it.", "error")
+    done = form.done.data == "yes"
     if form.back.data == "dashboard":
-        return redirect(url_for("main.dashboard", _anchor="action-items"), 303)
-    return redirect(url_for("sessions.detail", session_id=mentoring_session.id, _anchor="action-items"), 303)
+        back = url_for("main.dashboard", _anchor="action-items")
+    else:
+        back = url_for("sessions.detail", session_id=mentoring_session.id, _anchor="action-items")
+    return press(
+        lambda: debriefs.tick_action_item(
+            item_id, session_id=mentoring_session.id, engineer_id=current_user.id, done=done
+        ),
+        "Ticked off." if done else "Marked as not done yet.",
+        back,
+        form=form,
+        refused="Tick the item or untick it.",
+    )
 
 
 @bp.post("/sessions/<int:session_id>/observation")
-@login_required
 def observation(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = ObservationForm()
@@ -424,7 +418,6 @@ def observation(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/observation/comment")
-@login_required
 def comment(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     form = CommentForm()
@@ -440,7 +433,6 @@ def comment(session_id: int):
 
 
 @bp.get("/sessions/<int:session_id>/invite.ics")
-@login_required
 def invite(session_id: int):
     mentoring_session = session_for_viewer_or_404(session_id)
     return Response(
@@ -461,18 +453,18 @@ def calendar_feed(token: str):
 
 
 @bp.post("/calendar/feed")
-@login_required
 def open_feed():
     feeds.open_feed(current_user.id)
     return redirect(url_for("sessions.index", _anchor="calendar"), 303)
 
 
 @bp.post("/calendar/revoke")
-@login_required
 def revoke_feed():
-    feeds.revoke_feed(current_user.id)
-    flash("Your old calendar link no longer works. Subscribe with the new one below.", "success")
-    return redirect(url_for("sessions.index", _anchor="calendar"), 303)
+    return press(
+        lambda: feeds.revoke_feed(current_user.id),
+        "Your old calendar link no longer works. Subscribe with the new one below.",
+        url_for("sessions.index", _anchor="calendar"),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/workshops/new", methods=["GET", "POST"])
@@ -480,20 +472,19 @@ def revoke_feed():
 def new_workshop(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = WorkshopForm().show_zone(current_user.time_zone)
-    if form.validate_on_submit():
-        with service_errors(form):
-            created = workshops.schedule_workshop(
-                cohort.id,
-                lead_id=current_user.id,
-                first_start=form.start_utc(current_user.time_zone),
-                duration=form.length(),
-                weeks=form.weeks.data,
-                seat_limit=form.seat_limit.data,
-                details=form.details(),
-            )
-            flash(
-                f"Scheduled {counted(len(created), 'workshop mentoring_session')}. Cohort members can take a seat.",
-                "success",
-            )
-            return redirect(url_for("sessions.detail", session_id=created[0].id), 303)
-    return render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200
+    return submit(
+        lambda: workshops.schedule_workshop(
+            cohort.id,
+            lead_id=current_user.id,
+            first_start=form.start_utc(current_user.time_zone),
+            duration=form.length(),
+            weeks=form.weeks.data,
+            seat_limit=form.seat_limit.data,
+            details=form.details(),
+        ),
+        lambda created: (
+            f"Scheduled {counted(len(created), 'workshop mentoring_session')}. Cohort members can take a seat."
+        ),
+        lambda created: _session_url(created[0]),
+        form=form,
+    ) or (render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200)

@@ -34,6 +34,11 @@ class RematchForm(BaseForm):
     )
     mentor_id = RadioField("Mentor", coerce=int, validators=[InputRequired("Choose a mentor.")])
 
+    def offer(self, candidates: list[dict]) -> "RematchForm":
+        """The proposal's candidate mentors, to choose from."""
+        self.mentor_id.choices = [(candidate["mentor_id"], candidate["name"]) for candidate in candidates]
+        return self
+
 
 class DismissRematchForm(BaseForm):
     """Keep things as they are: no fields, only the CSRF token."""

@@ -1,9 +1,9 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import press, service_errors, submit
 from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.mentorships import rematch
 from pmcohort.mentorships import services as matching
@@ -14,10 +14,11 @@ from pmcohort.policy import (
     match_for_viewer_or_404,
     rematch_for_decider_or_404,
     roles_required,
+    signed_in_blueprint,
 )
 from pmcohort.profiles.models import MentorProfile
 
-bp = Blueprint("matches", __name__, url_prefix="/matches")
+bp = signed_in_blueprint("matches", __name__, url_prefix="/matches")
 
 
 @bp.get("")
@@ -75,15 +76,15 @@ def detail(match_id: int):
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def accept(match_id: int):
     match_for_viewer_or_404(match_id)
-    with service_errors():
-        match = matching.accept(match_id, user_id=current_user.id)
-        flash(
+    return press(
+        lambda: matching.accept(match_id, user_id=current_user.id),
+        lambda match: (
             "Match active: you both accepted."
             if match.status == MatchStatus.ACTIVE
-            else "Accepted. Waiting for the other side.",
-            "success",
-        )
-    return redirect(url_for("matches.detail", match_id=match_id), 303)
+            else "Accepted. Waiting for the other side."
+        ),
+        url_for("matches.detail", match_id=match_id),
+    )
 
 
 @bp.post("/<int:match_id>/decline")
@@ -91,12 +92,12 @@ def accept(match_id: int):
 def decline(match_id: int):
     match = match_for_viewer_or_404(match_id)
     form = DeclineForm()
-    if form.validate_on_submit():
-        with service_errors(form):
-            matching.decline(match_id, user_id=current_user.id, reason=form.reason.data or "")
-            flash("Declined. Thank you for saying why.", "success")
-            return redirect(url_for("matches.index"), 303)
-    return _detail_page(match, form, 400)
+    return submit(
+        lambda: matching.decline(match_id, user_id=current_user.id, reason=form.reason.data or ""),
+        "Declined. Thank you for saying why.",
+        url_for("matches.index"),
+        form=form,
+    ) or _detail_page(match, form, 400)
 
 
 @bp.post("/request")
@@ -113,8 +114,7 @@ def request_mentor():
 
 
 def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
-    form = form or RematchForm(formdata=None)
-    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
+    form = (form or RematchForm(formdata=None)).offer(proposal.candidates)
     return render_template(
         "matches/rematch.html",
         proposal=proposal,
@@ -126,34 +126,31 @@ def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
 
 
 @bp.get("/rematch/<int:proposal_id>")
-@login_required
 def rematch_proposal(proposal_id: int):
     return _rematch_page(rematch_for_decider_or_404(proposal_id))
 
 
 @bp.post("/rematch/<int:proposal_id>/approve")
-@login_required
 def approve_rematch(proposal_id: int):
     proposal = rematch_for_decider_or_404(proposal_id)
-    form = RematchForm()
-    form.mentor_id.choices = [(c["mentor_id"], c["name"]) for c in proposal.candidates]
-    if form.validate_on_submit():
-        with service_errors(form):
-            match = rematch.approve(
-                proposal_id, actor_id=current_user.id, choice=form.choice.data, mentor_id=form.mentor_id.data
-            )
-            flash(f"Approved: {match.mentor.name} is proposed. Both sides are asked to accept.", "success")
-            return redirect(url_for("matches.detail", match_id=match.id), 303)
-    return _rematch_page(db.session.get(type(proposal), proposal_id), form, 400)
+    form = RematchForm().offer(proposal.candidates)
+    return submit(
+        lambda: rematch.approve(
+            proposal_id, actor_id=current_user.id, choice=form.choice.data, mentor_id=form.mentor_id.data
+        ),
+        lambda match: f"Approved: {match.mentor.name} is proposed. Both sides are asked to accept.",
+        lambda match: url_for("matches.detail", match_id=match.id),
+        form=form,
+    ) or _rematch_page(db.session.get(type(proposal), proposal_id), form, 400)
 
 
 @bp.post("/rematch/<int:proposal_id>/dismiss")
-@login_required
 def dismiss_rematch(proposal_id: int):
     rematch_for_decider_or_404(proposal_id)
     if not DismissRematchForm().validate_on_submit():
         abort(400)
-    with service_errors():
-        rematch.dismiss(proposal_id, actor_id=current_user.id)
-        flash("Dismissed: the current match stays as it is.", "success")
-    return redirect(url_for("matches.rematch_proposal", proposal_id=proposal_id), 303)
+    return press(
+        lambda: rematch.dismiss(proposal_id, actor_id=current_user.id),
+        "Dismissed: the current match stays as it is.",
+        url_for("matches.rematch_proposal", proposal_id=proposal_id),
+    )

@@ -1,9 +1,9 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import render_template, request, url_for
+from flask_login import current_user
 
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import press, submit
 from pmcohort.domain import plan_timeline, plans
 from pmcohort.domain.statuses import Role
 from pmcohort.plans import pack
@@ -15,10 +15,11 @@ from pmcohort.policy import (
     plan_editor_or_404,
     plan_owner_or_404,
     roles_required,
+    signed_in_blueprint,
 )
 from pmcohort.profiles.models import EngineerProfile
 
-bp = Blueprint("plans", __name__)
+bp = signed_in_blueprint("plans", __name__)
 
 
 def _plan_form(form: PlanForm | None = None) -> PlanForm:
@@ -73,54 +74,46 @@ def _milestone_form(form_class, action: str, milestone_id: int, failed: dict):
 
 
 @bp.get("/plan")
+@bp.post("/plan", endpoint="create")
 @roles_required(Role.ENGINEER)
 def mine():
-    return _render(current_user.id)
-
-
-@bp.post("/plan")
-@roles_required(Role.ENGINEER)
-def create():
-    form = PlanForm()
-    if form.validate():
-        with service_errors(form):
-            plan_service.create_plan(
-                current_user.id, path=form.path.data, start=form.start_date.data, replace=form.replace.data
-            )
-            flash("Your 12-month plan is ready. Milestones with a session or a retake tick themselves.", "success")
-            return redirect(url_for("plans.mine"), 303)
-    return _render(current_user.id, plan_form=form, status=400)
+    form = PlanForm() if request.method == "POST" else _plan_form()
+    return submit(
+        lambda: plan_service.create_plan(
+            current_user.id, path=form.path.data, start=form.start_date.data, replace=form.replace.data
+        ),
+        "Your 12-month plan is ready. Milestones with a session or a retake tick themselves.",
+        url_for("plans.mine"),
+        form=form,
+    ) or _render(current_user.id, plan_form=form, status=400 if form.errors else 200)
 
 
 @bp.get("/plan/<int:user_id>")
-@login_required
 def engineer_plan(user_id: int):
     plan_owner_or_404(user_id)
     return _render(user_id)
 
 
 @bp.post("/plan/<int:user_id>/milestones")
-@login_required
 def add_milestone(user_id: int):
     plan_editor_or_404(user_id)
     form = MilestoneForm()
-    if form.validate():
-        with service_errors(form):
-            plan_service.add_milestone(
-                user_id,
-                actor_id=current_user.id,
-                title=form.title.data or "",
-                done_when=form.done_when.data or "",
-                due=form.due.data,
-                note=form.note.data or "",
-            )
-            flash("Milestone added.", "success")
-            return redirect(_plan_url(user_id), 303)
-    return _render(user_id, milestone_form=form, status=400)
+    return submit(
+        lambda: plan_service.add_milestone(
+            user_id,
+            actor_id=current_user.id,
+            title=form.title.data or "",
+            done_when=form.done_when.data or "",
+            due=form.due.data,
+            note=form.note.data or "",
+        ),
+        "Milestone added.",
+        _plan_url(user_id),
+        form=form,
+    ) or _render(user_id, milestone_form=form, status=400)
 
 
 @bp.post("/plan/milestones/<int:milestone_id>/move")
-@login_required
 def move_milestone(milestone_id: int):
     milestone = milestone_for_editor_or_404(milestone_id)
     form = MoveForm(prefix=f"move{milestone_id}")
@@ -133,7 +126,6 @@ def move_milestone(milestone_id: int):
 
 
 @bp.post("/plan/milestones/<int:milestone_id>/tick")
-@login_required
 def tick_milestone(milestone_id: int):
     milestone = milestone_for_engineer_or_404(milestone_id)
     form = TickForm(prefix=f"tick{milestone_id}")
@@ -149,22 +141,19 @@ def _milestone_action(milestone, name: str, form, act, done_message: str):
     """A milestone's own small form (`name` prefixes its fields): done, back to the milestone on its
     plan; refused, the plan again with the form's errors at that milestone."""
     owner_id = milestone.plan.user_id
-    if form.validate():
-        with service_errors(form):
-            act()
-            flash(done_message, "success")
-            return redirect(_plan_url(owner_id, milestone.id), 303)
-    return _render(owner_id, failed={name: (milestone.id, form)}, status=400)
+    return submit(act, done_message, _plan_url(owner_id, milestone.id), form=form) or _render(
+        owner_id, failed={name: (milestone.id, form)}, status=400
+    )
 
 
 @bp.post("/plan/milestones/<int:milestone_id>/untick")
-@login_required
 def untick_milestone(milestone_id: int):
     milestone = milestone_for_engineer_or_404(milestone_id)
-    with service_errors():
-        plan_service.untick(milestone_id, actor_id=current_user.id)
-        flash(f"“{milestone.title}” is open again.", "success")
-    return redirect(_plan_url(current_user.id, milestone_id), 303)
+    return press(
+        lambda: plan_service.untick(milestone_id, actor_id=current_user.id),
+        f"“{milestone.title}” is open again.",
+        _plan_url(current_user.id, milestone_id),
+    )
 
 
 def _plan_url(engineer_id: int, milestone_id: int | None = None) -> str:
@@ -175,7 +164,6 @@ def _plan_url(engineer_id: int, milestone_id: int | None = None) -> str:
 
 
 @bp.get("/plan/<int:user_id>/evidence-pack")
-@login_required
 def evidence_pack(user_id: int):
     plan_owner_or_404(user_id)
     return render_template("plans/evidence_pack.html", pack=pack.evidence_pack(user_id), plans=plans)
@@ -184,40 +172,30 @@ def evidence_pack(user_id: int):
 # --- APM seasons, entered by admins because the dates change every year
 
 
-def _seasons_page(form: SeasonForm | None = None, status: int = 200):
-    return render_template(
-        "plans/seasons.html", seasons=plan_service.seasons(), form=form or SeasonForm(formdata=None)
-    ), status
-
-
 @bp.get("/admin/apm-seasons")
+@bp.post("/admin/apm-seasons", endpoint="add_season")
 @roles_required(Role.ADMIN)
 def seasons():
-    return _seasons_page()
-
-
-@bp.post("/admin/apm-seasons")
-@roles_required(Role.ADMIN)
-def add_season():
     form = SeasonForm()
-    if form.validate():
-        with service_errors(form):
-            season = plan_service.add_season(
-                current_user.id,
-                program=form.program.data or "",
-                opens_on=form.opens_on.data,
-                closes_on=form.closes_on.data,
-                link=form.link.data or "",
-            )
-            flash(f"{season.program} added. New APM plans get a milestone for it.", "success")
-            return redirect(url_for("plans.seasons"), 303)
-    return _seasons_page(form, 400)
+    return submit(
+        lambda: plan_service.add_season(
+            current_user.id,
+            program=form.program.data or "",
+            opens_on=form.opens_on.data,
+            closes_on=form.closes_on.data,
+            link=form.link.data or "",
+        ),
+        lambda season: f"{season.program} added. New APM plans get a milestone for it.",
+        url_for("plans.seasons"),
+        form=form,
+    ) or (render_template("plans/seasons.html", seasons=plan_service.seasons(), form=form), 400 if form.errors else 200)
 
 
 @bp.post("/admin/apm-seasons/<int:season_id>/delete")
 @roles_required(Role.ADMIN)
 def remove_season(season_id: int):
-    with service_errors():
-        plan_service.remove_season(season_id, actor_id=current_user.id)
-        flash("Season removed.", "success")
-    return redirect(url_for("plans.seasons"), 303)
+    return press(
+        lambda: plan_service.remove_season(season_id, actor_id=current_user.id),
+        "Season removed.",
+        url_for("plans.seasons"),
+    )

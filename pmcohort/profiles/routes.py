@@ -1,17 +1,17 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import render_template, url_for
+from flask_login import current_user
 
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import choices_from, service_errors
+from pmcohort.core.forms import choices_from, press, submit
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
-from pmcohort.policy import can_view_reliability, public_mentor_profile_or_404, roles_required
+from pmcohort.policy import can_view_reliability, public_mentor_profile_or_404, roles_required, signed_in_blueprint
 from pmcohort.profiles import services as profiles
 from pmcohort.profiles.forms import AwayForm, EngineerProfileForm, MentorProfileForm, WindowForm
 from pmcohort.profiles.models import EngineerProfile, MentorProfile
 
-bp = Blueprint("profiles", __name__)
+bp = signed_in_blueprint("profiles", __name__)
 
 
 @bp.route("/profile/engineer", methods=["GET", "POST"])
@@ -19,14 +19,14 @@ bp = Blueprint("profiles", __name__)
 def engineer_profile():
     profile = db.session.get(EngineerProfile, current_user.id)
     form = EngineerProfileForm(obj=profile)
-    if form.validate_on_submit():
-        with service_errors(form):
-            profiles.save_engineer_profile(
-                current_user.id, form.years_experience.data, form.path.data, form.target_domain.data
-            )
-            flash("Profile saved.", "success")
-            return redirect(url_for("main.dashboard"), 303)
-    return render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200
+    return submit(
+        lambda: profiles.save_engineer_profile(
+            current_user.id, form.years_experience.data, form.path.data, form.target_domain.data
+        ),
+        "Profile saved.",
+        url_for("main.dashboard"),
+        form=form,
+    ) or (render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200)
 
 
 @bp.route("/profile/mentor", methods=["GET", "POST"])
@@ -39,8 +39,9 @@ def mentor_profile():
         for strength in profile.strengths:
             getattr(form, f"strength_{strength.skill}").data = str(strength.level)
             getattr(form, f"evidence_{strength.skill}").data = strength.evidence
-    if form.validate_on_submit():
-        details = profiles.MentorDetails(
+
+    def details() -> profiles.MentorDetails:
+        return profiles.MentorDetails(
             headline=form.headline.data or "",
             former_engineer=form.former_engineer.data,
             paths=tuple(form.paths.data),
@@ -54,15 +55,16 @@ def mentor_profile():
                 for skill in vocabulary.SKILLS
             ),
         )
-        with service_errors(form):
-            profiles.save_mentor_profile(current_user.id, details)
-            flash("Mentor profile saved.", "success")
-            return redirect(url_for("profiles.mentor_public", user_id=current_user.id), 303)
-    return render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200
+
+    return submit(
+        lambda: profiles.save_mentor_profile(current_user.id, details()),
+        "Mentor profile saved.",
+        url_for("profiles.mentor_public", user_id=current_user.id),
+        form=form,
+    ) or (render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200)
 
 
 @bp.get("/mentors/<int:user_id>")
-@login_required
 def mentor_public(user_id: int):
     profile = public_mentor_profile_or_404(user_id)
     return render_template(
@@ -93,16 +95,13 @@ def availability():
 
 def _availability_change(form, form_name: str, save, done: str):
     """Validate `form`, run `save()`; on success back to the page, else the page with errors at the fields."""
-    if form.validate():
-        with service_errors(form):
-            save()
-            return _back_to_availability(done)
-    return _availability_page(**{form_name: form}, status=400)
+    return submit(save, done, url_for("profiles.availability"), form=form) or _availability_page(
+        **{form_name: form}, status=400
+    )
 
 
-def _back_to_availability(done: str):
-    flash(done, "success")
-    return redirect(url_for("profiles.availability"), 303)
+def _back_to_availability(remove, done: str):
+    return press(remove, done, url_for("profiles.availability"))
 
 
 @bp.post("/availability/windows")
@@ -117,8 +116,7 @@ def add_window():
 @bp.post("/availability/windows/<int:window_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_window(window_id: int):
-    profiles.remove_window(current_user.id, window_id)
-    return _back_to_availability("Window removed.")
+    return _back_to_availability(lambda: profiles.remove_window(current_user.id, window_id), "Window removed.")
 
 
 @bp.post("/availability/away")
@@ -136,5 +134,4 @@ def add_away():
 @bp.post("/availability/away/<int:away_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_away(away_id: int):
-    profiles.remove_away(current_user.id, away_id)
-    return _back_to_availability("Time away removed.")
+    return _back_to_availability(lambda: profiles.remove_away(current_user.id, away_id), "Time away removed.")

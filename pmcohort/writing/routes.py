@@ -1,12 +1,12 @@
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import editor_page, service_errors
+from pmcohort.core.forms import editor_page, press, service_errors, submit
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain import writing
@@ -18,6 +18,7 @@ from pmcohort.policy import (
     document_for_reader_or_404,
     document_to_claim_or_404,
     roles_required,
+    signed_in_blueprint,
     visible_cohorts,
 )
 from pmcohort.writing import portfolios, reading, reviewers, services
@@ -36,14 +37,14 @@ from pmcohort.writing.forms import (
 from pmcohort.writing.models import Document, WritingKind
 from pmcohort.writing.rendering import blocks, render
 
-bp = Blueprint("writing", __name__, url_prefix="/writing")
+# A shared portfolio's secret link is the authority: whoever holds it reads the page.
+bp = signed_in_blueprint("writing", __name__, url_prefix="/writing", public=("shared_portfolio",))
 
 # Rules about the whole rubric belong above its rows, not at one of them.
 WHOLE_RUBRIC = ("dimensions",)
 
 
 @bp.get("")
-@login_required
 def index():
     is_engineer = current_user.has_role(Role.ENGINEER)
     return render_template(
@@ -62,19 +63,18 @@ def index():
 def new():
     kinds = services.kinds()
     form = NewDocumentForm(kind=request.args.get("kind")).offer(kinds)
-    if form.validate_on_submit():
-        with service_errors(form):
-            document = services.create_document(current_user.id, kind_key=form.kind.data, title=form.title.data)
-            flash("Draft started from the kind's skeleton. It is saved as you write.", "success")
-            return redirect(url_for("writing.edit", document_id=document.id), 303)
-    return render_template("writing/new.html", form=form, kinds=kinds), 400 if form.errors else 200
+    return submit(
+        lambda: services.create_document(current_user.id, kind_key=form.kind.data, title=form.title.data),
+        "Draft started from the kind's skeleton. It is saved as you write.",
+        lambda document: url_for("writing.edit", document_id=document.id),
+        form=form,
+    ) or (render_template("writing/new.html", form=form, kinds=kinds), 400 if form.errors else 200)
 
 
 # --- writing
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(document_id: int):
     document = document_for_author_or_404(document_id)
     if document.status not in DOCUMENT_EDITABLE:
@@ -101,7 +101,6 @@ def edit(document_id: int):
 
 
 @bp.post("/<int:document_id>/autosave")
-@login_required
 def autosave(document_id: int):
     """The editor's script saves the draft every few seconds; answers JSON, never a page."""
     document = document_for_author_or_404(document_id)
@@ -117,13 +116,13 @@ def autosave(document_id: int):
 
 
 @bp.post("/<int:document_id>/withdraw")
-@login_required
 def withdraw(document_id: int):
     document = document_for_author_or_404(document_id)
-    with service_errors():
-        services.withdraw(document.id, current_user.id)
-        flash("Withdrawn. Nobody is asked to review it any more.", "success")
-    return redirect(url_for("writing.document", document_id=document.id), 303)
+    return press(
+        lambda: services.withdraw(document.id, current_user.id),
+        "Withdrawn. Nobody is asked to review it any more.",
+        url_for("writing.document", document_id=document.id),
+    )
 
 
 # --- reading and reviewing
@@ -186,37 +185,8 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
 
 
 @bp.get("/<int:document_id>")
-@login_required
 def document(document_id: int):
     return _document_page(document_for_reader_or_404(document_id), reviewing=False)
-
-
-@bp.route("/<int:document_id>/review", methods=["GET", "POST"])
-@login_required
-def review(document_id: int):
-    document = document_for_reader_or_404(document_id)
-    if request.method == "GET":
-        return _document_page(document, reviewing=True)
-    all_reviews = reading.reviews_of(document.id)
-    own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
-    form = review_form(services.rubric_for(document), decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
-    if form.validate_on_submit():
-        with service_errors(form):
-            done = services.submit_review(
-                document.id,
-                current_user.id,
-                scores=form.scores(services.rubric_for(document)),
-                summary=form.summary.data or "",
-                decision=form.decision.data if "decision" in form else None,
-            )
-            flash(
-                "Second review saved: you can now see the first review."
-                if done.role == ReviewRole.SECOND
-                else "Review sent to the engineer.",
-                "success",
-            )
-            return redirect(url_for("writing.document", document_id=document.id), 303)
-    return _document_page(document, reviewing=True, forms={"review": form}, status=400)
 
 
 @bp.post("/<int:document_id>/claim")
@@ -230,61 +200,84 @@ def claim(document_id: int):
     return redirect(url_for("writing.index"), 303)
 
 
+@bp.route("/<int:document_id>/review", methods=["GET", "POST"])
+def review(document_id: int):
+    document = document_for_reader_or_404(document_id)
+    if request.method == "GET":
+        return _document_page(document, reviewing=True)
+    all_reviews = reading.reviews_of(document.id)
+    own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
+    form = review_form(services.rubric_for(document), decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
+    return submit(
+        lambda: services.submit_review(
+            document.id,
+            current_user.id,
+            scores=form.scores(services.rubric_for(document)),
+            summary=form.summary.data or "",
+            decision=form.decision.data if "decision" in form else None,
+        ),
+        lambda done: (
+            "Second review saved: you can now see the first review."
+            if done.role == ReviewRole.SECOND
+            else "Review sent to the engineer."
+        ),
+        url_for("writing.document", document_id=document.id),
+        form=form,
+    ) or _document_page(document, reviewing=True, forms={"review": form}, status=400)
+
+
 @bp.post("/<int:document_id>/comments")
-@login_required
 def comment(document_id: int):
     document = document_for_reader_or_404(document_id)
     form = CommentForm()
-    if form.validate_on_submit():
+    return submit(
+        lambda: services.add_comment(document.id, current_user.id, block=form.block.data, body=form.body.data or ""),
+        "Comment added to the paragraph.",
+        lambda _: url_for("writing.review", document_id=document.id, _anchor=f"block-{form.block.data}"),
         # A paragraph that is not there has no place on the page to show its message: it goes above the form.
-        with service_errors(form, whole_form_fields=("block",)):
-            services.add_comment(document.id, current_user.id, block=form.block.data, body=form.body.data or "")
-            flash("Comment added to the paragraph.", "success")
-            return redirect(url_for("writing.review", document_id=document.id, _anchor=f"block-{form.block.data}"), 303)
-    return _document_page(document, reviewing=True, forms={"comment": form}, status=400)
+        whole_form_fields=("block",),
+        form=form,
+    ) or _document_page(document, reviewing=True, forms={"comment": form}, status=400)
 
 
-def _thread_action(document_id: int, act, done_message: str):
+def _thread_action(document_id: int, form, refused: str, act, done_message: str):
+    """A reply or a resolve in a comment's thread: done, back where the reader was; not filled in, the
+    document with `refused` said."""
     document = document_for_reader_or_404(document_id)
-    with service_errors():
-        act(document)
-        flash(done_message, "success")
-    return redirect(request.referrer or url_for("writing.document", document_id=document.id), 303)
+    if not form.validate_on_submit():
+        flash(refused, "error")
+        return redirect(url_for("writing.document", document_id=document.id), 303)
+    return press(
+        lambda: act(document), done_message, request.referrer or url_for("writing.document", document_id=document.id)
+    )
 
 
 @bp.post("/<int:document_id>/comments/<int:comment_id>/replies")
-@login_required
 def reply(document_id: int, comment_id: int):
     form = ReplyForm()
-    if not form.validate_on_submit():
-        document_for_reader_or_404(document_id)
-        flash("Write the reply first.", "error")
-        return redirect(url_for("writing.document", document_id=document_id), 303)
     return _thread_action(
         document_id,
+        form,
+        "Write the reply first.",
         lambda document: services.reply(document.id, comment_id, current_user.id, body=form.body.data or ""),
         "Reply added.",
     )
 
 
 @bp.post("/<int:document_id>/comments/<int:comment_id>/resolved")
-@login_required
 def resolve(document_id: int, comment_id: int):
     form = ResolveForm()
-    if not form.validate_on_submit():
-        document_for_reader_or_404(document_id)
-        flash("Choose to resolve the comment or open it again.", "error")
-        return redirect(url_for("writing.document", document_id=document_id), 303)
     resolved = form.resolved.data == "yes"
     return _thread_action(
         document_id,
+        form,
+        "Choose to resolve the comment or open it again.",
         lambda document: services.set_resolved(document.id, comment_id, current_user.id, resolved),
         "Marked resolved." if resolved else "Opened again.",
     )
 
 
 @bp.get("/<int:document_id>/diff")
-@login_required
 def diff(document_id: int):
     document = document_for_reader_or_404(document_id)
     numbers = [v.number for v in document.versions]
@@ -311,12 +304,12 @@ def diff(document_id: int):
 def second_review(document_id: int):
     document = document_for_reader_or_404(document_id)
     form = SecondReviewForm().offer(reading.second_review_candidates(document, current_user.id))
-    if form.validate_on_submit():
-        with service_errors(form):
-            services.request_second_review(document.id, current_user.id, mentor_id=form.mentor_id.data or None)
-            flash("Second review asked for. The mentor does not see the first review until theirs is in.", "success")
-            return redirect(url_for("writing.document", document_id=document.id), 303)
-    return _document_page(document, reviewing=False, forms={"second": form}, status=400)
+    return submit(
+        lambda: services.request_second_review(document.id, current_user.id, mentor_id=form.mentor_id.data or None),
+        "Second review asked for. The mentor does not see the first review until theirs is in.",
+        url_for("writing.document", document_id=document.id),
+        form=form,
+    ) or _document_page(document, reviewing=False, forms={"second": form}, status=400)
 
 
 # --- a cohort's written work, for its lead
@@ -345,17 +338,16 @@ def cohort(cohort_id: int):
 def shared_queue(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = SharedQueueForm()
-    if form.validate_on_submit():
-        services.set_shared_queue(cohort.id, current_user.id, form.enabled.data == "yes")
-        flash(
-            "Shared queue on: submissions go to any of the cohort's mentors."
-            if form.enabled.data == "yes"
-            else "Shared queue off: submissions go to each engineer's mentor.",
-            "success",
-        )
-    else:
-        flash("Choose to turn the shared queue on or off.", "error")
-    return redirect(url_for("writing.cohort", cohort_id=cohort.id), 303)
+    enabled = form.enabled.data == "yes"
+    return press(
+        lambda: services.set_shared_queue(cohort.id, current_user.id, enabled),
+        "Shared queue on: submissions go to any of the cohort's mentors."
+        if enabled
+        else "Shared queue off: submissions go to each engineer's mentor.",
+        url_for("writing.cohort", cohort_id=cohort.id),
+        form=form,
+        refused="Choose to turn the shared queue on or off.",
+    )
 
 
 # --- the portfolio
@@ -375,20 +367,23 @@ def portfolio():
         else None
     )
     form.version_ids.choices = [SelectChoice(work.version_id, f"{work.title} ({work.kind_title})") for work in approved]
-    if form.validate_on_submit():
-        with service_errors(form):
-            portfolios.save_portfolio(
-                current_user.id, version_ids=form.version_ids.data or [], show_scores=form.show_scores.data
-            )
-            flash("Portfolio saved.", "success")
-            return redirect(url_for("writing.portfolio"), 303)
-    return render_template(
-        "writing/portfolio.html",
+    return submit(
+        lambda: portfolios.save_portfolio(
+            current_user.id, version_ids=form.version_ids.data or [], show_scores=form.show_scores.data
+        ),
+        "Portfolio saved.",
+        url_for("writing.portfolio"),
         form=form,
-        approved=approved,
-        portfolio=saved,
-        entries=portfolios.portfolio_entries(current_user.id),
-    ), 400 if form.errors else 200
+    ) or (
+        render_template(
+            "writing/portfolio.html",
+            form=form,
+            approved=approved,
+            portfolio=saved,
+            entries=portfolios.portfolio_entries(current_user.id),
+        ),
+        400 if form.errors else 200,
+    )
 
 
 @bp.post("/portfolio/share")
@@ -405,9 +400,7 @@ def revoke():
 
 
 def _change_portfolio_link(change, done_message: str):
-    change(current_user.id)
-    flash(done_message, "success")
-    return redirect(url_for("writing.portfolio"), 303)
+    return press(lambda: change(current_user.id), done_message, url_for("writing.portfolio"))
 
 
 @bp.get("/shared/<token>")

@@ -483,7 +483,7 @@ def new_workshop(cohort_id: int):
             details=form.details(),
         ),
         lambda created: (
-            f"Scheduled {counted(len(created), 'workshop mentoring_session')}. Cohort members can take a seat."
+            f"Scheduled {counted(len(created), 'workshop session')}. Cohort members can take a seat."
         ),
         lambda created: _session_url(created[0]),
         form=form,

@@ -429,6 +429,20 @@ def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, cli
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
 
 
+def test_scheduling_a_workshop_series_says_how_many_sessions_it_made(app, client, login, user_factory, form_post):
+    lead = person(user_factory, ("lead",))
+    cohort = cohorts.create_cohort(lead.id, "Summer", utcnow().date())
+    login(lead)
+    response = form_post(
+        f"/cohorts/{cohort.id}/workshops/new",
+        {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "3", "seat_limit": "20"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Scheduled 3 workshop sessions. Cohort members can take a seat." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 3
+
+
 def test_a_missing_rating_and_rubric_score_are_each_marked_at_their_own_input(app, client, login, pair, form_post):
     engineer, mentor, match = pair
     session = book(match, engineer, kind="interview", interview_kind="estimation")

@@ -6,7 +6,7 @@ from pmcohort.assessment import services as assessments
 from pmcohort.assessment.forms import step_form
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import service_errors
+from pmcohort.core.forms import form_page, service_errors
 from pmcohort.core.templating import local_time
 from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import Role
@@ -52,9 +52,7 @@ def step(number: int):
             if number < len(assessment.PAGES):
                 return redirect(url_for("assessment.step", number=number + 1), 303)
             return _finish()
-    return render_template(
-        "assessment/step.html", page=page, number=number, total=len(assessment.PAGES), form=form
-    ), 400 if form.errors else 200
+    return form_page("assessment/step.html", form, page=page, number=number, total=len(assessment.PAGES))
 
 
 def _finish():

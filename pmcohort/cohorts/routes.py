@@ -33,7 +33,7 @@ from pmcohort.cohorts.forms import (
 from pmcohort.cohorts.models import Cohort
 from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import limiter
-from pmcohort.core.forms import choices_from, press, service_errors, submit
+from pmcohort.core.forms import choices_from, form_page, form_status, press, service_errors, submit
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import UPLOAD_MAX_BYTES
 from pmcohort.domain.statuses import COHORT_STATUS_LABELS, MatchStatus, MemberRole, PairRuleKind, Role
@@ -66,10 +66,7 @@ def index():
         lambda cohort: f"Cohort “{cohort.name}” created. Enroll engineers and mentors next.",
         lambda cohort: url_for("cohorts.board", cohort_id=cohort.id),
         form=form,
-    ) or (
-        render_template("cohorts/index.html", cohorts=visible_cohorts(current_user), form=form),
-        400 if form.errors else 200,
-    )
+    ) or form_page("cohorts/index.html", form, cohorts=visible_cohorts(current_user))
 
 
 def _board(cohort: Cohort, enroll_form=None, report=None, status: int = 200):
@@ -293,7 +290,7 @@ def settings(cohort_id: int):
         "Cohort details saved.",
         url_for("cohorts.settings", cohort_id=cohort.id),
         form=form,
-    ) or _settings(cohort, details_form=form, status=400 if form.errors else 200)
+    ) or _settings(cohort, details_form=form, status=form_status(form))
 
 
 @bp.post("/<int:cohort_id>/leads")
@@ -537,14 +534,8 @@ def announcements(cohort_id: int):
         ),
         url_for("cohorts.announcements", cohort_id=cohort.id),
         form=form,
-    ) or (
-        render_template(
-            "cohorts/announcements.html",
-            cohort=cohort,
-            form=form,
-            announcements=cohort_service.announcements(cohort.id),
-        ),
-        400 if form.errors else 200,
+    ) or form_page(
+        "cohorts/announcements.html", form, cohort=cohort, announcements=cohort_service.announcements(cohort.id)
     )
 
 

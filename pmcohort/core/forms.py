@@ -121,6 +121,16 @@ def service_errors(form=None, *, whole_form_fields: tuple[str, ...] = ()) -> Ite
             show_error(form, error, whole_form_fields=whole_form_fields)
 
 
+def form_status(form) -> int:
+    """400 when `form` came back with errors, so that a refused post never reads as a success; else 200."""
+    return 400 if form.errors else 200
+
+
+def form_page(template: str, form, **context) -> tuple[str, int]:
+    """The page that holds `form`, with the status `form_status` gives it."""
+    return render_template(template, form=form, **context), form_status(form)
+
+
 Done = TypeVar("Done")
 # What to say, or where to go, once an action is done: fixed, or read from what the action returned.
 AfterAction = str | Callable[[Done], str]
@@ -214,4 +224,4 @@ def editor_page(
         form=form,
         whole_form_fields=whole_form_fields,
     )
-    return saved or (render_template(template, form=form, **context), 400 if form.errors else 200)
+    return saved or form_page(template, form, **context)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import csrf, db, limiter
-from pmcohort.core.forms import BaseForm, press, service_errors, submit
+from pmcohort.core.forms import BaseForm, form_page, form_status, press, service_errors, submit
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain.debriefs import ACTION_ITEM_ROWS
@@ -116,7 +116,7 @@ def book(match_id: int):
         "Booked. The calendar invite is on its way.",
         _session_url,
         form=form,
-    ) or _book_page(match, form, picker, 400 if form.errors else 200)
+    ) or _book_page(match, form, picker, form_status(form))
 
 
 def _book_page(match: Match, form: BookForm, picker: LengthForm, status: int):
@@ -151,9 +151,8 @@ def propose(match_id: int):
             details=form.details(),
         )
 
-    return submit(propose_it, "Proposed. The other side is asked to accept.", _session_url, form=form) or (
-        render_template("sessions/propose.html", match=match, form=form),
-        400 if form.errors else 200,
+    return submit(propose_it, "Proposed. The other side is asked to accept.", _session_url, form=form) or form_page(
+        "sessions/propose.html", form, match=match
     )
 
 
@@ -482,9 +481,7 @@ def new_workshop(cohort_id: int):
             seat_limit=form.seat_limit.data,
             details=form.details(),
         ),
-        lambda created: (
-            f"Scheduled {counted(len(created), 'workshop session')}. Cohort members can take a seat."
-        ),
+        lambda created: f"Scheduled {counted(len(created), 'workshop session')}. Cohort members can take a seat.",
         lambda created: _session_url(created[0]),
         form=form,
-    ) or (render_template("sessions/workshop.html", cohort=cohort, form=form), 400 if form.errors else 200)
+    ) or form_page("sessions/workshop.html", form, cohort=cohort)

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from pmcohort.accounts.models import User
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import press, submit
+from pmcohort.core.forms import form_page, form_status, press, submit
 from pmcohort.domain import plan_timeline, plans
 from pmcohort.domain.statuses import Role
 from pmcohort.plans import pack
@@ -85,7 +85,7 @@ def mine():
         "Your 12-month plan is ready. Milestones with a session or a retake tick themselves.",
         url_for("plans.mine"),
         form=form,
-    ) or _render(current_user.id, plan_form=form, status=400 if form.errors else 200)
+    ) or _render(current_user.id, plan_form=form, status=form_status(form))
 
 
 @bp.get("/plan/<int:user_id>")
@@ -188,7 +188,7 @@ def seasons():
         lambda season: f"{season.program} added. New APM plans get a milestone for it.",
         url_for("plans.seasons"),
         form=form,
-    ) or (render_template("plans/seasons.html", seasons=plan_service.seasons(), form=form), 400 if form.errors else 200)
+    ) or form_page("plans/seasons.html", form, seasons=plan_service.seasons())
 
 
 @bp.post("/admin/apm-seasons/<int:season_id>/delete")

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import editor_page, press, service_errors, submit
+from pmcohort.core.forms import editor_page, form_page, press, service_errors, submit
 from pmcohort.core.templating import local_time
 from pmcohort.core.types import utcnow
 from pmcohort.domain import writing
@@ -68,7 +68,7 @@ def new():
         "Draft started from the kind's skeleton. It is saved as you write.",
         lambda document: url_for("writing.edit", document_id=document.id),
         form=form,
-    ) or (render_template("writing/new.html", form=form, kinds=kinds), 400 if form.errors else 200)
+    ) or form_page("writing/new.html", form, kinds=kinds)
 
 
 # --- writing
@@ -95,9 +95,9 @@ def edit(document_id: int):
                 return redirect(url_for("writing.edit", document_id=document.id), 303)
             preview = render(form.body.data or "")
     kind = services.find_kind(document.kind_key)
-    return render_template(
-        "writing/edit.html", document=document, form=form, kind=kind, rubric=services.rubric_of(kind), preview=preview
-    ), 400 if form.errors else 200
+    return form_page(
+        "writing/edit.html", form, document=document, kind=kind, rubric=services.rubric_of(kind), preview=preview
+    )
 
 
 @bp.post("/<int:document_id>/autosave")
@@ -374,15 +374,12 @@ def portfolio():
         "Portfolio saved.",
         url_for("writing.portfolio"),
         form=form,
-    ) or (
-        render_template(
-            "writing/portfolio.html",
-            form=form,
-            approved=approved,
-            portfolio=saved,
-            entries=portfolios.portfolio_entries(current_user.id),
-        ),
-        400 if form.errors else 200,
+    ) or form_page(
+        "writing/portfolio.html",
+        form,
+        approved=approved,
+        portfolio=saved,
+        entries=portfolios.portfolio_entries(current_user.id),
     )
 
 

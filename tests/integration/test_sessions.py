@@ -413,14 +413,21 @@ def test_odd_input_gets_a_400_with_the_message_at_its_own_input(
     )
 
 
-def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, client, login, user_factory, form_post):
+def _post_workshop_series(user_factory, login, form_post, *, weeks: str, seat_limit: str):
+    """A lead posts the workshop form of a cohort of theirs, and follows where it leads."""
     lead = person(user_factory, ("lead",))
     cohort = cohorts.create_cohort(lead.id, "Summer", utcnow().date())
     login(lead)
-    response = form_post(
+    when = {"day": in_days(3), "start": "16:00", "duration": "60"}
+    return form_post(
         f"/cohorts/{cohort.id}/workshops/new",
-        {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "99", "seat_limit": "0"},
+        {"title": "Roadmaps", **when, "weeks": weeks, "seat_limit": seat_limit},
+        follow_redirects=True,
     )
+
+
+def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, client, login, user_factory, form_post):
+    response = _post_workshop_series(user_factory, login, form_post, weeks="99", seat_limit="0")
     assert response.status_code == 400
     assert field_errors(response.get_data(as_text=True)) == {
         "weeks": "Repeat between 1 and 12 weeks.",
@@ -430,14 +437,7 @@ def test_a_workshop_with_odd_weeks_and_seats_is_refused_at_those_inputs(app, cli
 
 
 def test_scheduling_a_workshop_series_says_how_many_sessions_it_made(app, client, login, user_factory, form_post):
-    lead = person(user_factory, ("lead",))
-    cohort = cohorts.create_cohort(lead.id, "Summer", utcnow().date())
-    login(lead)
-    response = form_post(
-        f"/cohorts/{cohort.id}/workshops/new",
-        {"title": "Roadmaps", "day": in_days(3), "start": "16:00", "duration": "60", "weeks": "3", "seat_limit": "20"},
-        follow_redirects=True,
-    )
+    response = _post_workshop_series(user_factory, login, form_post, weeks="3", seat_limit="20")
     assert response.status_code == 200
     assert "Scheduled 3 workshop sessions. Cohort members can take a seat." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 3

@@ -56,8 +56,7 @@ from pmcohort.policy import (
 bp = signed_in_blueprint("cohorts", __name__, url_prefix="/cohorts", public=("invitation",))
 
 
-@bp.get("")
-@bp.post("", endpoint="create")
+@bp.route("", methods=["GET", "POST"])
 @roles_required(Role.LEAD)
 def index():
     form = CohortForm()
@@ -272,8 +271,7 @@ def _settings(cohort: Cohort, details_form=None, lead_form=None, status: int = 2
     ), status
 
 
-@bp.get("/<int:cohort_id>/settings")
-@bp.post("/<int:cohort_id>/settings", endpoint="update_settings")
+@bp.route("/<int:cohort_id>/settings", methods=["GET", "POST"])
 def settings(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     # The stored details to start from; a post's form holds what was posted, nothing else.
@@ -522,8 +520,7 @@ def nudge(cohort_id: int):
     )
 
 
-@bp.get("/<int:cohort_id>/announcements")
-@bp.post("/<int:cohort_id>/announcements", endpoint="announce")
+@bp.route("/<int:cohort_id>/announcements", methods=["GET", "POST"])
 def announcements(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
     form = AnnouncementForm()

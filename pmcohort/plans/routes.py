@@ -73,8 +73,7 @@ def _milestone_form(form_class, action: str, milestone_id: int, failed: dict):
     return form if failed_id == milestone_id else form_class(formdata=None, prefix=f"{action}{milestone_id}")
 
 
-@bp.get("/plan")
-@bp.post("/plan", endpoint="create")
+@bp.route("/plan", methods=["GET", "POST"])
 @roles_required(Role.ENGINEER)
 def mine():
     form = PlanForm() if request.method == "POST" else _plan_form()
@@ -172,8 +171,7 @@ def evidence_pack(user_id: int):
 # --- APM seasons, entered by admins because the dates change every year
 
 
-@bp.get("/admin/apm-seasons")
-@bp.post("/admin/apm-seasons", endpoint="add_season")
+@bp.route("/admin/apm-seasons", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def seasons():
     form = SeasonForm()

@@ -298,18 +298,18 @@ def add_lead(cohort_id: int):
     return submit(
         lambda: cohort_service.add_lead(cohort.id, form.email.data, actor_id=current_user.id),
         lambda user: f"{user.name} now leads this cohort too.",
-        url_for("cohorts.settings", cohort_id=cohort.id),
+        url_for("cohorts.settings", cohort_id=cohort.id, _anchor="leads"),
         form=form,
     ) or _settings(cohort, lead_form=form, status=400)
 
 
 @bp.post("/<int:cohort_id>/leads/<int:user_id>/remove")
 def remove_lead(cohort_id: int, user_id: int):
-    cohort = cohort_for_lead_or_404(cohort_id)
+    cohort_for_lead_or_404(cohort_id)
     return press(
-        lambda: cohort_service.remove_lead(cohort.id, user_id, actor_id=current_user.id),
+        lambda: cohort_service.remove_lead(cohort_id, user_id, actor_id=current_user.id),
         "Lead removed from this cohort.",
-        url_for("cohorts.settings", cohort_id=cohort.id),
+        url_for("cohorts.settings", cohort_id=cohort_id, _anchor="leads"),
         form=ButtonForm(),
     )
 
@@ -418,6 +418,10 @@ def move_member(cohort_id: int, user_id: int):
     return _change_member(cohort, member, "move_form", form, move, moved)
 
 
+def _valid_until(invitation) -> str:
+    return f"valid until {invitation.expires_at:%d %b %Y}"
+
+
 @bp.post("/<int:cohort_id>/invitations")
 def invite(cohort_id: int):
     cohort = cohort_for_lead_or_404(cohort_id)
@@ -426,7 +430,7 @@ def invite(cohort_id: int):
         lambda: roster.invite(
             cohort.id, form.email.data, form.role.data, actor_id=current_user.id, name=form.name.data or ""
         ),
-        lambda invitation: f"Invitation sent to {invitation.email}.",
+        lambda invitation: f"Invitation sent to {invitation.email}, {_valid_until(invitation)}.",
         url_for("cohorts.members", cohort_id=cohort.id),
         form=form,
     ) or _members_page(cohort, invite_form=form, status=400)
@@ -438,7 +442,7 @@ def resend_invitation(cohort_id: int, invitation_id: int):
     return press(
         lambda: roster.resend_invitation(cohort.id, invitation_id, actor_id=current_user.id),
         lambda invitation: (
-            f"A new invitation went to {invitation.email}, valid until {invitation.expires_at:%d %b %Y}. "
+            f"A new invitation went to {invitation.email}, {_valid_until(invitation)}. "
             "The link in the earlier email no longer works."
         ),
         url_for("cohorts.members", cohort_id=cohort.id, _anchor="invitations"),

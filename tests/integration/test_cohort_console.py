@@ -163,9 +163,8 @@ def test_details_and_several_leads(client, login, lead, cohort, user_factory):
         "For platform engineers",
         "2026-11-30",
     )
-    assert (
-        post_page_form(client, settings, f"/cohorts/{cohort.id}/leads", {"email": other_lead.email}).status_code == 303
-    )
+    added = post_page_form(client, settings, f"/cohorts/{cohort.id}/leads", {"email": other_lead.email})
+    assert added.status_code == 303 and added.location.endswith(f"{settings}#leads")
     db.session.expire_all()
     assert db.session.get(Cohort, cohort.id).lead_ids == {lead.id, other_lead.id}
     other = client.application.test_client()

@@ -251,15 +251,27 @@ def _act(mentoring_session: MentoringSession, name: str, form: BaseForm, action,
     )
 
 
-def _button(mentoring_session: MentoringSession, action, done: str):
-    """A plain button on the session's page: its form holds only the CSRF token."""
-    return _act(mentoring_session, "action", BaseForm(), action, done)
+def _posts_to(rule: str, done: str, form_class: type[BaseForm] = BaseForm, *, slot: str = "action"):
+    """Make `save(mentoring_session, form)` the action that a form of the session's page posts to, at
+    `rule` below the session's URL, for anyone who may view the session (the service decides the rest).
+    Saved: back to the session with `done` flashed. Refused: the page again, with the errors at the form
+    in `slot`; plain buttons, whose form holds only the CSRF token, share the slot "action"."""
+
+    def register(save):
+        def view(session_id: int):
+            mentoring_session = session_for_viewer_or_404(session_id)
+            form = form_class()
+            return _act(mentoring_session, slot, form, lambda: save(mentoring_session, form), done)
+
+        bp.add_url_rule(f"/sessions/<int:session_id>{rule}", save.__name__, view, methods=["POST"])
+        return save
+
+    return register
 
 
-@bp.post("/sessions/<int:session_id>/accept")
-def accept(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    return _button(mentoring_session, lambda: booking.accept(session_id, user_id=current_user.id), "Accepted.")
+@_posts_to("/accept", "Accepted.")
+def accept(mentoring_session: MentoringSession, _form: BaseForm):
+    return booking.accept(mentoring_session.id, user_id=current_user.id)
 
 
 @bp.post("/sessions/<int:session_id>/join")
@@ -290,17 +302,9 @@ def reschedule(session_id: int):
     return _act(mentoring_session, "reschedule", form, move, "Moved. Everyone gets the updated invite.")
 
 
-@bp.post("/sessions/<int:session_id>/cancel")
-def cancel(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    form = CancelForm()
-    return _act(
-        mentoring_session,
-        "cancel",
-        form,
-        lambda: changes.cancel(mentoring_session.id, actor_id=current_user.id, reason=form.reason.data or ""),
-        "Cancelled.",
-    )
+@_posts_to("/cancel", "Cancelled.", CancelForm, slot="cancel")
+def cancel(mentoring_session: MentoringSession, form: CancelForm):
+    return changes.cancel(mentoring_session.id, actor_id=current_user.id, reason=form.reason.data or "")
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
@@ -316,28 +320,15 @@ def attendance(session_id: int):
     )
 
 
-@bp.post("/sessions/<int:session_id>/host-no-show")
-def host_no_show(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    return _button(
-        mentoring_session,
-        lambda: after_session.report_host_no_show(session_id, engineer_id=current_user.id),
-        "Recorded: the mentor did not come.",
-    )
+@_posts_to("/host-no-show", "Recorded: the mentor did not come.")
+def host_no_show(mentoring_session: MentoringSession, _form: BaseForm):
+    return after_session.report_host_no_show(mentoring_session.id, engineer_id=current_user.id)
 
 
-@bp.post("/sessions/<int:session_id>/feedback")
-def feedback(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    form = FeedbackForm()
-    return _act(
-        mentoring_session,
-        "feedback",
-        form,
-        lambda: after_session.submit_feedback(
-            mentoring_session.id, author_id=current_user.id, rating=form.rating.data, notes=form.notes.data or ""
-        ),
-        "Thank you for the feedback.",
+@_posts_to("/feedback", "Thank you for the feedback.", FeedbackForm, slot="feedback")
+def feedback(mentoring_session: MentoringSession, form: FeedbackForm):
+    return after_session.submit_feedback(
+        mentoring_session.id, author_id=current_user.id, rating=form.rating.data, notes=form.notes.data or ""
     )
 
 
@@ -360,18 +351,10 @@ def debrief(session_id: int):
     )
 
 
-@bp.post("/sessions/<int:session_id>/question")
-def swap_question(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    form = SwapQuestionForm()
-    return _act(
-        mentoring_session,
-        "swap",
-        form,
-        lambda: debriefs.swap_question(
-            mentoring_session.id, mentor_id=current_user.id, question_key=form.question_key.data or ""
-        ),
-        "Question swapped.",
+@_posts_to("/question", "Question swapped.", SwapQuestionForm, slot="swap")
+def swap_question(mentoring_session: MentoringSession, form: SwapQuestionForm):
+    return debriefs.swap_question(
+        mentoring_session.id, mentor_id=current_user.id, question_key=form.question_key.data or ""
     )
 
 
@@ -397,37 +380,21 @@ def tick_action_item(session_id: int, item_id: int):
     )
 
 
-@bp.post("/sessions/<int:session_id>/observation")
-def observation(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    form = ObservationForm()
-    return _act(
-        mentoring_session,
-        "observation",
-        form,
-        lambda: after_session.save_observation(
-            mentoring_session.id,
-            engineer_id=current_user.id,
-            decision=form.decision.data or "",
-            who_moved_it=form.who_moved_it.data or "",
-            trade_off=form.trade_off.data or "",
-        ),
-        "Observation saved; your mentor is asked to comment.",
+@_posts_to("/observation", "Observation saved; your mentor is asked to comment.", ObservationForm, slot="observation")
+def observation(mentoring_session: MentoringSession, form: ObservationForm):
+    return after_session.save_observation(
+        mentoring_session.id,
+        engineer_id=current_user.id,
+        decision=form.decision.data or "",
+        who_moved_it=form.who_moved_it.data or "",
+        trade_off=form.trade_off.data or "",
     )
 
 
-@bp.post("/sessions/<int:session_id>/observation/comment")
-def comment(session_id: int):
-    mentoring_session = session_for_viewer_or_404(session_id)
-    form = CommentForm()
-    return _act(
-        mentoring_session,
-        "comment",
-        form,
-        lambda: after_session.comment_observation(
-            mentoring_session.id, mentor_id=current_user.id, comment=form.comment.data or ""
-        ),
-        "Comment saved.",
+@_posts_to("/observation/comment", "Comment saved.", CommentForm, slot="comment")
+def comment(mentoring_session: MentoringSession, form: CommentForm):
+    return after_session.comment_observation(
+        mentoring_session.id, mentor_id=current_user.id, comment=form.comment.data or ""
     )
 
 

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from pmcohort.cohorts.models import Match
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import press, service_errors, submit
+from pmcohort.core.forms import form_page, press, service_errors, submit
 from pmcohort.domain.statuses import MatchSource, MatchStatus, Role
 from pmcohort.mentorships import rematch
 from pmcohort.mentorships import services as matching
@@ -113,25 +113,9 @@ def request_mentor():
     return redirect(url_for("matches.index"), 303)
 
 
-def _rematch_page(proposal, form: RematchForm | None = None, status: int = 200):
-    form = (form or RematchForm(formdata=None)).offer(proposal.candidates)
-    return render_template(
-        "matches/rematch.html",
-        proposal=proposal,
-        form=form,
-        dismiss_form=DismissRematchForm(formdata=None),
-        mentor_strength=proposal.mentor_strength,
-        may_view_gaps=can_view_assessment(current_user, proposal.engineer_id),
-    ), status
-
-
-@bp.get("/rematch/<int:proposal_id>")
+@bp.route("/rematch/<int:proposal_id>", methods=["GET", "POST"])
 def rematch_proposal(proposal_id: int):
-    return _rematch_page(rematch_for_decider_or_404(proposal_id))
-
-
-@bp.post("/rematch/<int:proposal_id>/approve")
-def approve_rematch(proposal_id: int):
+    """A proposed re-match, for the lead or mentor who decides it: approving posts here; dismissing has its own URL."""
     proposal = rematch_for_decider_or_404(proposal_id)
     form = RematchForm().offer(proposal.candidates)
     return submit(
@@ -141,7 +125,14 @@ def approve_rematch(proposal_id: int):
         lambda match: f"Approved: {match.mentor.name} is proposed. Both sides are asked to accept.",
         lambda match: url_for("matches.detail", match_id=match.id),
         form=form,
-    ) or _rematch_page(db.session.get(type(proposal), proposal_id), form, 400)
+    ) or form_page(
+        "matches/rematch.html",
+        form,
+        proposal=proposal,
+        dismiss_form=DismissRematchForm(formdata=None),
+        mentor_strength=proposal.mentor_strength,
+        may_view_gaps=can_view_assessment(current_user, proposal.engineer_id),
+    )
 
 
 @bp.post("/rematch/<int:proposal_id>/dismiss")

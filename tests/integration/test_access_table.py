@@ -137,7 +137,6 @@ ACCESS = {
         {"proposal_id": "proposal_id"},
         COHORT_STAFF,
         "matches.rematch_proposal",
-        "matches.approve_rematch",
         "matches.dismiss_rematch",
     ),
     # Written work: the author, their mentor (who reviews it here) and the cohort's lead; not even admins.

@@ -79,12 +79,10 @@ def test_observed_scores_move_the_top_gap_and_the_lead_approves_a_second_mentor(
     assert page.status_code == 200 and interviewer.name in page.get_data(as_text=True)
     assert "Reliability 100/100: No missed sessions" in page.get_data(as_text=True)
     token = csrf_token_from(page.get_data(as_text=True))
-    refused = client.post(
-        f"/matches/rematch/{proposal.id}/approve", data={"csrf_token": token, "mentor_id": interviewer.id}
-    )
+    refused = client.post(f"/matches/rematch/{proposal.id}", data={"csrf_token": token, "mentor_id": interviewer.id})
     assert refused.status_code == 400 and "Choose what to do" in refused.get_data(as_text=True)
     done = client.post(
-        f"/matches/rematch/{proposal.id}/approve",
+        f"/matches/rematch/{proposal.id}",
         data={"csrf_token": token, "choice": "secondary", "mentor_id": interviewer.id},
     )
     assert done.status_code == 303
@@ -189,7 +187,7 @@ def test_outside_a_cohort_the_engineer_gets_the_same_choice(app, client, form_po
     sign_in(client, sam)
     assert f"/matches/rematch/{proposal.id}" in client.get("/matches").get_data(as_text=True)
     done = form_post(
-        f"/matches/rematch/{proposal.id}/approve",
+        f"/matches/rematch/{proposal.id}",
         {"choice": "rematch", "mentor_id": interviewer.id},
         page_url=f"/matches/rematch/{proposal.id}",
     )

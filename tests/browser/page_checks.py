@@ -32,6 +32,13 @@ CHART_TEXT_SCRIPT = """() => [...document.querySelectorAll('svg.chart text')].ma
 })"""
 
 
+# A card with nothing in it is a blank box on the page: a template drew the frame of a section it had nothing for.
+EMPTY_CARDS_SCRIPT = """() => [...document.querySelectorAll('.card')]
+    .filter(card => !card.textContent.trim() && !card.querySelector('img, svg, canvas, input, select, textarea, button'))
+    .map(card => card.tagName.toLowerCase() + (card.id ? '#' + card.id : '') + ' after '
+         + (card.previousElementSibling?.textContent.replace(/\\s+/g, ' ').trim().slice(0, 40) || 'nothing'))"""
+
+
 @dataclass
 class RunReport:
     """What the whole run saw: the pages checked and the violations below the blocking level."""
@@ -107,6 +114,8 @@ class PageChecker:
                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
             )
             problems.append(f"{url}: {scroll_width} px wide in a {viewport} px viewport (too wide: {', '.join(wide)})")
+        for card in page.evaluate(EMPTY_CARDS_SCRIPT):
+            problems.append(f"{url}: an empty card ({card}) shows as a blank box")
         for text in page.evaluate(CHART_TEXT_SCRIPT):
             if text["px"] < MIN_CHART_TEXT_PX:
                 problems.append(

@@ -2,7 +2,7 @@ from flask import render_template, url_for
 from flask_login import current_user
 
 from pmcohort.core.extensions import db
-from pmcohort.core.forms import choices_from, press, submit
+from pmcohort.core.forms import choices_from, form_page, press, submit
 from pmcohort.domain import vocabulary
 from pmcohort.domain.statuses import Role
 from pmcohort.mentoring import practice_bank
@@ -26,7 +26,7 @@ def engineer_profile():
         "Profile saved.",
         url_for("main.dashboard"),
         form=form,
-    ) or (render_template("profiles/engineer.html", form=form), 400 if form.is_submitted() else 200)
+    ) or form_page("profiles/engineer.html", form)
 
 
 @bp.route("/profile/mentor", methods=["GET", "POST"])
@@ -61,7 +61,7 @@ def mentor_profile():
         "Mentor profile saved.",
         url_for("profiles.mentor_public", user_id=current_user.id),
         form=form,
-    ) or (render_template("profiles/mentor_edit.html", form=form), 400 if form.is_submitted() else 200)
+    ) or form_page("profiles/mentor_edit.html", form)
 
 
 @bp.get("/mentors/<int:user_id>")
@@ -100,10 +100,6 @@ def _availability_change(form, form_name: str, save, done: str):
     )
 
 
-def _back_to_availability(remove, done: str):
-    return press(remove, done, url_for("profiles.availability"))
-
-
 @bp.post("/availability/windows")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def add_window():
@@ -116,7 +112,9 @@ def add_window():
 @bp.post("/availability/windows/<int:window_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_window(window_id: int):
-    return _back_to_availability(lambda: profiles.remove_window(current_user.id, window_id), "Window removed.")
+    return press(
+        lambda: profiles.remove_window(current_user.id, window_id), "Window removed.", url_for("profiles.availability")
+    )
 
 
 @bp.post("/availability/away")
@@ -134,4 +132,6 @@ def add_away():
 @bp.post("/availability/away/<int:away_id>/delete")
 @roles_required(Role.ENGINEER, Role.MENTOR)
 def remove_away(away_id: int):
-    return _back_to_availability(lambda: profiles.remove_away(current_user.id, away_id), "Time away removed.")
+    return press(
+        lambda: profiles.remove_away(current_user.id, away_id), "Time away removed.", url_for("profiles.availability")
+    )

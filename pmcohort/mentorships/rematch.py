@@ -168,9 +168,9 @@ def open_proposal_of(engineer_id: int) -> RematchProposal | None:
     )
 
 
-def _audit(action: str, proposal: RematchProposal, *columns: str, actor_id: int | None = None) -> None:
-    """Record `action` with the named columns of the proposal as they now stand."""
-    details = {column: getattr(proposal, column) for column in columns}
+def _audit(action: str, proposal: RematchProposal, *columns: str, actor_id: int | None = None, **details) -> None:
+    """Record `action` with the named columns of the proposal as they now stand, and `details`."""
+    details |= {column: getattr(proposal, column) for column in columns}
     record_audit(action, "rematch_proposal", proposal.id, actor_id=actor_id, **details)
 
 
@@ -225,7 +225,8 @@ def approve(proposal_id: int, *, actor_id: int, choice: str, mentor_id: int | No
     enqueue("match.proposed" if in_cohort else "match.requested", match_id=match.id)
     proposal.status, proposal.choice, proposal.chosen_mentor_id = RematchStatus.APPROVED, choice, mentor_id
     proposal.new_match_id, proposal.decided_by, proposal.decided_at = match.id, actor_id, now
-    _audit("rematch.approved", proposal, "choice", "chosen_mentor_id", "new_match_id", actor_id=actor_id)
+    # The chosen mentor under the key earlier audit rows use.
+    _audit("rematch.approved", proposal, "choice", "new_match_id", actor_id=actor_id, mentor_id=mentor_id)
     enqueue("rematch.approved", proposal_id=proposal.id)
     db.session.commit()
     return match

@@ -133,7 +133,7 @@ def _subject_header(subject: str) -> str:
 
 
 def _text_part(subtype: str, text: str) -> bytes:
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR must not reach SMTP DATA bare
     if not text.endswith("\n"):
         text += "\n"  # as `EmailMessage.set_content` does
     encoded = binascii.b2a_qp(text.encode()).replace(b"\n", b"\r\n")

@@ -46,6 +46,10 @@ CASES = {
         unsubscribe_url=UNSUBSCRIBE,
     ),
     "a long ASCII subject": OutgoingEmail(to="f@example.com", subject="word " * 40, text="no newline at the end"),
+    # A nudge or note typed with old Mac line ends: a lone CR is a line break, never a bare CR in SMTP DATA.
+    "lone carriage returns": OutgoingEmail(
+        to="g@example.com", subject="A note", text="one\rtwo\r\nthree\n", html="<p>one</p>\r<p>two</p>\n"
+    ),
 }
 
 
@@ -102,7 +106,7 @@ def test_a_hand_written_email_reads_as_the_standard_library_would_build_it(app, 
 
     assert as_read(raw) == as_read(reference(CASES[case], mail_from))
     lines = raw.split(b"\r\n")
-    assert raw.isascii() and b"\n" not in raw.replace(b"\r\n", b"")
+    assert raw.isascii() and b"\n" not in raw.replace(b"\r\n", b"") and b"\r" not in raw.replace(b"\r\n", b"")
     assert all(len(line) <= 78 for line in lines if not line.startswith(b"List-Unsubscribe:"))
 
 

@@ -300,14 +300,22 @@ def _about_session(topic: str, category: str, *, invite: bool = False):
     session, with the calendar invite attached when `invite`. A row meant for one person (someone
     who just joined a workshop) names them."""
 
-    def send(message: OutboxMessage, mentoring_session, user: User, title: str, body: str) -> None:
-        if message.payload.get("only_user_id") not in (None, user.id):
-            return
-        link = path_for("sessions.detail", session_id=mentoring_session.id)
-        attached = _invite(mentoring_session) if invite else None
-        deliver_notice(message, user, Notice(category, title, link, body, invite=attached))
+    def register(notices: Callable[[OutboxMessage, object], Iterator[tuple]]):
+        @handles(topic)
+        def handler(message: OutboxMessage) -> None:
+            mentoring_session = _session(message)
+            if mentoring_session is None:
+                return
+            # Once per message: the invite lists every attendee, and a full workshop has hundreds.
+            link = path_for("sessions.detail", session_id=mentoring_session.id)
+            attached = _invite(mentoring_session) if invite else None
+            for user, title, body in notices(message, mentoring_session):
+                if message.payload.get("only_user_id") in (None, user.id):
+                    deliver_notice(message, user, Notice(category, title, link, body, invite=attached))
 
-    return _about(topic, _session, send)
+        return handler
+
+    return register
 
 
 def _taking_part(mentoring_session) -> list[User]:
@@ -582,14 +590,10 @@ def writing_review_overdue(message: OutboxMessage, document):
             body = f"{_waiting(document)} for your review. {within}."
         yield document.reviewer, title, f"{body} {ask_lead}", path_for("writing.review", document_id=document.id)
         return
-    claim = f"Claim it to review it within {_claim_hours()} hours."
+    body = f"{_waiting(document)} in the shared queue without a reviewer. {within}. Claim it to review it within {_claim_hours()} hours."
+    queue = path_for("writing.index")
     for mentor in queue_mentors(document):
-        yield (
-            mentor,
-            "A document in your cohort's review queue is still waiting",
-            f"{_waiting(document)} in the shared queue without a reviewer. {within}. {claim}",
-            path_for("writing.index"),
-        )
+        yield mentor, "A document in your cohort's review queue is still waiting", body, queue
 
 
 @_about("writing.review_overdue_lead", _document, _to("reviews"))

@@ -17,7 +17,7 @@ from pmcohort.accounts.forms import (
 )
 from pmcohort.assessment import services as assessments
 from pmcohort.core.extensions import limiter
-from pmcohort.core.forms import service_errors, submit
+from pmcohort.core.forms import form_page, service_errors, submit
 from pmcohort.core.tokens import user_for_reset_token
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import Role
@@ -66,9 +66,7 @@ def signup():
                 )
             )
             return _signed_in(user, welcome=f"Welcome, {user.first_name}. Your account is ready.")
-    return render_template(
-        "auth/signup.html", form=form, time_zones=time_zone_names(), carrying_quick_check=carry.pending()
-    ), 400 if form.is_submitted() else 200
+    return form_page("auth/signup.html", form, time_zones=time_zone_names(), carrying_quick_check=carry.pending())
 
 
 def _signed_in(user, *, remember: bool = False, welcome: str = ""):
@@ -104,7 +102,7 @@ def login():
         if not paused and throttle.count_failure(email):
             accounts.report_sign_in_throttled(email)
         form.password.errors = [WRONG_PASSWORD]
-    return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    return form_page("auth/login.html", form)
 
 
 def _end_session(everywhere: bool) -> None:
@@ -139,8 +137,7 @@ def request_reset():
         accounts.request_password_reset(form.email.data)
         flash(RESET_SENT, "info")
         return redirect(url_for("auth.login"), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/reset_request.html", form=form), status
+    return form_page("auth/reset_request.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -157,10 +154,9 @@ def reset_password(token: str):
         accounts.reset_password(user, form.password.data)
         throttle.forget(user.email)
 
-    return submit(reset, "Your password is changed. Sign in with the new one.", url_for("auth.login"), form=form) or (
-        render_template("auth/reset_password.html", form=form),
-        400 if form.is_submitted() else 200,
-    )
+    return submit(
+        reset, "Your password is changed. Sign in with the new one.", url_for("auth.login"), form=form
+    ) or form_page("auth/reset_password.html", form)
 
 
 def _account_page(password_form=None, zone_form=None, email_form=None, status: int = 200):

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from pmcohort.accounts.signed_in import unread_notifications
 from pmcohort.cohorts import services as cohorts
 from pmcohort.core.extensions import csrf, limiter
-from pmcohort.core.forms import submit
+from pmcohort.core.forms import form_page, submit
 from pmcohort.domain.statuses import MATCH_OPEN, Role
 from pmcohort.main import services as dashboard_reads
 from pmcohort.main.forms import preferences_form
@@ -94,7 +94,7 @@ def preferences():
         "Notification settings saved.",
         url_for("main.preferences"),
         form=form,
-    ) or render_template("main/preferences.html", form=form, categories=NOTIFICATION_CATEGORIES)
+    ) or form_page("main/preferences.html", form, categories=NOTIFICATION_CATEGORIES)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

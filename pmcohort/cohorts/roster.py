@@ -308,7 +308,7 @@ class _ImportRefused(Exception):
 
 
 IMPORT_JOB = jobs.JobKind(
-    RosterImport, ImportStatus, "Nothing was imported", (_ImportRefused,), "The import failed unexpectedly; try again."
+    RosterImport, "Nothing was imported", (_ImportRefused,), "The import failed unexpectedly; try again."
 )
 
 

@@ -11,8 +11,7 @@ from pmcohort.core.types import utcnow
 
 @dataclass(frozen=True)
 class JobKind:
-    model: type  # with id, status, progress, stage, finished_at and error columns
-    statuses: type  # its status StrEnum, with QUEUED, RUNNING and FAILED
+    model: type  # a CohortJob: its `statuses` enum has QUEUED, RUNNING and FAILED
     failed_stage: str  # what a failed job's page says happened
     expected: tuple[type[Exception], ...]  # failures whose own message a person can act on
     unexpected: str  # the message for any other failure
@@ -24,8 +23,8 @@ def claim(kind: JobKind, job_id: int, *, progress: int, stage: str) -> bool:
     model = kind.model
     claimed = db.session.execute(
         update(model)
-        .where(model.id == job_id, model.status == kind.statuses.QUEUED)
-        .values(status=kind.statuses.RUNNING, progress=progress, stage=stage)
+        .where(model.id == job_id, model.status == kind.model.statuses.QUEUED)
+        .values(status=kind.model.statuses.RUNNING, progress=progress, stage=stage)
     ).rowcount
     db.session.commit()
     return bool(claimed)
@@ -42,7 +41,7 @@ def record_failure(kind: JobKind, job_id: int, error: Exception) -> bool:
     the caller raises an unexpected one again, for the worker's log."""
     db.session.rollback()
     job = db.session.get(kind.model, job_id)
-    job.status, job.stage, job.finished_at = kind.statuses.FAILED, kind.failed_stage, utcnow()
+    job.status, job.stage, job.finished_at = kind.model.statuses.FAILED, kind.failed_stage, utcnow()
     job.error = str(error) if isinstance(error, kind.expected) else kind.unexpected
     db.session.commit()
     return isinstance(error, kind.expected)

@@ -84,9 +84,7 @@ def start_run(cohort_id: int, *, actor_id: int) -> MatchingRun:
     return run
 
 
-RUN_JOB = jobs.JobKind(
-    MatchingRun, RunStatus, "Failed", (ValueError, ServiceError), "The run failed unexpectedly; try again."
-)
+RUN_JOB = jobs.JobKind(MatchingRun, "Failed", (ValueError, ServiceError), "The run failed unexpectedly; try again.")
 
 
 def execute_run(run_id: int) -> bool:

@@ -107,12 +107,23 @@ def _newer_invitation_exists(invitation):
     )
 
 
+def _invitee_enrolled(invitation):
+    """The invited address already belongs to a member of the cohort (enrolled by email or by an
+    import, or in the other role): there is nothing left to answer. Correlated like `_newer_invitation_exists`."""
+    return (
+        select(CohortMember.id)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == invitation.cohort_id, User.email == invitation.email)
+        .exists()
+    )
+
+
 UNANSWERED_SHOWN = 50
 
 
 def unanswered_invitations(cohort_id: int) -> list[CohortInvitation]:
     """The cohort's invitations nobody has used, still open or expired, the latest only for each
-    address and role: the ones a lead may resend. Newest first."""
+    address and role, for people not in the cohort yet: the ones a lead may resend. Newest first."""
     return list(
         db.session.scalars(
             select(CohortInvitation)
@@ -120,6 +131,7 @@ def unanswered_invitations(cohort_id: int) -> list[CohortInvitation]:
                 CohortInvitation.cohort_id == cohort_id,
                 CohortInvitation.used_at.is_(None),
                 ~_newer_invitation_exists(CohortInvitation),
+                ~_invitee_enrolled(CohortInvitation),
             )
             .order_by(CohortInvitation.id.desc())
             .limit(UNANSWERED_SHOWN)

@@ -12,6 +12,7 @@ from werkzeug.test import stream_encode_multipart
 
 from pmcohort.accounts.models import User
 from pmcohort.cohorts import roster
+from pmcohort.cohorts import services as cohort_service
 from pmcohort.cohorts.models import (
     Cohort,
     CohortDeparture,
@@ -241,6 +242,17 @@ def test_expired_forged_and_already_enrolled_invitations_say_so(client, login, l
     assert ("engineer", late.id) not in members_of(cohort.id)
     assert visitor.get("/cohorts/invitations/made-up-token").status_code == 404
     assert visitor.get(link[:-3] + "abc").status_code == 404
+
+
+def test_an_invitation_drops_off_the_waiting_list_once_its_person_is_enrolled_another_way(lead, cohort, user_factory):
+    roster.invite(cohort.id, "both@example.com", "engineer", actor_id=lead.id)
+    roster.invite(cohort.id, "still.waiting@example.com", "mentor", actor_id=lead.id)
+    user_factory(roles=("engineer",), email="both@example.com")
+    db.session.commit()
+    cohort_service.enroll(cohort.id, "engineer", "both@example.com", actor_id=lead.id)
+    assert [invitation.email for invitation in roster.unanswered_invitations(cohort.id)] == [
+        "still.waiting@example.com"
+    ]
 
 
 def test_a_lead_resends_a_pending_or_expired_invitation_and_only_the_newest_link_works(

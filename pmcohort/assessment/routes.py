@@ -11,6 +11,7 @@ from pmcohort.core.templating import local_time
 from pmcohort.domain import readiness as assessment
 from pmcohort.domain.statuses import Role
 from pmcohort.domain.wording import possessive
+from pmcohort.evidence.services import latest_attempt
 from pmcohort.policy import attempt_for_viewer_or_404, engineer_results_or_404, roles_required, signed_in_blueprint
 from pmcohort.profiles.models import AssessmentAttempt
 
@@ -77,7 +78,7 @@ def result(attempt_id: int):
 @bp.get("/engineers/<int:user_id>/assessment")
 def engineer_result(user_id: int):
     engineer_results_or_404(user_id)
-    latest = assessments.latest_attempt(user_id)
+    latest = latest_attempt(user_id)
     if latest is None:
         abort(404)
     return _render_result(latest)

@@ -10,21 +10,13 @@ from pmcohort.core.errors import ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
+from pmcohort.evidence.services import latest_attempt
 from pmcohort.mentorships import rematch
 from pmcohort.ops.models import record_audit
 from pmcohort.plans import services as plans
 from pmcohort.profiles.models import AssessmentAttempt, AssessmentDraft, EngineerProfile
 
 RETAKE_INTERVAL = timedelta(days=1)
-
-
-def latest_attempt(user_id: int) -> AssessmentAttempt | None:
-    return db.session.scalar(
-        select(AssessmentAttempt)
-        .where(AssessmentAttempt.user_id == user_id)
-        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
-        .limit(1)
-    )
 
 
 def history(user_id: int) -> list[AssessmentAttempt]:

@@ -30,7 +30,18 @@ from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile
 OBSERVED_SCORES_KEEP = timedelta(days=7)
 
 
+def latest_attempt(user_id: int) -> AssessmentAttempt | None:
+    """The user's latest finished assessment: the last completed, the later row on a tie."""
+    return db.session.scalar(
+        select(AssessmentAttempt)
+        .where(AssessmentAttempt.user_id == user_id)
+        .order_by(AssessmentAttempt.completed_at.desc(), AssessmentAttempt.id.desc())
+        .limit(1)
+    )
+
+
 def latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
+    """`latest_attempt` for many users at once, picking the same row."""
     ids = list(user_ids)
     latest = (
         select(AssessmentAttempt.user_id, func.max(AssessmentAttempt.completed_at).label("completed_at"))
@@ -39,10 +50,12 @@ def latest_attempts(user_ids: Iterable[int]) -> dict[int, AssessmentAttempt]:
         .subquery()
     )
     attempts = db.session.scalars(
-        select(AssessmentAttempt).join(
+        select(AssessmentAttempt)
+        .join(
             latest,
             (AssessmentAttempt.user_id == latest.c.user_id) & (AssessmentAttempt.completed_at == latest.c.completed_at),
         )
+        .order_by(AssessmentAttempt.id)  # on a tie the later row is put last, and so kept
     )
     return {attempt.user_id: attempt for attempt in attempts}
 

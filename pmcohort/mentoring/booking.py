@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pmcohort.accounts.models import User
@@ -26,6 +25,7 @@ from pmcohort.domain.statuses import (
 )
 from pmcohort.domain.times import format_local
 from pmcohort.domain.vocabulary import SKILLS
+from pmcohort.evidence.services import latest_attempt
 from pmcohort.matching.pair_score import Mentee, gap_order
 from pmcohort.mentoring import practice_bank
 from pmcohort.mentoring.models import MentoringSession
@@ -34,7 +34,7 @@ from pmcohort.notifications import reminders
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
 from pmcohort.profiles import services as profiles
-from pmcohort.profiles.models import AssessmentAttempt, EngineerProfile
+from pmcohort.profiles.models import EngineerProfile
 
 BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 
@@ -116,12 +116,7 @@ def _off_grid_message(start: datetime, end: datetime, viewer: User) -> str:
 def _pick_question(kind: str, engineer_id: int, seed: int) -> str | None:
     """A question the engineer has not had: of their target domain first, then exercising their largest gap."""
     profile = db.session.get(EngineerProfile, engineer_id)
-    attempt = db.session.scalar(
-        select(AssessmentAttempt)
-        .where(AssessmentAttempt.user_id == engineer_id)
-        .order_by(AssessmentAttempt.completed_at.desc())
-        .limit(1)
-    )
+    attempt = latest_attempt(engineer_id)
     gaps = gap_order(Mentee(engineer_id, attempt.skill_scores, profile.path if profile else None)) if attempt else ()
     chosen = practice.next_question(
         kind,

@@ -51,7 +51,7 @@ def after_profile_change(engineer_id: int) -> RematchProposal | None:
 
 def _self_reported_largest_gap(engineer_id: int) -> str | None:
     """Before any snapshot, the profile was the assessment alone."""
-    attempt = evidence.latest_attempts([engineer_id]).get(engineer_id)
+    attempt = evidence.latest_attempt(engineer_id)
     profile = db.session.get(EngineerProfile, engineer_id)
     return evidence.largest_gap(attempt.skill_scores, profile.path if profile else None) if attempt else None
 

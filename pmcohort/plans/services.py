@@ -22,7 +22,7 @@ from pmcohort.domain import plans
 from pmcohort.domain.plans import EvidenceKind, NoteAction
 from pmcohort.domain.statuses import Attendance, MatchStatus, ParticipantRole, SessionStatus
 from pmcohort.domain.vocabulary import PATHS
-from pmcohort.evidence.services import latest_attempts
+from pmcohort.evidence.services import latest_attempt
 from pmcohort.mentoring.models import MentoringSession, SessionParticipant
 from pmcohort.notifications.outbox import enqueue
 from pmcohort.ops.models import record_audit
@@ -143,7 +143,7 @@ def create_plan(user_id: int, *, path: str | None, start: date | None, replace: 
     if existing is not None:
         db.session.delete(existing)
         db.session.flush()
-    attempt = latest_attempts([user_id]).get(user_id)
+    attempt = latest_attempt(user_id)
     scores = attempt.skill_scores if attempt else None
     plan = Plan(
         user_id=user_id,

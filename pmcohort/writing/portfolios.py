@@ -151,8 +151,13 @@ def revoke_portfolio(user_id: int) -> Portfolio:
 
 def portfolio_entries(user_id: int) -> list[ApprovedWork]:
     """The chosen versions, in the engineer's order; a version no longer approved is left out."""
-    approved = {work.version_id: work for work in approved_work(user_id)}
-    return [approved[version_id] for version_id in chosen_version_ids(user_id) if version_id in approved]
+    return entries_among(approved_work(user_id), chosen_version_ids(user_id))
+
+
+def entries_among(approved: list[ApprovedWork], chosen: list[int]) -> list[ApprovedWork]:
+    """`portfolio_entries` from the approved work and the chosen version ids a page has read already."""
+    by_version = {work.version_id: work for work in approved}
+    return [by_version[version_id] for version_id in chosen if version_id in by_version]
 
 
 def versions_by_id(version_ids: list[int]) -> list[DocumentVersion]:

@@ -357,10 +357,11 @@ def shared_queue(cohort_id: int):
 @roles_required(Role.ENGINEER)
 def portfolio():
     approved = portfolios.approved_work(current_user.id)
+    chosen = portfolios.chosen_version_ids(current_user.id)
     saved = portfolios.portfolio_of(current_user.id)
     form = PortfolioForm(
         data={
-            "version_ids": portfolios.chosen_version_ids(current_user.id),
+            "version_ids": chosen,
             "show_scores": bool(saved and saved.show_scores),
         }
         if request.method == "GET"
@@ -379,7 +380,7 @@ def portfolio():
         form,
         approved=approved,
         portfolio=saved,
-        entries=portfolios.portfolio_entries(current_user.id),
+        entries=portfolios.entries_among(approved, chosen),
     )
 
 

@@ -19,7 +19,7 @@ from pmcohort.writing.models import (
     DocumentVersion,
     ReviewComment,
 )
-from pmcohort.writing.reviewers import cohort_mentors, lead_ids_for
+from pmcohort.writing.reviewers import cohort_mentors
 from pmcohort.writing.services import kinds, rubric_of, shared_queue_enabled
 
 
@@ -84,9 +84,12 @@ def reviews_of(document_id: int) -> list[DocumentReview]:
     )
 
 
-def review_visible_to(review: DocumentReview, viewer_id: int, document: Document, all_reviews) -> bool:
+def review_visible_to(
+    review: DocumentReview, viewer_id: int, document: Document, all_reviews, viewer_leads_author: bool
+) -> bool:
     """Blind second reviews: the second reviewer sees no other review until they have submitted their own; the
-    author sees only submitted primary reviews; open reviews are their reviewer's alone."""
+    author sees only submitted primary reviews; open reviews are their reviewer's alone. `viewer_leads_author`:
+    the viewer leads a cohort the author is in (asked once by the page, not per review)."""
     if review.reviewer_id == viewer_id:
         return True
     if review.submitted_at is None:
@@ -97,7 +100,7 @@ def review_visible_to(review: DocumentReview, viewer_id: int, document: Document
         return review.role == ReviewRole.PRIMARY
     if review.role == ReviewRole.SECOND:
         # The lead who asked, and reviewers of the same version once the second review is in.
-        return viewer_id in lead_ids_for(document) or any(
+        return viewer_leads_author or any(
             r.reviewer_id == viewer_id and r.version_id == review.version_id for r in all_reviews
         )
     return True

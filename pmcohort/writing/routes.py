@@ -133,7 +133,8 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
     forms = forms or {}
     rubric = services.rubric_for(document)
     all_reviews = reading.reviews_of(document.id)
-    visible = [r for r in all_reviews if reading.review_visible_to(r, current_user.id, document, all_reviews)]
+    is_lead = current_user.id in reviewers.lead_ids_for(document)
+    visible = [r for r in all_reviews if reading.review_visible_to(r, current_user.id, document, all_reviews, is_lead)]
     own_open = next((r for r in all_reviews if r.reviewer_id == current_user.id and r.submitted_at is None), None)
     asked = request.args.get("version", type=int)
     version = (document.version(asked) if asked else None) or (own_open.version if own_open else None)
@@ -153,7 +154,6 @@ def _document_page(document: Document, *, reviewing: bool, forms: dict | None = 
         document.reviewer_id == current_user.id
         and document.status in (DocumentStatus.SUBMITTED, DocumentStatus.IN_REVIEW)
     )
-    is_lead = current_user.id in reviewers.lead_ids_for(document)
     if reviewing and may_review and "review" not in forms:
         forms["review"] = review_form(rubric, decides=own_open is None or own_open.role == ReviewRole.PRIMARY)
     return render_template(

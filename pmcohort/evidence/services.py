@@ -193,9 +193,10 @@ def snapshot_and_profile(engineer_id: int) -> tuple[SkillSnapshot | None, Engine
         .outerjoin(EngineerProfile, EngineerProfile.user_id == SkillSnapshot.user_id)
         .where(SkillSnapshot.user_id == engineer_id)
     ).first()
-    if row is not None and _current(row[1], row[2]):
-        return row[1], row[0]
-    return refresh([engineer_id], persist=False).get(engineer_id), db.session.get(EngineerProfile, engineer_id)
+    if row is None:
+        return current_snapshot(engineer_id, None, None), db.session.get(EngineerProfile, engineer_id)
+    profile, stored, latest_attempt_id = row
+    return current_snapshot(engineer_id, latest_attempt_id, stored), profile
 
 
 def with_assessment_and_snapshot(query: Select, user_id_column) -> Select:

@@ -64,28 +64,44 @@ def invitation_id_from(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def invite(cohort_id: int, email: str, role: str, *, actor_id: int, name: str = "") -> CohortInvitation:
+def _editable_cohort(cohort_id: int) -> Cohort:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFoundError("cohort", cohort_id)
     ensure_editable(cohort)
-    email = email.strip().lower()
-    if role not in tuple(MemberRole):
-        raise ServiceError("role", "Invite an engineer or a mentor.")
-    already = enrolled_emails(cohort_id).get(email)
-    if already:
-        raise ServiceError("email", f"{email} is already enrolled in this cohort as {already}.")
+    return cohort
+
+
+def _enrolled_as(cohort_id: int, email: str) -> str | None:
+    """The role the address already has in the cohort, if any: one row, not the whole member list."""
+    return db.session.scalar(
+        select(CohortMember.role)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id, User.email == email)
+        .limit(1)
+    )
+
+
+def _send_invitation(cohort_id: int, *, actor_id: int, **invitee) -> CohortInvitation:
+    """A new invitation with a fresh expiry, its email queued in the same transaction."""
     invitation = CohortInvitation(
-        cohort_id=cohort_id,
-        email=email,
-        name=name.strip(),
-        role=role,
-        expires_at=utcnow() + INVITATION_EXPIRES_AFTER,
-        created_by=actor_id,
+        cohort_id=cohort_id, **invitee, expires_at=utcnow() + INVITATION_EXPIRES_AFTER, created_by=actor_id
     )
     db.session.add(invitation)
     db.session.flush()
     enqueue("cohort.invitations", invitation_ids=[invitation.id])
+    return invitation
+
+
+def invite(cohort_id: int, email: str, role: str, *, actor_id: int, name: str = "") -> CohortInvitation:
+    _editable_cohort(cohort_id)
+    email = email.strip().lower()
+    if role not in tuple(MemberRole):
+        raise ServiceError("role", "Invite an engineer or a mentor.")
+    already = _enrolled_as(cohort_id, email)
+    if already:
+        raise ServiceError("email", f"{email} is already enrolled in this cohort as {already}.")
+    invitation = _send_invitation(cohort_id, actor_id=actor_id, email=email, name=name.strip(), role=role)
     record_audit("cohort.invited", "cohort", cohort_id, actor_id=actor_id, email=email, role=role)
     db.session.commit()
     return invitation
@@ -142,10 +158,7 @@ def unanswered_invitations(cohort_id: int) -> list[CohortInvitation]:
 def resend_invitation(cohort_id: int, invitation_id: int, *, actor_id: int) -> CohortInvitation:
     """Send a pending or expired invitation again, as a new invitation: a new single-use link with a
     fresh expiry. The old link stops working at once. An accepted invitation is not resent."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFoundError("cohort", cohort_id)
-    ensure_editable(cohort)
+    _editable_cohort(cohort_id)
     old = db.session.scalar(
         select(CohortInvitation)
         .where(CohortInvitation.id == invitation_id, CohortInvitation.cohort_id == cohort_id)
@@ -158,23 +171,18 @@ def resend_invitation(cohort_id: int, invitation_id: int, *, actor_id: int) -> C
         problem = f"{old.email} already accepted this invitation on {old.used_at:%d %b %Y}: there is nothing to resend."
     elif db.session.scalar(select(_newer_invitation_exists(old))):
         problem = f"A newer invitation to {old.email} was already sent. Resend that one if it is needed."
-    elif already := enrolled_emails(cohort_id).get(old.email):
+    elif already := _enrolled_as(cohort_id, old.email):
         problem = f"{old.email} is already enrolled in this cohort as {already}."
     if problem:
         db.session.rollback()
         raise ServiceError(None, problem)
-    now = utcnow()
-    new = CohortInvitation(
-        cohort_id=cohort_id,
+    new = _send_invitation(
+        cohort_id,
+        actor_id=actor_id,
         **{field: getattr(old, field) for field in _INVITEE_FIELDS},
         import_id=old.import_id,
-        expires_at=now + INVITATION_EXPIRES_AFTER,
-        created_by=actor_id,
     )
-    db.session.add(new)
-    old.expires_at = min(old.expires_at, now)  # its link is refused from now on
-    db.session.flush()
-    enqueue("cohort.invitations", invitation_ids=[new.id])
+    old.expires_at = min(old.expires_at, utcnow())  # its link is refused from now on
     record_audit(
         "cohort.invitation_resent",
         "cohort",

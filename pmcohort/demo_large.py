@@ -355,20 +355,10 @@ def _seed_plans(rng: random.Random, now: datetime, engineers, paths, latest_scor
             done = rng.random() < (diligence if due < now else DONE_AHEAD)
             done_at = due - timedelta(days=rng.randint(-6, 10))
             done_at = min(now - timedelta(hours=1), max(begun, done_at)) if done else None
-            evidence = milestone.evidence
             milestones.append(
                 {
                     "plan_id": plan_id,
-                    "key": milestone.key,
-                    "title": milestone.title,
-                    "done_when": milestone.done_when,
-                    "skill": milestone.skill,
-                    "closes_a_gap": milestone.closes_a_gap,
-                    "due_week": milestone.due_week,
-                    "evidence_kind": evidence.kind if evidence else None,
-                    "evidence_detail": evidence.detail if evidence else None,
-                    "evidence_count": evidence.count if evidence else 1,
-                    "evidence_refs": [],
+                    **plan_service.milestone_columns(milestone),
                     "done_at": done_at,
                     "done_by": user_id if done else None,
                     "done_note": "Done; notes in my journal." if done else "",

@@ -113,17 +113,16 @@ def seasons() -> list[ApmSeason]:
 # --- making a plan
 
 
-def _milestone_from(planned: plans.PlannedMilestone) -> PlanMilestone:
-    """The stored milestone: the planned one's fields as they are, its evidence spread over three columns."""
+def milestone_columns(planned: plans.PlannedMilestone) -> dict:
+    """A stored milestone's columns: the planned one's fields as they are, its evidence spread over three."""
     copied = {field.name: getattr(planned, field.name) for field in fields(planned) if field.name != "evidence"}
     evidence = planned.evidence
-    return PlanMilestone(
-        **copied,
-        evidence_kind=evidence.kind if evidence else None,
-        evidence_detail=evidence.detail if evidence else None,
-        evidence_count=evidence.count if evidence else 1,
-        evidence_refs=[],
-    )
+    return copied | {
+        "evidence_kind": evidence.kind if evidence else None,
+        "evidence_detail": evidence.detail if evidence else None,
+        "evidence_count": evidence.count if evidence else 1,
+        "evidence_refs": [],
+    }
 
 
 def create_plan(user_id: int, *, path: str | None, start: date | None, replace: bool = False) -> Plan:
@@ -154,7 +153,7 @@ def create_plan(user_id: int, *, path: str | None, start: date | None, replace: 
     )
     seasons_now = [season.as_domain() for season in seasons()] if path == "apm_program" else []
     for planned in plans.generate(plans.path_plans()[path], start, scores, seasons_now):
-        plan.milestones.append(_milestone_from(planned))
+        plan.milestones.append(PlanMilestone(**milestone_columns(planned)))
     db.session.add(plan)
     db.session.flush()
     _count_sessions_held_since(plan)

@@ -82,4 +82,5 @@ NO_SESSION_RISK_AFTER = timedelta(weeks=3)  # an engineer with no session held f
 PROPOSAL_UNANSWERED_RISK_AFTER = timedelta(days=3)  # a proposal waiting this long puts its side at risk
 NUDGE_TEXT = Bounds(1, 2000)  # characters
 ANNOUNCEMENT_TEXT = Bounds(1, 5000)
+SESSION_TEXT_MAX = 4000  # characters of a session's agenda, notes or feedback
 STRONG_MENTOR_LEVEL = 4  # a mentor's strength from which they cover a skill

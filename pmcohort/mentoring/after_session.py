@@ -8,7 +8,7 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import practice
-from pmcohort.domain.limits import FEEDBACK_RATING
+from pmcohort.domain.limits import FEEDBACK_RATING, SESSION_TEXT_MAX
 from pmcohort.domain.statuses import (
     Attendance,
     DebriefStatus,
@@ -17,7 +17,6 @@ from pmcohort.domain.statuses import (
     SessionStatus,
 )
 from pmcohort.mentoring import practice_bank
-from pmcohort.mentoring.booking import MAX_TEXT
 from pmcohort.mentoring.models import (
     MentoringSession,
     SessionDebrief,
@@ -91,8 +90,8 @@ def submit_feedback(session_id: int, *, author_id: int, rating: int | None, note
     errors = {}  # every field at once: the rating and each rubric score
     if rating is None or rating not in FEEDBACK_RATING:
         errors["rating"] = f"Rate the session from {FEEDBACK_RATING.low} to {FEEDBACK_RATING.high}."
-    if len(notes) > MAX_TEXT:
-        errors["notes"] = f"Keep the notes under {MAX_TEXT} characters."
+    if len(notes) > SESSION_TEXT_MAX:
+        errors["notes"] = f"Keep the notes under {SESSION_TEXT_MAX} characters."
     if errors:
         raise ServiceError.at_fields(errors)
     feedback = SessionFeedback(session_id=mentoring_session.id, author_id=author_id, rating=rating, notes=notes.strip())

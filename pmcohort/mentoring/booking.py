@@ -15,6 +15,7 @@ from pmcohort.core.errors import NotFoundError, ServiceError
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain import practice, scheduling
+from pmcohort.domain.limits import SESSION_TEXT_MAX
 from pmcohort.domain.statuses import (
     PAIR_SESSION_KINDS,
     SESSION_KIND_LABELS,
@@ -38,7 +39,6 @@ from pmcohort.profiles.models import EngineerProfile
 
 BOOKABLE_BY_ENGINEER = (SessionKind.ONE_ON_ONE, SessionKind.INTERVIEW, SessionKind.ROLE_PLAY)
 
-MAX_TEXT = 4000
 MAX_TITLE = 160  # the column's length
 TAKEN = "That time was just taken. Pick another slot."
 # Booking problems about the session's length, reported at the length the person chose.
@@ -161,8 +161,8 @@ def check_details(kind: str, details: Details) -> None:
     if len(details.title.strip()) > MAX_TITLE:
         raise ServiceError("title", f"Keep the title under {MAX_TITLE} characters.")
     for name in ("agenda", "watch_for", "confidentiality"):
-        if len(getattr(details, name)) > MAX_TEXT:
-            raise ServiceError(name, f"Keep it under {MAX_TEXT} characters.")
+        if len(getattr(details, name)) > SESSION_TEXT_MAX:
+            raise ServiceError(name, f"Keep it under {SESSION_TEXT_MAX} characters.")
 
 
 def new_session(kind: str, host: User, start: datetime, end: datetime, details: Details, **columns) -> MentoringSession:

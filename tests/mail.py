@@ -1,4 +1,4 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and delivering the outbox to it."""
 
 import email
 import socket
@@ -9,6 +9,28 @@ from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from pmcohort.core.extensions import db
+from pmcohort.notifications import outbox
+from pmcohort.notifications.models import Notification, OutboxMessage
+
+
+def deliver_pending() -> list[int]:
+    """Deliver every outbox message not yet processed, oldest first, as the worker would; their ids."""
+    ids = db.session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.id)
+    ).all()
+    for outbox_id in ids:
+        outbox.deliver(outbox_id)
+    return list(ids)
+
+
+def inbox_titles(user) -> list[str]:
+    """The titles of the user's in-app notifications, oldest first."""
+    return db.session.scalars(
+        select(Notification.title).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
 
 
 def text_of(message: EmailMessage) -> str:

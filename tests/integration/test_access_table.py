@@ -88,7 +88,7 @@ ACCESS = {
     ),
     "cohorts.end_match": Access({"cohort_id": "cohort_id", "match_id": "match_id"}, COHORT_STAFF),
     "cohorts.remove_lead": Access({"cohort_id": "cohort_id", "user_id": "lead"}, COHORT_STAFF),
-    "cohorts.resend_invitation": Access({"cohort_id": "cohort_id", "invitation_id": "987654"}, COHORT_STAFF),
+    "cohorts.resend_invitation": Access({"cohort_id": "cohort_id", "invitation_id": "invitation_id"}, COHORT_STAFF),
     **same_access(
         {"cohort_id": "cohort_id", "user_id": "engineer"},
         COHORT_STAFF,

@@ -1,7 +1,6 @@
 """Twenty engineers try to book the same slot of one mentor at once, against a real PostgreSQL."""
 
 import threading
-import time
 from datetime import timedelta
 
 from sqlalchemy import func, select, text
@@ -14,8 +13,8 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.mentoring import booking
 from pmcohort.mentoring.models import MentoringSession
-from tests import factories as fb
-from tests.factories import make_user, one_on_one, person, tomorrow_at
+from tests.factories import book, make_user, matched_pair, one_on_one, person, tomorrow_at
+from tests.live import wait_until
 from tests.services import require_postgres
 
 CONTENDERS = 20
@@ -91,13 +90,8 @@ def test_a_booking_that_deadlocks_in_the_overlap_check_is_refused_as_taken(commi
     """Two transactions that each insert an overlapping place the other holds wait on each other in
     the exclusion check; PostgreSQL aborts one with a deadlock, which must read as "taken", not fail."""
     require_postgres()
-    mentor = person(make_user, ("mentor",))
-    engineer = person(make_user, ("engineer",))
+    engineer, mentor, match = matched_pair(make_user)
     rival_host = person(make_user, ("mentor",))
-    match = Match(
-        engineer_id=engineer.id, mentor_id=mentor.id, source="request", status="active", activated_at=utcnow()
-    )
-    db.session.add(match)
     db.session.commit()
     match_id, engineer_id, mentor_id, rival_host_id = match.id, engineer.id, mentor.id, rival_host.id
     db.session.remove()
@@ -111,21 +105,23 @@ def test_a_booking_that_deadlocks_in_the_overlap_check_is_refused_as_taken(commi
 
         outcome: list[str] = []
 
-        def book() -> None:
+        def book_the_hour() -> None:
             with base_app.app_context():
                 try:
-                    fb.book(db.session.get(Match, match_id), db.session.get(User, engineer_id), start=start)
+                    book(db.session.get(Match, match_id), db.session.get(User, engineer_id), start=start)
                     outcome.append("booked")
                 except ServiceError as error:
                     outcome.append(error.message)
                 finally:
                     db.session.remove()
 
-        booker = threading.Thread(target=book)
+        booker = threading.Thread(target=book_the_hour)
         booker.start()
-        deadline = time.monotonic() + 30
-        while not _waiting_on_a_lock(watcher) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(
+            lambda: _waiting_on_a_lock(watcher),
+            interval=0.05,
+            message="the booking to wait on the rival's lock on the engineer's hour",
+        )
         # Now the rival asks for the mentor's hour, which the waiting booking has inserted: a cycle.
         one_on_one(mentor_id, start, add_to=rival)
         rival.flush()

@@ -32,8 +32,7 @@ from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import active_match, cohort_with, engineer, hosted, mentor, one_on_one
-from tests.integration.test_notifications import deliver_pending
-from tests.mail import text_of
+from tests.mail import deliver_pending, text_of
 
 HEADER = "email,name,role,time zone,path,domain\n"
 

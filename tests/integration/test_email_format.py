@@ -99,8 +99,8 @@ def as_read(raw: bytes) -> dict:
 
 @pytest.mark.parametrize("mail_from", ["PM Cohort <no-reply@pmcohort.local>", "Zoë’s Cohort <hi@pmcohort.example>"])
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_a_hand_written_email_reads_as_the_standard_library_would_build_it(app, case, mail_from):
-    app.config["MAIL_FROM"] = mail_from
+def test_a_hand_written_email_reads_as_the_standard_library_would_build_it(app, case, mail_from, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_FROM", mail_from)
     with app.app_context():
         raw = build_message(CASES[case])
 

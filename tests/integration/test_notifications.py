@@ -21,18 +21,9 @@ from pmcohort.ops.models import AuditEvent
 from pmcohort.writing import services as writing
 from tests.conftest import sign_in
 from tests.factories import book, rematch_proposal, tomorrow_at
-from tests.mail import html_of, text_of
+from tests.mail import deliver_pending, html_of, inbox_titles, text_of
 from tests.services import REDIS_URL, require_postgres
 from worker.schedule import BEAT_SCHEDULE
-
-
-def deliver_pending() -> list[int]:
-    ids = db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.id)
-    ).all()
-    for outbox_id in ids:
-        outbox.deliver(outbox_id)
-    return list(ids)
 
 
 def calendar_part(message):
@@ -355,8 +346,7 @@ def test_preferences_choose_the_channels_per_category(app, pair, mailbox, form_p
 
     subjects = [message["Subject"] for message in mailbox.to(mentor.email)]
     assert subjects == ["Your match is active"]
-    titles = db.session.scalars(select(Notification.title).where(Notification.user_id == mentor.id)).all()
-    assert titles == ["Session scheduled"]
+    assert inbox_titles(mentor) == ["Session scheduled"]
     assert len(mailbox.to(engineer.email)) == 2, "the other person's choices are their own"
     assert (
         db.session.scalar(

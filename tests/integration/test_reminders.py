@@ -16,7 +16,7 @@ from pmcohort.mentorships import services as matching
 from pmcohort.notifications import outbox, reminders
 from pmcohort.notifications.models import DueReminder, OutboxMessage
 from tests.factories import book, person, tomorrow_at
-from tests.mail import text_of
+from tests.mail import deliver_pending, text_of
 from tests.services import require_postgres
 
 
@@ -128,8 +128,7 @@ def test_feedback_chasers_reach_only_who_has_not_answered_and_the_lead_hears_at_
     db.session.add(SessionFeedback(session_id=session.id, author_id=mentor.id, rating=4, notes="Good"))
     db.session.commit()
     reminders.send_due(now=session.end_at + timedelta(days=8))
-    for outbox_id in db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None))).all():
-        outbox.deliver(outbox_id)
+    deliver_pending()
 
     chasers = [m for m in mailbox.messages if m["Subject"] == "Your feedback is still missing"]
     assert [m["To"] for m in chasers] == [engineer.email, engineer.email]  # at 24 h and at 72 h
@@ -153,14 +152,12 @@ def test_an_unanswered_proposal_reminds_whoever_has_not_answered_then_everyone_t
     matching.accept(match.id, user_id=mentor.id)
 
     reminders.send_due(now=match.created_at + timedelta(days=3, minutes=1))
-    for outbox_id in db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None))).all():
-        outbox.deliver(outbox_id)
+    deliver_pending()
     assert [m["To"] for m in mailbox.messages] == [engineer.email], "the mentor already answered"
 
     mailbox.messages.clear()
     reminders.send_due(now=match.created_at + timedelta(days=6, minutes=1))
-    for outbox_id in db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None))).all():
-        outbox.deliver(outbox_id)
+    deliver_pending()
     assert sorted(m["To"] for m in mailbox.messages) == sorted([engineer.email, mentor.email, lead.email])
     assert {m["Subject"] for m in mailbox.messages} == {"A proposed match expires tomorrow"}
 

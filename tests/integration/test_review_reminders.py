@@ -9,12 +9,12 @@ from sqlalchemy import select
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.statuses import ReviewDecision
-from pmcohort.notifications import outbox, reminders
+from pmcohort.notifications import reminders
 from pmcohort.notifications import services as preferences
 from pmcohort.notifications.models import DueReminder, Notification, OutboxMessage
 from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document
-from tests.mail import html_of, text_of
+from tests.mail import deliver_pending, html_of, inbox_titles, text_of
 
 NUDGE = "Reminder: a document is waiting for your review"
 DUE = "Your review is due"
@@ -50,23 +50,10 @@ def submitted_days_ago(document_id: int, ago: timedelta) -> Document:
     return document
 
 
-def deliver_pending() -> None:
-    for outbox_id in db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.id)
-    ).all():
-        outbox.deliver(outbox_id)
-
-
 def sweep_and_deliver(now: datetime | None = None) -> int:
     swept = reminders.send_due(now=now)
     deliver_pending()
     return swept
-
-
-def inbox_titles(user) -> list[str]:
-    return db.session.scalars(
-        select(Notification.title).where(Notification.user_id == user.id).order_by(Notification.id)
-    ).all()
 
 
 def chaser_subjects(mailbox) -> list[tuple[str, str]]:

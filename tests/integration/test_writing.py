@@ -12,8 +12,7 @@ from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
 from pmcohort.domain.limits import DOCUMENT_MAX_CHARS
 from pmcohort.domain.statuses import DocumentStatus
-from pmcohort.notifications import outbox
-from pmcohort.notifications.models import Notification, OutboxMessage
+from pmcohort.notifications.models import OutboxMessage
 from pmcohort.ops.models import AuditEvent
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.pack import evidence_pack
@@ -22,6 +21,7 @@ from pmcohort.writing import services as writing
 from pmcohort.writing.models import Document, DocumentEvent, DocumentReview, WritingKind
 from tests.factories import person
 from tests.integration.writing_cast import PROBLEM_RUBRIC, Browser
+from tests.mail import deliver_pending, inbox_titles
 
 FIRST_DRAFT = "# Who waits\n\nNew teams wait two weeks for access to the build farm.\n\nWe should build a portal."
 SECOND_DRAFT = (
@@ -47,15 +47,6 @@ def _submit(browser, document_id, body, title="Slow onboarding"):
 
 def _topics() -> list[str]:
     return db.session.scalars(select(OutboxMessage.topic).order_by(OutboxMessage.id)).all()
-
-
-def _deliver_all() -> None:
-    for outbox_id in db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None))).all():
-        outbox.deliver(outbox_id)
-
-
-def _inbox(user) -> list[str]:
-    return db.session.scalars(select(Notification.title).where(Notification.user_id == user.id)).all()
 
 
 # --- the whole loop
@@ -127,10 +118,10 @@ def test_two_review_rounds_to_approval(app, cast):
     reviews = db.session.scalars(select(DocumentReview).order_by(DocumentReview.id)).all()
     assert all(r.turnaround_seconds is not None and r.turnaround_seconds >= 0 for r in reviews)
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "writing.status_changed")) == 6
-    _deliver_all()
-    assert "Your mentor asked for changes" in _inbox(cast.engineer)
-    assert "Your document is approved" in _inbox(cast.engineer)
-    assert _inbox(cast.mentor).count("A document to review") == 2
+    deliver_pending()
+    assert "Your mentor asked for changes" in inbox_titles(cast.engineer)
+    assert "Your document is approved" in inbox_titles(cast.engineer)
+    assert inbox_titles(cast.mentor).count("A document to review") == 2
 
 
 def test_autosave_keeps_the_draft_and_answers_json(app, cast):
@@ -268,9 +259,9 @@ def test_shared_queue_claims_lapse_back_to_the_queue(app, cast):
     document = db.session.get(Document, document_id)
     assert document.status == DocumentStatus.SUBMITTED and document.reviewer_id is None
     assert _topics().count("writing.claim_lapsed") == 1
-    _deliver_all()
-    assert "Your review claim lapsed" in _inbox(cast.second_mentor)
-    assert "Back in your cohort's review queue" in _inbox(cast.mentor)
+    deliver_pending()
+    assert "Your review claim lapsed" in inbox_titles(cast.second_mentor)
+    assert "Back in your cohort's review queue" in inbox_titles(cast.mentor)
     assert first.post(f"/writing/{document_id}/claim", {}).status_code == 303
     assert db.session.get(Document, document_id).reviewer_id == cast.mentor.id
 
@@ -307,8 +298,8 @@ def test_a_blind_second_review_gives_the_lead_agreement_figures(app, cast):
     assert (
         lead.post(f"/writing/{document_id}/second-review", {"mentor_id": str(cast.second_mentor.id)}).status_code == 303
     )
-    _deliver_all()
-    assert "A second review, asked for by your cohort lead" in _inbox(cast.second_mentor)
+    deliver_pending()
+    assert "A second review, asked for by your cohort lead" in inbox_titles(cast.second_mentor)
 
     blind = second.get(f"/writing/{document_id}/review").get_data(as_text=True)
     assert "First reviewer" not in blind, "the second reviewer sees no first review before submitting theirs"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from pmcohort.accounts.models import User
 from pmcohort.assessment.services import attempt_from
+from pmcohort.cohorts import roster
 from pmcohort.cohorts.models import MatchingRun, RosterImport
 from pmcohort.core.extensions import db
 from pmcohort.core.types import utcnow
@@ -68,6 +69,8 @@ def build_world(user_factory) -> World:
     )
     db.session.add(season)
     db.session.commit()
+    # Pending: not yet accepted, so its lead may send it again.
+    invitation = roster.invite(cohort.id, "invited@example.com", "engineer", actor_id=lead.id)
     # Started two months ago, so some of its milestones are overdue on the lead's cohort page.
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=date.today() - timedelta(days=60))
     documents = _written_work(engineer, mentor)
@@ -84,6 +87,7 @@ def build_world(user_factory) -> World:
             "window_id": window.id,
             "away_id": away.id,
             "proposal_id": proposal.id,
+            "invitation_id": invitation.id,
             "number": 1,
             "milestone_id": plan.milestones[0].id,
             "season_id": season.id,

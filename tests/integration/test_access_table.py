@@ -39,8 +39,8 @@ ACCESS = {
     "admin.edit_persona": Access({"item_id": "persona_id"}, frozenset({"admin"})),
     "admin.edit_rubric": Access({"item_id": "rubric_id"}, frozenset({"admin"})),
     "admin.change_role": Access({"user_id": "engineer"}, frozenset({"admin"})),
-    # No delivery failed in this world: an admin finds no row to retry; nobody else gets that far.
-    "admin.retry_delivery": Access({"outbox_id": "987654"}, frozenset()),
+    # The world holds a delivery that failed for good: only an admin may queue it again.
+    "admin.retry_delivery": Access({"outbox_id": "outbox_id"}, frozenset({"admin"})),
     "assessment.result": Access({"attempt_id": "attempt_id"}, ASSESSMENT_READERS),
     **same_access({"user_id": "engineer"}, ASSESSMENT_READERS, "assessment.engineer_result", "evidence.gap_profile"),
     # A step number, not an object: every engineer has the steps.

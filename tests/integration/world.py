@@ -6,6 +6,8 @@ The access-control table and the fuzz test both run their requests against it.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from pmcohort.accounts.models import User
 from pmcohort.assessment.services import attempt_from
 from pmcohort.cohorts import roster
@@ -15,6 +17,7 @@ from pmcohort.core.types import utcnow
 from pmcohort.domain import readiness as assessment
 from pmcohort.mentoring import feeds, practice_bank
 from pmcohort.mentoring.models import ActionItem, PracticeItem
+from pmcohort.notifications.models import OutboxMessage
 from pmcohort.plans import services as plan_service
 from pmcohort.plans.models import ApmSeason
 from pmcohort.profiles.models import AvailabilityWindow, AwayPeriod
@@ -71,6 +74,10 @@ def build_world(user_factory) -> World:
     db.session.commit()
     # Pending: not yet accepted, so its lead may send it again.
     invitation = roster.invite(cohort.id, "invited@example.com", "engineer", actor_id=lead.id)
+    # Its email failed for good, so an admin may queue it again.
+    failed = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    failed.failed_at = utcnow()
+    db.session.commit()
     # Started two months ago, so some of its milestones are overdue on the lead's cohort page.
     plan = plan_service.create_plan(engineer.id, path="internal_transfer", start=date.today() - timedelta(days=60))
     documents = _written_work(engineer, mentor)
@@ -88,6 +95,7 @@ def build_world(user_factory) -> World:
             "away_id": away.id,
             "proposal_id": proposal.id,
             "invitation_id": invitation.id,
+            "outbox_id": failed.id,
             "number": 1,
             "milestone_id": plan.milestones[0].id,
             "season_id": season.id,

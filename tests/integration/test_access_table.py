@@ -226,9 +226,10 @@ def _methods(app, endpoint: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(EVERYONE))
-def test_each_person_reaches_exactly_what_the_table_allows(app, world, name):
+def test_each_person_reaches_exactly_what_the_table_allows(app, world, name, monkeypatch):
     client = _as(app, world, name)
-    app.config["WTF_CSRF_ENABLED"] = False  # a forged form must be stopped by access control, not by the token
+    # A forged form must be stopped by access control, not by the token.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     wrong = []
     for endpoint, access in ACCESS.items():
         url = _url(app, world, endpoint)
@@ -240,21 +241,19 @@ def test_each_person_reaches_exactly_what_the_table_allows(app, world, name):
             ok = response.status_code == 200 if allowed else _refused(response)
             if not ok:
                 wrong.append(f"{method} {url} ({endpoint}) as {name}: {response.status_code}")
-    app.config["WTF_CSRF_ENABLED"] = True
     assert wrong == []
 
 
 @pytest.mark.parametrize("name", sorted(EVERYONE))
-def test_everyone_reaches_the_public_pages(app, world, name):
+def test_everyone_reaches_the_public_pages(app, world, name, monkeypatch):
     client = _as(app, world, name)
     for endpoint, url in PUBLIC_PAGES.items():
         with app.test_request_context():
             assert url_for(endpoint) == url
         assert client.get(url).status_code == 200, f"{url} as {name}"
     # Saving a check without answers sends anyone back to the check, never to a page about someone.
-    app.config["WTF_CSRF_ENABLED"] = False
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     response = client.post("/check/save", data={})
-    app.config["WTF_CSRF_ENABLED"] = True
     assert response.status_code == 303 and urlsplit(response.headers["Location"]).path == "/check"
 
 

@@ -93,8 +93,8 @@ def test_delivery_is_once_per_recipient_even_when_redelivered(app, user_factory,
     assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == user.id)) == 1
 
 
-def test_without_smtp_email_is_written_to_an_eml_file(app, user_factory, tmp_path):
-    app.config["MAIL_DIR"] = str(tmp_path)
+def test_without_smtp_email_is_written_to_an_eml_file(app, user_factory, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
     user = user_factory(email="file@example.com")
     message = outbox.enqueue("account.welcome", user_id=user.id)
     db.session.commit()

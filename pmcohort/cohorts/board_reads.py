@@ -2,7 +2,6 @@
 open re-match proposals on them, one statement each."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
@@ -23,7 +22,7 @@ class BoardPeople:
     overdue: list[plan_service.Overdue]  # engineers with plan milestones past due, the most overdue first
 
 
-def people_and_overdue_milestones(cohort_id: int, on: date | None = None) -> BoardPeople:
+def people_and_overdue_milestones(cohort_id: int) -> BoardPeople:
     """The cohort's members by name, and its engineers' overdue plan milestones: one statement.
 
     An engineer's row comes once per plan milestone they have not done (whether it is overdue depends
@@ -44,7 +43,7 @@ def people_and_overdue_milestones(cohort_id: int, on: date | None = None) -> Boa
         engineers=[member for member in members if member.role == MemberRole.ENGINEER],
         mentors=[member for member in members if member.role == MemberRole.MENTOR],
         overdue=plan_service.overdue_by_engineer(
-            ((member.user, plan, milestone) for member, plan, milestone in rows), on or plan_service.today()
+            ((member.user, plan, milestone) for member, plan, milestone in rows), plan_service.today()
         ),
     )
 
